@@ -1,0 +1,149 @@
+//! `mailferry`: Mailferry's connections from the command line, on the same data folder and
+//! keychain as the desktop app.
+
+mod output;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use mailferry_core::connections::ConnectionService;
+use mailferry_core::model::Role;
+use mailferry_core::secrets::KeyringStore;
+use mailferry_core::store::Store;
+use mailferry_core::{paths, Error};
+
+#[derive(Parser)]
+#[command(
+    name = "mailferry",
+    version,
+    about = "Manage Mailferry's Office 365 connections"
+)]
+struct Cli {
+    /// Mailferry's data folder (default: the desktop app's own, so both see the same connections).
+    #[arg(long, global = true, env = paths::DATA_DIR_ENV, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List, show and delete defined connections.
+    #[command(subcommand)]
+    Connections(ConnectionsCommand),
+}
+
+#[derive(Subcommand)]
+enum ConnectionsCommand {
+    /// List the defined connections.
+    List {
+        #[arg(long)]
+        role: Option<RoleArg>,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one connection, by id or by name.
+    Show {
+        connection: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete a connection and its secret from the keychain.
+    Delete {
+        connection: String,
+        /// Confirm the deletion; nothing is deleted without it.
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RoleArg {
+    Source,
+    Target,
+}
+
+impl From<RoleArg> for Role {
+    fn from(role: RoleArg) -> Role {
+        match role {
+            RoleArg::Source => Role::Source,
+            RoleArg::Target => Role::Target,
+        }
+    }
+}
+
+/// Exit codes: 0 success, 2 wrong usage (clap), 3 any other failure, with the reason on stderr.
+const EXIT_FAILURE: u8 = 3;
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            if let Some(hint) = error.hint() {
+                eprintln!("hint: {hint}");
+            }
+            ExitCode::from(EXIT_FAILURE)
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), Error> {
+    let data_dir = match cli.data_dir.or_else(paths::default_data_dir) {
+        Some(dir) => dir,
+        None => return Err(Error::Internal("no data folder: pass --data-dir".into())),
+    };
+    let store = Store::open(&data_dir.join(paths::DATABASE_FILE)).await?;
+    let service = ConnectionService::new(store, Arc::new(KeyringStore::new()));
+    let mut out = std::io::stdout().lock();
+    let written = match cli.command {
+        Command::Connections(ConnectionsCommand::List { role, json }) => {
+            let connections = service.list(role.map(Role::from)).await?;
+            if json {
+                output::json(&mut out, &connections)
+            } else {
+                output::table(&mut out, &connections)
+            }
+        }
+        Command::Connections(ConnectionsCommand::Show { connection, json }) => {
+            let connection = service.find(&connection).await?;
+            if json {
+                output::json(&mut out, &connection)
+            } else {
+                output::details(&mut out, &connection)
+            }
+        }
+        Command::Connections(ConnectionsCommand::Delete { connection, yes }) => {
+            let found = service.find(&connection).await?;
+            if !yes {
+                return Err(Error::Conflict {
+                    message: format!(
+                        "Not deleted: \"{}\" ({}) stays as it is.",
+                        found.name, found.id
+                    ),
+                    hint: "Add --yes to delete the connection and its secret.".into(),
+                });
+            }
+            let deleted = service.delete(found.id).await?;
+            output::line(
+                &mut out,
+                &format!(
+                    "Deleted {} connection \"{}\" ({}).",
+                    deleted.role.as_str(),
+                    deleted.name,
+                    deleted.id
+                ),
+            )
+        }
+    };
+    written.map_err(|source| Error::Io {
+        context: "Could not write the output".into(),
+        source,
+    })
+}

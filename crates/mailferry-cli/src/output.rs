@@ -1,0 +1,115 @@
+//! How connections are printed: JSON for scripts, aligned text for people.
+
+use std::io::{self, Write};
+
+use mailferry_core::model::{CheckOutcome, Connection, Credential};
+use serde::Serialize;
+
+pub fn json<T: Serialize>(out: &mut impl Write, value: &T) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    writeln!(out)
+}
+
+pub fn line(out: &mut impl Write, text: &str) -> io::Result<()> {
+    writeln!(out, "{text}")
+}
+
+pub fn table(out: &mut impl Write, connections: &[Connection]) -> io::Result<()> {
+    if connections.is_empty() {
+        return writeln!(out, "No connections.");
+    }
+    let rows: Vec<[String; 6]> = connections
+        .iter()
+        .map(|c| {
+            [
+                c.id.to_string(),
+                c.role.as_str().to_owned(),
+                c.name.clone(),
+                c.tenant_name.clone().unwrap_or_else(|| c.tenant_id.clone()),
+                credential_summary(&c.credential),
+                status(c).to_owned(),
+            ]
+        })
+        .collect();
+    let header = ["ID", "ROLE", "NAME", "TENANT", "CREDENTIAL", "STATUS"].map(str::to_owned);
+    let mut widths = header.clone().map(|h| h.chars().count());
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    for row in std::iter::once(&header).chain(&rows) {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(widths)
+            .map(|(cell, width)| format!("{cell:<width$}"))
+            .collect();
+        writeln!(out, "{}", cells.join("  ").trim_end())?;
+    }
+    Ok(())
+}
+
+pub fn details(out: &mut impl Write, c: &Connection) -> io::Result<()> {
+    let fields = [
+        ("Name", c.name.clone()),
+        ("ID", c.id.to_string()),
+        ("Role", c.role.as_str().to_owned()),
+        ("Cloud", c.cloud.display_name().to_owned()),
+        ("Tenant", c.tenant_id.clone()),
+        (
+            "Tenant name",
+            c.tenant_name.clone().unwrap_or_else(|| "-".into()),
+        ),
+        (
+            "Default domain",
+            c.default_domain.clone().unwrap_or_else(|| "-".into()),
+        ),
+        ("Application (client) ID", c.client_id.clone()),
+        ("Application mailbox", c.application_mailbox.clone()),
+        ("Registration", c.registration.as_str().to_owned()),
+        ("Credential", credential_summary(&c.credential)),
+        ("Status", status(c).to_owned()),
+        ("Created", c.created_at.to_rfc3339()),
+        ("Updated", c.updated_at.to_rfc3339()),
+    ];
+    for (label, value) in fields {
+        writeln!(out, "{:<25}{value}", format!("{label}:"))?;
+    }
+    Ok(())
+}
+
+fn credential_summary(credential: &Credential) -> String {
+    match credential {
+        Credential::Secret { hint, expires_at } => {
+            let mut text = if hint.is_empty() {
+                "client secret".to_owned()
+            } else {
+                format!("client secret ...{hint}")
+            };
+            if let Some(at) = expires_at {
+                text.push_str(&format!(", expires {}", at.date_naive()));
+            }
+            text
+        }
+        Credential::Certificate {
+            sha1_thumbprint,
+            not_after,
+            ..
+        } => {
+            let mut text = format!("certificate {sha1_thumbprint}");
+            if let Some(at) = not_after {
+                text.push_str(&format!(", expires {}", at.date_naive()));
+            }
+            text
+        }
+    }
+}
+
+fn status(c: &Connection) -> &'static str {
+    match c.last_check.as_ref().map(|check| check.outcome) {
+        None => "not verified",
+        Some(CheckOutcome::Passed) => "verified",
+        Some(CheckOutcome::Warnings) => "verified with warnings",
+        Some(CheckOutcome::Failed) => "check failed",
+    }
+}

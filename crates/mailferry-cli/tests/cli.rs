@@ -1,0 +1,126 @@
+//! `mailferry connections ...` on a real data folder.
+
+mod support;
+
+use mailferry_core::model::{Connection, Role};
+use support::{connection, mailferry, seed, stderr, stdout};
+
+#[test]
+fn an_empty_data_folder_lists_no_connections() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = mailferry(dir.path(), &["connections", "list"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "No connections.\n");
+    assert!(
+        dir.path().join("mailferry.db").exists(),
+        "the database is created on first use"
+    );
+}
+
+#[test]
+fn list_prints_a_table_and_json_and_filters_by_role() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = connection(Role::Source, "Contoso source");
+    let target = connection(Role::Target, "Fabrikam target");
+    seed(dir.path(), &[source.clone(), target.clone()]);
+
+    let table = stdout(&mailferry(dir.path(), &["connections", "list"]));
+    let lines: Vec<&str> = table.lines().collect();
+    assert!(
+        lines[0].starts_with("ID")
+            && lines[0].contains("CREDENTIAL")
+            && lines[0].ends_with("STATUS")
+    );
+    assert!(
+        lines[1].contains("Contoso source")
+            && lines[1].contains("certificate 3B7E115A")
+            && lines[1].ends_with("not verified")
+    );
+    assert!(lines[2].contains("Fabrikam target"));
+
+    let json = mailferry(
+        dir.path(),
+        &["connections", "list", "--role", "target", "--json"],
+    );
+    let parsed: Vec<Connection> = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(parsed, vec![target]);
+}
+
+#[test]
+fn show_finds_a_connection_by_id_prefix_or_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = connection(Role::Source, "Contoso source");
+    seed(dir.path(), &[c.clone()]);
+
+    let by_name = mailferry(
+        dir.path(),
+        &["connections", "show", "contoso SOURCE", "--json"],
+    );
+    assert_eq!(
+        serde_json::from_slice::<Connection>(&by_name.stdout).unwrap(),
+        c
+    );
+    let prefix = &c.id.to_string()[..8];
+    let text = stdout(&mailferry(dir.path(), &["connections", "show", prefix]));
+    assert!(
+        text.contains("Application (client) ID: 1b2c3d4e-5f60-4a1b-8c9d-0e1f2a3b4c5d"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Status:                  not verified"),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_unknown_connection_is_a_clear_error_with_exit_code_3() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = mailferry(dir.path(), &["connections", "show", "Nowhere"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        stderr(&out).starts_with("error: Connection \"Nowhere\" does not exist\nhint: "),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn delete_without_yes_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = connection(Role::Source, "Contoso");
+    seed(dir.path(), &[c.clone()]);
+
+    let out = mailferry(dir.path(), &["connections", "delete", "Contoso"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("Add --yes"), "{}", stderr(&out));
+    assert!(stdout(&mailferry(dir.path(), &["connections", "list"])).contains("Contoso"));
+}
+
+#[test]
+fn delete_with_no_keychain_reachable_keeps_the_connection_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = connection(Role::Source, "Contoso");
+    seed(dir.path(), &[c.clone()]);
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mailferry"))
+        .args(["--data-dir"])
+        .arg(dir.path())
+        .args(["connections", "delete", "Contoso", "--yes"])
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/mailferry-test-bus",
+        )
+        .env_remove("DISPLAY")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        stderr(&out).starts_with("error: The OS keychain is not reachable: "),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stdout(&mailferry(dir.path(), &["connections", "list"])).contains("Contoso"),
+        "nothing lost"
+    );
+}

@@ -1,0 +1,144 @@
+//! The Microsoft clouds a tenant can live in. Every Microsoft host Mailferry talks to comes
+//! from here, so that a Custom cloud can point the whole app at another endpoint.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+#[ts(export)]
+pub enum Cloud {
+    /// Microsoft's worldwide cloud, which also serves GCC Moderate.
+    #[default]
+    Global,
+    GccHigh,
+    Dod,
+    /// Operated by 21Vianet.
+    China,
+    /// Any other endpoint pair, for sovereign environments and for testing.
+    Custom {
+        login_url: String,
+        graph_url: String,
+    },
+}
+
+impl Cloud {
+    pub fn login_url(&self) -> &str {
+        match self {
+            Cloud::Global => "https://login.microsoftonline.com",
+            Cloud::GccHigh | Cloud::Dod => "https://login.microsoftonline.us",
+            Cloud::China => "https://login.chinacloudapi.cn",
+            Cloud::Custom { login_url, .. } => login_url.trim_end_matches('/'),
+        }
+    }
+
+    pub fn graph_url(&self) -> &str {
+        match self {
+            Cloud::Global => "https://graph.microsoft.com",
+            Cloud::GccHigh => "https://graph.microsoft.us",
+            Cloud::Dod => "https://dod-graph.microsoft.us",
+            Cloud::China => "https://microsoftgraph.chinacloudapi.cn",
+            Cloud::Custom { graph_url, .. } => graph_url.trim_end_matches('/'),
+        }
+    }
+
+    /// The stable name used in the database, the CLI and exports.
+    pub fn slug(&self) -> &'static str {
+        match self {
+            Cloud::Global => "global",
+            Cloud::GccHigh => "gcc-high",
+            Cloud::Dod => "dod",
+            Cloud::China => "china",
+            Cloud::Custom { .. } => "custom",
+        }
+    }
+
+    pub fn display_name(&self) -> &'static str {
+        match self {
+            Cloud::Global => "Global",
+            Cloud::GccHigh => "GCC High",
+            Cloud::Dod => "DoD",
+            Cloud::China => "China (21Vianet)",
+            Cloud::Custom { .. } => "Custom",
+        }
+    }
+
+    /// Rebuilds a cloud from its database columns. Custom needs both URLs.
+    pub fn from_parts(
+        slug: &str,
+        login_url: Option<String>,
+        graph_url: Option<String>,
+    ) -> Option<Cloud> {
+        Some(match slug {
+            "global" => Cloud::Global,
+            "gcc-high" => Cloud::GccHigh,
+            "dod" => Cloud::Dod,
+            "china" => Cloud::China,
+            "custom" => Cloud::Custom {
+                login_url: login_url?,
+                graph_url: graph_url?,
+            },
+            _ => return None,
+        })
+    }
+
+    pub fn custom_urls(&self) -> (Option<&str>, Option<&str>) {
+        match self {
+            Cloud::Custom {
+                login_url,
+                graph_url,
+            } => (Some(login_url), Some(graph_url)),
+            _ => (None, None),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_cloud_round_trips_through_its_database_columns() {
+        let custom = Cloud::Custom {
+            login_url: "http://127.0.0.1:9".into(),
+            graph_url: "http://127.0.0.1:9".into(),
+        };
+        for cloud in [
+            Cloud::Global,
+            Cloud::GccHigh,
+            Cloud::Dod,
+            Cloud::China,
+            custom,
+        ] {
+            let (login, graph) = cloud.custom_urls();
+            let back = Cloud::from_parts(
+                cloud.slug(),
+                login.map(str::to_owned),
+                graph.map(str::to_owned),
+            );
+            assert_eq!(back.as_ref(), Some(&cloud));
+        }
+    }
+
+    #[test]
+    fn sovereign_clouds_use_their_own_hosts() {
+        assert_eq!(Cloud::Dod.graph_url(), "https://dod-graph.microsoft.us");
+        assert_eq!(
+            Cloud::GccHigh.login_url(),
+            "https://login.microsoftonline.us"
+        );
+        assert_eq!(
+            Cloud::China.graph_url(),
+            "https://microsoftgraph.chinacloudapi.cn"
+        );
+        let custom = Cloud::Custom {
+            login_url: "http://sim/".into(),
+            graph_url: "http://sim".into(),
+        };
+        assert_eq!(custom.login_url(), "http://sim");
+    }
+}

@@ -1,0 +1,515 @@
+//! The connection service: what the wizard and the Manage connections window do, in terms of
+//! the store and the vault.
+//!
+//! A secret typed in the wizard is *staged* here, in memory, until OK saves the window's
+//! changes; the UI only ever holds the connection without its secret. Saving writes the
+//! staged secrets to the keychain and the rows to SQLite so that either both land or neither
+//! does.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use secrecy::{ExposeSecret, SecretString};
+use uuid::Uuid;
+use zeroize::Zeroizing;
+
+use crate::model::{
+    Connection, ConnectionDraft, Credential, CredentialDraft, RegistrationMode, Role, StagedChanges,
+};
+use crate::secrets::{SecretKey, SecretStore};
+use crate::store::Store;
+use crate::validate::{self, Field, FieldIssue};
+use crate::{Error, Result};
+
+pub struct ConnectionService {
+    store: Store,
+    vault: Arc<dyn SecretStore>,
+    staged_secrets: Mutex<HashMap<Uuid, SecretString>>,
+}
+
+/// A draft whose fields all passed validation, in normal form.
+struct CheckedDraft {
+    name: String,
+    tenant: String,
+    client_id: String,
+    mailbox: String,
+    credential: CheckedCredential,
+}
+
+enum CheckedCredential {
+    NewSecret(SecretString),
+    KeepSecret,
+    Thumbprint(String),
+}
+
+impl ConnectionService {
+    pub fn new(store: Store, vault: Arc<dyn SecretStore>) -> Self {
+        ConnectionService {
+            store,
+            vault,
+            staged_secrets: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub async fn list(&self, role: Option<Role>) -> Result<Vec<Connection>> {
+        self.store.connections().list(role).await
+    }
+
+    pub async fn get(&self, id: Uuid) -> Result<Connection> {
+        self.store
+            .connections()
+            .get(id)
+            .await?
+            .ok_or_else(|| Error::NotFound {
+                what: "Connection",
+                id: id.to_string(),
+            })
+    }
+
+    /// A connection named the way people name it: its id, the start of its id (at least 4
+    /// characters), or its name (ignoring case). Ambiguity is an error, never a guess.
+    pub async fn find(&self, reference: &str) -> Result<Connection> {
+        let reference = reference.trim();
+        if let Ok(id) = Uuid::parse_str(reference) {
+            return self.get(id).await;
+        }
+        let all = self.list(None).await?;
+        let by_name: Vec<&Connection> = all
+            .iter()
+            .filter(|c| c.name.eq_ignore_ascii_case(reference))
+            .collect();
+        let candidates = if by_name.is_empty() && reference.len() >= 4 {
+            let prefix = reference.to_ascii_lowercase();
+            all.iter()
+                .filter(|c| c.id.to_string().starts_with(&prefix))
+                .collect()
+        } else {
+            by_name
+        };
+        match candidates.as_slice() {
+            [one] => Ok((*one).clone()),
+            [] => Err(Error::NotFound {
+                what: "Connection",
+                id: format!("\"{reference}\""),
+            }),
+            many => Err(Error::Conflict {
+                message: format!("\"{reference}\" matches {} connections.", many.len()),
+                hint: format!(
+                    "Use the full id: {}.",
+                    many.iter()
+                        .map(|c| format!("{} ({} {})", c.id, c.role.as_str(), c.name))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            }),
+        }
+    }
+
+    /// Every problem with the draft, for live feedback while the admin types.
+    pub async fn validate(&self, draft: &ConnectionDraft) -> Result<Vec<FieldIssue>> {
+        Ok(match self.check_draft(draft).await? {
+            Ok(_) => Vec::new(),
+            Err(issues) => issues,
+        })
+    }
+
+    /// Validates the draft and turns it into a connection ready to be saved with OK. A new
+    /// secret is held here until then.
+    pub async fn stage(&self, draft: ConnectionDraft) -> Result<Connection> {
+        let checked = self
+            .check_draft(&draft)
+            .await?
+            .map_err(Error::InvalidDraft)?;
+        let id = draft.id.unwrap_or_else(Uuid::new_v4);
+        let saved = self.store.connections().get(id).await?;
+        let now = crate::model::now();
+
+        let credential = match checked.credential {
+            CheckedCredential::NewSecret(secret) => {
+                let hint = secret_hint(secret.expose_secret());
+                self.staged()?.insert(id, secret);
+                Credential::Secret {
+                    hint,
+                    expires_at: None,
+                }
+            }
+            CheckedCredential::KeepSecret => self.kept_secret(id, saved.as_ref())?,
+            CheckedCredential::Thumbprint(sha1_thumbprint) => {
+                self.staged()?.remove(&id);
+                Credential::Certificate {
+                    sha1_thumbprint,
+                    sha256_thumbprint: None,
+                    subject: None,
+                    not_after: None,
+                }
+            }
+        };
+
+        let mut connection = Connection {
+            id,
+            role: draft.role,
+            name: checked.name,
+            cloud: draft.cloud,
+            tenant_id: checked.tenant,
+            tenant_name: None,
+            default_domain: None,
+            client_id: checked.client_id,
+            application_mailbox: checked.mailbox,
+            registration: RegistrationMode::Manual,
+            credential,
+            created_at: now,
+            updated_at: now,
+            last_check: None,
+        };
+        if let Some(saved) = saved {
+            connection.created_at = saved.created_at;
+            connection.registration = saved.registration;
+            // A check proves the details it ran with; keep its result only if none changed.
+            let same_target = saved.tenant_id == connection.tenant_id
+                && saved.client_id == connection.client_id
+                && saved.application_mailbox == connection.application_mailbox
+                && saved.cloud == connection.cloud
+                && saved.credential == connection.credential
+                && !self.staged()?.contains_key(&id);
+            if same_target {
+                connection.tenant_name = saved.tenant_name;
+                connection.default_domain = saved.default_domain;
+                connection.last_check = saved.last_check;
+            }
+        }
+        Ok(connection)
+    }
+
+    /// Forgets every secret staged by the wizard (the Manage connections window was cancelled).
+    pub fn discard_staged(&self) -> Result<()> {
+        self.staged()?.clear();
+        Ok(())
+    }
+
+    /// Saves what the Manage connections window staged, as one unit: secrets to the keychain,
+    /// rows to SQLite. On any failure nothing changes and staged secrets stay staged, so the
+    /// admin can fix the cause and press OK again.
+    pub async fn save(&self, changes: StagedChanges) -> Result<Vec<Connection>> {
+        let now = crate::model::now();
+        let mut upserts = Vec::with_capacity(changes.upserts.len());
+        let mut secret_writes: Vec<(SecretKey, SecretString)> = Vec::new();
+        let mut obsolete_secrets: Vec<SecretKey> = Vec::new();
+
+        for mut connection in changes.upserts {
+            check_saved_fields(&connection)?;
+            let saved = self.store.connections().get(connection.id).await?;
+            let key = SecretKey::client_secret(connection.id);
+            match &connection.credential {
+                Credential::Secret { .. } => {
+                    if let Some(secret) = self.staged()?.get(&connection.id) {
+                        secret_writes.push((key, secret.clone()));
+                    } else if !matches!(
+                        saved.as_ref().map(|s| &s.credential),
+                        Some(Credential::Secret { .. })
+                    ) {
+                        return Err(Error::SecretMissing {
+                            name: connection.name,
+                        });
+                    }
+                }
+                Credential::Certificate { .. } => {
+                    if matches!(
+                        saved.as_ref().map(|s| &s.credential),
+                        Some(Credential::Secret { .. })
+                    ) {
+                        obsolete_secrets.push(key);
+                    }
+                }
+            }
+            connection.created_at = saved.map_or(now, |s| s.created_at);
+            connection.updated_at = now;
+            upserts.push(connection);
+        }
+        for id in &changes.deletes {
+            obsolete_secrets.push(SecretKey::client_secret(*id));
+            obsolete_secrets.push(SecretKey::certificate_key(*id));
+        }
+
+        // Make sure the keychain answers before anything is deleted from the database, so a
+        // deleted connection never leaves its secret behind unnoticed.
+        if let Some(key) = obsolete_secrets.first().copied() {
+            self.with_vault(move |vault| vault.get(&key).map(drop))
+                .await?;
+        }
+
+        let backups = self.write_secrets(secret_writes).await?;
+        if let Err(error) = self
+            .store
+            .connections()
+            .apply(&upserts, &changes.deletes)
+            .await
+        {
+            self.restore_secrets(backups).await;
+            return Err(error);
+        }
+
+        {
+            let mut staged = self.staged()?;
+            for connection in &upserts {
+                staged.remove(&connection.id);
+            }
+        }
+        self.delete_secrets(obsolete_secrets).await;
+        self.list(None).await
+    }
+
+    /// Deletes one saved connection and its secrets (the CLI's `connections delete`).
+    pub async fn delete(&self, id: Uuid) -> Result<Connection> {
+        let connection = self.get(id).await?;
+        self.save(StagedChanges {
+            upserts: Vec::new(),
+            deletes: vec![id],
+        })
+        .await?;
+        Ok(connection)
+    }
+
+    /// Reads a connection's client secret from the keychain.
+    pub async fn client_secret(&self, id: Uuid) -> Result<Option<Zeroizing<Vec<u8>>>> {
+        let key = SecretKey::client_secret(id);
+        self.with_vault(move |vault| vault.get(&key)).await
+    }
+
+    async fn check_draft(
+        &self,
+        draft: &ConnectionDraft,
+    ) -> Result<std::result::Result<CheckedDraft, Vec<FieldIssue>>> {
+        let mut issues = Vec::new();
+        let mut keep = |checked: std::result::Result<String, FieldIssue>| match checked {
+            Ok(value) => value,
+            Err(issue) => {
+                issues.push(issue);
+                String::new()
+            }
+        };
+        let name = keep(validate::connection_name(&draft.name));
+        let mailbox = keep(validate::application_mailbox(&draft.application_mailbox));
+        let client_id = keep(validate::client_id(&draft.client_id));
+        let tenant = keep(validate::tenant(&draft.tenant));
+        let credential = match &draft.credential {
+            CredentialDraft::Secret { value: Some(value) } => {
+                match validate::client_secret(value.expose_secret()) {
+                    Ok(trimmed) => CheckedCredential::NewSecret(SecretString::from(trimmed)),
+                    Err(issue) => {
+                        issues.push(issue);
+                        CheckedCredential::KeepSecret
+                    }
+                }
+            }
+            CredentialDraft::Secret { value: None } => {
+                if !self.holds_secret_for(draft.id).await? {
+                    issues.push(
+                        validate::client_secret("")
+                            .err()
+                            .unwrap_or_else(missing_secret_issue),
+                    );
+                }
+                CheckedCredential::KeepSecret
+            }
+            CredentialDraft::Certificate { thumbprint } => {
+                CheckedCredential::Thumbprint(keep(validate::certificate_thumbprint(thumbprint)))
+            }
+        };
+        if !client_id.is_empty() && client_id == tenant {
+            issues.push(FieldIssue {
+                field: Field::ClientId,
+                message: "Application (client) ID: this is the tenant ID; the client ID is a different GUID.".into(),
+                hint: "Both GUIDs are on your app registration's Overview page: copy \"Application (client) ID\" here and \"Directory (tenant) ID\" below.".into(),
+            });
+        }
+        let name = if name.is_empty() {
+            tenant.clone()
+        } else {
+            name
+        };
+        if !name.is_empty()
+            && self
+                .store
+                .connections()
+                .name_taken(draft.role, &name, draft.id)
+                .await?
+        {
+            issues.push(FieldIssue {
+                field: Field::Name,
+                message: format!(
+                    "Connection name: a {} connection named \"{name}\" already exists.",
+                    draft.role.as_str()
+                ),
+                hint: "Give this connection another name, such as the customer's name.".into(),
+            });
+        }
+        if !issues.is_empty() {
+            return Ok(Err(issues));
+        }
+        Ok(Ok(CheckedDraft {
+            name,
+            tenant,
+            client_id,
+            mailbox,
+            credential,
+        }))
+    }
+
+    /// Whether a secret exists for the connection being edited: staged, or saved in the keychain.
+    async fn holds_secret_for(&self, id: Option<Uuid>) -> Result<bool> {
+        let Some(id) = id else { return Ok(false) };
+        if self.staged()?.contains_key(&id) {
+            return Ok(true);
+        }
+        Ok(matches!(
+            self.store
+                .connections()
+                .get(id)
+                .await?
+                .map(|c| c.credential),
+            Some(Credential::Secret { .. })
+        ))
+    }
+
+    fn kept_secret(&self, id: Uuid, saved: Option<&Connection>) -> Result<Credential> {
+        if let Some(secret) = self.staged()?.get(&id) {
+            return Ok(Credential::Secret {
+                hint: secret_hint(secret.expose_secret()),
+                expires_at: None,
+            });
+        }
+        match saved.map(|s| &s.credential) {
+            Some(credential @ Credential::Secret { .. }) => Ok(credential.clone()),
+            _ => Err(Error::Invalid(missing_secret_issue())),
+        }
+    }
+
+    /// Writes secrets, remembering what each key held before so a failed save can put it back.
+    async fn write_secrets(
+        &self,
+        writes: Vec<(SecretKey, SecretString)>,
+    ) -> Result<Vec<(SecretKey, Option<Zeroizing<Vec<u8>>>)>> {
+        self.with_vault(move |vault| {
+            let mut backups = Vec::with_capacity(writes.len());
+            for (key, secret) in writes {
+                let result = vault.get(&key).and_then(|previous| {
+                    vault.put(&key, secret.expose_secret().as_bytes())?;
+                    Ok(previous)
+                });
+                match result {
+                    Ok(previous) => backups.push((key, previous)),
+                    Err(error) => {
+                        restore(vault, backups);
+                        return Err(error);
+                    }
+                }
+            }
+            Ok(backups)
+        })
+        .await
+    }
+
+    async fn restore_secrets(&self, backups: Vec<(SecretKey, Option<Zeroizing<Vec<u8>>>)>) {
+        let _ = self
+            .with_vault(move |vault| {
+                restore(vault, backups);
+                Ok(())
+            })
+            .await;
+    }
+
+    /// Best effort after a successful save: a secret that cannot be deleted now is reported in
+    /// the log (by account name, never by value) and stays in the keychain.
+    async fn delete_secrets(&self, keys: Vec<SecretKey>) {
+        let _ = self
+            .with_vault(move |vault| {
+                for key in keys {
+                    if let Err(error) = vault.delete(&key) {
+                        tracing::warn!(account = %key.account(), %error, "could not delete a keychain entry");
+                    }
+                }
+                Ok(())
+            })
+            .await;
+    }
+
+    async fn with_vault<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&dyn SecretStore) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let vault = Arc::clone(&self.vault);
+        tokio::task::spawn_blocking(move || f(vault.as_ref()))
+            .await
+            .map_err(|e| Error::Internal(format!("keychain task failed: {e}")))?
+    }
+
+    fn staged(&self) -> Result<MutexGuard<'_, HashMap<Uuid, SecretString>>> {
+        self.staged_secrets
+            .lock()
+            .map_err(|_| Error::Internal("staged secrets lock poisoned".into()))
+    }
+}
+
+fn restore(vault: &dyn SecretStore, backups: Vec<(SecretKey, Option<Zeroizing<Vec<u8>>>)>) {
+    for (key, previous) in backups.into_iter().rev() {
+        let undone = match previous {
+            Some(bytes) => vault.put(&key, &bytes),
+            None => vault.delete(&key).map(drop),
+        };
+        if let Err(error) = undone {
+            tracing::error!(account = %key.account(), %error, "could not undo a keychain write after a failed save");
+        }
+    }
+}
+
+fn missing_secret_issue() -> FieldIssue {
+    FieldIssue {
+        field: Field::ClientSecret,
+        message: "Client secret: paste the client secret's Value.".into(),
+        hint: "Mailferry holds no secret for this connection yet.".into(),
+    }
+}
+
+/// What the UI sends back on OK is re-checked: the core never trusts its own UI with a row.
+fn check_saved_fields(c: &Connection) -> Result<()> {
+    let mut issues: Vec<FieldIssue> = [
+        validate::connection_name(&c.name).err(),
+        validate::application_mailbox(&c.application_mailbox).err(),
+        validate::client_id(&c.client_id).err(),
+        validate::tenant(&c.tenant_id).err(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if c.name.trim().is_empty() {
+        issues.push(FieldIssue {
+            field: Field::Name,
+            message: "Connection name: a saved connection needs a name.".into(),
+            hint: "Edit the connection and give it a name.".into(),
+        });
+    }
+    if let Credential::Certificate {
+        sha1_thumbprint, ..
+    } = &c.credential
+    {
+        issues.extend(validate::certificate_thumbprint(sha1_thumbprint).err());
+    }
+    if issues.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::InvalidDraft(issues))
+    }
+}
+
+/// The last three characters of a long enough secret, so the admin can tell secrets apart.
+fn secret_hint(secret: &str) -> String {
+    let chars: Vec<char> = secret.chars().collect();
+    if chars.len() < 12 {
+        return String::new();
+    }
+    chars[chars.len() - 3..].iter().collect()
+}

@@ -1,0 +1,14 @@
+//! Mailferry's logic, free of any UI framework: the connection model, input validation, the
+//! SQLite store, the keychain vault and the services that tie them together. The desktop shell
+//! (`src-tauri`) and the `mailferry` CLI are thin adapters over this crate.
+
+pub mod cloud;
+pub mod connections;
+pub mod error;
+pub mod model;
+pub mod paths;
+pub mod secrets;
+pub mod store;
+pub mod validate;
+
+pub use error::{Error, ErrorCode, IpcError, Result};

@@ -1,0 +1,223 @@
+//! The connection model shared by the store, the services, the CLI and (through ts-rs) the UI.
+//! Nothing here ever holds a secret: credentials are described by hints and thumbprints.
+
+use chrono::{DateTime, Utc};
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::cloud::Cloud;
+
+/// The current time at the precision the store keeps (milliseconds), so that a connection
+/// read back equals the one written.
+pub fn now() -> DateTime<Utc> {
+    use chrono::SubsecRound;
+    Utc::now().trunc_subsecs(3)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum Role {
+    Source,
+    Target,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Source => "source",
+            Role::Target => "target",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "source" => Some(Role::Source),
+            "target" => Some(Role::Target),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum RegistrationMode {
+    /// The administrator registered the application in Entra ID and typed its details.
+    Manual,
+    /// Mailferry registered the application itself after an admin signed in.
+    Automatic,
+}
+
+impl RegistrationMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RegistrationMode::Manual => "manual",
+            RegistrationMode::Automatic => "automatic",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<RegistrationMode> {
+        match s {
+            "manual" => Some(RegistrationMode::Manual),
+            "automatic" => Some(RegistrationMode::Automatic),
+            _ => None,
+        }
+    }
+}
+
+/// How the connection authenticates, described without the secret itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+#[ts(export)]
+pub enum Credential {
+    /// A client secret kept in the OS keychain.
+    Secret {
+        /// The last three characters, so the admin can tell which secret this is.
+        hint: String,
+        expires_at: Option<DateTime<Utc>>,
+    },
+    /// A certificate whose private key is kept in the OS keychain. Details beyond the SHA-1
+    /// thumbprint are known once the certificate is in Mailferry's certificate store.
+    Certificate {
+        sha1_thumbprint: String,
+        sha256_thumbprint: Option<String>,
+        subject: Option<String>,
+        not_after: Option<DateTime<Utc>>,
+    },
+}
+
+impl Credential {
+    pub fn kind(&self) -> CredentialKind {
+        match self {
+            Credential::Secret { .. } => CredentialKind::Secret,
+            Credential::Certificate { .. } => CredentialKind::Certificate,
+        }
+    }
+
+    pub fn expires_at(&self) -> Option<DateTime<Utc>> {
+        match self {
+            Credential::Secret { expires_at, .. } => *expires_at,
+            Credential::Certificate { not_after, .. } => *not_after,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum CredentialKind {
+    Secret,
+    Certificate,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum CheckOutcome {
+    Passed,
+    Warnings,
+    Failed,
+}
+
+impl CheckOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckOutcome::Passed => "passed",
+            CheckOutcome::Warnings => "warnings",
+            CheckOutcome::Failed => "failed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<CheckOutcome> {
+        match s {
+            "passed" => Some(CheckOutcome::Passed),
+            "warnings" => Some(CheckOutcome::Warnings),
+            "failed" => Some(CheckOutcome::Failed),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct LastCheck {
+    pub at: DateTime<Utc>,
+    pub outcome: CheckOutcome,
+}
+
+/// A defined connection to an Office 365 tenant. `last_check` is `None` until the
+/// configuration checks have run: the UI shows such a connection as "Not verified".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Connection {
+    pub id: Uuid,
+    pub role: Role,
+    pub name: String,
+    pub cloud: Cloud,
+    /// Directory (tenant) ID as a GUID, or a verified domain of the tenant.
+    pub tenant_id: String,
+    pub tenant_name: Option<String>,
+    pub default_domain: Option<String>,
+    /// Application (client) ID, lower-case GUID.
+    pub client_id: String,
+    pub application_mailbox: String,
+    pub registration: RegistrationMode,
+    pub credential: Credential,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub last_check: Option<LastCheck>,
+}
+
+/// What the wizard's Application details step holds. The secret travels once, from the secure
+/// field to the core, and is never sent back.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ConnectionDraft {
+    /// The connection being edited (saved or only staged); absent for a new one.
+    pub id: Option<Uuid>,
+    pub role: Role,
+    /// Left empty, the tenant is used as the name.
+    pub name: String,
+    pub cloud: Cloud,
+    pub tenant: String,
+    pub client_id: String,
+    pub application_mailbox: String,
+    pub credential: CredentialDraft,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+#[ts(export)]
+pub enum CredentialDraft {
+    /// `value` absent keeps the secret already held for the connection being edited.
+    Secret {
+        #[ts(type = "string | null")]
+        value: Option<SecretString>,
+    },
+    Certificate {
+        thumbprint: String,
+    },
+}
+
+/// What the Manage connections window sends when the admin presses OK: saved as one unit.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct StagedChanges {
+    pub upserts: Vec<Connection>,
+    pub deletes: Vec<Uuid>,
+}

@@ -1,0 +1,18 @@
+/// The app's own commands. Listing them here puts them under Tauri's ACL: each gets an
+/// `allow-<command>` permission, and a window may call only what its capability grants.
+const COMMANDS: &[&str] = &[
+    "list_connections",
+    "get_connection",
+    "validate_connection_draft",
+    "stage_connection",
+    "discard_staged_connections",
+    "save_connections",
+];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .unwrap_or_else(|error| panic!("tauri-build failed: {error:#}"));
+}

@@ -1,0 +1,41 @@
+//! The desktop shell: plugins, state and the command table. Logic lives in mailferry-core.
+
+mod commands;
+mod logging;
+mod state;
+
+use tauri::Manager;
+
+pub fn run() {
+    let app = tauri::Builder::default()
+        // First: a second launch focuses the running window instead of opening another
+        // instance on the same database and keychain entries.
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .setup(|app| {
+            let log_guard = logging::init(app.path().app_log_dir().ok());
+            app.manage(state::AppState::open(log_guard));
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::connections::list_connections,
+            commands::connections::get_connection,
+            commands::connections::validate_connection_draft,
+            commands::connections::stage_connection,
+            commands::connections::discard_staged_connections,
+            commands::connections::save_connections,
+        ])
+        .build(tauri::generate_context!());
+    match app {
+        Ok(app) => app.run(|_, _| {}),
+        Err(error) => {
+            eprintln!("Mailferry could not start: {error}");
+            std::process::exit(1);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+use std::sync::Arc;
+
+use mailferry_core::connections::ConnectionService;
+use mailferry_core::paths;
+use mailferry_core::secrets::KeyringStore;
+use mailferry_core::store::Store;
+use mailferry_core::{Error, IpcError};
+use tracing_appender::non_blocking::WorkerGuard;
+
+/// What the commands share. If the database cannot be opened the app still starts, and every
+/// command answers with the reason, which the UI shows.
+pub struct AppState {
+    connections: Result<ConnectionService, IpcError>,
+    _log_guard: Option<WorkerGuard>,
+}
+
+impl AppState {
+    pub fn open(log_guard: Option<WorkerGuard>) -> AppState {
+        let connections = tauri::async_runtime::block_on(open_service()).map_err(|error| {
+            tracing::error!(%error, "the connection database could not be opened");
+            IpcError::from(error)
+        });
+        AppState {
+            connections,
+            _log_guard: log_guard,
+        }
+    }
+
+    pub fn connections(&self) -> Result<&ConnectionService, IpcError> {
+        self.connections.as_ref().map_err(Clone::clone)
+    }
+}
+
+async fn open_service() -> Result<ConnectionService, Error> {
+    let dir = paths::default_data_dir().ok_or_else(|| {
+        Error::Internal("the operating system reports no data folder for this user".into())
+    })?;
+    let store = Store::open(&dir.join(paths::DATABASE_FILE)).await?;
+    tracing::info!(data_dir = %dir.display(), "connection store opened");
+    Ok(ConnectionService::new(store, Arc::new(KeyringStore::new())))
+}

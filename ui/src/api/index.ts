@@ -1,0 +1,32 @@
+// The one module that calls Tauri commands. Every function is typed by the bindings that
+// ts-rs generates from mailferry-core, and every failure arrives as a CommandError.
+import { invoke } from "@tauri-apps/api/core";
+
+import type { Connection } from "../bindings/Connection";
+import type { ConnectionDraft } from "../bindings/ConnectionDraft";
+import type { FieldIssue } from "../bindings/FieldIssue";
+import type { Role } from "../bindings/Role";
+import type { StagedChanges } from "../bindings/StagedChanges";
+import { toCommandError } from "./errors";
+
+export { CommandError } from "./errors";
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (error) {
+    throw toCommandError(error);
+  }
+}
+
+export const api = {
+  listConnections: (role?: Role) => call<Connection[]>("list_connections", { role: role ?? null }),
+  getConnection: (id: string) => call<Connection>("get_connection", { id }),
+  validateConnectionDraft: (draft: ConnectionDraft) => call<FieldIssue[]>("validate_connection_draft", { draft }),
+  /** Validates the draft; a new secret is held by the core until saveConnections. */
+  stageConnection: (draft: ConnectionDraft) => call<Connection>("stage_connection", { draft }),
+  discardStagedConnections: () => call<null>("discard_staged_connections"),
+  saveConnections: (changes: StagedChanges) => call<Connection[]>("save_connections", { changes }),
+};
+
+export type Api = typeof api;

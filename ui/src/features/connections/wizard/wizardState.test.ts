@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+
+import type { Connection } from "../../../bindings/Connection";
+import type { FieldIssue } from "../../../bindings/FieldIssue";
+import {
+  firstInvalidField,
+  initialWizardState,
+  toDraft,
+  visibleIssue,
+  wizardReducer,
+  type WizardAction,
+  type WizardState,
+} from "./wizardState";
+
+const run = (state: WizardState, ...actions: WizardAction[]) => actions.reduce(wizardReducer, state);
+
+const clientIdIssue: FieldIssue = { field: "clientId", message: "Application (client) ID: this is not a GUID", hint: "Overview page" };
+const secretIssue: FieldIssue = { field: "clientSecret", message: "Client secret: this looks like the Secret ID", hint: "Value column" };
+
+const saved: Connection = {
+  id: "6f1c1f64-3f7e-4f1e-9c39-0d8f7c1b2a10",
+  role: "source",
+  name: "Contoso",
+  cloud: { kind: "global" },
+  tenantId: "contoso.onmicrosoft.com",
+  tenantName: null,
+  defaultDomain: null,
+  clientId: "1b2c3d4e-5f60-4a1b-8c9d-0e1f2a3b4c5d",
+  applicationMailbox: "migration@contoso.com",
+  registration: "manual",
+  credential: { kind: "secret", hint: "bcd", expiresAt: null },
+  createdAt: "2026-11-27T09:00:00.000Z",
+  updatedAt: "2026-11-27T09:00:00.000Z",
+  lastCheck: null,
+};
+
+describe("the connection wizard's state", () => {
+  it("walks from registration to details and back", () => {
+    const start = initialWizardState("source");
+    expect(start.step).toBe("registration");
+    const details = run(start, { type: "next" });
+    expect(details.step).toBe("details");
+    expect(run(details, { type: "next" }).step).toBe("details");
+    expect(run(details, { type: "back" }).step).toBe("registration");
+  });
+
+  it("opens an edit on the details step and never goes back to a registration choice", () => {
+    const edit = initialWizardState("source", saved);
+    expect(edit.step).toBe("details");
+    expect(edit.values.clientId).toBe(saved.clientId);
+    expect(run(edit, { type: "back" }).step).toBe("details");
+  });
+
+  it("shows a field's problem only after the field was left, or after a Finish attempt", () => {
+    const withIssues = run(initialWizardState("source"), { type: "next" }, { type: "issues", issues: [clientIdIssue, secretIssue] });
+    expect(visibleIssue(withIssues, "clientId")).toBeUndefined();
+    expect(visibleIssue(run(withIssues, { type: "touch", field: "clientId" }), "clientId")).toEqual(clientIdIssue);
+    const attempted = run(withIssues, { type: "revealAll" });
+    expect(visibleIssue(attempted, "clientSecret")).toEqual(secretIssue);
+    expect(firstInvalidField(attempted)).toBe("clientId");
+  });
+
+  it("ignores the problems of the credential that is not chosen", () => {
+    const certificate = run(
+      initialWizardState("source"),
+      { type: "issues", issues: [secretIssue] },
+      { type: "revealAll" },
+      { type: "credentialKind", kind: "certificate" },
+    );
+    expect(visibleIssue(certificate, "clientSecret")).toBeUndefined();
+    expect(firstInvalidField(certificate)).toBeUndefined();
+  });
+
+  it("builds a draft that keeps the stored secret when the secret field is left empty", () => {
+    const edit = initialWizardState("source", saved);
+    expect(toDraft(edit).credential).toEqual({ kind: "secret", value: null });
+    const replaced = run(edit, { type: "change", field: "clientSecret", value: "new~value" });
+    expect(toDraft(replaced).credential).toEqual({ kind: "secret", value: "new~value" });
+    expect(toDraft(replaced).id).toBe(saved.id);
+  });
+
+  it("builds a certificate draft from the thumbprint field", () => {
+    const draft = toDraft(
+      run(
+        initialWizardState("target"),
+        { type: "credentialKind", kind: "certificate" },
+        { type: "change", field: "certificateThumbprint", value: "3b 7e" },
+      ),
+    );
+    expect(draft).toMatchObject({ id: null, role: "target", credential: { kind: "certificate", thumbprint: "3b 7e" } });
+  });
+});
