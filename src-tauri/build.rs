@@ -7,6 +7,7 @@ const COMMANDS: &[&str] = &[
     "stage_connection",
     "discard_staged_connections",
     "save_connections",
+    "permission_set",
 ];
 
 fn main() {

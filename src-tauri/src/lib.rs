@@ -29,6 +29,7 @@ pub fn run() {
             commands::connections::stage_connection,
             commands::connections::discard_staged_connections,
             commands::connections::save_connections,
+            commands::connections::permission_set,
         ])
         .build(tauri::generate_context!());
     match app {

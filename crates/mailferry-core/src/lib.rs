@@ -7,6 +7,7 @@ pub mod connections;
 pub mod error;
 pub mod model;
 pub mod paths;
+pub mod permissions;
 pub mod secrets;
 pub mod store;
 pub mod validate;

@@ -1,6 +1,7 @@
 //! Adapters from the UI to `ConnectionService`: parse, call, map the error. Nothing else.
 
 use mailferry_core::model::{Connection, ConnectionDraft, Role, StagedChanges};
+use mailferry_core::permissions::{self, Permission};
 use mailferry_core::validate::FieldIssue;
 use mailferry_core::IpcError;
 use tauri::State;
@@ -48,4 +49,9 @@ pub async fn save_connections(
     changes: StagedChanges,
 ) -> Result<Vec<Connection>, IpcError> {
     Ok(state.connections()?.save(changes).await?)
+}
+
+#[tauri::command]
+pub fn permission_set(role: Role) -> Vec<Permission> {
+    permissions::permission_set(role)
 }

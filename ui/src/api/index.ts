@@ -5,6 +5,7 @@ import { invoke } from "@tauri-apps/api/core";
 import type { Connection } from "../bindings/Connection";
 import type { ConnectionDraft } from "../bindings/ConnectionDraft";
 import type { FieldIssue } from "../bindings/FieldIssue";
+import type { Permission } from "../bindings/Permission";
 import type { Role } from "../bindings/Role";
 import type { StagedChanges } from "../bindings/StagedChanges";
 import { toCommandError } from "./errors";
@@ -27,6 +28,7 @@ export const api = {
   stageConnection: (draft: ConnectionDraft) => call<Connection>("stage_connection", { draft }),
   discardStagedConnections: () => call<null>("discard_staged_connections"),
   saveConnections: (changes: StagedChanges) => call<Connection[]>("save_connections", { changes }),
+  permissionSet: (role: Role) => call<Permission[]>("permission_set", { role }),
 };
 
 export type Api = typeof api;

@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+
+import type { Connection } from "../../bindings/Connection";
+import { connectionHealth, credentialLabel } from "./describe";
+
+const base: Connection = {
+  id: "6f1c1f64-3f7e-4f1e-9c39-0d8f7c1b2a10",
+  role: "source",
+  name: "Contoso",
+  cloud: { kind: "global" },
+  tenantId: "contoso.onmicrosoft.com",
+  tenantName: null,
+  defaultDomain: null,
+  clientId: "1b2c3d4e-5f60-4a1b-8c9d-0e1f2a3b4c5d",
+  applicationMailbox: "migration@contoso.com",
+  registration: "manual",
+  credential: { kind: "secret", hint: "bcd", expiresAt: null },
+  createdAt: "2026-11-27T09:00:00.000Z",
+  updatedAt: "2026-11-27T09:00:00.000Z",
+  lastCheck: null,
+};
+const now = new Date("2026-11-27T12:00:00Z");
+
+describe("a connection's health on the card", () => {
+  it("is 'Not verified' until a check ran", () => {
+    expect(connectionHealth(base, now)).toEqual({ kind: "unverified", label: "Not verified" });
+  });
+
+  it("flags a credential expiring within 60 days, with the fix", () => {
+    const soon = { ...base, credential: { kind: "secret" as const, hint: "bcd", expiresAt: "2027-01-10T12:00:00Z" } };
+    expect(connectionHealth(soon, now)).toEqual({ kind: "attention", label: "Credential expires in 44 days", action: "Renew the credential" });
+    const later = { ...base, credential: { kind: "secret" as const, hint: "bcd", expiresAt: "2027-03-01T12:00:00Z" } };
+    expect(connectionHealth(later, now).kind).toBe("unverified");
+  });
+
+  it("flags an expired credential before anything else", () => {
+    const expired = {
+      ...base,
+      credential: { kind: "certificate" as const, sha1Thumbprint: "A".repeat(40), sha256Thumbprint: null, subject: null, notAfter: "2026-11-01T00:00:00Z" },
+      lastCheck: { at: "2026-11-27T10:00:00Z", outcome: "passed" as const },
+    };
+    expect(connectionHealth(expired, now).kind).toBe("attention");
+  });
+
+  it("flags a failed last check", () => {
+    const failed = { ...base, lastCheck: { at: "2026-11-27T10:00:00Z", outcome: "failed" as const } };
+    expect(connectionHealth(failed, now)).toMatchObject({ kind: "attention", label: "Last check failed" });
+  });
+
+  it("names the credential without revealing it", () => {
+    expect(credentialLabel(base.credential)).toBe("Client secret …bcd");
+    expect(credentialLabel({ kind: "certificate", sha1Thumbprint: "3B7E115A90C4D2E81F00AABBCCDDEEFF01234567", sha256Thumbprint: null, subject: null, notAfter: null })).toBe(
+      "Certificate 3B7E…4567",
+    );
+  });
+});

@@ -1,0 +1,59 @@
+// How a connection is summarised on cards and lists.
+import type { Connection } from "../../bindings/Connection";
+import type { Credential } from "../../bindings/Credential";
+
+export const EXPIRY_WARNING_DAYS = 60;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export function roleLabel(role: Connection["role"]): string {
+  return role === "source" ? "source" : "target";
+}
+
+export function tenantLabel(connection: Connection): string {
+  return connection.tenantName ?? connection.tenantId;
+}
+
+export function credentialLabel(credential: Credential): string {
+  if (credential.kind === "secret") {
+    return credential.hint ? `Client secret …${credential.hint}` : "Client secret";
+  }
+  const t = credential.sha1Thumbprint;
+  return `Certificate ${t.slice(0, 4)}…${t.slice(-4)}`;
+}
+
+export function formatDate(iso: string): string {
+  return new Date(iso).toLocaleDateString(undefined, { year: "numeric", month: "short", day: "numeric" });
+}
+
+export type Health =
+  | { kind: "ok"; label: string }
+  | { kind: "unverified"; label: string }
+  | { kind: "attention"; label: string; action: string };
+
+/** What the card says about a connection's state, most urgent first. */
+export function connectionHealth(connection: Connection, now: Date = new Date()): Health {
+  const expiresAt = connection.credential.kind === "secret" ? connection.credential.expiresAt : connection.credential.notAfter;
+  if (expiresAt) {
+    const daysLeft = Math.floor((new Date(expiresAt).getTime() - now.getTime()) / DAY_MS);
+    if (daysLeft < 0) {
+      return { kind: "attention", label: `Credential expired on ${formatDate(expiresAt)}`, action: "Renew the credential" };
+    }
+    if (daysLeft < EXPIRY_WARNING_DAYS) {
+      return {
+        kind: "attention",
+        label: `Credential expires in ${daysLeft} day${daysLeft === 1 ? "" : "s"}`,
+        action: "Renew the credential",
+      };
+    }
+  }
+  switch (connection.lastCheck?.outcome) {
+    case undefined:
+      return { kind: "unverified", label: "Not verified" };
+    case "failed":
+      return { kind: "attention", label: "Last check failed", action: "Edit the connection" };
+    case "warnings":
+      return { kind: "ok", label: "Verified with warnings" };
+    case "passed":
+      return { kind: "ok", label: "Verified" };
+  }
+}

@@ -1,0 +1,209 @@
+import {
+  Badge,
+  Body1,
+  Button,
+  Caption1,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  Spinner,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+  makeStyles,
+  tokens,
+} from "@fluentui/react-components";
+import { AddRegular, ArrowUndoRegular, DeleteRegular, EditRegular } from "@fluentui/react-icons";
+import { useReducer, useState } from "react";
+
+import { api, type CommandError } from "../../../api";
+import type { Connection } from "../../../bindings/Connection";
+import { ErrorBar } from "../../../components/ErrorBar";
+import type { ManageRequest } from "../../dashboard/Dashboard";
+import { connectionHealth, credentialLabel, tenantLabel } from "../describe";
+import { ConnectionWizard } from "../wizard/ConnectionWizard";
+import { hasChanges, initialRows, manageReducer, stagedChanges, type Row } from "./manageState";
+
+const useStyles = makeStyles({
+  surface: { maxWidth: "960px", width: "92vw" },
+  content: { display: "grid", gap: tokens.spacingVerticalM },
+  toolbar: { display: "flex", gap: tokens.spacingHorizontalS },
+  deleted: { textDecorationLine: "line-through", color: tokens.colorNeutralForegroundDisabled },
+  actions: { display: "flex", gap: tokens.spacingHorizontalXS },
+});
+
+interface Props {
+  /** What to open with; null closes the window (it is never unmounted while open). */
+  request: ManageRequest | null;
+  saved: Connection[];
+  /** Called with every connection after OK saved, or with nothing after Cancel. */
+  onClose: (saved?: Connection[]) => void;
+}
+
+export function ManageConnectionsDialog({ request, saved, onClose }: Props) {
+  const styles = useStyles();
+  const cancel = async () => {
+    // The core forgets staged secrets; a failure to say so is harmless (they die with the app).
+    await api.discardStagedConnections().catch(() => undefined);
+    onClose();
+  };
+  return (
+    <Dialog open={request !== null} modalType="modal" onOpenChange={(_, data) => !data.open && void cancel()}>
+      <DialogSurface className={styles.surface} aria-describedby={undefined}>
+        {request && <ManageBody request={request} saved={saved} onClose={onClose} onCancel={cancel} />}
+      </DialogSurface>
+    </Dialog>
+  );
+}
+
+interface BodyProps extends Props {
+  request: ManageRequest;
+  onCancel: () => Promise<void>;
+}
+
+function ManageBody({ request, saved, onClose, onCancel }: BodyProps) {
+  const styles = useStyles();
+  const { role } = request;
+
+  const [rows, dispatch] = useReducer(manageReducer, saved, initialRows);
+  const [wizard, setWizard] = useState<{ editing: Connection | null } | null>(request.wizard ?? null);
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<CommandError | null>(null);
+
+  const ok = async () => {
+    if (!hasChanges(rows)) return onClose();
+    setSaving(true);
+    setError(null);
+    try {
+      onClose(await api.saveConnections(stagedChanges(rows)));
+    } catch (failure) {
+      setError(failure as CommandError);
+      setSaving(false);
+    }
+  };
+
+  const openWizard = (editing: Connection | null) => setWizard({ editing });
+
+  return (
+    <>
+      <DialogBody>
+          <DialogTitle>Manage {role} connections</DialogTitle>
+          <DialogContent className={styles.content}>
+            <Body1>Changes are saved when you press OK; Cancel discards them.</Body1>
+            <div className={styles.toolbar}>
+              <Button icon={<AddRegular />} onClick={() => openWizard(null)} disabled={saving}>
+                New
+              </Button>
+            </div>
+            {rows.length === 0 ? (
+              <Body1>No {role} connections are defined. Press New to add one.</Body1>
+            ) : (
+              <ConnectionTable
+                rows={rows}
+                disabled={saving}
+                onEdit={(connection) => openWizard(connection)}
+                onToggleDelete={(id) => dispatch({ type: "toggleDelete", id })}
+              />
+            )}
+            {error && <ErrorBar error={error} title="Nothing was saved" />}
+          </DialogContent>
+          <DialogActions>
+            {saving && <Spinner size="tiny" label="Saving…" />}
+            <Button appearance="primary" onClick={() => void ok()} disabled={saving}>
+              OK
+            </Button>
+            <Button onClick={() => void onCancel()} disabled={saving}>
+              Cancel
+            </Button>
+          </DialogActions>
+      </DialogBody>
+      <ConnectionWizard
+        open={wizard !== null}
+        role={role}
+        editing={wizard?.editing ?? null}
+        onFinish={(connection) => {
+          dispatch({ type: "upsert", connection });
+          setWizard(null);
+        }}
+        onCancel={() => setWizard(null)}
+      />
+    </>
+  );
+}
+
+interface TableProps {
+  rows: Row[];
+  disabled: boolean;
+  onEdit: (connection: Connection) => void;
+  onToggleDelete: (id: string) => void;
+}
+
+function ConnectionTable({ rows, disabled, onEdit, onToggleDelete }: TableProps) {
+  const styles = useStyles();
+  return (
+    <Table aria-label="Connections" size="small">
+      <TableHeader>
+        <TableRow>
+          <TableHeaderCell>Name</TableHeaderCell>
+          <TableHeaderCell>Tenant</TableHeaderCell>
+          <TableHeaderCell>Credential</TableHeaderCell>
+          <TableHeaderCell>State</TableHeaderCell>
+          <TableHeaderCell>Actions</TableHeaderCell>
+        </TableRow>
+      </TableHeader>
+      <TableBody>
+        {rows.map(({ connection, change, deleted }) => (
+          <TableRow key={connection.id} className={deleted ? styles.deleted : undefined}>
+            <TableCell>
+              <Text weight="semibold">{connection.name}</Text>
+            </TableCell>
+            <TableCell>
+              <Caption1>{tenantLabel(connection)}</Caption1>
+            </TableCell>
+            <TableCell>{credentialLabel(connection.credential)}</TableCell>
+            <TableCell>
+              {deleted ? (
+                <Badge color="danger">Will be deleted</Badge>
+              ) : change === "new" ? (
+                <Badge color="brand">New, not saved</Badge>
+              ) : change === "edited" ? (
+                <Badge color="brand">Changed, not saved</Badge>
+              ) : (
+                <Badge appearance="tint" color="informative">{connectionHealth(connection).label}</Badge>
+              )}
+            </TableCell>
+            <TableCell>
+              <div className={styles.actions}>
+                <Button
+                  size="small"
+                  icon={<EditRegular />}
+                  aria-label={`Edit ${connection.name}`}
+                  disabled={disabled || deleted}
+                  onClick={() => onEdit(connection)}
+                >
+                  Edit
+                </Button>
+                <Button
+                  size="small"
+                  icon={deleted ? <ArrowUndoRegular /> : <DeleteRegular />}
+                  aria-label={`${deleted ? "Keep" : "Delete"} ${connection.name}`}
+                  disabled={disabled}
+                  onClick={() => onToggleDelete(connection.id)}
+                >
+                  {deleted ? "Keep" : "Delete"}
+                </Button>
+              </div>
+            </TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}

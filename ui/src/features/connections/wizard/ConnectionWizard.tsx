@@ -1,0 +1,132 @@
+import {
+  Button,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  Spinner,
+  makeStyles,
+  tokens,
+} from "@fluentui/react-components";
+import { useEffect, useReducer, useRef, useState } from "react";
+
+import { api, type CommandError } from "../../../api";
+import type { Connection } from "../../../bindings/Connection";
+import type { Field } from "../../../bindings/Field";
+import type { Role } from "../../../bindings/Role";
+import { ErrorBar } from "../../../components/ErrorBar";
+import { DetailsStep } from "./DetailsStep";
+import { RegistrationStep } from "./RegistrationStep";
+import { WizardStepper } from "./WizardStepper";
+import { firstInvalidField, initialWizardState, toDraft, wizardReducer } from "./wizardState";
+
+/** How long typing must pause before the details are checked. */
+export const VALIDATION_DELAY_MS = 150;
+
+const useStyles = makeStyles({
+  surface: { maxWidth: "720px", width: "90vw" },
+  content: { display: "grid", gap: tokens.spacingVerticalL },
+});
+
+interface Props {
+  /** The wizard is closed with this, never by unmounting, so Fluent can restore focus and the page beneath. */
+  open: boolean;
+  role: Role;
+  editing: Connection | null;
+  /** The connection, validated and staged by the core (its secret stays in the core). */
+  onFinish: (connection: Connection) => void;
+  onCancel: () => void;
+}
+
+export function ConnectionWizard({ open, role, editing, onFinish, onCancel }: Props) {
+  const styles = useStyles();
+  return (
+    <Dialog open={open} modalType="modal" onOpenChange={(_, data) => !data.open && onCancel()}>
+      <DialogSurface className={styles.surface} aria-describedby={undefined}>
+        {open && <WizardBody role={role} editing={editing} onFinish={onFinish} onCancel={onCancel} />}
+      </DialogSurface>
+    </Dialog>
+  );
+}
+
+function WizardBody({ role, editing, onFinish, onCancel }: Omit<Props, "open">) {
+  const styles = useStyles();
+  const [state, dispatch] = useReducer(wizardReducer, undefined, () => initialWizardState(role, editing));
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<CommandError | null>(null);
+  const fieldRefs = useRef<Partial<Record<Field, HTMLInputElement | null>>>({});
+
+  // Live validation by the core, after a short pause in typing; stale answers are dropped.
+  useEffect(() => {
+    if (state.step !== "details") return;
+    let current = true;
+    const timer = setTimeout(() => {
+      api.validateConnectionDraft(toDraft(state)).then(
+        (issues) => current && dispatch({ type: "issues", issues }),
+        (failure: CommandError) => current && setError(failure),
+      );
+    }, VALIDATION_DELAY_MS);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- re-check exactly when the input changes
+  }, [state.step, state.values, state.credentialKind]);
+
+  const finish = async () => {
+    dispatch({ type: "revealAll" });
+    setBusy(true);
+    setError(null);
+    try {
+      onFinish(await api.stageConnection(toDraft(state)));
+    } catch (failure) {
+      const commandError = failure as CommandError;
+      if (commandError.code === "invalid" && commandError.detail.issues.length > 0) {
+        dispatch({ type: "issues", issues: commandError.detail.issues });
+        const first = firstInvalidField({ ...state, issues: commandError.detail.issues });
+        if (first) fieldRefs.current[first]?.focus();
+      } else {
+        setError(commandError);
+      }
+      setBusy(false);
+    }
+  };
+
+  const title = `${editing ? "Edit" : "New"} Office 365 ${role} connection`;
+  return (
+    <DialogBody>
+          <DialogTitle>{title}</DialogTitle>
+          <DialogContent className={styles.content}>
+            <WizardStepper current={state.step} />
+            {state.step === "registration" ? (
+              <RegistrationStep role={role} />
+            ) : (
+              <DetailsStep state={state} dispatch={dispatch} fieldRefs={fieldRefs} />
+            )}
+            {error && <ErrorBar error={error} title="The connection could not be prepared" />}
+          </DialogContent>
+          <DialogActions>
+            {busy && <Spinner size="tiny" label="Checking…" />}
+            {state.step === "details" && !editing && (
+              <Button onClick={() => dispatch({ type: "back" })} disabled={busy}>
+                Back
+              </Button>
+            )}
+            {state.step === "registration" ? (
+              <Button appearance="primary" onClick={() => dispatch({ type: "next" })}>
+                Next
+              </Button>
+            ) : (
+              <Button appearance="primary" onClick={() => void finish()} disabled={busy}>
+                Finish
+              </Button>
+            )}
+            <Button onClick={onCancel} disabled={busy}>
+              Cancel
+            </Button>
+          </DialogActions>
+    </DialogBody>
+  );
+}

@@ -1,0 +1,102 @@
+import { Body1, Field, Input, Radio, RadioGroup, makeStyles, tokens } from "@fluentui/react-components";
+import type { Dispatch, RefObject } from "react";
+
+import type { Field as FieldName } from "../../../bindings/Field";
+import { SecretField } from "./SecretField";
+import { keepsStoredSecret, visibleIssue, type WizardAction, type WizardState } from "./wizardState";
+
+const useStyles = makeStyles({
+  root: { display: "grid", gap: tokens.spacingVerticalM },
+  mono: { fontFamily: tokens.fontFamilyMonospace },
+});
+
+export type FieldRefs = RefObject<Partial<Record<FieldName, HTMLInputElement | null>>>;
+
+interface Props {
+  state: WizardState;
+  dispatch: Dispatch<WizardAction>;
+  fieldRefs: FieldRefs;
+}
+
+const LABELS: Record<FieldName, string> = {
+  name: "Connection name",
+  applicationMailbox: "Dedicated application mailbox",
+  clientId: "Application (client) ID",
+  tenant: "Directory (tenant) ID",
+  clientSecret: "Client secret (Value)",
+  certificateThumbprint: "Certificate thumbprint",
+};
+
+const HINTS: Record<FieldName, string> = {
+  name: "Optional. Left empty, the tenant is used.",
+  applicationMailbox: "A user mailbox of the tenant that Mailferry uses for its own work, for example migration@contoso.com.",
+  clientId: "On your app registration's Overview page.",
+  tenant: "A GUID from the Overview page, or a domain such as contoso.onmicrosoft.com.",
+  clientSecret: "Paste the Value column of Certificates & secrets > Client secrets, not the Secret ID.",
+  certificateThumbprint: "40 hexadecimal characters; spaces and colons are ignored.",
+};
+
+export function DetailsStep({ state, dispatch, fieldRefs }: Props) {
+  const styles = useStyles();
+
+  const field = (name: FieldName, render: (props: FieldInputProps) => React.ReactElement) => {
+    const issue = visibleIssue(state, name);
+    const props: FieldInputProps = {
+      value: state.values[name],
+      onChange: (_: unknown, data: { value: string }) => dispatch({ type: "change", field: name, value: data.value }),
+      onBlur: () => dispatch({ type: "touch", field: name }),
+      // Pasting is a finished input: judge it at once (a pasted Secret ID is flagged straight away).
+      onPaste: () => dispatch({ type: "touch", field: name }),
+      ref: (element: HTMLInputElement | null) => {
+        if (fieldRefs.current) fieldRefs.current[name] = element;
+      },
+    };
+    return (
+      <Field
+        label={LABELS[name]}
+        required={name !== "name" && !(name === "clientSecret" && state.editing?.credential.kind === "secret")}
+        validationState={issue ? "error" : "none"}
+        validationMessage={issue?.message}
+        hint={issue?.hint ?? HINTS[name]}
+      >
+        {render(props)}
+      </Field>
+    );
+  };
+
+  const storedSecretHint =
+    state.editing?.credential.kind === "secret" && keepsStoredSecret(state)
+      ? `Leave empty to keep the stored secret${state.editing.credential.hint ? ` ending in …${state.editing.credential.hint}` : ""}.`
+      : undefined;
+
+  return (
+    <div className={styles.root}>
+      <Body1>Enter the details of the application you registered in Microsoft Entra ID. Each value is checked as you type.</Body1>
+      {field("name", (p) => <Input {...p} placeholder="For example: Contoso" />)}
+      {field("applicationMailbox", (p) => <Input {...p} type="email" placeholder="migration@contoso.com" autoComplete="off" />)}
+      {field("clientId", (p) => <Input {...p} className={styles.mono} placeholder="00000000-0000-0000-0000-000000000000" spellCheck={false} />)}
+      {field("tenant", (p) => <Input {...p} placeholder="contoso.onmicrosoft.com or tenant GUID" spellCheck={false} />)}
+      <Field label="Credential">
+        <RadioGroup
+          layout="horizontal"
+          value={state.credentialKind}
+          onChange={(_, data) => dispatch({ type: "credentialKind", kind: data.value === "certificate" ? "certificate" : "secret" })}
+        >
+          <Radio value="secret" label="Client secret" />
+          <Radio value="certificate" label="Certificate thumbprint" />
+        </RadioGroup>
+      </Field>
+      {state.credentialKind === "secret"
+        ? field("clientSecret", (p) => <SecretField {...p} placeholder={storedSecretHint ?? "Paste the secret's Value"} />)
+        : field("certificateThumbprint", (p) => <Input {...p} className={styles.mono} placeholder="3B7E115A90C4D2E81F00AABBCCDDEEFF01234567" spellCheck={false} />)}
+    </div>
+  );
+}
+
+interface FieldInputProps {
+  value: string;
+  onChange: (event: unknown, data: { value: string }) => void;
+  onBlur: () => void;
+  onPaste: () => void;
+  ref: (element: HTMLInputElement | null) => void;
+}

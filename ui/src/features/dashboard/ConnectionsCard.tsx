@@ -1,0 +1,133 @@
+import {
+  Badge,
+  Body1,
+  Button,
+  Caption1,
+  Card,
+  CardHeader,
+  Menu,
+  MenuItem,
+  MenuList,
+  MenuPopover,
+  MenuTrigger,
+  Text,
+  makeStyles,
+  tokens,
+} from "@fluentui/react-components";
+import { AddRegular, SettingsRegular, WarningRegular } from "@fluentui/react-icons";
+
+import type { Connection } from "../../bindings/Connection";
+import type { Role } from "../../bindings/Role";
+import { connectionHealth, credentialLabel, formatDate, tenantLabel } from "../connections/describe";
+import type { ManageRequest } from "./Dashboard";
+
+const useStyles = makeStyles({
+  list: { listStyle: "none", margin: 0, padding: 0, display: "grid", gap: tokens.spacingVerticalS },
+  item: {
+    display: "grid",
+    gap: tokens.spacingVerticalXXS,
+    padding: tokens.spacingVerticalS,
+    borderRadius: tokens.borderRadiusMedium,
+    backgroundColor: tokens.colorNeutralBackground2,
+  },
+  badges: { display: "flex", flexWrap: "wrap", gap: tokens.spacingHorizontalXS, alignItems: "center" },
+  empty: { display: "grid", gap: tokens.spacingVerticalS, justifyItems: "start" },
+});
+
+const TITLES: Record<Role, string> = {
+  source: "Defined source server connections",
+  target: "Defined target server connections",
+};
+
+interface Props {
+  role: Role;
+  connections: Connection[];
+  onManage: (request: ManageRequest) => void;
+}
+
+export function ConnectionsCard({ role, connections, onManage }: Props) {
+  const styles = useStyles();
+  const titleId = `${role}-connections-title`;
+  const newConnection = () => onManage({ role, wizard: { editing: null } });
+  return (
+    <Card aria-labelledby={titleId}>
+      <CardHeader
+        header={<Text id={titleId} as="h2" weight="semibold" size={500}>{TITLES[role]}</Text>}
+        action={
+          <Menu>
+            <MenuTrigger disableButtonEnhancement>
+              <Button icon={<SettingsRegular />} aria-label={`Settings for ${role} connections`}>
+                Settings
+              </Button>
+            </MenuTrigger>
+            <MenuPopover>
+              <MenuList>
+                <Menu>
+                  <MenuTrigger disableButtonEnhancement>
+                    <MenuItem>New</MenuItem>
+                  </MenuTrigger>
+                  <MenuPopover>
+                    <MenuList>
+                      <MenuItem onClick={newConnection}>Office 365 connection</MenuItem>
+                    </MenuList>
+                  </MenuPopover>
+                </Menu>
+                <MenuItem onClick={() => onManage({ role })}>Manage connections</MenuItem>
+              </MenuList>
+            </MenuPopover>
+          </Menu>
+        }
+      />
+      {connections.length === 0 ? (
+        <div className={styles.empty}>
+          <Body1>No {role} connections yet. Connect Mailferry to the Office 365 tenant the mailboxes {role === "source" ? "come from" : "move to"}.</Body1>
+          <Button icon={<AddRegular />} onClick={newConnection}>
+            Add Office 365 connection
+          </Button>
+        </div>
+      ) : (
+        <ul className={styles.list} aria-label={TITLES[role]}>
+          {connections.map((connection) => (
+            <ConnectionItem key={connection.id} connection={connection} onManage={onManage} />
+          ))}
+        </ul>
+      )}
+    </Card>
+  );
+}
+
+function ConnectionItem({ connection, onManage }: { connection: Connection; onManage: Props["onManage"] }) {
+  const styles = useStyles();
+  const health = connectionHealth(connection);
+  const expiry = connection.credential.kind === "secret" ? connection.credential.expiresAt : connection.credential.notAfter;
+  return (
+    <li className={styles.item} aria-label={connection.name}>
+      <Text weight="semibold">{connection.name}</Text>
+      <Caption1>
+        Tenant {tenantLabel(connection)}
+        {connection.defaultDomain && ` · ${connection.defaultDomain}`}
+      </Caption1>
+      <div className={styles.badges}>
+        <Badge appearance="tint" color="informative">
+          {connection.registration === "manual" ? "Manual registration" : "Automatic registration"}
+        </Badge>
+        <Badge appearance="tint" color="subtle">
+          {credentialLabel(connection.credential)}
+          {expiry && `, expires ${formatDate(expiry)}`}
+        </Badge>
+        <Badge
+          appearance="filled"
+          color={health.kind === "ok" ? "success" : health.kind === "unverified" ? "warning" : "danger"}
+          icon={health.kind === "attention" ? <WarningRegular /> : undefined}
+        >
+          {health.label}
+        </Badge>
+        {health.kind === "attention" && (
+          <Button size="small" appearance="transparent" onClick={() => onManage({ role: connection.role, wizard: { editing: connection } })}>
+            {health.action}
+          </Button>
+        )}
+      </div>
+    </li>
+  );
+}

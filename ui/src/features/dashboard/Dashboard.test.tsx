@@ -1,0 +1,129 @@
+import { FluentProvider, webLightTheme } from "@fluentui/react-components";
+import { render, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { findDialog } from "../../test/dialogs";
+import { describe, expect, it } from "vitest";
+
+import { connectionFrom, installFakeCore, ipcError } from "../../test/fakeCore";
+import { Dashboard } from "./Dashboard";
+
+function renderDashboard() {
+  render(
+    <FluentProvider theme={webLightTheme}>
+      <Dashboard />
+    </FluentProvider>,
+  );
+  return userEvent.setup();
+}
+
+const saved = connectionFrom(
+  {
+    id: null,
+    role: "source",
+    name: "Contoso",
+    cloud: { kind: "global" },
+    tenant: "contoso.onmicrosoft.com",
+    clientId: "1b2c3d4e-5f60-4a1b-8c9d-0e1f2a3b4c5d",
+    applicationMailbox: "migration@contoso.com",
+    credential: { kind: "secret", value: "stored-secret-xyz" },
+  },
+  "6f1c1f64-3f7e-4f1e-9c39-0d8f7c1b2a10",
+);
+
+async function openNewConnectionWizard(user: ReturnType<typeof userEvent.setup>) {
+  await user.click(await screen.findByRole("button", { hidden: true, name: "Settings for source connections" }));
+  await user.click(await screen.findByRole("menuitem", { hidden: true, name: "New" }));
+  await user.click(await screen.findByRole("menuitem", { hidden: true, name: "Office 365 connection" }));
+  await findDialog("New Office 365 source connection");
+}
+
+async function fillValidDetails(user: ReturnType<typeof userEvent.setup>) {
+  await user.click(screen.getByRole("button", { hidden: true, name: "Next" }));
+  await user.type(await screen.findByRole("textbox", { hidden: true, name: /Connection name/ }), "Fabrikam");
+  await user.type(screen.getByRole("textbox", { hidden: true, name: /Dedicated application mailbox/ }), "migration@fabrikam.com");
+  await user.type(screen.getByRole("textbox", { hidden: true, name: /Application \(client\) ID/ }), "2b2c3d4e-5f60-4a1b-8c9d-0e1f2a3b4c5d");
+  await user.type(screen.getByRole("textbox", { hidden: true, name: /Directory \(tenant\) ID/ }), "fabrikam.onmicrosoft.com");
+  await user.click(screen.getByLabelText(/Client secret \(Value\)/));
+  await user.paste("Fb48Q~Hd7.secretValue_9876wxyz");
+}
+
+describe("the dashboard", () => {
+  it("starts empty, says what to do, and keeps the job wizard off until a source exists", async () => {
+    installFakeCore();
+    renderDashboard();
+    expect(await screen.findByText(/No source connections yet/)).toBeInTheDocument();
+    expect(screen.getByText(/No target connections yet/)).toBeInTheDocument();
+    const createJob = screen.getByRole("button", { hidden: true, name: "Create a new migration job" });
+    expect(createJob).toHaveAttribute("aria-disabled", "true");
+    expect(createJob).toHaveAccessibleDescription(/A source connection is needed first/);
+  });
+
+  it("lists saved connections on their card as not verified", async () => {
+    installFakeCore([saved]);
+    renderDashboard();
+    const card = await screen.findByRole("list", { hidden: true, name: "Defined source server connections" });
+    const item = within(card).getByRole("listitem", { hidden: true, name: "Contoso" });
+    expect(item).toHaveTextContent("Tenant contoso.onmicrosoft.com");
+    expect(item).toHaveTextContent("Manual registration");
+    expect(item).toHaveTextContent("Client secret …xyz");
+    expect(item).toHaveTextContent("Not verified");
+  });
+
+  it("New > Office 365 connection, Finish, OK saves the connection and shows it on the card", async () => {
+    const core = installFakeCore();
+    const user = renderDashboard();
+    await openNewConnectionWizard(user);
+    await fillValidDetails(user);
+    await user.click(screen.getByRole("button", { hidden: true, name: "Finish" }));
+
+    const manage = await findDialog("Manage source connections");
+    expect(within(manage).getByRole("row", { hidden: true, name: /Fabrikam/ })).toHaveTextContent("New, not saved");
+    expect(core.saves).toHaveLength(0);
+    await user.click(within(manage).getByRole("button", { hidden: true, name: "OK" }));
+
+    await waitFor(() => expect(screen.queryByRole("dialog", { hidden: true })).not.toBeInTheDocument());
+    expect(core.saves).toEqual([{ upserts: [expect.objectContaining({ name: "Fabrikam", role: "source" })], deletes: [] }]);
+    const card = screen.getByRole("list", { hidden: true, name: "Defined source server connections" });
+    expect(within(card).getByRole("listitem", { hidden: true, name: "Fabrikam" })).toHaveTextContent("Not verified");
+  });
+
+  it("Cancel in Manage connections discards the staged connection and its secret", async () => {
+    const core = installFakeCore();
+    const user = renderDashboard();
+    await openNewConnectionWizard(user);
+    await fillValidDetails(user);
+    await user.click(screen.getByRole("button", { hidden: true, name: "Finish" }));
+    const manage = await findDialog("Manage source connections");
+    await user.click(within(manage).getByRole("button", { hidden: true, name: "Cancel" }));
+
+    await waitFor(() => expect(core.discards).toBe(1));
+    expect(core.saves).toHaveLength(0);
+    expect(screen.getByText(/No source connections yet/)).toBeInTheDocument();
+  });
+
+  it("a delete is staged, saved with OK, and a failed save keeps the window and says why", async () => {
+    const core = installFakeCore([saved]);
+    const user = renderDashboard();
+    await user.click(await screen.findByRole("button", { hidden: true, name: "Settings for source connections" }));
+    await user.click(await screen.findByRole("menuitem", { hidden: true, name: "Manage connections" }));
+    const manage = await findDialog("Manage source connections");
+    await user.click(within(manage).getByRole("button", { hidden: true, name: "Delete Contoso" }));
+    expect(within(manage).getByRole("row", { hidden: true, name: /Contoso/ })).toHaveTextContent("Will be deleted");
+
+    core.failNextSave = ipcError({
+      code: "keychain_unavailable",
+      message: "The OS keychain is not reachable: no Secret Service is running",
+      hint: "Start or unlock it, then try again.",
+    });
+    await user.click(within(manage).getByRole("button", { hidden: true, name: "OK" }));
+    const alert = await within(manage).findByRole("alert", { hidden: true });
+    expect(alert).toHaveTextContent("Nothing was saved");
+    expect(alert).toHaveTextContent("The OS keychain is not reachable: no Secret Service is running");
+    expect(alert).toHaveTextContent("Start or unlock it, then try again.");
+
+    await user.click(within(manage).getByRole("button", { hidden: true, name: "OK" }));
+    await waitFor(() => expect(screen.queryByRole("dialog", { hidden: true })).not.toBeInTheDocument());
+    expect(core.saves).toEqual([{ upserts: [], deletes: [saved.id] }]);
+    expect(screen.getByText(/No source connections yet/)).toBeInTheDocument();
+  });
+});

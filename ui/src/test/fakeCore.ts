@@ -1,0 +1,120 @@
+// A stand-in for the Rust core in UI unit tests: answers Tauri commands through mockIPC with
+// values typed by the generated bindings, and records what the UI sent.
+import { mockIPC } from "@tauri-apps/api/mocks";
+
+import type { Connection } from "../bindings/Connection";
+import type { ConnectionDraft } from "../bindings/ConnectionDraft";
+import type { FieldIssue } from "../bindings/FieldIssue";
+import type { IpcError } from "../bindings/IpcError";
+import type { Permission } from "../bindings/Permission";
+import type { StagedChanges } from "../bindings/StagedChanges";
+
+export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The messages the core gives for the mistakes these tests make (see validate.rs). */
+export function issuesFor(draft: ConnectionDraft): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  if (!/^[^@\s]+@[^@\s]+\.[a-z]{2,}$/i.test(draft.applicationMailbox.trim())) {
+    issues.push({ field: "applicationMailbox", message: "Application mailbox: this is not an email address.", hint: "Users > Active users." });
+  }
+  if (!GUID.test(draft.clientId.trim())) {
+    issues.push({ field: "clientId", message: "Application (client) ID: this is not a GUID.", hint: "App registrations > Overview." });
+  }
+  if (draft.tenant.trim() === "") {
+    issues.push({ field: "tenant", message: "Directory (tenant) ID: enter the tenant ID or a verified domain of the tenant.", hint: "Identity > Overview." });
+  }
+  if (draft.credential.kind === "secret" && draft.credential.value !== null) {
+    const value = draft.credential.value.trim();
+    if (GUID.test(value)) {
+      issues.push({ field: "clientSecret", message: "Client secret: this looks like the Secret ID; paste the secret's Value instead.", hint: "The Value column holds the secret." });
+    } else if (value === "") {
+      issues.push({ field: "clientSecret", message: "Client secret: paste the client secret's Value.", hint: "Certificates & secrets." });
+    }
+  }
+  return issues;
+}
+
+export const PERMISSIONS: Permission[] = [
+  { name: "User.Read.All", id: "df021288-bdef-4463-88db-98f22de89214", resource: "Microsoft Graph", reason: "Find the tenant's users and their mailboxes." },
+  { name: "Mail.Read", id: "810c84a8-4a9e-49e6-bf7d-12d183f40d01", resource: "Microsoft Graph", reason: "Read the mail to migrate." },
+];
+
+export function ipcError(partial: Partial<IpcError> & Pick<IpcError, "code" | "message">): IpcError {
+  return { hint: null, issues: [], aadsts: null, correlationId: null, ...partial };
+}
+
+export interface FakeCore {
+  saved: Connection[];
+  calls: { command: string; args: Record<string, unknown> }[];
+  staged: ConnectionDraft[];
+  saves: StagedChanges[];
+  discards: number;
+  /** Make the next save fail with this error. */
+  failNextSave?: IpcError;
+}
+
+export function connectionFrom(draft: ConnectionDraft, id = "0b4c9a52-8a57-4ad0-9a2e-9c1f4a3e0d11"): Connection {
+  const secret = draft.credential.kind === "secret" ? (draft.credential.value ?? "").trim() : "";
+  return {
+    id: draft.id ?? id,
+    role: draft.role,
+    name: draft.name.trim() || draft.tenant.trim().toLowerCase(),
+    cloud: draft.cloud,
+    tenantId: draft.tenant.trim().toLowerCase(),
+    tenantName: null,
+    defaultDomain: null,
+    clientId: draft.clientId.trim().toLowerCase(),
+    applicationMailbox: draft.applicationMailbox.trim(),
+    registration: "manual",
+    credential:
+      draft.credential.kind === "secret"
+        ? { kind: "secret", hint: secret.slice(-3), expiresAt: null }
+        : { kind: "certificate", sha1Thumbprint: draft.credential.thumbprint.replace(/[\s:]/g, "").toUpperCase(), sha256Thumbprint: null, subject: null, notAfter: null },
+    createdAt: "2026-11-27T09:00:00.000Z",
+    updatedAt: "2026-11-27T09:00:00.000Z",
+    lastCheck: null,
+  };
+}
+
+export function installFakeCore(saved: Connection[] = []): FakeCore {
+  const core: FakeCore = { saved: [...saved], calls: [], staged: [], saves: [], discards: 0 };
+  mockIPC((command, payload) => {
+    const args = (payload ?? {}) as Record<string, unknown>;
+    core.calls.push({ command, args });
+    switch (command) {
+      case "list_connections":
+        return core.saved.filter((c) => !args.role || c.role === args.role);
+      case "permission_set":
+        return PERMISSIONS;
+      case "validate_connection_draft":
+        return issuesFor(args.draft as ConnectionDraft);
+      case "stage_connection": {
+        const draft = args.draft as ConnectionDraft;
+        const issues = issuesFor(draft);
+        if (issues.length > 0) {
+          return Promise.reject(ipcError({ code: "invalid", message: issues.map((i) => i.message).join(" "), issues }));
+        }
+        core.staged.push(draft);
+        return connectionFrom(draft);
+      }
+      case "discard_staged_connections":
+        core.discards += 1;
+        return null;
+      case "save_connections": {
+        const changes = args.changes as StagedChanges;
+        if (core.failNextSave) {
+          const error = core.failNextSave;
+          core.failNextSave = undefined;
+          return Promise.reject(error);
+        }
+        core.saves.push(changes);
+        const kept = core.saved.filter((c) => !changes.deletes.includes(c.id) && !changes.upserts.some((u) => u.id === c.id));
+        core.saved = [...kept, ...changes.upserts];
+        return core.saved;
+      }
+      default:
+        return Promise.reject(ipcError({ code: "internal", message: `unexpected command ${command}` }));
+    }
+  });
+  return core;
+}
