@@ -28,6 +28,7 @@ import type { Connection } from "../../../bindings/Connection";
 import { ErrorBar } from "../../../components/ErrorBar";
 import type { ManageRequest } from "../../dashboard/Dashboard";
 import { connectionHealth, credentialLabel, tenantLabel } from "../describe";
+import { useFocusOnMount } from "../../../components/useFocusOnMount";
 import { ConnectionWizard } from "../wizard/ConnectionWizard";
 import { hasChanges, initialRows, manageReducer, stagedChanges, type Row } from "./manageState";
 
@@ -47,35 +48,70 @@ interface Props {
   onClose: (saved?: Connection[]) => void;
 }
 
+/** The wizard shown in place of the list: for a new connection (null) or to edit one. */
+type WizardView = { editing: Connection | null };
+
 export function ManageConnectionsDialog({ request, saved, onClose }: Props) {
   const styles = useStyles();
+  const [wizard, setWizard] = useState<WizardView | null>(null);
+  const [lastRequest, setLastRequest] = useState<ManageRequest | null>(null);
+  // Each opening starts in the view it asks for.
+  if (request !== lastRequest) {
+    setLastRequest(request);
+    setWizard(request?.wizard ?? null);
+  }
+
   const cancel = async () => {
     // The core forgets staged secrets; a failure to say so is harmless (they die with the app).
     await api.discardStagedConnections().catch(() => undefined);
     onClose();
   };
+
   return (
-    <Dialog open={request !== null} modalType="modal" onOpenChange={(_, data) => !data.open && void cancel()}>
+    <Dialog
+      open={request !== null}
+      modalType="modal"
+      // Escape leaves the wizard first, then the window.
+      onOpenChange={(_, data) => !data.open && (wizard ? setWizard(null) : void cancel())}
+    >
       <DialogSurface className={styles.surface} aria-describedby={undefined}>
-        {request && <ManageBody request={request} saved={saved} onClose={onClose} onCancel={cancel} />}
+        {request && (
+          <ConnectionsWindow request={request} saved={saved} wizard={wizard} setWizard={setWizard} onClose={onClose} onCancel={cancel} />
+        )}
       </DialogSurface>
     </Dialog>
   );
 }
 
-interface BodyProps extends Props {
+interface WindowProps {
   request: ManageRequest;
+  saved: Connection[];
+  wizard: WizardView | null;
+  setWizard: (view: WizardView | null) => void;
+  onClose: (saved?: Connection[]) => void;
   onCancel: () => Promise<void>;
 }
 
-function ManageBody({ request, saved, onClose, onCancel }: BodyProps) {
+function ConnectionsWindow({ request, saved, wizard, setWizard, onClose, onCancel }: WindowProps) {
   const styles = useStyles();
   const { role } = request;
-
   const [rows, dispatch] = useReducer(manageReducer, saved, initialRows);
-  const [wizard, setWizard] = useState<{ editing: Connection | null } | null>(request.wizard ?? null);
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<CommandError | null>(null);
+
+  if (wizard) {
+    return (
+      <ConnectionWizard
+        role={role}
+        editing={wizard.editing}
+        onFinish={(connection) => {
+          dispatch({ type: "upsert", connection });
+          setWizard(null);
+        }}
+        onCancel={() => setWizard(null)}
+      />
+    );
+  }
 
   const ok = async () => {
     if (!hasChanges(rows)) return onClose();
@@ -89,52 +125,47 @@ function ManageBody({ request, saved, onClose, onCancel }: BodyProps) {
     }
   };
 
-  const openWizard = (editing: Connection | null) => setWizard({ editing });
-
   return (
-    <>
-      <DialogBody>
-          <DialogTitle>Manage {role} connections</DialogTitle>
-          <DialogContent className={styles.content}>
-            <Body1>Changes are saved when you press OK; Cancel discards them.</Body1>
-            <div className={styles.toolbar}>
-              <Button icon={<AddRegular />} onClick={() => openWizard(null)} disabled={saving}>
-                New
-              </Button>
-            </div>
-            {rows.length === 0 ? (
-              <Body1>No {role} connections are defined. Press New to add one.</Body1>
-            ) : (
-              <ConnectionTable
-                rows={rows}
-                disabled={saving}
-                onEdit={(connection) => openWizard(connection)}
-                onToggleDelete={(id) => dispatch({ type: "toggleDelete", id })}
-              />
-            )}
-            {error && <ErrorBar error={error} title="Nothing was saved" />}
-          </DialogContent>
-          <DialogActions>
-            {saving && <Spinner size="tiny" label="Saving…" />}
-            <Button appearance="primary" onClick={() => void ok()} disabled={saving}>
-              OK
-            </Button>
-            <Button onClick={() => void onCancel()} disabled={saving}>
-              Cancel
-            </Button>
-          </DialogActions>
-      </DialogBody>
-      <ConnectionWizard
-        open={wizard !== null}
-        role={role}
-        editing={wizard?.editing ?? null}
-        onFinish={(connection) => {
-          dispatch({ type: "upsert", connection });
-          setWizard(null);
-        }}
-        onCancel={() => setWizard(null)}
-      />
-    </>
+    <DialogBody>
+      <ListTitle role={role} />
+      <DialogContent className={styles.content}>
+        <Body1>Changes are saved when you press OK; Cancel discards them.</Body1>
+        <div className={styles.toolbar}>
+          <Button icon={<AddRegular />} onClick={() => setWizard({ editing: null })} disabled={saving}>
+            New
+          </Button>
+        </div>
+        {rows.length === 0 ? (
+          <Body1>No {role} connections are defined. Press New to add one.</Body1>
+        ) : (
+          <ConnectionTable
+            rows={rows}
+            disabled={saving}
+            onEdit={(connection) => setWizard({ editing: connection })}
+            onToggleDelete={(id) => dispatch({ type: "toggleDelete", id })}
+          />
+        )}
+        {error && <ErrorBar error={error} title="Nothing was saved" />}
+      </DialogContent>
+      <DialogActions>
+        {saving && <Spinner size="tiny" label="Saving…" />}
+        <Button appearance="primary" onClick={() => void ok()} disabled={saving}>
+          OK
+        </Button>
+        <Button onClick={() => void onCancel()} disabled={saving}>
+          Cancel
+        </Button>
+      </DialogActions>
+    </DialogBody>
+  );
+}
+
+function ListTitle({ role }: { role: Connection["role"] }) {
+  const ref = useFocusOnMount<HTMLHeadingElement>();
+  return (
+    <DialogTitle ref={ref} tabIndex={-1}>
+      Manage {role} connections
+    </DialogTitle>
   );
 }
 

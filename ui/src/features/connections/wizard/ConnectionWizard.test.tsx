@@ -1,4 +1,4 @@
-import { FluentProvider, webLightTheme } from "@fluentui/react-components";
+import { Dialog, DialogSurface, FluentProvider, webLightTheme } from "@fluentui/react-components";
 import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
@@ -12,7 +12,11 @@ function renderWizard(editing: Connection | null = null) {
   const onCancel = vi.fn();
   render(
     <FluentProvider theme={webLightTheme}>
-      <ConnectionWizard open role="source" editing={editing} onFinish={onFinish} onCancel={onCancel} />
+      <Dialog open>
+        <DialogSurface>
+          <ConnectionWizard role="source" editing={editing} onFinish={onFinish} onCancel={onCancel} />
+        </DialogSurface>
+      </Dialog>
     </FluentProvider>,
   );
   return { onFinish, onCancel, user: userEvent.setup() };

@@ -1,10 +1,8 @@
 import {
   Button,
-  Dialog,
   DialogActions,
   DialogBody,
   DialogContent,
-  DialogSurface,
   DialogTitle,
   Spinner,
   makeStyles,
@@ -20,19 +18,21 @@ import { ErrorBar } from "../../../components/ErrorBar";
 import { DetailsStep } from "./DetailsStep";
 import { RegistrationStep } from "./RegistrationStep";
 import { WizardStepper } from "./WizardStepper";
+import { useFocusOnMount } from "../../../components/useFocusOnMount";
 import { firstInvalidField, initialWizardState, toDraft, wizardReducer } from "./wizardState";
 
 /** How long typing must pause before the details are checked. */
 export const VALIDATION_DELAY_MS = 150;
 
 const useStyles = makeStyles({
-  surface: { maxWidth: "720px", width: "90vw" },
   content: { display: "grid", gap: tokens.spacingVerticalL },
 });
 
+/**
+ * The connection wizard, shown inside the Manage connections window in place of its list
+ * (one modal surface at a time: nested modals confuse focus management and screen readers).
+ */
 interface Props {
-  /** The wizard is closed with this, never by unmounting, so Fluent can restore focus and the page beneath. */
-  open: boolean;
   role: Role;
   editing: Connection | null;
   /** The connection, validated and staged by the core (its secret stays in the core). */
@@ -40,19 +40,9 @@ interface Props {
   onCancel: () => void;
 }
 
-export function ConnectionWizard({ open, role, editing, onFinish, onCancel }: Props) {
+export function ConnectionWizard({ role, editing, onFinish, onCancel }: Props) {
   const styles = useStyles();
-  return (
-    <Dialog open={open} modalType="modal" onOpenChange={(_, data) => !data.open && onCancel()}>
-      <DialogSurface className={styles.surface} aria-describedby={undefined}>
-        {open && <WizardBody role={role} editing={editing} onFinish={onFinish} onCancel={onCancel} />}
-      </DialogSurface>
-    </Dialog>
-  );
-}
-
-function WizardBody({ role, editing, onFinish, onCancel }: Omit<Props, "open">) {
-  const styles = useStyles();
+  const titleRef = useFocusOnMount<HTMLHeadingElement>();
   const [state, dispatch] = useReducer(wizardReducer, undefined, () => initialWizardState(role, editing));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<CommandError | null>(null);
@@ -97,36 +87,38 @@ function WizardBody({ role, editing, onFinish, onCancel }: Omit<Props, "open">) 
   const title = `${editing ? "Edit" : "New"} Office 365 ${role} connection`;
   return (
     <DialogBody>
-          <DialogTitle>{title}</DialogTitle>
-          <DialogContent className={styles.content}>
-            <WizardStepper current={state.step} />
-            {state.step === "registration" ? (
-              <RegistrationStep role={role} />
-            ) : (
-              <DetailsStep state={state} dispatch={dispatch} fieldRefs={fieldRefs} />
-            )}
-            {error && <ErrorBar error={error} title="The connection could not be prepared" />}
-          </DialogContent>
-          <DialogActions>
-            {busy && <Spinner size="tiny" label="Checking…" />}
-            {state.step === "details" && !editing && (
-              <Button onClick={() => dispatch({ type: "back" })} disabled={busy}>
-                Back
-              </Button>
-            )}
-            {state.step === "registration" ? (
-              <Button appearance="primary" onClick={() => dispatch({ type: "next" })}>
-                Next
-              </Button>
-            ) : (
-              <Button appearance="primary" onClick={() => void finish()} disabled={busy}>
-                Finish
-              </Button>
-            )}
-            <Button onClick={onCancel} disabled={busy}>
-              Cancel
-            </Button>
-          </DialogActions>
+      <DialogTitle ref={titleRef} tabIndex={-1}>
+        {title}
+      </DialogTitle>
+      <DialogContent className={styles.content}>
+        <WizardStepper current={state.step} />
+        {state.step === "registration" ? (
+          <RegistrationStep role={role} />
+        ) : (
+          <DetailsStep state={state} dispatch={dispatch} fieldRefs={fieldRefs} />
+        )}
+        {error && <ErrorBar error={error} title="The connection could not be prepared" />}
+      </DialogContent>
+      <DialogActions>
+        {busy && <Spinner size="tiny" label="Checking…" />}
+        {state.step === "details" && !editing && (
+          <Button onClick={() => dispatch({ type: "back" })} disabled={busy}>
+            Back
+          </Button>
+        )}
+        {state.step === "registration" ? (
+          <Button appearance="primary" onClick={() => dispatch({ type: "next" })}>
+            Next
+          </Button>
+        ) : (
+          <Button appearance="primary" onClick={() => void finish()} disabled={busy}>
+            Finish
+          </Button>
+        )}
+        <Button onClick={onCancel} disabled={busy}>
+          Cancel
+        </Button>
+      </DialogActions>
     </DialogBody>
   );
 }

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs the WebDriver tests against the built app: Xvfb, a private D-Bus session with an
+# unlocked gnome-keyring, tauri-driver with WebKitWebDriver, and a fresh HOME per run.
+# Build first (make e2e does): the app with `tauri build --debug --no-bundle`, and the CLI.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+app="$repo/target/debug/mailferry-app"
+cli="$repo/target/debug/mailferry"
+for file in "$app" "$cli"; do
+  [ -x "$file" ] || { echo "$file is missing: run 'make e2e' (it builds it)" >&2; exit 2; }
+done
+for tool in Xvfb tauri-driver WebKitWebDriver; do
+  command -v "$tool" >/dev/null || { echo "$tool is missing: run 'make deps'" >&2; exit 2; }
+done
+
+artifacts="$repo/test-artifacts/e2e"
+rm -rf "$artifacts" && mkdir -p "$artifacts"
+
+# A display number nobody uses.
+display=99
+while [ -e "/tmp/.X11-unix/X$display" ] || [ -e "/tmp/.X$display-lock" ]; do display=$((display + 1)); done
+Xvfb ":$display" -screen 0 1280x800x24 -nolisten tcp >"$artifacts/xvfb.log" 2>&1 &
+xvfb=$!
+trap 'kill $xvfb 2>/dev/null || true' EXIT
+export DISPLAY=":$display"
+export MAILFERRY_APP="$app" MAILFERRY_CLI="$cli" MAILFERRY_E2E_ARTIFACTS="$artifacts" LIBGL_ALWAYS_SOFTWARE=1
+unset MAILFERRY_DATA_DIR
+
+"$repo/scripts/with-keyring.sh" bash -c '
+  set -euo pipefail
+  tauri-driver --port 4444 --native-port 4445 --native-driver "$(command -v WebKitWebDriver)" >"$MAILFERRY_E2E_ARTIFACTS/tauri-driver.log" 2>&1 &
+  driver=$!
+  trap "kill $driver 2>/dev/null || true" EXIT
+  for _ in $(seq 1 100); do
+    curl -sf http://127.0.0.1:4444/status >/dev/null && break
+    sleep 0.1
+  done
+  cd "'"$repo"'/tests/e2e"
+  node --test --test-concurrency=1 --test-reporter=spec specs/
+'

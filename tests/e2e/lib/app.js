@@ -1,0 +1,106 @@
+// Drives the built Mailferry app through tauri-driver (WebDriver) and WebKitWebDriver.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+import { Builder, By, Capabilities, Key, until } from "selenium-webdriver";
+
+export { By, Key, until };
+
+const DRIVER_URL = process.env.TAURI_DRIVER_URL ?? "http://127.0.0.1:4444/";
+export const ARTIFACTS = process.env.MAILFERRY_E2E_ARTIFACTS ?? join(process.cwd(), "test-artifacts");
+const WAIT_MS = 10_000;
+/** Screenshots are numbered across app restarts, in the order they were taken. */
+let shots = 0;
+
+export async function launchApp() {
+  const application = process.env.MAILFERRY_APP;
+  if (!application) throw new Error("MAILFERRY_APP must name the built app binary (scripts/e2e.sh sets it)");
+  const capabilities = new Capabilities();
+  capabilities.set("tauri:options", { application });
+  capabilities.setBrowserName("wry");
+  const driver = await new Builder().withCapabilities(capabilities).usingServer(DRIVER_URL).build();
+  return new App(driver);
+}
+
+/** XPath string literal for any text, quotes included. */
+function literal(text) {
+  if (!text.includes("'")) return `'${text}'`;
+  return `concat('${text.split("'").join(`', "'", '`)}')`;
+}
+
+export class App {
+  constructor(driver) {
+    this.driver = driver;
+  }
+
+  async quit() {
+    await this.driver.quit();
+  }
+
+  async find(locator) {
+    try {
+      return await this.driver.wait(until.elementLocated(locator), WAIT_MS, `not found: ${locator}`);
+    } catch (error) {
+      await this.screenshot("failure").catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async findVisible(locator) {
+    const element = await this.find(locator);
+    await this.driver.wait(until.elementIsVisible(element), WAIT_MS, `not visible: ${locator}`);
+    return element;
+  }
+
+  /** A button by its visible text or its aria-label. */
+  button(name) {
+    const n = literal(name);
+    return this.findVisible(By.xpath(`//button[normalize-space(.)=${n} or @aria-label=${n}]`));
+  }
+
+  menuItem(name) {
+    return this.findVisible(By.xpath(`//*[@role='menuitem'][normalize-space(.)=${literal(name)}]`));
+  }
+
+  /** The input that a visible label names (label text starts with `label`). */
+  async field(label) {
+    const labelElement = await this.findVisible(By.xpath(`//label[starts-with(normalize-space(.), ${literal(label)})]`));
+    const id = await labelElement.getAttribute("for");
+    return this.findVisible(By.id(id));
+  }
+
+  text(text) {
+    return this.findVisible(By.xpath(`//*[normalize-space(text())=${literal(text)}]`));
+  }
+
+  containing(text) {
+    return this.findVisible(By.xpath(`//*[contains(normalize-space(.), ${literal(text)})][not(*[contains(normalize-space(.), ${literal(text)})])]`));
+  }
+
+  async gone(locator) {
+    await this.driver.wait(async () => (await this.driver.findElements(locator)).length === 0, WAIT_MS, `still present: ${locator}`);
+  }
+
+  /** The open dialog titled `title`, checked to be exposed to assistive technology. */
+  async dialog(title) {
+    const heading = await this.findVisible(By.xpath(`//*[@role='dialog']//h2[normalize-space(.)=${literal(title)}]`));
+    const dialog = await heading.findElement(By.xpath("ancestor::*[@role='dialog'][1]"));
+    await this.driver.wait(async () => (await dialog.getAttribute("aria-hidden")) !== "true", WAIT_MS, `dialog "${title}" is aria-hidden`);
+    return dialog;
+  }
+
+  async type(element, value) {
+    await element.click();
+    // Select what is there and delete it; Key.NULL releases Control before the text is typed.
+    await element.sendKeys(Key.CONTROL, "a", Key.NULL, Key.BACK_SPACE);
+    await element.sendKeys(value);
+  }
+
+  async screenshot(name) {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    shots += 1;
+    const file = join(ARTIFACTS, `${String(shots).padStart(2, "0")}-${name}.png`);
+    writeFileSync(file, await this.driver.takeScreenshot(), "base64");
+    return file;
+  }
+}

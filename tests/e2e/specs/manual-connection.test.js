@@ -1,0 +1,135 @@
+// A manual source connection with a client secret, end to end in the built app: wizard
+// validation, Finish, OK, the card, a restart, the keychain, and a delete.
+import assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+
+import { App, By, Key, launchApp } from "../lib/app.js";
+
+const SECRET = "Zq48Q~e2e.SecretValue_0123456789abcdefXYZ";
+const SECRET_ID = "8f2a1c3e-4b5d-4e6f-9a0b-1c2d3e4f5a6b";
+const dataDir = join(process.env.XDG_DATA_HOME ?? "", "com.mailferry.desktop");
+
+function cli(...args) {
+  return execFileSync(process.env.MAILFERRY_CLI, ["--data-dir", dataDir, ...args], { encoding: "utf8" });
+}
+
+function keychainLookup(id) {
+  const found = spawnSync("secret-tool", ["lookup", "service", "Mailferry", "username", `connection/${id}/client-secret`], { encoding: "utf8" });
+  return found.status === 0 ? found.stdout : null;
+}
+
+/** Every file under `dir` whose bytes contain `needle`. */
+function filesContaining(dir, needle) {
+  const hits = [];
+  for (const entry of readdirSync(dir)) {
+    const path = join(dir, entry);
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (!stat) continue;
+    if (stat.isDirectory()) hits.push(...filesContaining(path, needle));
+    else if (stat.isFile() && readFileSync(path).includes(needle)) hits.push(path);
+  }
+  return hits;
+}
+
+async function openNewConnectionWizard(app) {
+  await (await app.button("Settings for source connections")).click();
+  await (await app.menuItem("New")).click();
+  await (await app.menuItem("Office 365 connection")).click();
+  return app.dialog("New Office 365 source connection");
+}
+
+describe("a manual source connection", () => {
+  /** @type {App} */
+  let app;
+  let connectionId;
+
+  before(async () => {
+    app = await launchApp();
+  });
+
+  after(async () => {
+    await app?.quit().catch(() => undefined);
+  });
+
+  it("starts on an empty dashboard", async () => {
+    await app.containing("No source connections yet");
+    await app.containing("No target connections yet");
+    const createJob = await app.button("Create a new migration job");
+    assert.equal(await createJob.getAttribute("aria-disabled"), "true");
+    await app.screenshot("dashboard-empty");
+  });
+
+  it("explains each invalid value in the wizard", async () => {
+    await openNewConnectionWizard(app);
+    await app.screenshot("wizard-application-registration");
+    await (await app.button("Next")).click();
+
+    await app.type(await app.field("Dedicated application mailbox"), "migration" + Key.TAB);
+    await app.text("Application mailbox: this is not an email address: the @ and the domain are missing.");
+    await app.type(await app.field("Application (client) ID"), "1b2c3d4e5f604a1b" + Key.TAB);
+    await app.text("Application (client) ID: this is not a GUID; a client ID looks like 1b2c3d4e-5f60-4a1b-8c9d-0e1f2a3b4c5d.");
+    await app.type(await app.field("Directory (tenant) ID"), "organizations" + Key.TAB);
+    await app.text('Directory (tenant) ID: "organizations" is not a tenant; an application signs in to one specific tenant.');
+    await app.type(await app.field("Client secret (Value)"), SECRET_ID + Key.TAB);
+    await app.text("Client secret: this looks like the Secret ID; paste the secret's Value instead.");
+    await app.screenshot("wizard-details-invalid");
+  });
+
+  it("stages the connection on Finish and saves it with OK", async () => {
+    await app.type(await app.field("Connection name"), "Contoso");
+    await app.type(await app.field("Dedicated application mailbox"), "migration@contoso.com");
+    await app.type(await app.field("Application (client) ID"), "1b2c3d4e-5f60-4a1b-8c9d-0e1f2a3b4c5d");
+    await app.type(await app.field("Directory (tenant) ID"), "contoso.onmicrosoft.com");
+    await app.type(await app.field("Client secret (Value)"), SECRET + Key.TAB);
+    await app.gone(By.xpath("//*[contains(text(), 'this looks like the Secret ID')]"));
+    await app.screenshot("wizard-details-valid");
+    await (await app.button("Finish")).click();
+
+    await app.dialog("Manage source connections");
+    await app.text("New, not saved");
+    await app.screenshot("manage-connections-staged");
+    await (await app.button("OK")).click();
+
+    await app.gone(By.xpath("//*[@role='dialog']"));
+    const card = await app.findVisible(By.xpath("//li[@aria-label='Contoso']"));
+    const text = await card.getText();
+    assert.match(text, /Tenant contoso\.onmicrosoft\.com/);
+    assert.match(text, /Client secret …XYZ/);
+    assert.match(text, /Not verified/);
+    await app.screenshot("dashboard-with-connection");
+  });
+
+  it("keeps the secret in the keychain only", () => {
+    const listed = JSON.parse(cli("connections", "list", "--json"));
+    assert.equal(listed.length, 1, "the CLI sees the connection made in the app");
+    assert.equal(listed[0].name, "Contoso");
+    connectionId = listed[0].id;
+    assert.equal(keychainLookup(connectionId), SECRET);
+    assert.deepEqual(filesContaining(process.env.MAILFERRY_KEYRING_ROOT, SECRET), [], "no file holds the secret in plain text");
+  });
+
+  it("shows the connection again after a restart", async () => {
+    await app.quit();
+    app = await launchApp();
+    await app.findVisible(By.xpath("//li[@aria-label='Contoso']"));
+    await app.screenshot("dashboard-after-restart");
+  });
+
+  it("deletes the connection and its secret with OK", async () => {
+    await (await app.button("Settings for source connections")).click();
+    await (await app.menuItem("Manage connections")).click();
+    await app.dialog("Manage source connections");
+    await (await app.button("Delete Contoso")).click();
+    await app.text("Will be deleted");
+    await app.screenshot("manage-connections-delete");
+    await (await app.button("OK")).click();
+    await app.containing("No source connections yet");
+    await app.screenshot("dashboard-after-delete");
+
+    assert.deepEqual(JSON.parse(cli("connections", "list", "--json")), []);
+    assert.equal(keychainLookup(connectionId), null, "the secret left the keychain with the connection");
+  });
+});
