@@ -50,7 +50,7 @@ fn list_prints_a_table_and_json_and_filters_by_role() {
 fn show_finds_a_connection_by_id_prefix_or_name() {
     let dir = tempfile::tempdir().unwrap();
     let c = connection(Role::Source, "Contoso source");
-    seed(dir.path(), &[c.clone()]);
+    seed(dir.path(), std::slice::from_ref(&c));
 
     let by_name = mailferry(
         dir.path(),
@@ -88,7 +88,7 @@ fn an_unknown_connection_is_a_clear_error_with_exit_code_3() {
 fn delete_without_yes_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let c = connection(Role::Source, "Contoso");
-    seed(dir.path(), &[c.clone()]);
+    seed(dir.path(), std::slice::from_ref(&c));
 
     let out = mailferry(dir.path(), &["connections", "delete", "Contoso"]);
     assert_eq!(out.status.code(), Some(3));
@@ -100,7 +100,7 @@ fn delete_without_yes_changes_nothing() {
 fn delete_with_no_keychain_reachable_keeps_the_connection_and_says_why() {
     let dir = tempfile::tempdir().unwrap();
     let c = connection(Role::Source, "Contoso");
-    seed(dir.path(), &[c.clone()]);
+    seed(dir.path(), std::slice::from_ref(&c));
 
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_mailferry"))
         .args(["--data-dir"])

@@ -11,7 +11,7 @@ use support::{connection, mailferry, seed, stderr, stdout};
 fn delete_removes_the_connection_and_its_keychain_secret() {
     let dir = tempfile::tempdir().unwrap();
     let c = connection(Role::Source, "Contoso");
-    seed(dir.path(), &[c.clone()]);
+    seed(dir.path(), std::slice::from_ref(&c));
     let vault = KeyringStore::new();
     vault
         .put(&SecretKey::certificate_key(c.id), b"private key bytes")

@@ -1,6 +1,8 @@
 //! The connection service on a real SQLite file, with the in-memory secret store standing in
 //! for the keychain (the keychain itself is tested in vault.rs on a real Secret Service).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // helpers of tests: a failure here is a test failure
+
 use std::sync::Arc;
 
 use mailferry_core::cloud::Cloud;

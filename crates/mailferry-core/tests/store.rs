@@ -1,5 +1,7 @@
 //! The SQLite store on real database files.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // helpers of tests: a failure here is a test failure
+
 use chrono::{Duration, TimeZone, Utc};
 use mailferry_core::cloud::Cloud;
 use mailferry_core::model::{

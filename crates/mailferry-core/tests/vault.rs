@@ -1,6 +1,8 @@
 //! The keychain vault against a real Secret Service: a gnome-keyring daemon on a private
 //! D-Bus session (`scripts/with-keyring.sh`). Built only with `--features keychain-tests`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // helpers of tests: a failure here is a test failure
+
 use std::process::Command;
 
 use mailferry_core::secrets::{KeyringStore, SecretKey, SecretStore, SERVICE};

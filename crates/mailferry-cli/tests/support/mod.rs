@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers: a failure here is a test failure
 //! Shared by the CLI tests: a data folder seeded through the core, and a way to run the binary.
 
 use std::path::Path;

@@ -1,0 +1,60 @@
+# Mailferry. The two commands that matter: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+APP := target/debug/mailferry-app
+
+.PHONY: help run deps test-deps build app lint bindings test-rust test-keychain test-ui e2e test clean
+
+help:
+	@echo "make run    install what is missing, build, and start Mailferry"
+	@echo "make test   install what is missing (test tools too) and run every test suite"
+	@echo "make lint   rustfmt, clippy, tsc and eslint"
+
+deps:
+	@scripts/deps.sh
+
+test-deps:
+	@scripts/deps.sh --test
+
+# The app with its UI embedded (a plain cargo build would load the dev server instead).
+app:
+	npx tauri build --debug --no-bundle
+
+run: deps app
+	$(APP)
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets --all-features -- -D warnings
+	npm --workspace ui run typecheck
+	npm --workspace ui run lint
+
+bindings:
+	scripts/check-bindings.sh
+
+test-rust:
+	cargo test --workspace
+
+# Tests that need a real Secret Service run inside a private gnome-keyring session.
+test-keychain:
+	scripts/with-keyring.sh cargo test -p mailferry-core --features keychain-tests --test vault -- --test-threads=1
+	scripts/with-keyring.sh cargo test -p mailferry-cli --features keychain-tests --test cli_keychain -- --test-threads=1
+
+test-ui:
+	npm --workspace ui run test
+
+e2e: app
+	cargo build -p mailferry-cli
+	scripts/e2e.sh
+
+test: test-deps
+	$(MAKE) bindings
+	$(MAKE) lint
+	$(MAKE) test-rust
+	$(MAKE) test-keychain
+	$(MAKE) test-ui
+	$(MAKE) e2e
+
+clean:
+	cargo clean
+	rm -rf ui/dist test-artifacts
