@@ -17,6 +17,12 @@ pub fn run() {
             }
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build())
+        // Start-up is measured from here (scripts/bench-startup.sh reads these lines).
+        .on_page_load(|webview, payload| {
+            if payload.event() == tauri::webview::PageLoadEvent::Finished {
+                tracing::info!(window = webview.label(), "page loaded");
+            }
+        })
         .setup(|app| {
             let log_guard = logging::init(app.path().app_log_dir().ok());
             app.manage(state::AppState::open(log_guard));

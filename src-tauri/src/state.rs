@@ -20,10 +20,7 @@ impl AppState {
             tracing::error!(%error, "the connection database could not be opened");
             IpcError::from(error)
         });
-        AppState {
-            connections,
-            _log_guard: log_guard,
-        }
+        AppState { connections, _log_guard: log_guard }
     }
 
     pub fn connections(&self) -> Result<&ConnectionService, IpcError> {
@@ -32,9 +29,8 @@ impl AppState {
 }
 
 async fn open_service() -> Result<ConnectionService, Error> {
-    let dir = paths::default_data_dir().ok_or_else(|| {
-        Error::Internal("the operating system reports no data folder for this user".into())
-    })?;
+    let dir = paths::default_data_dir()
+        .ok_or_else(|| Error::Internal("the operating system reports no data folder for this user".into()))?;
     let store = Store::open(&dir.join(paths::DATABASE_FILE)).await?;
     tracing::info!(data_dir = %dir.display(), "connection store opened");
     Ok(ConnectionService::new(store, Arc::new(KeyringStore::new())))

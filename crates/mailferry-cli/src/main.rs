@@ -15,11 +15,7 @@ use mailferry_core::store::Store;
 use mailferry_core::{paths, Error};
 
 #[derive(Parser)]
-#[command(
-    name = "mailferry",
-    version,
-    about = "Manage Mailferry's Office 365 connections"
-)]
+#[command(name = "mailferry", version, about = "Manage Mailferry's Office 365 connections")]
 struct Cli {
     /// Mailferry's data folder (default: the desktop app's own, so both see the same connections).
     #[arg(long, global = true, env = paths::DATA_DIR_ENV, value_name = "DIR")]
@@ -123,27 +119,16 @@ async fn run(cli: Cli) -> Result<(), Error> {
             let found = service.find(&connection).await?;
             if !yes {
                 return Err(Error::Conflict {
-                    message: format!(
-                        "Not deleted: \"{}\" ({}) stays as it is.",
-                        found.name, found.id
-                    ),
+                    message: format!("Not deleted: \"{}\" ({}) stays as it is.", found.name, found.id),
                     hint: "Add --yes to delete the connection and its secret.".into(),
                 });
             }
             let deleted = service.delete(found.id).await?;
             output::line(
                 &mut out,
-                &format!(
-                    "Deleted {} connection \"{}\" ({}).",
-                    deleted.role.as_str(),
-                    deleted.name,
-                    deleted.id
-                ),
+                &format!("Deleted {} connection \"{}\" ({}).", deleted.role.as_str(), deleted.name, deleted.id),
             )
         }
     };
-    written.map_err(|source| Error::Io {
-        context: "Could not write the output".into(),
-        source,
-    })
+    written.map_err(|source| Error::Io { context: "Could not write the output".into(), source })
 }

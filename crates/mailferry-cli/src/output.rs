@@ -39,11 +39,7 @@ pub fn table(out: &mut impl Write, connections: &[Connection]) -> io::Result<()>
         }
     }
     for row in std::iter::once(&header).chain(&rows) {
-        let cells: Vec<String> = row
-            .iter()
-            .zip(widths)
-            .map(|(cell, width)| format!("{cell:<width$}"))
-            .collect();
+        let cells: Vec<String> = row.iter().zip(widths).map(|(cell, width)| format!("{cell:<width$}")).collect();
         writeln!(out, "{}", cells.join("  ").trim_end())?;
     }
     Ok(())
@@ -56,14 +52,8 @@ pub fn details(out: &mut impl Write, c: &Connection) -> io::Result<()> {
         ("Role", c.role.as_str().to_owned()),
         ("Cloud", c.cloud.display_name().to_owned()),
         ("Tenant", c.tenant_id.clone()),
-        (
-            "Tenant name",
-            c.tenant_name.clone().unwrap_or_else(|| "-".into()),
-        ),
-        (
-            "Default domain",
-            c.default_domain.clone().unwrap_or_else(|| "-".into()),
-        ),
+        ("Tenant name", c.tenant_name.clone().unwrap_or_else(|| "-".into())),
+        ("Default domain", c.default_domain.clone().unwrap_or_else(|| "-".into())),
         ("Application (client) ID", c.client_id.clone()),
         ("Application mailbox", c.application_mailbox.clone()),
         ("Registration", c.registration.as_str().to_owned()),
@@ -81,21 +71,14 @@ pub fn details(out: &mut impl Write, c: &Connection) -> io::Result<()> {
 fn credential_summary(credential: &Credential) -> String {
     match credential {
         Credential::Secret { hint, expires_at } => {
-            let mut text = if hint.is_empty() {
-                "client secret".to_owned()
-            } else {
-                format!("client secret ...{hint}")
-            };
+            let mut text =
+                if hint.is_empty() { "client secret".to_owned() } else { format!("client secret ...{hint}") };
             if let Some(at) = expires_at {
                 text.push_str(&format!(", expires {}", at.date_naive()));
             }
             text
         }
-        Credential::Certificate {
-            sha1_thumbprint,
-            not_after,
-            ..
-        } => {
+        Credential::Certificate { sha1_thumbprint, not_after, .. } => {
             let mut text = format!("certificate {sha1_thumbprint}");
             if let Some(at) = not_after {
                 text.push_str(&format!(", expires {}", at.date_naive()));

@@ -11,10 +11,7 @@ fn an_empty_data_folder_lists_no_connections() {
     let out = mailferry(dir.path(), &["connections", "list"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stdout(&out), "No connections.\n");
-    assert!(
-        dir.path().join("mailferry.db").exists(),
-        "the database is created on first use"
-    );
+    assert!(dir.path().join("mailferry.db").exists(), "the database is created on first use");
 }
 
 #[test]
@@ -26,11 +23,7 @@ fn list_prints_a_table_and_json_and_filters_by_role() {
 
     let table = stdout(&mailferry(dir.path(), &["connections", "list"]));
     let lines: Vec<&str> = table.lines().collect();
-    assert!(
-        lines[0].starts_with("ID")
-            && lines[0].contains("CREDENTIAL")
-            && lines[0].ends_with("STATUS")
-    );
+    assert!(lines[0].starts_with("ID") && lines[0].contains("CREDENTIAL") && lines[0].ends_with("STATUS"));
     assert!(
         lines[1].contains("Contoso source")
             && lines[1].contains("certificate 3B7E115A")
@@ -38,10 +31,7 @@ fn list_prints_a_table_and_json_and_filters_by_role() {
     );
     assert!(lines[2].contains("Fabrikam target"));
 
-    let json = mailferry(
-        dir.path(),
-        &["connections", "list", "--role", "target", "--json"],
-    );
+    let json = mailferry(dir.path(), &["connections", "list", "--role", "target", "--json"]);
     let parsed: Vec<Connection> = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(parsed, vec![target]);
 }
@@ -52,24 +42,12 @@ fn show_finds_a_connection_by_id_prefix_or_name() {
     let c = connection(Role::Source, "Contoso source");
     seed(dir.path(), std::slice::from_ref(&c));
 
-    let by_name = mailferry(
-        dir.path(),
-        &["connections", "show", "contoso SOURCE", "--json"],
-    );
-    assert_eq!(
-        serde_json::from_slice::<Connection>(&by_name.stdout).unwrap(),
-        c
-    );
+    let by_name = mailferry(dir.path(), &["connections", "show", "contoso SOURCE", "--json"]);
+    assert_eq!(serde_json::from_slice::<Connection>(&by_name.stdout).unwrap(), c);
     let prefix = &c.id.to_string()[..8];
     let text = stdout(&mailferry(dir.path(), &["connections", "show", prefix]));
-    assert!(
-        text.contains("Application (client) ID: 1b2c3d4e-5f60-4a1b-8c9d-0e1f2a3b4c5d"),
-        "{text}"
-    );
-    assert!(
-        text.contains("Status:                  not verified"),
-        "{text}"
-    );
+    assert!(text.contains("Application (client) ID: 1b2c3d4e-5f60-4a1b-8c9d-0e1f2a3b4c5d"), "{text}");
+    assert!(text.contains("Status:                  not verified"), "{text}");
 }
 
 #[test]
@@ -77,11 +55,7 @@ fn an_unknown_connection_is_a_clear_error_with_exit_code_3() {
     let dir = tempfile::tempdir().unwrap();
     let out = mailferry(dir.path(), &["connections", "show", "Nowhere"]);
     assert_eq!(out.status.code(), Some(3));
-    assert!(
-        stderr(&out).starts_with("error: Connection \"Nowhere\" does not exist\nhint: "),
-        "{}",
-        stderr(&out)
-    );
+    assert!(stderr(&out).starts_with("error: Connection \"Nowhere\" does not exist\nhint: "), "{}", stderr(&out));
 }
 
 #[test]
@@ -106,21 +80,11 @@ fn delete_with_no_keychain_reachable_keeps_the_connection_and_says_why() {
         .args(["--data-dir"])
         .arg(dir.path())
         .args(["connections", "delete", "Contoso", "--yes"])
-        .env(
-            "DBUS_SESSION_BUS_ADDRESS",
-            "unix:path=/nonexistent/mailferry-test-bus",
-        )
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/mailferry-test-bus")
         .env_remove("DISPLAY")
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(3));
-    assert!(
-        stderr(&out).starts_with("error: The OS keychain is not reachable: "),
-        "{}",
-        stderr(&out)
-    );
-    assert!(
-        stdout(&mailferry(dir.path(), &["connections", "list"])).contains("Contoso"),
-        "nothing lost"
-    );
+    assert!(stderr(&out).starts_with("error: The OS keychain is not reachable: "), "{}", stderr(&out));
+    assert!(stdout(&mailferry(dir.path(), &["connections", "list"])).contains("Contoso"), "nothing lost");
 }

@@ -13,23 +13,12 @@ fn delete_removes_the_connection_and_its_keychain_secret() {
     let c = connection(Role::Source, "Contoso");
     seed(dir.path(), std::slice::from_ref(&c));
     let vault = KeyringStore::new();
-    vault
-        .put(&SecretKey::certificate_key(c.id), b"private key bytes")
-        .unwrap();
+    vault.put(&SecretKey::certificate_key(c.id), b"private key bytes").unwrap();
 
-    let out = mailferry(
-        dir.path(),
-        &["connections", "delete", &c.id.to_string(), "--yes"],
-    );
+    let out = mailferry(dir.path(), &["connections", "delete", &c.id.to_string(), "--yes"]);
 
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(
-        stdout(&out),
-        format!("Deleted source connection \"Contoso\" ({}).\n", c.id)
-    );
-    assert_eq!(
-        stdout(&mailferry(dir.path(), &["connections", "list"])),
-        "No connections.\n"
-    );
+    assert_eq!(stdout(&out), format!("Deleted source connection \"Contoso\" ({}).\n", c.id));
+    assert_eq!(stdout(&mailferry(dir.path(), &["connections", "list"])), "No connections.\n");
     assert_eq!(vault.get(&SecretKey::certificate_key(c.id)).unwrap(), None);
 }

@@ -5,11 +5,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
-#[serde(
-    tag = "kind",
-    rename_all = "camelCase",
-    rename_all_fields = "camelCase"
-)]
+#[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
 #[ts(export)]
 pub enum Cloud {
     /// Microsoft's worldwide cloud, which also serves GCC Moderate.
@@ -68,30 +64,20 @@ impl Cloud {
     }
 
     /// Rebuilds a cloud from its database columns. Custom needs both URLs.
-    pub fn from_parts(
-        slug: &str,
-        login_url: Option<String>,
-        graph_url: Option<String>,
-    ) -> Option<Cloud> {
+    pub fn from_parts(slug: &str, login_url: Option<String>, graph_url: Option<String>) -> Option<Cloud> {
         Some(match slug {
             "global" => Cloud::Global,
             "gcc-high" => Cloud::GccHigh,
             "dod" => Cloud::Dod,
             "china" => Cloud::China,
-            "custom" => Cloud::Custom {
-                login_url: login_url?,
-                graph_url: graph_url?,
-            },
+            "custom" => Cloud::Custom { login_url: login_url?, graph_url: graph_url? },
             _ => return None,
         })
     }
 
     pub fn custom_urls(&self) -> (Option<&str>, Option<&str>) {
         match self {
-            Cloud::Custom {
-                login_url,
-                graph_url,
-            } => (Some(login_url), Some(graph_url)),
+            Cloud::Custom { login_url, graph_url } => (Some(login_url), Some(graph_url)),
             _ => (None, None),
         }
     }
@@ -103,23 +89,10 @@ mod tests {
 
     #[test]
     fn every_cloud_round_trips_through_its_database_columns() {
-        let custom = Cloud::Custom {
-            login_url: "http://127.0.0.1:9".into(),
-            graph_url: "http://127.0.0.1:9".into(),
-        };
-        for cloud in [
-            Cloud::Global,
-            Cloud::GccHigh,
-            Cloud::Dod,
-            Cloud::China,
-            custom,
-        ] {
+        let custom = Cloud::Custom { login_url: "http://127.0.0.1:9".into(), graph_url: "http://127.0.0.1:9".into() };
+        for cloud in [Cloud::Global, Cloud::GccHigh, Cloud::Dod, Cloud::China, custom] {
             let (login, graph) = cloud.custom_urls();
-            let back = Cloud::from_parts(
-                cloud.slug(),
-                login.map(str::to_owned),
-                graph.map(str::to_owned),
-            );
+            let back = Cloud::from_parts(cloud.slug(), login.map(str::to_owned), graph.map(str::to_owned));
             assert_eq!(back.as_ref(), Some(&cloud));
         }
     }
@@ -127,18 +100,9 @@ mod tests {
     #[test]
     fn sovereign_clouds_use_their_own_hosts() {
         assert_eq!(Cloud::Dod.graph_url(), "https://dod-graph.microsoft.us");
-        assert_eq!(
-            Cloud::GccHigh.login_url(),
-            "https://login.microsoftonline.us"
-        );
-        assert_eq!(
-            Cloud::China.graph_url(),
-            "https://microsoftgraph.chinacloudapi.cn"
-        );
-        let custom = Cloud::Custom {
-            login_url: "http://sim/".into(),
-            graph_url: "http://sim".into(),
-        };
+        assert_eq!(Cloud::GccHigh.login_url(), "https://login.microsoftonline.us");
+        assert_eq!(Cloud::China.graph_url(), "https://microsoftgraph.chinacloudapi.cn");
+        let custom = Cloud::Custom { login_url: "http://sim/".into(), graph_url: "http://sim".into() };
         assert_eq!(custom.login_url(), "http://sim");
     }
 }

@@ -13,9 +13,7 @@ use secrecy::{ExposeSecret, SecretString};
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
-use crate::model::{
-    Connection, ConnectionDraft, Credential, CredentialDraft, RegistrationMode, Role, StagedChanges,
-};
+use crate::model::{Connection, ConnectionDraft, Credential, CredentialDraft, RegistrationMode, Role, StagedChanges};
 use crate::secrets::{SecretKey, SecretStore};
 use crate::store::Store;
 use crate::validate::{self, Field, FieldIssue};
@@ -44,11 +42,7 @@ enum CheckedCredential {
 
 impl ConnectionService {
     pub fn new(store: Store, vault: Arc<dyn SecretStore>) -> Self {
-        ConnectionService {
-            store,
-            vault,
-            staged_secrets: Mutex::new(HashMap::new()),
-        }
+        ConnectionService { store, vault, staged_secrets: Mutex::new(HashMap::new()) }
     }
 
     pub fn store(&self) -> &Store {
@@ -56,7 +50,9 @@ impl ConnectionService {
     }
 
     pub async fn list(&self, role: Option<Role>) -> Result<Vec<Connection>> {
-        self.store.connections().list(role).await
+        let connections = self.store.connections().list(role).await?;
+        tracing::debug!(count = connections.len(), "connections listed");
+        Ok(connections)
     }
 
     pub async fn get(&self, id: Uuid) -> Result<Connection> {
@@ -64,10 +60,7 @@ impl ConnectionService {
             .connections()
             .get(id)
             .await?
-            .ok_or_else(|| Error::NotFound {
-                what: "Connection",
-                id: id.to_string(),
-            })
+            .ok_or_else(|| Error::NotFound { what: "Connection", id: id.to_string() })
     }
 
     /// A connection named the way people name it: its id, the start of its id (at least 4
@@ -78,24 +71,16 @@ impl ConnectionService {
             return self.get(id).await;
         }
         let all = self.list(None).await?;
-        let by_name: Vec<&Connection> = all
-            .iter()
-            .filter(|c| c.name.eq_ignore_ascii_case(reference))
-            .collect();
+        let by_name: Vec<&Connection> = all.iter().filter(|c| c.name.eq_ignore_ascii_case(reference)).collect();
         let candidates = if by_name.is_empty() && reference.len() >= 4 {
             let prefix = reference.to_ascii_lowercase();
-            all.iter()
-                .filter(|c| c.id.to_string().starts_with(&prefix))
-                .collect()
+            all.iter().filter(|c| c.id.to_string().starts_with(&prefix)).collect()
         } else {
             by_name
         };
         match candidates.as_slice() {
             [one] => Ok((*one).clone()),
-            [] => Err(Error::NotFound {
-                what: "Connection",
-                id: format!("\"{reference}\""),
-            }),
+            [] => Err(Error::NotFound { what: "Connection", id: format!("\"{reference}\"") }),
             many => Err(Error::Conflict {
                 message: format!("\"{reference}\" matches {} connections.", many.len()),
                 hint: format!(
@@ -120,10 +105,7 @@ impl ConnectionService {
     /// Validates the draft and turns it into a connection ready to be saved with OK. A new
     /// secret is held here until then.
     pub async fn stage(&self, draft: ConnectionDraft) -> Result<Connection> {
-        let checked = self
-            .check_draft(&draft)
-            .await?
-            .map_err(Error::InvalidDraft)?;
+        let checked = self.check_draft(&draft).await?.map_err(Error::InvalidDraft)?;
         let id = draft.id.unwrap_or_else(Uuid::new_v4);
         let saved = self.store.connections().get(id).await?;
         let now = crate::model::now();
@@ -132,20 +114,12 @@ impl ConnectionService {
             CheckedCredential::NewSecret(secret) => {
                 let hint = secret_hint(secret.expose_secret());
                 self.staged()?.insert(id, secret);
-                Credential::Secret {
-                    hint,
-                    expires_at: None,
-                }
+                Credential::Secret { hint, expires_at: None }
             }
             CheckedCredential::KeepSecret => self.kept_secret(id, saved.as_ref())?,
             CheckedCredential::Thumbprint(sha1_thumbprint) => {
                 self.staged()?.remove(&id);
-                Credential::Certificate {
-                    sha1_thumbprint,
-                    sha256_thumbprint: None,
-                    subject: None,
-                    not_after: None,
-                }
+                Credential::Certificate { sha1_thumbprint, sha256_thumbprint: None, subject: None, not_after: None }
             }
         };
 
@@ -207,20 +181,12 @@ impl ConnectionService {
                 Credential::Secret { .. } => {
                     if let Some(secret) = self.staged()?.get(&connection.id) {
                         secret_writes.push((key, secret.clone()));
-                    } else if !matches!(
-                        saved.as_ref().map(|s| &s.credential),
-                        Some(Credential::Secret { .. })
-                    ) {
-                        return Err(Error::SecretMissing {
-                            name: connection.name,
-                        });
+                    } else if !matches!(saved.as_ref().map(|s| &s.credential), Some(Credential::Secret { .. })) {
+                        return Err(Error::SecretMissing { name: connection.name });
                     }
                 }
                 Credential::Certificate { .. } => {
-                    if matches!(
-                        saved.as_ref().map(|s| &s.credential),
-                        Some(Credential::Secret { .. })
-                    ) {
+                    if matches!(saved.as_ref().map(|s| &s.credential), Some(Credential::Secret { .. })) {
                         obsolete_secrets.push(key);
                     }
                 }
@@ -237,17 +203,11 @@ impl ConnectionService {
         // Make sure the keychain answers before anything is deleted from the database, so a
         // deleted connection never leaves its secret behind unnoticed.
         if let Some(key) = obsolete_secrets.first().copied() {
-            self.with_vault(move |vault| vault.get(&key).map(drop))
-                .await?;
+            self.with_vault(move |vault| vault.get(&key).map(drop)).await?;
         }
 
         let backups = self.write_secrets(secret_writes).await?;
-        if let Err(error) = self
-            .store
-            .connections()
-            .apply(&upserts, &changes.deletes)
-            .await
-        {
+        if let Err(error) = self.store.connections().apply(&upserts, &changes.deletes).await {
             self.restore_secrets(backups).await;
             return Err(error);
         }
@@ -265,11 +225,7 @@ impl ConnectionService {
     /// Deletes one saved connection and its secrets (the CLI's `connections delete`).
     pub async fn delete(&self, id: Uuid) -> Result<Connection> {
         let connection = self.get(id).await?;
-        self.save(StagedChanges {
-            upserts: Vec::new(),
-            deletes: vec![id],
-        })
-        .await?;
+        self.save(StagedChanges { upserts: Vec::new(), deletes: vec![id] }).await?;
         Ok(connection)
     }
 
@@ -279,10 +235,7 @@ impl ConnectionService {
         self.with_vault(move |vault| vault.get(&key)).await
     }
 
-    async fn check_draft(
-        &self,
-        draft: &ConnectionDraft,
-    ) -> Result<std::result::Result<CheckedDraft, Vec<FieldIssue>>> {
+    async fn check_draft(&self, draft: &ConnectionDraft) -> Result<std::result::Result<CheckedDraft, Vec<FieldIssue>>> {
         let mut issues = Vec::new();
         let mut keep = |checked: std::result::Result<String, FieldIssue>| match checked {
             Ok(value) => value,
@@ -296,22 +249,16 @@ impl ConnectionService {
         let client_id = keep(validate::client_id(&draft.client_id));
         let tenant = keep(validate::tenant(&draft.tenant));
         let credential = match &draft.credential {
-            CredentialDraft::Secret { value: Some(value) } => {
-                match validate::client_secret(value.expose_secret()) {
-                    Ok(trimmed) => CheckedCredential::NewSecret(SecretString::from(trimmed)),
-                    Err(issue) => {
-                        issues.push(issue);
-                        CheckedCredential::KeepSecret
-                    }
+            CredentialDraft::Secret { value: Some(value) } => match validate::client_secret(value.expose_secret()) {
+                Ok(trimmed) => CheckedCredential::NewSecret(SecretString::from(trimmed)),
+                Err(issue) => {
+                    issues.push(issue);
+                    CheckedCredential::KeepSecret
                 }
-            }
+            },
             CredentialDraft::Secret { value: None } => {
                 if !self.holds_secret_for(draft.id).await? {
-                    issues.push(
-                        validate::client_secret("")
-                            .err()
-                            .unwrap_or_else(missing_secret_issue),
-                    );
+                    issues.push(validate::client_secret("").err().unwrap_or_else(missing_secret_issue));
                 }
                 CheckedCredential::KeepSecret
             }
@@ -326,18 +273,8 @@ impl ConnectionService {
                 hint: "Both GUIDs are on your app registration's Overview page: copy \"Application (client) ID\" here and \"Directory (tenant) ID\" below.".into(),
             });
         }
-        let name = if name.is_empty() {
-            tenant.clone()
-        } else {
-            name
-        };
-        if !name.is_empty()
-            && self
-                .store
-                .connections()
-                .name_taken(draft.role, &name, draft.id)
-                .await?
-        {
+        let name = if name.is_empty() { tenant.clone() } else { name };
+        if !name.is_empty() && self.store.connections().name_taken(draft.role, &name, draft.id).await? {
             issues.push(FieldIssue {
                 field: Field::Name,
                 message: format!(
@@ -350,13 +287,7 @@ impl ConnectionService {
         if !issues.is_empty() {
             return Ok(Err(issues));
         }
-        Ok(Ok(CheckedDraft {
-            name,
-            tenant,
-            client_id,
-            mailbox,
-            credential,
-        }))
+        Ok(Ok(CheckedDraft { name, tenant, client_id, mailbox, credential }))
     }
 
     /// Whether a secret exists for the connection being edited: staged, or saved in the keychain.
@@ -365,22 +296,12 @@ impl ConnectionService {
         if self.staged()?.contains_key(&id) {
             return Ok(true);
         }
-        Ok(matches!(
-            self.store
-                .connections()
-                .get(id)
-                .await?
-                .map(|c| c.credential),
-            Some(Credential::Secret { .. })
-        ))
+        Ok(matches!(self.store.connections().get(id).await?.map(|c| c.credential), Some(Credential::Secret { .. })))
     }
 
     fn kept_secret(&self, id: Uuid, saved: Option<&Connection>) -> Result<Credential> {
         if let Some(secret) = self.staged()?.get(&id) {
-            return Ok(Credential::Secret {
-                hint: secret_hint(secret.expose_secret()),
-                expires_at: None,
-            });
+            return Ok(Credential::Secret { hint: secret_hint(secret.expose_secret()), expires_at: None });
         }
         match saved.map(|s| &s.credential) {
             Some(credential @ Credential::Secret { .. }) => Ok(credential.clone()),
@@ -448,9 +369,7 @@ impl ConnectionService {
     }
 
     fn staged(&self) -> Result<MutexGuard<'_, HashMap<Uuid, SecretString>>> {
-        self.staged_secrets
-            .lock()
-            .map_err(|_| Error::Internal("staged secrets lock poisoned".into()))
+        self.staged_secrets.lock().map_err(|_| Error::Internal("staged secrets lock poisoned".into()))
     }
 }
 
@@ -492,10 +411,7 @@ fn check_saved_fields(c: &Connection) -> Result<()> {
             hint: "Edit the connection and give it a name.".into(),
         });
     }
-    if let Credential::Certificate {
-        sha1_thumbprint, ..
-    } = &c.credential
-    {
+    if let Credential::Certificate { sha1_thumbprint, .. } = &c.credential {
         issues.extend(validate::certificate_thumbprint(sha1_thumbprint).err());
     }
     if issues.is_empty() {

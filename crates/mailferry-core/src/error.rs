@@ -41,21 +41,14 @@ pub enum Error {
     Corrupt(String),
 
     #[error("{context}: {source}")]
-    Io {
-        context: String,
-        source: std::io::Error,
-    },
+    Io { context: String, source: std::io::Error },
 
     #[error("Internal error: {0}")]
     Internal(String),
 }
 
 fn join_messages(issues: &[FieldIssue]) -> String {
-    issues
-        .iter()
-        .map(|issue| issue.message.as_str())
-        .collect::<Vec<_>>()
-        .join(" ")
+    issues.iter().map(|issue| issue.message.as_str()).collect::<Vec<_>>().join(" ")
 }
 
 /// A stable code the UI switches on without parsing text.
@@ -110,7 +103,7 @@ impl Error {
         let hint = match self {
             Error::Invalid(issue) => return Some(issue.hint.clone()),
             Error::InvalidDraft(_) => "Correct the highlighted fields and try again.",
-            Error::NotFound { .. } => "It may have been deleted elsewhere (for example with the mailferry CLI). Refresh the list.",
+            Error::NotFound { .. } => "It may have been deleted in the meantime; list the connections again to see the current ones.",
             Error::Conflict { hint, .. } => return Some(hint.clone()),
             Error::SecretMissing { .. } => {
                 "Edit the connection and paste the client secret again; Mailferry holds a secret only until OK saves it."
@@ -143,11 +136,7 @@ impl Error {
     }
 
     pub fn invalid(field: Field, message: impl Into<String>, hint: impl Into<String>) -> Error {
-        Error::Invalid(FieldIssue {
-            field,
-            message: message.into(),
-            hint: hint.into(),
-        })
+        Error::Invalid(FieldIssue { field, message: message.into(), hint: hint.into() })
     }
 }
 
@@ -157,9 +146,11 @@ const KEYCHAIN_HINT: &str = "Mailferry keeps secrets in the Secret Service (GNOM
 const KEYCHAIN_HINT: &str =
     "Mailferry keeps secrets in your login keychain. Unlock it in Keychain Access, then try again.";
 #[cfg(target_os = "windows")]
-const KEYCHAIN_HINT: &str = "Mailferry keeps secrets in Windows Credential Manager. Check that your user profile is loaded, then try again.";
+const KEYCHAIN_HINT: &str =
+    "Mailferry keeps secrets in Windows Credential Manager. Check that your user profile is loaded, then try again.";
 #[cfg(not(any(target_os = "linux", target_os = "macos", target_os = "windows")))]
-const KEYCHAIN_HINT: &str = "Mailferry keeps secrets in the operating system's keychain. Make it available, then try again.";
+const KEYCHAIN_HINT: &str =
+    "Mailferry keeps secrets in the operating system's keychain. Make it available, then try again.";
 
 impl From<Error> for IpcError {
     fn from(error: Error) -> Self {
@@ -168,10 +159,7 @@ impl From<Error> for IpcError {
 }
 
 impl Serialize for Error {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
         self.to_ipc().serialize(serializer)
     }
 }
@@ -188,11 +176,7 @@ mod tests {
 
     #[test]
     fn a_field_error_reaches_the_ui_with_code_field_message_and_hint() {
-        let error = Error::invalid(
-            Field::ClientId,
-            "Client ID: not a GUID.",
-            "Find it on the app's Overview page.",
-        );
+        let error = Error::invalid(Field::ClientId, "Client ID: not a GUID.", "Find it on the app's Overview page.");
         let json = serde_json::to_value(error.to_ipc()).unwrap_or_default();
         assert_eq!(
             json,
@@ -209,15 +193,9 @@ mod tests {
 
     #[test]
     fn keychain_unavailable_says_what_is_missing_and_never_suggests_a_plain_file() {
-        let ipc = Error::KeychainUnavailable {
-            detail: "no Secret Service on the session bus".into(),
-        }
-        .to_ipc();
+        let ipc = Error::KeychainUnavailable { detail: "no Secret Service on the session bus".into() }.to_ipc();
         assert_eq!(ipc.code, ErrorCode::KeychainUnavailable);
         assert!(ipc.message.contains("no Secret Service on the session bus"));
-        assert!(ipc
-            .hint
-            .unwrap_or_default()
-            .contains("never in a plain file"));
+        assert!(ipc.hint.unwrap_or_default().contains("never in a plain file"));
     }
 }

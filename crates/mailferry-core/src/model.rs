@@ -70,11 +70,7 @@ impl RegistrationMode {
 
 /// How the connection authenticates, described without the secret itself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(
-    tag = "kind",
-    rename_all = "camelCase",
-    rename_all_fields = "camelCase"
-)]
+#[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
 #[ts(export)]
 pub enum Credential {
     /// A client secret kept in the OS keychain.
@@ -196,11 +192,7 @@ pub struct ConnectionDraft {
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]
-#[serde(
-    tag = "kind",
-    rename_all = "camelCase",
-    rename_all_fields = "camelCase"
-)]
+#[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
 #[ts(export)]
 pub enum CredentialDraft {
     /// `value` absent keeps the secret already held for the connection being edited.

@@ -23,62 +23,26 @@ pub struct Permission {
 }
 
 const SHARED: [(&str, &str, &str); 2] = [
-    (
-        "User.Read.All",
-        "df021288-bdef-4463-88db-98f22de89214",
-        "Find the tenant's users and their mailboxes.",
-    ),
-    (
-        "Organization.Read.All",
-        "498476ce-e0fe-48b0-b801-37ba7e2685c6",
-        "Read the tenant's name and verified domains.",
-    ),
+    ("User.Read.All", "df021288-bdef-4463-88db-98f22de89214", "Find the tenant's users and their mailboxes."),
+    ("Organization.Read.All", "498476ce-e0fe-48b0-b801-37ba7e2685c6", "Read the tenant's name and verified domains."),
 ];
 
 const SOURCE: [(&str, &str, &str); 4] = [
-    (
-        "Mail.Read",
-        "810c84a8-4a9e-49e6-bf7d-12d183f40d01",
-        "Read the mail to migrate.",
-    ),
+    ("Mail.Read", "810c84a8-4a9e-49e6-bf7d-12d183f40d01", "Read the mail to migrate."),
     (
         "MailboxSettings.Read",
         "40f97065-369a-49f4-947c-6a255697ae91",
         "Read mailbox settings such as time zone and rules.",
     ),
-    (
-        "Calendars.Read",
-        "798ee544-9d2d-430c-a058-570e29e34338",
-        "Read calendars to migrate.",
-    ),
-    (
-        "Contacts.Read",
-        "089fe4d0-434a-44c5-8827-41ba8a0b17f5",
-        "Read contacts to migrate.",
-    ),
+    ("Calendars.Read", "798ee544-9d2d-430c-a058-570e29e34338", "Read calendars to migrate."),
+    ("Contacts.Read", "089fe4d0-434a-44c5-8827-41ba8a0b17f5", "Read contacts to migrate."),
 ];
 
 const TARGET: [(&str, &str, &str); 4] = [
-    (
-        "Mail.ReadWrite",
-        "e2a3a72e-5f79-4c64-b1b1-878b674786c9",
-        "Write the migrated mail into target mailboxes.",
-    ),
-    (
-        "MailboxSettings.ReadWrite",
-        "6931bccd-447a-43d1-b442-00a195474933",
-        "Apply mailbox settings in the target.",
-    ),
-    (
-        "Calendars.ReadWrite",
-        "ef54d2bf-783f-4e0f-bca1-3210c0444d99",
-        "Write the migrated calendars.",
-    ),
-    (
-        "Contacts.ReadWrite",
-        "6918b873-d17a-4dc1-b314-35f528134491",
-        "Write the migrated contacts.",
-    ),
+    ("Mail.ReadWrite", "e2a3a72e-5f79-4c64-b1b1-878b674786c9", "Write the migrated mail into target mailboxes."),
+    ("MailboxSettings.ReadWrite", "6931bccd-447a-43d1-b442-00a195474933", "Apply mailbox settings in the target."),
+    ("Calendars.ReadWrite", "ef54d2bf-783f-4e0f-bca1-3210c0444d99", "Write the migrated calendars."),
+    ("Contacts.ReadWrite", "6918b873-d17a-4dc1-b314-35f528134491", "Write the migrated contacts."),
 ];
 
 /// The Microsoft Graph application permissions a connection of this role needs.
@@ -105,12 +69,7 @@ mod tests {
 
     #[test]
     fn a_source_only_reads_and_a_target_may_write() {
-        let names = |role| {
-            permission_set(role)
-                .into_iter()
-                .map(|p| p.name)
-                .collect::<Vec<_>>()
-        };
+        let names = |role| permission_set(role).into_iter().map(|p| p.name).collect::<Vec<_>>();
         assert_eq!(
             names(Role::Source),
             [
@@ -128,10 +87,7 @@ mod tests {
 
     #[test]
     fn every_permission_carries_a_graph_app_role_guid() {
-        for p in permission_set(Role::Source)
-            .into_iter()
-            .chain(permission_set(Role::Target))
-        {
+        for p in permission_set(Role::Source).into_iter().chain(permission_set(Role::Target)) {
             assert!(crate::validate::parse_guid(&p.id).is_some(), "{}", p.name);
             assert!(!p.reason.is_empty());
         }

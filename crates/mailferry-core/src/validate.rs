@@ -44,11 +44,7 @@ pub struct FieldIssue {
 type Checked<T> = Result<T, FieldIssue>;
 
 fn issue(field: Field, reason: &str, hint: &str) -> FieldIssue {
-    FieldIssue {
-        field,
-        message: format!("{}: {reason}", field.label()),
-        hint: hint.to_owned(),
-    }
+    FieldIssue { field, message: format!("{}: {reason}", field.label()), hint: hint.to_owned() }
 }
 
 const HINT_MAILBOX: &str = "Use the email address of a licensed user mailbox in this tenant that Mailferry may use for its own work, for example migration@contoso.com. Find it in the Microsoft 365 admin center under Users > Active users.";
@@ -56,7 +52,8 @@ const HINT_CLIENT_ID: &str = "In the Microsoft Entra admin center open Identity 
 const HINT_TENANT: &str = "In the Microsoft Entra admin center open Identity > Overview and copy \"Tenant ID\", or type a verified domain of the tenant such as contoso.onmicrosoft.com.";
 const HINT_THUMBPRINT: &str = "In the Microsoft Entra admin center open your app registration > Certificates & secrets > Certificates, and copy the certificate's Thumbprint (40 hexadecimal characters).";
 const HINT_SECRET: &str = "In the Microsoft Entra admin center open your app registration > Certificates & secrets > Client secrets and copy the secret's Value. Microsoft shows the Value only right after the secret is created; if it is hidden now, create a new secret.";
-const HINT_NAME: &str = "Give the connection a name you will recognise, such as the customer's name, or leave it empty to use the tenant.";
+const HINT_NAME: &str =
+    "Give the connection a name you will recognise, such as the customer's name, or leave it empty to use the tenant.";
 
 /// Characters that copying from web pages, PDFs or the admin center tends to add.
 fn is_invisible(c: char) -> bool {
@@ -67,21 +64,13 @@ fn is_invisible(c: char) -> bool {
 }
 
 fn clean(input: &str) -> String {
-    input
-        .chars()
-        .filter(|c| !is_invisible(*c))
-        .collect::<String>()
-        .trim()
-        .to_owned()
+    input.chars().filter(|c| !is_invisible(*c)).collect::<String>().trim().to_owned()
 }
 
 /// `8-4-4-4-12` hexadecimal, optionally in braces; returned in lower case.
 pub fn parse_guid(input: &str) -> Option<String> {
     let s = input.trim();
-    let s = s
-        .strip_prefix('{')
-        .and_then(|rest| rest.strip_suffix('}'))
-        .unwrap_or(s);
+    let s = s.strip_prefix('{').and_then(|rest| rest.strip_suffix('}')).unwrap_or(s);
     let groups: Vec<&str> = s.split('-').collect();
     let shape_ok = groups.len() == 5
         && groups
@@ -102,46 +91,24 @@ fn is_domain(s: &str) -> bool {
                 && !label.ends_with('-')
                 && label.chars().all(|c| c.is_alphanumeric() || c == '-')
         })
-        && labels
-            .last()
-            .is_some_and(|tld| tld.len() >= 2 && tld.chars().all(char::is_alphabetic))
+        && labels.last().is_some_and(|tld| tld.len() >= 2 && tld.chars().all(char::is_alphabetic))
 }
 
 pub fn application_mailbox(input: &str) -> Checked<String> {
     let field = Field::ApplicationMailbox;
     let value = clean(input);
     if value.is_empty() {
-        return Err(issue(
-            field,
-            "enter the email address of the mailbox Mailferry will use.",
-            HINT_MAILBOX,
-        ));
+        return Err(issue(field, "enter the email address of the mailbox Mailferry will use.", HINT_MAILBOX));
     }
     if value.chars().any(char::is_whitespace) {
-        return Err(issue(
-            field,
-            "an email address cannot contain spaces.",
-            HINT_MAILBOX,
-        ));
+        return Err(issue(field, "an email address cannot contain spaces.", HINT_MAILBOX));
     }
     let Some((local, domain)) = value.rsplit_once('@') else {
-        return Err(issue(
-            field,
-            "this is not an email address: the @ and the domain are missing.",
-            HINT_MAILBOX,
-        ));
+        return Err(issue(field, "this is not an email address: the @ and the domain are missing.", HINT_MAILBOX));
     };
-    if local.is_empty()
-        || local.contains('@')
-        || local.starts_with('.')
-        || local.ends_with('.')
-        || local.contains("..")
+    if local.is_empty() || local.contains('@') || local.starts_with('.') || local.ends_with('.') || local.contains("..")
     {
-        return Err(issue(
-            field,
-            "the part before the @ is not valid.",
-            HINT_MAILBOX,
-        ));
+        return Err(issue(field, "the part before the @ is not valid.", HINT_MAILBOX));
     }
     if !is_domain(domain) {
         return Err(issue(
@@ -156,11 +123,7 @@ pub fn application_mailbox(input: &str) -> Checked<String> {
 pub fn client_id(input: &str) -> Checked<String> {
     let value = clean(input);
     if value.is_empty() {
-        return Err(issue(
-            Field::ClientId,
-            "enter the application's client ID.",
-            HINT_CLIENT_ID,
-        ));
+        return Err(issue(Field::ClientId, "enter the application's client ID.", HINT_CLIENT_ID));
     }
     parse_guid(&value).ok_or_else(|| {
         issue(
@@ -176,11 +139,7 @@ pub fn tenant(input: &str) -> Checked<String> {
     let field = Field::Tenant;
     let value = clean(input);
     if value.is_empty() {
-        return Err(issue(
-            field,
-            "enter the tenant ID or a verified domain of the tenant.",
-            HINT_TENANT,
-        ));
+        return Err(issue(field, "enter the tenant ID or a verified domain of the tenant.", HINT_TENANT));
     }
     if let Some(guid) = parse_guid(&value) {
         return Ok(guid);
@@ -189,9 +148,7 @@ pub fn tenant(input: &str) -> Checked<String> {
     if matches!(lower.as_str(), "common" | "organizations" | "consumers") {
         return Err(issue(
             field,
-            &format!(
-                "\"{lower}\" is not a tenant; an application signs in to one specific tenant."
-            ),
+            &format!("\"{lower}\" is not a tenant; an application signs in to one specific tenant."),
             HINT_TENANT,
         ));
     }
@@ -205,11 +162,7 @@ pub fn tenant(input: &str) -> Checked<String> {
     if is_domain(&lower) {
         Ok(lower)
     } else {
-        Err(issue(
-            field,
-            "this is neither a GUID nor a domain such as contoso.onmicrosoft.com.",
-            HINT_TENANT,
-        ))
+        Err(issue(field, "this is neither a GUID nor a domain such as contoso.onmicrosoft.com.", HINT_TENANT))
     }
 }
 
@@ -217,16 +170,10 @@ pub fn tenant(input: &str) -> Checked<String> {
 /// invisible characters that come with copy-paste are ignored.
 pub fn certificate_thumbprint(input: &str) -> Checked<String> {
     let field = Field::CertificateThumbprint;
-    let value: String = input
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != ':' && *c != '-' && !is_invisible(*c))
-        .collect();
+    let value: String =
+        input.chars().filter(|c| !c.is_whitespace() && *c != ':' && *c != '-' && !is_invisible(*c)).collect();
     if value.is_empty() {
-        return Err(issue(
-            field,
-            "enter the certificate's thumbprint.",
-            HINT_THUMBPRINT,
-        ));
+        return Err(issue(field, "enter the certificate's thumbprint.", HINT_THUMBPRINT));
     }
     if let Some(bad) = value.chars().find(|c| !c.is_ascii_hexdigit()) {
         return Err(issue(
@@ -252,11 +199,7 @@ pub fn client_secret(input: &str) -> Checked<&str> {
     let field = Field::ClientSecret;
     let value = input.trim_matches(|c: char| c.is_whitespace() || is_invisible(c));
     if value.is_empty() {
-        return Err(issue(
-            field,
-            "paste the client secret's Value.",
-            HINT_SECRET,
-        ));
+        return Err(issue(field, "paste the client secret's Value.", HINT_SECRET));
     }
     if parse_guid(value).is_some() {
         return Err(issue(
@@ -266,11 +209,7 @@ pub fn client_secret(input: &str) -> Checked<&str> {
         ));
     }
     if value.chars().any(char::is_control) {
-        return Err(issue(
-            field,
-            "the pasted text contains a line break or control character.",
-            HINT_SECRET,
-        ));
+        return Err(issue(field, "the pasted text contains a line break or control character.", HINT_SECRET));
     }
     Ok(value)
 }
@@ -281,11 +220,7 @@ pub fn connection_name(input: &str) -> Checked<String> {
         return Err(issue(Field::Name, "use at most 100 characters.", HINT_NAME));
     }
     if value.chars().any(char::is_control) {
-        return Err(issue(
-            Field::Name,
-            "line breaks and control characters are not allowed.",
-            HINT_NAME,
-        ));
+        return Err(issue(Field::Name, "line breaks and control characters are not allowed.", HINT_NAME));
     }
     Ok(value)
 }
@@ -302,56 +237,30 @@ mod tests {
         );
         let err = client_id("1b2c3d4e5f604a1b8c9d0e1f2a3b4c5d").unwrap_err();
         assert_eq!(err.field, Field::ClientId);
-        assert!(err
-            .message
-            .starts_with("Application (client) ID: this is not a GUID"));
+        assert!(err.message.starts_with("Application (client) ID: this is not a GUID"));
         assert!(err.hint.contains("App registrations"));
     }
 
     #[test]
     fn a_tenant_is_a_guid_or_a_domain_but_never_a_multi_tenant_alias() {
-        assert_eq!(
-            tenant("Contoso.OnMicrosoft.com"),
-            Ok("contoso.onmicrosoft.com".into())
-        );
-        assert_eq!(
-            tenant("72F988BF-86F1-41AF-91AB-2D7CD011DB47"),
-            Ok("72f988bf-86f1-41af-91ab-2d7cd011db47".into())
-        );
-        assert!(tenant("organizations")
-            .unwrap_err()
-            .message
-            .contains("not a tenant"));
-        assert!(tenant("admin@contoso.com")
-            .unwrap_err()
-            .message
-            .contains("only the domain"));
-        assert!(tenant("contoso")
-            .unwrap_err()
-            .message
-            .contains("neither a GUID nor a domain"));
+        assert_eq!(tenant("Contoso.OnMicrosoft.com"), Ok("contoso.onmicrosoft.com".into()));
+        assert_eq!(tenant("72F988BF-86F1-41AF-91AB-2D7CD011DB47"), Ok("72f988bf-86f1-41af-91ab-2d7cd011db47".into()));
+        assert!(tenant("organizations").unwrap_err().message.contains("not a tenant"));
+        assert!(tenant("admin@contoso.com").unwrap_err().message.contains("only the domain"));
+        assert!(tenant("contoso").unwrap_err().message.contains("neither a GUID nor a domain"));
         assert!(tenant("").unwrap_err().hint.contains("Tenant ID"));
     }
 
     #[test]
     fn a_thumbprint_pasted_with_spaces_colons_and_invisible_marks_is_accepted_in_upper_case() {
         let pasted = "\u{200E}3b:7e:11 5a 90 c4 d2 e8 1f 00 aa bb cc dd ee ff 01 23 45 67\n";
-        assert_eq!(
-            certificate_thumbprint(pasted),
-            Ok("3B7E115A90C4D2E81F00AABBCCDDEEFF01234567".into())
-        );
+        assert_eq!(certificate_thumbprint(pasted), Ok("3B7E115A90C4D2E81F00AABBCCDDEEFF01234567".into()));
     }
 
     #[test]
     fn a_thumbprint_of_the_wrong_length_or_alphabet_says_why() {
-        assert!(certificate_thumbprint("ABC")
-            .unwrap_err()
-            .message
-            .contains("40 characters, this has 3"));
-        assert!(certificate_thumbprint(&"A".repeat(64))
-            .unwrap_err()
-            .message
-            .contains("SHA-256"));
+        assert!(certificate_thumbprint("ABC").unwrap_err().message.contains("40 characters, this has 3"));
+        assert!(certificate_thumbprint(&"A".repeat(64)).unwrap_err().message.contains("SHA-256"));
         assert!(certificate_thumbprint(&format!("{}G", "A".repeat(39)))
             .unwrap_err()
             .message
@@ -368,35 +277,17 @@ mod tests {
 
     #[test]
     fn a_secret_value_is_trimmed_but_otherwise_kept_as_pasted() {
-        assert_eq!(
-            client_secret("\n  abc8Q~x.Yz_12-34 \t"),
-            Ok("abc8Q~x.Yz_12-34")
-        );
+        assert_eq!(client_secret("\n  abc8Q~x.Yz_12-34 \t"), Ok("abc8Q~x.Yz_12-34"));
         assert!(client_secret("abc\ndef").is_err());
         assert!(client_secret("   ").unwrap_err().message.contains("paste"));
     }
 
     #[test]
     fn a_mailbox_must_be_an_email_address_in_a_real_domain() {
-        assert_eq!(
-            application_mailbox(" Migration@Contoso.COM "),
-            Ok("Migration@contoso.com".into())
-        );
-        assert!(application_mailbox("migration")
-            .unwrap_err()
-            .message
-            .contains("@"));
-        assert!(application_mailbox("mig ration@contoso.com")
-            .unwrap_err()
-            .message
-            .contains("spaces"));
-        assert!(application_mailbox("migration@contoso")
-            .unwrap_err()
-            .message
-            .contains("not a valid domain"));
-        assert!(application_mailbox("@contoso.com")
-            .unwrap_err()
-            .message
-            .contains("before the @"));
+        assert_eq!(application_mailbox(" Migration@Contoso.COM "), Ok("Migration@contoso.com".into()));
+        assert!(application_mailbox("migration").unwrap_err().message.contains("@"));
+        assert!(application_mailbox("mig ration@contoso.com").unwrap_err().message.contains("spaces"));
+        assert!(application_mailbox("migration@contoso").unwrap_err().message.contains("not a valid domain"));
+        assert!(application_mailbox("@contoso.com").unwrap_err().message.contains("before the @"));
     }
 }

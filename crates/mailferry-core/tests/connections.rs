@@ -8,7 +8,7 @@ use std::sync::Arc;
 use mailferry_core::cloud::Cloud;
 use mailferry_core::connections::ConnectionService;
 use mailferry_core::model::{
-    CheckOutcome, ConnectionDraft, Credential, CredentialDraft, LastCheck, Role, StagedChanges,
+    CheckOutcome, Connection, ConnectionDraft, Credential, CredentialDraft, LastCheck, Role, StagedChanges,
 };
 use mailferry_core::secrets::{MemorySecretStore, SecretKey, SecretStore};
 use mailferry_core::store::Store;
@@ -29,11 +29,7 @@ async fn fixture() -> Fixture {
     let store = Store::open(&dir.path().join("mailferry.db")).await.unwrap();
     let vault = Arc::new(MemorySecretStore::new());
     let service = ConnectionService::new(store, vault.clone());
-    Fixture {
-        dir,
-        vault,
-        service,
-    }
+    Fixture { dir, vault, service }
 }
 
 fn draft(name: &str) -> ConnectionDraft {
@@ -45,10 +41,13 @@ fn draft(name: &str) -> ConnectionDraft {
         tenant: "Contoso.onmicrosoft.com".into(),
         client_id: "1B2C3D4E-5F60-4A1B-8C9D-0E1F2A3B4C5D".into(),
         application_mailbox: "migration@contoso.com".into(),
-        credential: CredentialDraft::Secret {
-            value: Some(SecretString::from(format!("  {SECRET}\n"))),
-        },
+        credential: CredentialDraft::Secret { value: Some(SecretString::from(format!("  {SECRET}\n"))) },
     }
+}
+
+/// OK in the Manage connections window with these connections staged.
+async fn save(f: &Fixture, upserts: Vec<Connection>) -> mailferry_core::Result<Vec<Connection>> {
+    f.service.save(StagedChanges { upserts, deletes: vec![] }).await
 }
 
 fn database_bytes(dir: &tempfile::TempDir) -> Vec<u8> {
@@ -60,9 +59,7 @@ fn database_bytes(dir: &tempfile::TempDir) -> Vec<u8> {
 }
 
 fn contains(haystack: &[u8], needle: &str) -> bool {
-    haystack
-        .windows(needle.len())
-        .any(|w| w == needle.as_bytes())
+    haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
 }
 
 #[tokio::test]
@@ -70,51 +67,21 @@ async fn a_staged_secret_reaches_the_keychain_only_on_save_and_never_the_databas
     let f = fixture().await;
     let staged = f.service.stage(draft("Contoso")).await.unwrap();
 
-    assert_eq!(
-        staged.credential,
-        Credential::Secret {
-            hint: "bcd".into(),
-            expires_at: None
-        }
-    );
-    assert_eq!(
-        staged.client_id, "1b2c3d4e-5f60-4a1b-8c9d-0e1f2a3b4c5d",
-        "normalised"
-    );
+    assert_eq!(staged.credential, Credential::Secret { hint: "bcd".into(), expires_at: None });
+    assert_eq!(staged.client_id, "1b2c3d4e-5f60-4a1b-8c9d-0e1f2a3b4c5d", "normalised");
     assert_eq!(staged.tenant_id, "contoso.onmicrosoft.com");
     assert_eq!(staged.last_check, None, "not verified yet");
     assert!(f.vault.is_empty(), "nothing is written before OK");
     assert!(f.service.list(None).await.unwrap().is_empty());
 
-    let saved = f
-        .service
-        .save(StagedChanges {
-            upserts: vec![staged.clone()],
-            deletes: vec![],
-        })
-        .await
-        .unwrap();
+    let saved = save(&f, vec![staged.clone()]).await.unwrap();
 
     assert_eq!(saved.len(), 1);
     assert_eq!(saved[0].name, "Contoso");
-    let kept = f
-        .vault
-        .get(&SecretKey::client_secret(staged.id))
-        .unwrap()
-        .unwrap();
-    assert_eq!(
-        kept.as_slice(),
-        SECRET.as_bytes(),
-        "trimmed value, byte for byte"
-    );
-    assert!(
-        !contains(&database_bytes(&f.dir), SECRET),
-        "the secret must not be in the SQLite files"
-    );
-    assert!(
-        !contains(&serde_json::to_vec(&saved).unwrap(), SECRET),
-        "nor in what goes back to the UI"
-    );
+    let kept = f.vault.get(&SecretKey::client_secret(staged.id)).unwrap().unwrap();
+    assert_eq!(kept.as_slice(), SECRET.as_bytes(), "trimmed value, byte for byte");
+    assert!(!contains(&database_bytes(&f.dir), SECRET), "the secret must not be in the SQLite files");
+    assert!(!contains(&serde_json::to_vec(&saved).unwrap(), SECRET), "nor in what goes back to the UI");
 }
 
 #[tokio::test]
@@ -123,20 +90,10 @@ async fn cancel_forgets_the_staged_secret() {
     let staged = f.service.stage(draft("Contoso")).await.unwrap();
     f.service.discard_staged().unwrap();
 
-    let error = f
-        .service
-        .save(StagedChanges {
-            upserts: vec![staged],
-            deletes: vec![],
-        })
-        .await
-        .unwrap_err();
+    let error = save(&f, vec![staged]).await.unwrap_err();
 
     assert_eq!(error.code(), ErrorCode::SecretMissing);
-    assert!(error
-        .hint()
-        .unwrap_or_default()
-        .contains("paste the client secret again"));
+    assert!(error.hint().unwrap_or_default().contains("paste the client secret again"));
     assert!(f.service.list(None).await.unwrap().is_empty());
     assert!(f.vault.is_empty());
 }
@@ -147,10 +104,7 @@ async fn an_unreachable_keychain_saves_nothing_and_keeps_the_staged_secret_for_a
     let staged = f.service.stage(draft("Contoso")).await.unwrap();
     f.vault.set_unavailable(true);
 
-    let changes = StagedChanges {
-        upserts: vec![staged.clone()],
-        deletes: vec![],
-    };
+    let changes = StagedChanges { upserts: vec![staged.clone()], deletes: vec![] };
     let error = f.service.save(changes.clone()).await.unwrap_err();
     assert_eq!(error.code(), ErrorCode::KeychainUnavailable);
     f.vault.set_unavailable(false);
@@ -158,11 +112,7 @@ async fn an_unreachable_keychain_saves_nothing_and_keeps_the_staged_secret_for_a
 
     f.service.save(changes).await.unwrap();
     assert_eq!(f.service.list(None).await.unwrap().len(), 1);
-    assert!(f
-        .vault
-        .get(&SecretKey::client_secret(staged.id))
-        .unwrap()
-        .is_some());
+    assert!(f.vault.get(&SecretKey::client_secret(staged.id)).unwrap().is_some());
 }
 
 #[tokio::test]
@@ -172,21 +122,11 @@ async fn a_database_failure_after_the_keychain_write_takes_the_secret_back_out()
     let mut clash = f.service.stage(draft("Fabrikam")).await.unwrap();
     clash.name = "contoso".into();
 
-    let error = f
-        .service
-        .save(StagedChanges {
-            upserts: vec![first, clash],
-            deletes: vec![],
-        })
-        .await
-        .unwrap_err();
+    let error = save(&f, vec![first, clash]).await.unwrap_err();
 
     assert_eq!(error.code(), ErrorCode::Conflict);
     assert!(f.service.list(None).await.unwrap().is_empty());
-    assert!(
-        f.vault.is_empty(),
-        "secrets written for the failed save were removed again"
-    );
+    assert!(f.vault.is_empty(), "secrets written for the failed save were removed again");
 }
 
 #[tokio::test]
@@ -194,41 +134,18 @@ async fn a_failed_save_restores_the_secret_an_edit_replaced() {
     let f = fixture().await;
     let original = f.service.stage(draft("Contoso")).await.unwrap();
     let other = f.service.stage(draft("Fabrikam")).await.unwrap();
-    f.service
-        .save(StagedChanges {
-            upserts: vec![original.clone(), other],
-            deletes: vec![],
-        })
-        .await
-        .unwrap();
+    save(&f, vec![original.clone(), other]).await.unwrap();
 
     let mut edit = draft("Fabrikam"); // clashes with the other connection's name
     edit.id = Some(original.id);
-    edit.credential = CredentialDraft::Secret {
-        value: Some(SecretString::from("NewSecretValue~0987654321xyz")),
-    };
-    assert_eq!(
-        f.service.validate(&edit).await.unwrap()[0].field,
-        Field::Name,
-        "validation sees the clash"
-    );
+    edit.credential = CredentialDraft::Secret { value: Some(SecretString::from("NewSecretValue~0987654321xyz")) };
+    assert_eq!(f.service.validate(&edit).await.unwrap()[0].field, Field::Name, "validation sees the clash");
     edit.name = "Contoso".into();
     let mut staged = f.service.stage(edit).await.unwrap();
     staged.name = "fabrikam".into(); // as if the UI renamed it afterwards
-    assert!(f
-        .service
-        .save(StagedChanges {
-            upserts: vec![staged],
-            deletes: vec![]
-        })
-        .await
-        .is_err());
+    assert!(save(&f, vec![staged]).await.is_err());
 
-    let kept = f
-        .vault
-        .get(&SecretKey::client_secret(original.id))
-        .unwrap()
-        .unwrap();
+    let kept = f.vault.get(&SecretKey::client_secret(original.id)).unwrap().unwrap();
     assert_eq!(kept.as_slice(), SECRET.as_bytes());
 }
 
@@ -236,18 +153,8 @@ async fn a_failed_save_restores_the_secret_an_edit_replaced() {
 async fn editing_without_retyping_keeps_the_secret_and_changed_details_reset_the_last_check() {
     let f = fixture().await;
     let mut staged = f.service.stage(draft("Contoso")).await.unwrap();
-    staged.last_check = Some(LastCheck {
-        at: staged.created_at,
-        outcome: CheckOutcome::Passed,
-    });
-    let saved = f
-        .service
-        .save(StagedChanges {
-            upserts: vec![staged.clone()],
-            deletes: vec![],
-        })
-        .await
-        .unwrap();
+    staged.last_check = Some(LastCheck { at: staged.created_at, outcome: CheckOutcome::Passed });
+    let saved = save(&f, vec![staged.clone()]).await.unwrap();
     assert!(saved[0].last_check.is_some());
 
     let mut rename = draft("Contoso (EU)");
@@ -255,21 +162,14 @@ async fn editing_without_retyping_keeps_the_secret_and_changed_details_reset_the
     rename.credential = CredentialDraft::Secret { value: None };
     let renamed = f.service.stage(rename).await.unwrap();
     assert_eq!(renamed.credential, staged.credential);
-    assert!(
-        renamed.last_check.is_some(),
-        "a new name does not invalidate the check"
-    );
+    assert!(renamed.last_check.is_some(), "a new name does not invalidate the check");
     assert_eq!(renamed.created_at, saved[0].created_at);
 
     let mut moved = draft("Contoso (EU)");
     moved.id = Some(staged.id);
     moved.credential = CredentialDraft::Secret { value: None };
     moved.application_mailbox = "other@contoso.com".into();
-    assert_eq!(
-        f.service.stage(moved).await.unwrap().last_check,
-        None,
-        "another mailbox needs a new check"
-    );
+    assert_eq!(f.service.stage(moved).await.unwrap().last_check, None, "another mailbox needs a new check");
 }
 
 #[tokio::test]
@@ -279,21 +179,12 @@ async fn every_bad_field_is_reported_at_once_with_its_own_hint() {
     bad.tenant = "common".into();
     bad.client_id = "not-a-guid".into();
     bad.application_mailbox = "migration".into();
-    bad.credential = CredentialDraft::Secret {
-        value: Some(SecretString::from("8f2a1c3e-4b5d-4e6f-9a0b-1c2d3e4f5a6b")),
-    };
+    bad.credential =
+        CredentialDraft::Secret { value: Some(SecretString::from("8f2a1c3e-4b5d-4e6f-9a0b-1c2d3e4f5a6b")) };
 
     let issues = f.service.validate(&bad).await.unwrap();
     let fields: Vec<Field> = issues.iter().map(|i| i.field).collect();
-    assert_eq!(
-        fields,
-        [
-            Field::ApplicationMailbox,
-            Field::ClientId,
-            Field::Tenant,
-            Field::ClientSecret
-        ]
-    );
+    assert_eq!(fields, [Field::ApplicationMailbox, Field::ClientId, Field::Tenant, Field::ClientSecret]);
     assert!(issues.iter().all(|i| !i.hint.is_empty()));
     assert!(issues[3].message.contains("Secret ID"));
 
@@ -316,10 +207,7 @@ async fn the_tenant_id_pasted_as_client_id_is_caught() {
 #[tokio::test]
 async fn an_empty_name_becomes_the_tenant() {
     let f = fixture().await;
-    assert_eq!(
-        f.service.stage(draft("  ")).await.unwrap().name,
-        "contoso.onmicrosoft.com"
-    );
+    assert_eq!(f.service.stage(draft("  ")).await.unwrap().name, "contoso.onmicrosoft.com");
 }
 
 #[tokio::test]
@@ -328,23 +216,14 @@ async fn a_new_connection_without_a_secret_value_is_refused() {
     let mut d = draft("Contoso");
     d.credential = CredentialDraft::Secret { value: None };
     let issues = f.service.validate(&d).await.unwrap();
-    assert_eq!(
-        issues.iter().map(|i| i.field).collect::<Vec<_>>(),
-        [Field::ClientSecret]
-    );
+    assert_eq!(issues.iter().map(|i| i.field).collect::<Vec<_>>(), [Field::ClientSecret]);
 }
 
 #[tokio::test]
 async fn switching_to_a_certificate_removes_the_old_secret_after_saving() {
     let f = fixture().await;
     let staged = f.service.stage(draft("Contoso")).await.unwrap();
-    f.service
-        .save(StagedChanges {
-            upserts: vec![staged.clone()],
-            deletes: vec![],
-        })
-        .await
-        .unwrap();
+    save(&f, vec![staged.clone()]).await.unwrap();
 
     let mut d = draft("Contoso");
     d.id = Some(staged.id);
@@ -355,37 +234,19 @@ async fn switching_to_a_certificate_removes_the_old_secret_after_saving() {
     assert!(
         matches!(&switched.credential, Credential::Certificate { sha1_thumbprint, .. } if sha1_thumbprint == "3B7E115A90C4D2E81F00AABBCCDDEEFF01234567")
     );
-    f.service
-        .save(StagedChanges {
-            upserts: vec![switched],
-            deletes: vec![],
-        })
-        .await
-        .unwrap();
+    save(&f, vec![switched]).await.unwrap();
 
-    assert!(
-        f.vault.is_empty(),
-        "the client secret left the keychain with the change"
-    );
+    assert!(f.vault.is_empty(), "the client secret left the keychain with the change");
 }
 
 #[tokio::test]
 async fn deleting_removes_the_row_and_its_secret_but_not_while_the_keychain_is_unreachable() {
     let f = fixture().await;
     let staged = f.service.stage(draft("Contoso")).await.unwrap();
-    f.service
-        .save(StagedChanges {
-            upserts: vec![staged.clone()],
-            deletes: vec![],
-        })
-        .await
-        .unwrap();
+    save(&f, vec![staged.clone()]).await.unwrap();
 
     f.vault.set_unavailable(true);
-    assert_eq!(
-        f.service.delete(staged.id).await.unwrap_err().code(),
-        ErrorCode::KeychainUnavailable
-    );
+    assert_eq!(f.service.delete(staged.id).await.unwrap_err().code(), ErrorCode::KeychainUnavailable);
     f.vault.set_unavailable(false);
     assert_eq!(f.service.list(None).await.unwrap().len(), 1, "nothing lost");
 
@@ -393,8 +254,5 @@ async fn deleting_removes_the_row_and_its_secret_but_not_while_the_keychain_is_u
     assert_eq!(deleted.name, "Contoso");
     assert!(f.service.list(None).await.unwrap().is_empty());
     assert!(f.vault.is_empty());
-    assert_eq!(
-        f.service.delete(staged.id).await.unwrap_err().code(),
-        ErrorCode::NotFound
-    );
+    assert_eq!(f.service.delete(staged.id).await.unwrap_err().code(), ErrorCode::NotFound);
 }

@@ -4,18 +4,13 @@
 
 use chrono::{Duration, TimeZone, Utc};
 use mailferry_core::cloud::Cloud;
-use mailferry_core::model::{
-    CheckOutcome, Connection, Credential, LastCheck, RegistrationMode, Role,
-};
+use mailferry_core::model::{CheckOutcome, Connection, Credential, LastCheck, RegistrationMode, Role};
 use mailferry_core::store::Store;
 use mailferry_core::{Error, ErrorCode};
 use uuid::Uuid;
 
 fn connection(role: Role, name: &str) -> Connection {
-    let at = Utc
-        .with_ymd_and_hms(2026, 11, 27, 9, 30, 0)
-        .single()
-        .unwrap_or_default();
+    let at = Utc.with_ymd_and_hms(2026, 11, 27, 9, 30, 0).single().unwrap_or_default();
     Connection {
         id: Uuid::new_v4(),
         role,
@@ -27,10 +22,7 @@ fn connection(role: Role, name: &str) -> Connection {
         client_id: "1b2c3d4e-5f60-4a1b-8c9d-0e1f2a3b4c5d".into(),
         application_mailbox: "migration@contoso.com".into(),
         registration: RegistrationMode::Manual,
-        credential: Credential::Secret {
-            hint: "x9Z".into(),
-            expires_at: None,
-        },
+        credential: Credential::Secret { hint: "x9Z".into(), expires_at: None },
         created_at: at,
         updated_at: at,
         last_check: None,
@@ -44,35 +36,21 @@ async fn open(dir: &tempfile::TempDir) -> Store {
 #[tokio::test]
 async fn an_empty_folder_gets_a_migrated_database_in_wal_mode_and_reopening_is_harmless() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("nested/data/mailferry.db"))
-        .await
-        .unwrap();
-    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
-        .fetch_one(store.pool())
-        .await
-        .unwrap();
+    let store = Store::open(&dir.path().join("nested/data/mailferry.db")).await.unwrap();
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(store.pool()).await.unwrap();
     assert_eq!(mode, "wal");
-    let tables: Vec<String> =
-        sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\' ORDER BY name")
-            .fetch_all(store.pool())
-            .await
-            .unwrap();
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\' ORDER BY name",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
     assert_eq!(tables, ["connections"]);
-    store
-        .connections()
-        .create(&connection(Role::Source, "Contoso"))
-        .await
-        .unwrap();
+    store.connections().create(&connection(Role::Source, "Contoso")).await.unwrap();
     store.close().await;
 
-    let again = Store::open(&dir.path().join("nested/data/mailferry.db"))
-        .await
-        .unwrap();
-    assert_eq!(
-        again.connections().list(None).await.unwrap().len(),
-        1,
-        "reopening keeps the data"
-    );
+    let again = Store::open(&dir.path().join("nested/data/mailferry.db")).await.unwrap();
+    assert_eq!(again.connections().list(None).await.unwrap().len(), 1, "reopening keeps the data");
 }
 
 #[tokio::test]
@@ -80,20 +58,12 @@ async fn every_field_of_a_connection_survives_the_round_trip() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir).await;
     let mut secret = connection(Role::Source, "Contoso source");
-    secret.cloud = Cloud::Custom {
-        login_url: "http://127.0.0.1:1".into(),
-        graph_url: "http://127.0.0.1:2".into(),
-    };
+    secret.cloud = Cloud::Custom { login_url: "http://127.0.0.1:1".into(), graph_url: "http://127.0.0.1:2".into() };
     secret.tenant_name = Some("Contoso Ltd".into());
     secret.default_domain = Some("contoso.com".into());
-    secret.credential = Credential::Secret {
-        hint: "Q~a".into(),
-        expires_at: Some(secret.created_at + Duration::days(180)),
-    };
-    secret.last_check = Some(LastCheck {
-        at: secret.created_at,
-        outcome: CheckOutcome::Warnings,
-    });
+    secret.credential =
+        Credential::Secret { hint: "Q~a".into(), expires_at: Some(secret.created_at + Duration::days(180)) };
+    secret.last_check = Some(LastCheck { at: secret.created_at, outcome: CheckOutcome::Warnings });
     let mut certificate = connection(Role::Target, "Fabrikam target");
     certificate.registration = RegistrationMode::Automatic;
     certificate.cloud = Cloud::GccHigh;
@@ -107,18 +77,9 @@ async fn every_field_of_a_connection_survives_the_round_trip() {
     store.connections().create(&secret).await.unwrap();
     store.connections().create(&certificate).await.unwrap();
 
-    assert_eq!(
-        store.connections().get(secret.id).await.unwrap(),
-        Some(secret.clone())
-    );
-    assert_eq!(
-        store.connections().get(certificate.id).await.unwrap(),
-        Some(certificate.clone())
-    );
-    assert_eq!(
-        store.connections().list(Some(Role::Target)).await.unwrap(),
-        vec![certificate]
-    );
+    assert_eq!(store.connections().get(secret.id).await.unwrap(), Some(secret.clone()));
+    assert_eq!(store.connections().get(certificate.id).await.unwrap(), Some(certificate.clone()));
+    assert_eq!(store.connections().list(Some(Role::Target)).await.unwrap(), vec![certificate]);
     assert_eq!(store.connections().get(Uuid::new_v4()).await.unwrap(), None);
 }
 
@@ -131,57 +92,33 @@ async fn update_and_delete_change_exactly_one_connection() {
     store.connections().create(&a).await.unwrap();
     store.connections().create(&b).await.unwrap();
 
+    let created = a.created_at;
     a.application_mailbox = "other@contoso.com".into();
+    a.created_at = created + Duration::days(1); // an update never rewrites when it was created
     store.connections().update(&a).await.unwrap();
-    assert_eq!(
-        store
-            .connections()
-            .get(a.id)
-            .await
-            .unwrap()
-            .map(|c| c.application_mailbox),
-        Some("other@contoso.com".into())
-    );
+    let read = store.connections().get(a.id).await.unwrap().unwrap();
+    assert_eq!(read.application_mailbox, "other@contoso.com");
+    assert_eq!(read.created_at, created);
+    a.created_at = created;
 
     assert!(store.connections().delete(b.id).await.unwrap());
-    assert!(
-        !store.connections().delete(b.id).await.unwrap(),
-        "a second delete finds nothing"
-    );
+    assert!(!store.connections().delete(b.id).await.unwrap(), "a second delete finds nothing");
     assert_eq!(store.connections().list(None).await.unwrap(), vec![a]);
 
     let ghost = connection(Role::Source, "Ghost");
-    assert!(matches!(
-        store.connections().update(&ghost).await,
-        Err(Error::NotFound { .. })
-    ));
+    assert!(matches!(store.connections().update(&ghost).await, Err(Error::NotFound { .. })));
 }
 
 #[tokio::test]
 async fn names_are_unique_per_role_ignoring_case() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir).await;
-    store
-        .connections()
-        .create(&connection(Role::Source, "Contoso"))
-        .await
-        .unwrap();
-    store
-        .connections()
-        .create(&connection(Role::Target, "Contoso"))
-        .await
-        .unwrap();
+    store.connections().create(&connection(Role::Source, "Contoso")).await.unwrap();
+    store.connections().create(&connection(Role::Target, "Contoso")).await.unwrap();
 
-    let error = store
-        .connections()
-        .create(&connection(Role::Source, "CONTOSO"))
-        .await
-        .unwrap_err();
+    let error = store.connections().create(&connection(Role::Source, "CONTOSO")).await.unwrap_err();
     assert_eq!(error.code(), ErrorCode::Conflict);
-    assert_eq!(
-        error.to_string(),
-        "A source connection named \"CONTOSO\" already exists."
-    );
+    assert_eq!(error.to_string(), "A source connection named \"CONTOSO\" already exists.");
 }
 
 #[tokio::test]
@@ -198,11 +135,7 @@ async fn a_failure_in_the_middle_of_a_staged_save_leaves_the_database_unchanged(
     renamed.name = "Renamed".into();
     let first = connection(Role::Source, "New");
     let clash = connection(Role::Source, "new");
-    let error = store
-        .connections()
-        .apply(&[renamed, first, clash], &[kept.id])
-        .await
-        .unwrap_err();
+    let error = store.connections().apply(&[renamed, first, clash], &[kept.id]).await.unwrap_err();
 
     assert_eq!(error.code(), ErrorCode::Conflict);
     assert_eq!(store.connections().list(None).await.unwrap(), before);
@@ -222,8 +155,5 @@ async fn a_row_mailferry_cannot_read_is_reported_not_a_crash() {
 
     let error = store.connections().list(None).await.unwrap_err();
     assert_eq!(error.code(), ErrorCode::Database);
-    assert!(
-        error.to_string().contains("timestamp \"yesterday\""),
-        "{error}"
-    );
+    assert!(error.to_string().contains("timestamp \"yesterday\""), "{error}");
 }

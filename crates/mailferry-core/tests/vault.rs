@@ -15,30 +15,19 @@ fn a_client_secret_is_kept_read_back_and_deleted() {
     let key = SecretKey::client_secret(Uuid::new_v4());
 
     vault.put(&key, b"Qx8~value.of.a.client.secret").unwrap();
-    assert_eq!(
-        vault.get(&key).unwrap().as_deref().map(Vec::as_slice),
-        Some(&b"Qx8~value.of.a.client.secret"[..])
-    );
+    assert_eq!(vault.get(&key).unwrap().as_deref().map(Vec::as_slice), Some(&b"Qx8~value.of.a.client.secret"[..]));
 
     assert!(vault.delete(&key).unwrap(), "the entry existed");
     assert_eq!(vault.get(&key).unwrap(), None);
-    assert!(
-        !vault.delete(&key).unwrap(),
-        "deleting again finds nothing and is not an error"
-    );
+    assert!(!vault.delete(&key).unwrap(), "deleting again finds nothing and is not an error");
 }
 
 #[test]
 fn a_2_kb_binary_key_survives_byte_for_byte() {
     let vault = KeyringStore::new();
     let key = SecretKey::certificate_key(Uuid::new_v4());
-    let der: Vec<u8> = (0..2048u32)
-        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
-        .collect();
-    assert!(
-        der.contains(&0) && der.iter().any(|b| *b > 0x7f),
-        "the fixture holds NULs and non-UTF-8 bytes"
-    );
+    let der: Vec<u8> = (0..2048u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+    assert!(der.contains(&0) && der.iter().any(|b| *b > 0x7f), "the fixture holds NULs and non-UTF-8 bytes");
 
     vault.put(&key, &der).unwrap();
     assert_eq!(vault.get(&key).unwrap().as_deref(), Some(&der));
@@ -56,52 +45,27 @@ fn secrets_land_in_the_real_secret_service_not_a_mock() {
         .output()
         .expect("secret-tool is installed by make test");
     vault.delete(&key).unwrap();
-    assert!(
-        lookup.status.success(),
-        "secret-tool found no entry: {}",
-        String::from_utf8_lossy(&lookup.stderr)
-    );
+    assert!(lookup.status.success(), "secret-tool found no entry: {}", String::from_utf8_lossy(&lookup.stderr));
     assert_eq!(lookup.stdout, b"seen-by-secret-tool");
 }
 
 #[test]
 fn an_unreachable_keychain_is_a_clear_error_and_no_plaintext_fallback() {
     if std::env::var_os("MAILFERRY_VAULT_CHILD").is_some() {
-        let error = KeyringStore::new()
-            .put(&SecretKey::client_secret(Uuid::new_v4()), b"x")
-            .unwrap_err();
+        let error = KeyringStore::new().put(&SecretKey::client_secret(Uuid::new_v4()), b"x").unwrap_err();
         let ipc = error.to_ipc();
         assert_eq!(ipc.code, ErrorCode::KeychainUnavailable, "{ipc:?}");
-        assert!(
-            ipc.message
-                .starts_with("The OS keychain is not reachable: "),
-            "{}",
-            ipc.message
-        );
-        assert!(
-            ipc.message.contains("D-Bus") || ipc.message.contains("Secret Service"),
-            "{}",
-            ipc.message
-        );
-        assert!(ipc
-            .hint
-            .unwrap_or_default()
-            .contains("never in a plain file"));
+        assert!(ipc.message.starts_with("The OS keychain is not reachable: "), "{}", ipc.message);
+        assert!(ipc.message.contains("D-Bus") || ipc.message.contains("Secret Service"), "{}", ipc.message);
+        assert!(ipc.hint.unwrap_or_default().contains("never in a plain file"));
         return;
     }
     // The session bus is process-wide state: run the same test in a child without one.
     let home = tempfile::tempdir().unwrap();
     let child = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "an_unreachable_keychain_is_a_clear_error_and_no_plaintext_fallback",
-            "--nocapture",
-        ])
+        .args(["--exact", "an_unreachable_keychain_is_a_clear_error_and_no_plaintext_fallback", "--nocapture"])
         .env("MAILFERRY_VAULT_CHILD", "1")
-        .env(
-            "DBUS_SESSION_BUS_ADDRESS",
-            "unix:path=/nonexistent/mailferry-test-bus",
-        )
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/mailferry-test-bus")
         .env("HOME", home.path())
         .env_remove("DISPLAY")
         .output()
@@ -113,10 +77,7 @@ fn an_unreachable_keychain_is_a_clear_error_and_no_plaintext_fallback() {
         String::from_utf8_lossy(&child.stderr)
     );
     let leftovers: Vec<_> = walk(home.path());
-    assert!(
-        leftovers.is_empty(),
-        "nothing may be written to disk instead: {leftovers:?}"
-    );
+    assert!(leftovers.is_empty(), "nothing may be written to disk instead: {leftovers:?}");
 }
 
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {

@@ -10,10 +10,7 @@ use uuid::Uuid;
 use crate::state::AppState;
 
 #[tauri::command]
-pub async fn list_connections(
-    state: State<'_, AppState>,
-    role: Option<Role>,
-) -> Result<Vec<Connection>, IpcError> {
+pub async fn list_connections(state: State<'_, AppState>, role: Option<Role>) -> Result<Vec<Connection>, IpcError> {
     Ok(state.connections()?.list(role).await?)
 }
 
@@ -31,10 +28,7 @@ pub async fn validate_connection_draft(
 }
 
 #[tauri::command]
-pub async fn stage_connection(
-    state: State<'_, AppState>,
-    draft: ConnectionDraft,
-) -> Result<Connection, IpcError> {
+pub async fn stage_connection(state: State<'_, AppState>, draft: ConnectionDraft) -> Result<Connection, IpcError> {
     Ok(state.connections()?.stage(draft).await?)
 }
 
@@ -44,10 +38,7 @@ pub fn discard_staged_connections(state: State<'_, AppState>) -> Result<(), IpcE
 }
 
 #[tauri::command]
-pub async fn save_connections(
-    state: State<'_, AppState>,
-    changes: StagedChanges,
-) -> Result<Vec<Connection>, IpcError> {
+pub async fn save_connections(state: State<'_, AppState>, changes: StagedChanges) -> Result<Vec<Connection>, IpcError> {
     Ok(state.connections()?.save(changes).await?)
 }
 

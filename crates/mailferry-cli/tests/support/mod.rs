@@ -35,10 +35,7 @@ pub fn connection(role: Role, name: &str) -> Connection {
 }
 
 pub fn seed(dir: &Path, connections: &[Connection]) {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     runtime.block_on(async {
         let store = Store::open(&dir.join("mailferry.db")).await.unwrap();
         for c in connections {

@@ -45,15 +45,13 @@ impl SecretStore for KeyringStore {
 /// keyring's errors describe the platform, never the secret, so their text is safe to show.
 fn map_error(error: keyring::Error) -> Error {
     match error {
-        keyring::Error::PlatformFailure(e) => Error::KeychainUnavailable {
-            detail: describe_platform_failure(&e.to_string()),
-        },
-        keyring::Error::NoStorageAccess(e) => Error::KeychainUnavailable {
-            detail: format!("the keychain is locked or access was refused ({e})"),
-        },
-        other => Error::Keychain {
-            detail: other.to_string(),
-        },
+        keyring::Error::PlatformFailure(e) => {
+            Error::KeychainUnavailable { detail: describe_platform_failure(&e.to_string()) }
+        }
+        keyring::Error::NoStorageAccess(e) => {
+            Error::KeychainUnavailable { detail: format!("the keychain is locked or access was refused ({e})") }
+        }
+        other => Error::Keychain { detail: other.to_string() },
     }
 }
 

@@ -21,8 +21,7 @@ impl MemorySecretStore {
     }
 
     pub fn set_unavailable(&self, unavailable: bool) {
-        self.unavailable
-            .store(unavailable, std::sync::atomic::Ordering::SeqCst);
+        self.unavailable.store(unavailable, std::sync::atomic::Ordering::SeqCst);
     }
 
     pub fn len(&self) -> usize {
@@ -35,20 +34,15 @@ impl MemorySecretStore {
 
     fn lock(&self) -> Result<std::sync::MutexGuard<'_, HashMap<String, Zeroizing<Vec<u8>>>>> {
         if self.unavailable.load(std::sync::atomic::Ordering::SeqCst) {
-            return Err(Error::KeychainUnavailable {
-                detail: "the test keychain is switched off".into(),
-            });
+            return Err(Error::KeychainUnavailable { detail: "the test keychain is switched off".into() });
         }
-        self.entries
-            .lock()
-            .map_err(|_| Error::Internal("secret store lock poisoned".into()))
+        self.entries.lock().map_err(|_| Error::Internal("secret store lock poisoned".into()))
     }
 }
 
 impl SecretStore for MemorySecretStore {
     fn put(&self, key: &SecretKey, secret: &[u8]) -> Result<()> {
-        self.lock()?
-            .insert(key.account(), Zeroizing::new(secret.to_vec()));
+        self.lock()?.insert(key.account(), Zeroizing::new(secret.to_vec()));
         Ok(())
     }
 

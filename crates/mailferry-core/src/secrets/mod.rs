@@ -30,17 +30,11 @@ pub struct SecretKey {
 
 impl SecretKey {
     pub fn client_secret(connection: Uuid) -> SecretKey {
-        SecretKey {
-            connection,
-            kind: SecretKind::ClientSecret,
-        }
+        SecretKey { connection, kind: SecretKind::ClientSecret }
     }
 
     pub fn certificate_key(connection: Uuid) -> SecretKey {
-        SecretKey {
-            connection,
-            kind: SecretKind::CertificateKey,
-        }
+        SecretKey { connection, kind: SecretKind::CertificateKey }
     }
 
     /// The keychain account name, e.g. `connection/<uuid>/client-secret`.

@@ -47,14 +47,14 @@ impl<'a> ConnectionRepo<'a> {
         rows.iter().map(decode).collect()
     }
 
+    /// Updates a connection that must exist (its `created_at` stays as stored).
     pub async fn update(&self, connection: &Connection) -> Result<()> {
-        let mut db = self.pool.acquire().await?;
-        if !update(&mut db, connection).await? {
-            return Err(Error::NotFound {
-                what: "Connection",
-                id: connection.id.to_string(),
-            });
+        let mut tx = self.pool.begin().await?;
+        if !exists(&mut tx, connection.id).await? {
+            return Err(Error::NotFound { what: "Connection", id: connection.id.to_string() });
         }
+        upsert(&mut tx, connection).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -71,9 +71,7 @@ impl<'a> ConnectionRepo<'a> {
             delete(&mut tx, *id).await?;
         }
         for connection in upserts {
-            if !update(&mut tx, connection).await? {
-                insert(&mut tx, connection).await?;
-            }
+            upsert(&mut tx, connection).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -81,14 +79,13 @@ impl<'a> ConnectionRepo<'a> {
 
     /// Whether another connection of the role already uses the name (case-insensitive).
     pub async fn name_taken(&self, role: Role, name: &str, except: Option<Uuid>) -> Result<bool> {
-        let found: Option<String> = sqlx::query_scalar(
-            "SELECT id FROM connections WHERE role = ? AND name = ? COLLATE NOCASE AND id IS NOT ?",
-        )
-        .bind(role.as_str())
-        .bind(name)
-        .bind(except.map(|id| id.to_string()))
-        .fetch_optional(self.pool)
-        .await?;
+        let found: Option<String> =
+            sqlx::query_scalar("SELECT id FROM connections WHERE role = ? AND name = ? COLLATE NOCASE AND id IS NOT ?")
+                .bind(role.as_str())
+                .bind(name)
+                .bind(except.map(|id| id.to_string()))
+                .fetch_optional(self.pool)
+                .await?;
         Ok(found.is_some())
     }
 }
@@ -98,33 +95,15 @@ fn timestamp(at: &DateTime<Utc>) -> String {
 }
 
 /// The credential's columns: kind, secret hint and expiry, certificate thumbprints, subject and expiry.
-type CredentialColumns<'c> = (
-    &'static str,
-    Option<&'c str>,
-    Option<String>,
-    Option<&'c str>,
-    Option<&'c str>,
-    Option<&'c str>,
-    Option<String>,
-);
+type CredentialColumns<'c> =
+    (&'static str, Option<&'c str>, Option<String>, Option<&'c str>, Option<&'c str>, Option<&'c str>, Option<String>);
 
 fn credential_columns(credential: &Credential) -> CredentialColumns<'_> {
     match credential {
-        Credential::Secret { hint, expires_at } => (
-            "secret",
-            Some(hint),
-            expires_at.as_ref().map(timestamp),
-            None,
-            None,
-            None,
-            None,
-        ),
-        Credential::Certificate {
-            sha1_thumbprint,
-            sha256_thumbprint,
-            subject,
-            not_after,
-        } => (
+        Credential::Secret { hint, expires_at } => {
+            ("secret", Some(hint), expires_at.as_ref().map(timestamp), None, None, None, None)
+        }
+        Credential::Certificate { sha1_thumbprint, sha256_thumbprint, subject, not_after } => (
             "certificate",
             None,
             None,
@@ -136,11 +115,14 @@ fn credential_columns(credential: &Credential) -> CredentialColumns<'_> {
     }
 }
 
-async fn insert(db: &mut SqliteConnection, c: &Connection) -> Result<()> {
-    let (kind, hint, secret_expiry, sha1, sha256, subject, not_after) =
-        credential_columns(&c.credential);
+/// Every column in `COLUMNS` order, bound to a statement that has one placeholder per column.
+fn bind_columns<'q>(
+    query: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
+    c: &'q Connection,
+) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>> {
+    let (kind, hint, secret_expiry, sha1, sha256, subject, not_after) = credential_columns(&c.credential);
     let (login_url, graph_url) = c.cloud.custom_urls();
-    sqlx::query(&format!("INSERT INTO connections ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"))
+    query
         .bind(c.id.to_string())
         .bind(c.role.as_str())
         .bind(&c.name)
@@ -164,68 +146,52 @@ async fn insert(db: &mut SqliteConnection, c: &Connection) -> Result<()> {
         .bind(timestamp(&c.updated_at))
         .bind(c.last_check.as_ref().map(|check| timestamp(&check.at)))
         .bind(c.last_check.as_ref().map(|check| check.outcome.as_str()))
-        .execute(&mut *db)
-        .await
-        .map_err(|e| name_conflict(e, c))?;
+}
+
+fn placeholders() -> String {
+    vec!["?"; COLUMNS.split(',').count()].join(", ")
+}
+
+async fn insert(db: &mut SqliteConnection, c: &Connection) -> Result<()> {
+    let sql = format!("INSERT INTO connections ({COLUMNS}) VALUES ({})", placeholders());
+    bind_columns(sqlx::query(&sql), c).execute(&mut *db).await.map_err(|e| name_conflict(e, c))?;
     Ok(())
 }
 
-/// Updates every field but `created_at`; returns false when there is no such row.
-async fn update(db: &mut SqliteConnection, c: &Connection) -> Result<bool> {
-    let (kind, hint, secret_expiry, sha1, sha256, subject, not_after) =
-        credential_columns(&c.credential);
-    let (login_url, graph_url) = c.cloud.custom_urls();
-    let done = sqlx::query(
-        "UPDATE connections SET role = ?, name = ?, cloud = ?, cloud_login_url = ?, cloud_graph_url = ?, \
-         tenant_id = ?, tenant_name = ?, default_domain = ?, client_id = ?, application_mailbox = ?, \
-         registration = ?, credential_kind = ?, secret_hint = ?, secret_expires_at = ?, cert_sha1 = ?, \
-         cert_sha256 = ?, cert_subject = ?, cert_not_after = ?, updated_at = ?, last_check_at = ?, \
-         last_check_outcome = ? WHERE id = ?",
-    )
-    .bind(c.role.as_str())
-    .bind(&c.name)
-    .bind(c.cloud.slug())
-    .bind(login_url)
-    .bind(graph_url)
-    .bind(&c.tenant_id)
-    .bind(&c.tenant_name)
-    .bind(&c.default_domain)
-    .bind(&c.client_id)
-    .bind(&c.application_mailbox)
-    .bind(c.registration.as_str())
-    .bind(kind)
-    .bind(hint)
-    .bind(secret_expiry)
-    .bind(sha1)
-    .bind(sha256)
-    .bind(subject)
-    .bind(not_after)
-    .bind(timestamp(&c.updated_at))
-    .bind(c.last_check.as_ref().map(|check| timestamp(&check.at)))
-    .bind(c.last_check.as_ref().map(|check| check.outcome.as_str()))
-    .bind(c.id.to_string())
-    .execute(&mut *db)
-    .await
-    .map_err(|e| name_conflict(e, c))?;
-    Ok(done.rows_affected() == 1)
+/// Inserts, or updates every field but `id` and `created_at` of the existing row.
+async fn upsert(db: &mut SqliteConnection, c: &Connection) -> Result<()> {
+    let updates: Vec<String> = COLUMNS
+        .split(',')
+        .map(str::trim)
+        .filter(|column| !matches!(*column, "id" | "created_at"))
+        .map(|column| format!("{column} = excluded.{column}"))
+        .collect();
+    let sql = format!(
+        "INSERT INTO connections ({COLUMNS}) VALUES ({}) ON CONFLICT (id) DO UPDATE SET {}",
+        placeholders(),
+        updates.join(", ")
+    );
+    bind_columns(sqlx::query(&sql), c).execute(&mut *db).await.map_err(|e| name_conflict(e, c))?;
+    Ok(())
+}
+
+async fn exists(db: &mut SqliteConnection, id: Uuid) -> Result<bool> {
+    let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM connections WHERE id = ?")
+        .bind(id.to_string())
+        .fetch_optional(&mut *db)
+        .await?;
+    Ok(found.is_some())
 }
 
 async fn delete(db: &mut SqliteConnection, id: Uuid) -> Result<bool> {
-    let done = sqlx::query("DELETE FROM connections WHERE id = ?")
-        .bind(id.to_string())
-        .execute(&mut *db)
-        .await?;
+    let done = sqlx::query("DELETE FROM connections WHERE id = ?").bind(id.to_string()).execute(&mut *db).await?;
     Ok(done.rows_affected() == 1)
 }
 
 fn name_conflict(error: sqlx::Error, c: &Connection) -> Error {
     match &error {
         sqlx::Error::Database(db) if db.is_unique_violation() => Error::Conflict {
-            message: format!(
-                "A {} connection named \"{}\" already exists.",
-                c.role.as_str(),
-                c.name
-            ),
+            message: format!("A {} connection named \"{}\" already exists.", c.role.as_str(), c.name),
             hint: "Give this connection another name.".into(),
         },
         _ => Error::Database(error),
@@ -234,13 +200,10 @@ fn name_conflict(error: sqlx::Error, c: &Connection) -> Error {
 
 fn decode(row: &SqliteRow) -> Result<Connection> {
     let text = |column: &str| -> Result<String> { Ok(row.try_get::<String, _>(column)?) };
-    let optional =
-        |column: &str| -> Result<Option<String>> { Ok(row.try_get::<Option<String>, _>(column)?) };
+    let optional = |column: &str| -> Result<Option<String>> { Ok(row.try_get::<Option<String>, _>(column)?) };
     let corrupt = |what: &str, value: &str| Error::Corrupt(format!("{what} \"{value}\""));
     let parse_time = |value: &str| -> Result<DateTime<Utc>> {
-        DateTime::parse_from_rfc3339(value)
-            .map(|t| t.with_timezone(&Utc))
-            .map_err(|_| corrupt("timestamp", value))
+        DateTime::parse_from_rfc3339(value).map(|t| t.with_timezone(&Utc)).map_err(|_| corrupt("timestamp", value))
     };
     let parse_optional_time = |value: Option<String>| value.as_deref().map(parse_time).transpose();
 
@@ -249,15 +212,11 @@ fn decode(row: &SqliteRow) -> Result<Connection> {
     let role_text = text("role")?;
     let role = Role::parse(&role_text).ok_or_else(|| corrupt("role", &role_text))?;
     let cloud_text = text("cloud")?;
-    let cloud = Cloud::from_parts(
-        &cloud_text,
-        optional("cloud_login_url")?,
-        optional("cloud_graph_url")?,
-    )
-    .ok_or_else(|| corrupt("cloud", &cloud_text))?;
+    let cloud = Cloud::from_parts(&cloud_text, optional("cloud_login_url")?, optional("cloud_graph_url")?)
+        .ok_or_else(|| corrupt("cloud", &cloud_text))?;
     let registration_text = text("registration")?;
-    let registration = RegistrationMode::parse(&registration_text)
-        .ok_or_else(|| corrupt("registration mode", &registration_text))?;
+    let registration =
+        RegistrationMode::parse(&registration_text).ok_or_else(|| corrupt("registration mode", &registration_text))?;
     let credential = match text("credential_kind")?.as_str() {
         "secret" => Credential::Secret {
             hint: optional("secret_hint")?.unwrap_or_default(),
@@ -274,8 +233,7 @@ fn decode(row: &SqliteRow) -> Result<Connection> {
     let last_check = match (optional("last_check_at")?, optional("last_check_outcome")?) {
         (Some(at), Some(outcome)) => Some(LastCheck {
             at: parse_time(&at)?,
-            outcome: CheckOutcome::parse(&outcome)
-                .ok_or_else(|| corrupt("check outcome", &outcome))?,
+            outcome: CheckOutcome::parse(&outcome).ok_or_else(|| corrupt("check outcome", &outcome))?,
         }),
         _ => None,
     };

@@ -4,7 +4,8 @@ import userEvent from "@testing-library/user-event";
 import { findDialog } from "../../test/dialogs";
 import { describe, expect, it } from "vitest";
 
-import { connectionFrom, installFakeCore, ipcError } from "../../test/fakeCore";
+import { installFakeCore, ipcError } from "../../test/fakeCore";
+import { aConnection } from "../../test/fixtures";
 import { Dashboard } from "./Dashboard";
 
 function renderDashboard() {
@@ -16,25 +17,21 @@ function renderDashboard() {
   return userEvent.setup();
 }
 
-const saved = connectionFrom(
-  {
-    id: null,
-    role: "source",
-    name: "Contoso",
-    cloud: { kind: "global" },
-    tenant: "contoso.onmicrosoft.com",
-    clientId: "1b2c3d4e-5f60-4a1b-8c9d-0e1f2a3b4c5d",
-    applicationMailbox: "migration@contoso.com",
-    credential: { kind: "secret", value: "stored-secret-xyz" },
-  },
-  "6f1c1f64-3f7e-4f1e-9c39-0d8f7c1b2a10",
-);
+const saved = aConnection({ credential: { kind: "secret", hint: "xyz", expiresAt: null } });
 
 async function openNewConnectionWizard(user: ReturnType<typeof userEvent.setup>) {
   await user.click(await screen.findByRole("button", { hidden: true, name: "Settings for source connections" }));
   await user.click(await screen.findByRole("menuitem", { hidden: true, name: "New" }));
   await user.click(await screen.findByRole("menuitem", { hidden: true, name: "Office 365 connection" }));
   await findDialog("New Office 365 source connection");
+}
+
+/** New > Office 365 connection, valid details, Finish: the Manage connections window it lands in. */
+async function stageNewConnection(user: ReturnType<typeof userEvent.setup>) {
+  await openNewConnectionWizard(user);
+  await fillValidDetails(user);
+  await user.click(screen.getByRole("button", { hidden: true, name: "Finish" }));
+  return findDialog("Manage source connections");
 }
 
 async function fillValidDetails(user: ReturnType<typeof userEvent.setup>) {
@@ -72,11 +69,7 @@ describe("the dashboard", () => {
   it("New > Office 365 connection, Finish, OK saves the connection and shows it on the card", async () => {
     const core = installFakeCore();
     const user = renderDashboard();
-    await openNewConnectionWizard(user);
-    await fillValidDetails(user);
-    await user.click(screen.getByRole("button", { hidden: true, name: "Finish" }));
-
-    const manage = await findDialog("Manage source connections");
+    const manage = await stageNewConnection(user);
     expect(within(manage).getByRole("row", { hidden: true, name: /Fabrikam/ })).toHaveTextContent("New, not saved");
     expect(core.saves).toHaveLength(0);
     await user.click(within(manage).getByRole("button", { hidden: true, name: "OK" }));
@@ -90,10 +83,7 @@ describe("the dashboard", () => {
   it("Cancel in Manage connections discards the staged connection and its secret", async () => {
     const core = installFakeCore();
     const user = renderDashboard();
-    await openNewConnectionWizard(user);
-    await fillValidDetails(user);
-    await user.click(screen.getByRole("button", { hidden: true, name: "Finish" }));
-    const manage = await findDialog("Manage source connections");
+    const manage = await stageNewConnection(user);
     await user.click(within(manage).getByRole("button", { hidden: true, name: "Cancel" }));
 
     await waitFor(() => expect(core.discards).toBe(1));

@@ -1,24 +1,9 @@
 import { describe, expect, it } from "vitest";
 
-import type { Connection } from "../../../bindings/Connection";
 import { hasChanges, initialRows, manageReducer, stagedChanges } from "./manageState";
+import { aConnection } from "../../../test/fixtures";
 
-const connection = (id: string, name: string): Connection => ({
-  id,
-  role: "source",
-  name,
-  cloud: { kind: "global" },
-  tenantId: "contoso.onmicrosoft.com",
-  tenantName: null,
-  defaultDomain: null,
-  clientId: "1b2c3d4e-5f60-4a1b-8c9d-0e1f2a3b4c5d",
-  applicationMailbox: "migration@contoso.com",
-  registration: "manual",
-  credential: { kind: "secret", hint: "bcd", expiresAt: null },
-  createdAt: "2026-11-27T09:00:00.000Z",
-  updatedAt: "2026-11-27T09:00:00.000Z",
-  lastCheck: null,
-});
+const connection = (id: string, name: string) => aConnection({ id, name });
 
 describe("staged changes in Manage connections", () => {
   const a = connection("a", "A");

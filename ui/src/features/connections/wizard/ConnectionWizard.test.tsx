@@ -4,7 +4,8 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 
 import type { Connection } from "../../../bindings/Connection";
-import { connectionFrom, installFakeCore } from "../../../test/fakeCore";
+import { installFakeCore } from "../../../test/fakeCore";
+import { aConnection } from "../../../test/fixtures";
 import { ConnectionWizard } from "./ConnectionWizard";
 
 function renderWizard(editing: Connection | null = null) {
@@ -114,18 +115,27 @@ describe("the connection wizard", () => {
     expect(onFinish.mock.calls[0][0]).toMatchObject({ name: "Contoso", credential: { kind: "secret", hint: "bcd" } });
   });
 
+  it("takes a certificate thumbprint instead of a secret", async () => {
+    const core = installFakeCore();
+    const { user, onFinish } = renderWizard();
+    await toDetails(user);
+    await user.type(screen.getByRole("textbox", { hidden: true, name: /Dedicated application mailbox/ }), "migration@contoso.com");
+    await user.type(screen.getByRole("textbox", { hidden: true, name: /Application \(client\) ID/ }), "1b2c3d4e-5f60-4a1b-8c9d-0e1f2a3b4c5d");
+    await user.type(screen.getByRole("textbox", { hidden: true, name: /Directory \(tenant\) ID/ }), "contoso.onmicrosoft.com");
+    await user.click(screen.getByRole("radio", { hidden: true, name: "Certificate thumbprint" }));
+    expect(screen.queryByLabelText(/Client secret \(Value\)/)).not.toBeInTheDocument();
+    await user.click(screen.getByRole("textbox", { hidden: true, name: /Certificate thumbprint/ }));
+    await user.paste("3b:7e:11:5a:90:c4:d2:e8:1f:00:aa:bb:cc:dd:ee:ff:01:23:45:67");
+    await user.click(screen.getByRole("button", { hidden: true, name: "Finish" }));
+
+    await waitFor(() => expect(onFinish).toHaveBeenCalled());
+    expect(core.staged[0].credential).toEqual({ kind: "certificate", thumbprint: "3b:7e:11:5a:90:c4:d2:e8:1f:00:aa:bb:cc:dd:ee:ff:01:23:45:67" });
+    expect(onFinish.mock.calls[0][0].credential).toMatchObject({ kind: "certificate", sha1Thumbprint: "3B7E115A90C4D2E81F00AABBCCDDEEFF01234567" });
+  });
+
   it("edits a saved connection on the details step and keeps its secret when the field stays empty", async () => {
     const core = installFakeCore();
-    const saved = connectionFrom({
-      id: "6f1c1f64-3f7e-4f1e-9c39-0d8f7c1b2a10",
-      role: "source",
-      name: "Contoso",
-      cloud: { kind: "global" },
-      tenant: "contoso.onmicrosoft.com",
-      clientId: "1b2c3d4e-5f60-4a1b-8c9d-0e1f2a3b4c5d",
-      applicationMailbox: "migration@contoso.com",
-      credential: { kind: "secret", value: "stored-secret-xyz" },
-    });
+    const saved = aConnection({ credential: { kind: "secret", hint: "xyz", expiresAt: null } });
     const { user, onFinish } = renderWizard(saved);
     expect(screen.queryByRole("button", { hidden: true, name: "Back" })).not.toBeInTheDocument();
     expect(screen.getByRole("textbox", { hidden: true, name: /Application \(client\) ID/ })).toHaveValue(saved.clientId);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
-import type { Connection } from "../../../bindings/Connection";
 import type { FieldIssue } from "../../../bindings/FieldIssue";
+import { aConnection } from "../../../test/fixtures";
 import {
   firstInvalidField,
   initialWizardState,
@@ -17,22 +17,7 @@ const run = (state: WizardState, ...actions: WizardAction[]) => actions.reduce(w
 const clientIdIssue: FieldIssue = { field: "clientId", message: "Application (client) ID: this is not a GUID", hint: "Overview page" };
 const secretIssue: FieldIssue = { field: "clientSecret", message: "Client secret: this looks like the Secret ID", hint: "Value column" };
 
-const saved: Connection = {
-  id: "6f1c1f64-3f7e-4f1e-9c39-0d8f7c1b2a10",
-  role: "source",
-  name: "Contoso",
-  cloud: { kind: "global" },
-  tenantId: "contoso.onmicrosoft.com",
-  tenantName: null,
-  defaultDomain: null,
-  clientId: "1b2c3d4e-5f60-4a1b-8c9d-0e1f2a3b4c5d",
-  applicationMailbox: "migration@contoso.com",
-  registration: "manual",
-  credential: { kind: "secret", hint: "bcd", expiresAt: null },
-  createdAt: "2026-11-27T09:00:00.000Z",
-  updatedAt: "2026-11-27T09:00:00.000Z",
-  lastCheck: null,
-};
+const saved = aConnection();
 
 describe("the connection wizard's state", () => {
   it("walks from registration to details and back", () => {
