@@ -22,7 +22,7 @@ while [ -e "/tmp/.X11-unix/X$display" ] || [ -e "/tmp/.X$display-lock" ]; do dis
 Xvfb ":$display" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
 xvfb=$!
 work=$(mktemp -d)
-trap 'kill $xvfb 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill $xvfb 2>/dev/null || true; chmod -R u+w "$work" 2>/dev/null; rm -rf "$work" 2>/dev/null || true' EXIT
 export DISPLAY=":$display" LIBGL_ALWAYS_SOFTWARE=1
 sleep 0.5
 
@@ -49,18 +49,20 @@ pss_kib() { awk '/^Pss:/ { print $2 }' "/proc/$1/smaps_rollup" 2>/dev/null || ec
 # Runs one program; prints "page_ms data_ms app_pss_kib webkit_pss_kib".
 measure() {
   local kind=$1 run=$2 home="$work/$1-$2"
-  mkdir -p "$home/data" "$home/config" "$home/cache"
+  mkdir -p "$home/data" "$home/config" "$home/cache" "$home/run"
+  chmod 700 "$home/run"
   local log out="$home/stdout" start pid page data=0
   start=$(now_ms)
   if [ "$kind" = mailferry ]; then
     log="$home/data/com.mailferry.desktop/logs/mailferry.log"
     HOME="$home" XDG_DATA_HOME="$home/data" XDG_CONFIG_HOME="$home/config" XDG_CACHE_HOME="$home/cache" \
-      MAILFERRY_LOG="info,mailferry_core=debug" "$app" >"$out" 2>&1 &
+      XDG_RUNTIME_DIR="$home/run" MAILFERRY_LOG="info,mailferry_core=debug" "$app" >"$out" 2>&1 &
     pid=$!
     page=$(wait_for_line "$log" "page loaded" "$start")
     data=$(wait_for_line "$log" "connections listed" "$start")
   else
-    HOME="$home" XDG_DATA_HOME="$home/data" XDG_CONFIG_HOME="$home/config" XDG_CACHE_HOME="$home/cache" "$bare" >"$out" 2>&1 &
+    HOME="$home" XDG_DATA_HOME="$home/data" XDG_CONFIG_HOME="$home/config" XDG_CACHE_HOME="$home/cache" \
+      XDG_RUNTIME_DIR="$home/run" "$bare" >"$out" 2>&1 &
     pid=$!
     page=$(wait_for_line "$out" "page loaded" "$start")
   fi
