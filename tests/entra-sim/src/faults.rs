@@ -1,0 +1,120 @@
+//! Injected faults: latency, 429 with Retry-After, 503, dropped connections, per route; and
+//! eventual-consistency windows. Set from the seed-independent `/_sim/faults` API or flags.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Faults {
+    #[serde(default)]
+    pub rules: Vec<FaultRule>,
+    #[serde(default)]
+    pub consistency: Consistency,
+}
+
+/// Applies to requests whose path contains `route` (all when absent) and whose method is
+/// `method` (any when absent).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FaultRule {
+    #[serde(default)]
+    pub route: Option<String>,
+    #[serde(default)]
+    pub method: Option<String>,
+    /// Added before the request is handled.
+    #[serde(default)]
+    pub latency_ms: u64,
+    /// Answer with this status instead (429 and 503 in Microsoft's shapes).
+    #[serde(default)]
+    pub status: Option<u16>,
+    /// Seconds for the Retry-After header of a 429 or 503.
+    #[serde(default)]
+    pub retry_after: Option<u64>,
+    /// Close the connection without a complete response.
+    #[serde(default)]
+    pub drop: bool,
+    /// How many matching requests fail; every one when absent. Latency always applies.
+    #[serde(default)]
+    pub times: Option<u32>,
+}
+
+/// Eventual consistency, in seconds after the object was created.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Consistency {
+    /// A new application is unknown to the token endpoint (AADSTS700016) and to
+    /// `POST /servicePrincipals` (400 NoBackingApplicationObject).
+    #[serde(default)]
+    pub application_secs: u64,
+    /// A new service principal is unknown to Graph lookups and role grants.
+    #[serde(default)]
+    pub service_principal_secs: u64,
+    /// A new app role assignment is missing from issued tokens.
+    #[serde(default)]
+    pub role_assignment_secs: u64,
+    /// A new secret or certificate is not accepted by the token endpoint.
+    #[serde(default)]
+    pub credential_secs: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    Status { status: u16, retry_after: Option<u64> },
+    Drop,
+}
+
+impl Faults {
+    /// What happens to this request: the added latency, and a failure if one is due.
+    pub fn take(&mut self, method: &str, path: &str) -> (u64, Option<Failure>) {
+        let mut latency = 0;
+        let mut failure = None;
+        for rule in &mut self.rules {
+            let route_matches = rule.route.as_deref().is_none_or(|route| path.contains(route));
+            let method_matches = rule.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method));
+            if !(route_matches && method_matches) {
+                continue;
+            }
+            latency += rule.latency_ms;
+            if failure.is_some() || (rule.status.is_none() && !rule.drop) {
+                continue;
+            }
+            if let Some(times) = rule.times.as_mut() {
+                if *times == 0 {
+                    continue;
+                }
+                *times -= 1;
+            }
+            failure = Some(if rule.drop {
+                Failure::Drop
+            } else {
+                Failure::Status { status: rule.status.unwrap_or(503), retry_after: rule.retry_after }
+            });
+        }
+        (latency, failure)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_counted_failure_stops_after_its_count_but_latency_stays() {
+        let mut faults = Faults {
+            rules: vec![FaultRule {
+                route: Some("/v1.0/users".into()),
+                latency_ms: 20,
+                status: Some(429),
+                retry_after: Some(1),
+                times: Some(2),
+                ..FaultRule::default()
+            }],
+            ..Faults::default()
+        };
+        let failure = Some(Failure::Status { status: 429, retry_after: Some(1) });
+        assert_eq!(faults.take("GET", "/v1.0/users/x"), (20, failure.clone()));
+        assert_eq!(faults.take("GET", "/v1.0/users"), (20, failure));
+        assert_eq!(faults.take("GET", "/v1.0/users"), (20, None));
+        assert_eq!(faults.take("GET", "/v1.0/organization"), (0, None));
+    }
+}

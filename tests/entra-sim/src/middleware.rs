@@ -1,0 +1,83 @@
+//! Every request passes here: faults are applied and the request is logged for `/_sim/requests`.
+
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::errors::{Aadsts, GraphError};
+use crate::faults::Failure;
+use crate::world::RequestRecord;
+use crate::SharedSim;
+
+pub async fn log_and_faults(State(sim): State<SharedSim>, request: Request, next: Next) -> Response {
+    let started_ms = sim.elapsed_ms();
+    let method = request.method().to_string();
+    let path = request.uri().path().to_owned();
+    let query = request.uri().query().map(str::to_owned);
+    let is_sim_api = path.starts_with("/_sim");
+
+    let (latency, failure) = if is_sim_api { (0, None) } else { sim.world().faults.take(&method, &path) };
+    if latency > 0 {
+        tokio::time::sleep(Duration::from_millis(latency)).await;
+    }
+    let response = match failure {
+        None => next.run(request).await,
+        Some(Failure::Drop) => dropped_connection(),
+        Some(Failure::Status { status, retry_after }) => injected_status(&path, status, retry_after),
+    };
+    if !is_sim_api {
+        let record = RequestRecord {
+            method,
+            path,
+            query,
+            status: response.status().as_u16(),
+            started_ms,
+            finished_ms: sim.elapsed_ms(),
+        };
+        sim.world().log.push(record);
+    }
+    response
+}
+
+fn injected_status(path: &str, status: u16, retry_after: Option<u64>) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+    let mut response = if path.starts_with("/v1.0") {
+        let (code, message) = match status {
+            StatusCode::TOO_MANY_REQUESTS => ("TooManyRequests", "Too many requests, please retry later."),
+            StatusCode::SERVICE_UNAVAILABLE => {
+                ("serviceNotAvailable", "The service is temporarily unavailable. Please retry.")
+            }
+            _ => ("generalException", "An injected failure."),
+        };
+        GraphError::new(status, code, message).into_response()
+    } else {
+        let text = match status {
+            StatusCode::TOO_MANY_REQUESTS => "The request was throttled. Please retry later.",
+            _ => "A transient error has occurred. Please try again.",
+        };
+        Aadsts::new(status, "temporarily_unavailable", 90033, text).into_response()
+    };
+    if let Some(seconds) = retry_after {
+        if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
+            response.headers_mut().insert("retry-after", value);
+        }
+    }
+    response
+}
+
+/// Headers go out, then the body fails: the client sees the connection close mid-response.
+fn dropped_connection() -> Response {
+    let broken = futures_util::stream::once(async {
+        Err::<axum::body::Bytes, std::io::Error>(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "dropped by entra-sim",
+        ))
+    });
+    let mut response = Response::new(Body::from_stream(broken));
+    response.headers_mut().insert("content-length", HeaderValue::from_static("1024"));
+    response
+}

@@ -1,0 +1,190 @@
+//! `/_sim/...`: the simulator's own API for tests. Never part of Microsoft's surface.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, patch, post, put};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::faults::Faults;
+use crate::world::Settings;
+use crate::SharedSim;
+
+pub fn routes() -> Router<SharedSim> {
+    Router::new()
+        .route("/_sim/tenants", get(tenants))
+        .route("/_sim/tenants/{tenant}", patch(update_tenant))
+        .route("/_sim/applications", get(applications))
+        .route("/_sim/service-principals", get(service_principals))
+        .route("/_sim/grants", get(grants))
+        .route("/_sim/secrets", get(secrets))
+        .route("/_sim/requests", get(requests).delete(clear_requests))
+        .route("/_sim/faults", get(faults).put(set_faults).delete(clear_faults))
+        .route("/_sim/auto-approve", put(auto_approve))
+        .route("/_sim/settings", put(settings))
+        .route("/_sim/reset", post(reset))
+}
+
+async fn tenants(State(sim): State<SharedSim>) -> Json<Value> {
+    let world = sim.world();
+    Json(Value::Array(
+        world
+            .tenants
+            .iter()
+            .map(|t| {
+                serde_json::json!({
+                    "id": t.id, "displayName": t.display_name, "defaultDomain": t.default_domain(),
+                    "users": t.users.len(), "applications": t.applications.len(),
+                    "conditionalAccessBlock": t.conditional_access_block, "mfaRequired": t.mfa_required,
+                    "signInClientDisabled": t.sign_in_client_disabled,
+                })
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct TenantFlags {
+    conditional_access_block: Option<bool>,
+    mfa_required: Option<bool>,
+    sign_in_client_disabled: Option<bool>,
+}
+
+async fn update_tenant(
+    State(sim): State<SharedSim>,
+    Path(tenant): Path<String>,
+    Json(flags): Json<TenantFlags>,
+) -> Response {
+    let mut world = sim.world();
+    let Some(t) = world.tenant_mut(&tenant) else { return StatusCode::NOT_FOUND.into_response() };
+    if let Some(v) = flags.conditional_access_block {
+        t.conditional_access_block = v;
+    }
+    if let Some(v) = flags.mfa_required {
+        t.mfa_required = v;
+    }
+    if let Some(v) = flags.sign_in_client_disabled {
+        t.sign_in_client_disabled = v;
+    }
+    StatusCode::NO_CONTENT.into_response()
+}
+
+async fn applications(State(sim): State<SharedSim>) -> Json<Value> {
+    let world = sim.world();
+    Json(Value::Array(
+        world
+            .tenants
+            .iter()
+            .flat_map(|t| {
+                t.applications.iter().map(move |a| {
+                    let mut app = serde_json::to_value(a).unwrap_or(Value::Null);
+                    app["tenantId"] = Value::String(t.id.clone());
+                    app
+                })
+            })
+            .collect(),
+    ))
+}
+
+async fn service_principals(State(sim): State<SharedSim>) -> Json<Value> {
+    let world = sim.world();
+    Json(Value::Array(
+        world
+            .tenants
+            .iter()
+            .flat_map(|t| {
+                t.service_principals.iter().map(move |s| {
+                    let mut sp = serde_json::to_value(s).unwrap_or(Value::Null);
+                    sp["tenantId"] = Value::String(t.id.clone());
+                    sp
+                })
+            })
+            .collect(),
+    ))
+}
+
+/// Every app role assignment, with the role's value and the principal's appId.
+async fn grants(State(sim): State<SharedSim>) -> Json<Value> {
+    let world = sim.world();
+    let mut list = Vec::new();
+    for t in &world.tenants {
+        for a in &t.assignments {
+            let resource = t.service_principals.iter().find(|s| s.id == a.resource_id);
+            let value = resource
+                .and_then(|r| r.app_roles.iter().find(|role| role.id == a.app_role_id))
+                .map(|r| r.value.clone());
+            let principal_app = t.service_principals.iter().find(|s| s.id == a.principal_id).map(|s| s.app_id.clone());
+            list.push(serde_json::json!({
+                "tenantId": t.id, "principalId": a.principal_id, "principalAppId": principal_app,
+                "resourceAppId": resource.map(|r| r.app_id.clone()), "appRoleId": a.app_role_id, "value": value,
+                "createdDateTime": a.created_date_time,
+            }));
+        }
+    }
+    Json(Value::Array(list))
+}
+
+/// Secrets by hint only: the simulator's API never repeats a secret's value.
+async fn secrets(State(sim): State<SharedSim>) -> Json<Value> {
+    let world = sim.world();
+    let mut list = Vec::new();
+    for t in &world.tenants {
+        for a in &t.applications {
+            for p in &a.password_credentials {
+                list.push(serde_json::json!({
+                    "tenantId": t.id, "appId": a.app_id, "keyId": p.key_id, "hint": p.hint, "endDateTime": p.end_date_time,
+                }));
+            }
+        }
+    }
+    Json(Value::Array(list))
+}
+
+async fn requests(State(sim): State<SharedSim>) -> Json<Value> {
+    Json(serde_json::to_value(&sim.world().log).unwrap_or(Value::Null))
+}
+
+async fn clear_requests(State(sim): State<SharedSim>) -> StatusCode {
+    sim.world().log.clear();
+    StatusCode::NO_CONTENT
+}
+
+async fn faults(State(sim): State<SharedSim>) -> Json<Value> {
+    Json(serde_json::to_value(&sim.world().faults).unwrap_or(Value::Null))
+}
+
+async fn set_faults(State(sim): State<SharedSim>, Json(faults): Json<Faults>) -> StatusCode {
+    sim.world().faults = faults;
+    StatusCode::NO_CONTENT
+}
+
+async fn clear_faults(State(sim): State<SharedSim>) -> StatusCode {
+    sim.world().faults = Faults::default();
+    StatusCode::NO_CONTENT
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AutoApprove {
+    user: Option<String>,
+}
+
+async fn auto_approve(State(sim): State<SharedSim>, Json(body): Json<AutoApprove>) -> StatusCode {
+    sim.world().auto_approve = body.user;
+    StatusCode::NO_CONTENT
+}
+
+async fn settings(State(sim): State<SharedSim>, Json(settings): Json<Settings>) -> StatusCode {
+    sim.world().settings = settings;
+    StatusCode::NO_CONTENT
+}
+
+async fn reset(State(sim): State<SharedSim>) -> Response {
+    match sim.world().reset() {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(error) => (StatusCode::INTERNAL_SERVER_ERROR, error).into_response(),
+    }
+}
