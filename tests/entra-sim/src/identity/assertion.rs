@@ -73,12 +73,10 @@ pub fn verify(app: &Application, assertion: &str, token_url: &str, key_window_se
     validation.leeway = SKEW_SECS;
     validation.validate_nbf = true;
     validation.required_spec_claims = HashSet::from(["exp".to_owned(), "aud".to_owned()]);
-    let claims = jsonwebtoken::decode::<AssertionClaims>(
-        assertion,
-        &DecodingKey::from_rsa_der(&public_key),
-        &validation,
-    )
-    .map_err(|e| match e.kind() {
+    let claims =
+        jsonwebtoken::decode::<AssertionClaims>(assertion, &DecodingKey::from_rsa_der(&public_key), &validation)
+            .map_err(|e| {
+                match e.kind() {
         ErrorKind::InvalidSignature => invalid_client(700027, "Client assertion failed signature validation.".into()),
         ErrorKind::ExpiredSignature | ErrorKind::ImmatureSignature => time_range(now.timestamp(), None, None),
         ErrorKind::InvalidAudience => invalid_client(
@@ -86,8 +84,9 @@ pub fn verify(app: &Application, assertion: &str, token_url: &str, key_window_se
             format!("The client assertion's audience claim does not match the token endpoint; expected '{token_url}'."),
         ),
         _ => malformed(&e.to_string()),
-    })?
-    .claims;
+    }
+            })?
+            .claims;
 
     if claims.iss.as_deref() != Some(&app.app_id) || claims.sub.as_deref() != Some(&app.app_id) {
         return Err(invalid_client(
