@@ -19,6 +19,8 @@ pub fn new_id() -> String {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Domain {
+    /// The domain name; Graph calls it `name` in `verifiedDomains`.
+    #[serde(rename = "name")]
     pub id: String,
     pub is_default: bool,
     pub is_initial: bool,
