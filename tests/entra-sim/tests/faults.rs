@@ -1,5 +1,7 @@
 //! Injected faults and eventual consistency, and the `/_sim` API that sets them.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // helpers of tests: a failure here is a test failure
+
 mod support;
 
 use std::time::Duration;

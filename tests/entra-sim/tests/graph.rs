@@ -1,6 +1,8 @@
 //! Microsoft Graph: reads with app-only tokens, and the registration writes with an admin's
 //! delegated token, authorised like Microsoft.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // helpers of tests: a failure here is a test failure
+
 mod support;
 
 use reqwest::Method;

@@ -1,5 +1,7 @@
 //! The identity platform endpoints, exercised by independent client code.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // helpers of tests: a failure here is a test failure
+
 mod support;
 
 use jsonwebtoken::Algorithm;

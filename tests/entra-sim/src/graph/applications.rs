@@ -142,7 +142,7 @@ pub async fn create(State(sim): State<SharedSim>, headers: HeaderMap, Json(body)
         let caller = caller(&sim, &headers)?;
         require_write(&caller)?;
         let mut world = sim.world();
-        let tenant = world.tenant_mut(caller.tenant()).ok_or_else(|| GraphError::not_found(caller.tenant()))?;
+        let tenant = caller.tenant_in_mut(&mut world)?;
         let display_name = body["displayName"]
             .as_str()
             .map(str::trim)
@@ -190,7 +190,7 @@ pub async fn list(State(sim): State<SharedSim>, headers: HeaderMap, Query(query)
         caller.require(READ_ROLES, &["Application.Read.All", "Application.ReadWrite.All", "Directory.Read.All"])?;
         let filter = odata::filter(&query, &["displayName", "appId", "id"])?;
         let world = sim.world();
-        let tenant = world.tenant(caller.tenant()).ok_or_else(|| GraphError::not_found(caller.tenant()))?;
+        let tenant = caller.tenant_in(&world)?;
         let apps: Vec<Value> =
             tenant.applications.iter().map(app_json).filter(|a| filter.as_ref().is_none_or(|f| f.matches(a))).collect();
         Ok((StatusCode::OK, odata::page(&sim.base_url, "/v1.0/applications", "applications", apps, &query, 100)?))
@@ -207,7 +207,7 @@ pub async fn get(
         let caller = caller(&sim, &headers)?;
         caller.require(READ_ROLES, &["Application.Read.All", "Application.ReadWrite.All", "Directory.Read.All"])?;
         let world = sim.world();
-        let tenant = world.tenant(caller.tenant()).ok_or_else(|| GraphError::not_found(caller.tenant()))?;
+        let tenant = caller.tenant_in(&world)?;
         Ok((StatusCode::OK, odata::select(app_json(find(tenant, &id)?), &query)))
     })())
 }
@@ -222,7 +222,7 @@ pub async fn update(
         let caller = caller(&sim, &headers)?;
         require_write(&caller)?;
         let mut world = sim.world();
-        let tenant = world.tenant_mut(caller.tenant()).ok_or_else(|| GraphError::not_found(caller.tenant()))?;
+        let tenant = caller.tenant_in_mut(&mut world)?;
         let required =
             body.get("requiredResourceAccess").map(|v| check_required_resource_access(tenant, v)).transpose()?;
         let keys = body
@@ -257,7 +257,7 @@ pub async fn delete(State(sim): State<SharedSim>, headers: HeaderMap, Path(id): 
         let caller = caller(&sim, &headers)?;
         require_write(&caller)?;
         let mut world = sim.world();
-        let tenant = world.tenant_mut(caller.tenant()).ok_or_else(|| GraphError::not_found(caller.tenant()))?;
+        let tenant = caller.tenant_in_mut(&mut world)?;
         let app = find(tenant, &id)?.clone();
         tenant.applications.retain(|a| a.id != app.id);
         let sp_ids: Vec<String> =
@@ -292,7 +292,7 @@ pub async fn add_password(
         let end =
             parse_date(&credential["endDateTime"], "endDateTime")?.unwrap_or_else(|| Utc::now() + Duration::days(730));
         let mut world = sim.world();
-        let tenant = world.tenant_mut(caller.tenant()).ok_or_else(|| GraphError::not_found(caller.tenant()))?;
+        let tenant = caller.tenant_in_mut(&mut world)?;
         let app = tenant
             .applications
             .iter_mut()
@@ -362,28 +362,36 @@ fn require_key_rollover(caller: &Caller, app: &Application) -> Result<(), GraphE
     require_write(caller)
 }
 
+/// addKey and removeKey: the caller may roll the app's keys and proves a current certificate.
+fn with_rollover<T>(
+    sim: &SharedSim,
+    headers: &HeaderMap,
+    id: &str,
+    body: &Value,
+    change: impl FnOnce(&mut Application) -> Result<T, GraphError>,
+) -> Result<T, GraphError> {
+    let caller = caller(sim, headers)?;
+    let mut world = sim.world();
+    let tenant = caller.tenant_in_mut(&mut world)?;
+    let app =
+        tenant.applications.iter_mut().find(|a| a.id == id.to_lowercase()).ok_or_else(|| GraphError::not_found(id))?;
+    require_key_rollover(&caller, app)?;
+    verify_proof(app, body["proof"].as_str().unwrap_or_default())?;
+    change(app)
+}
+
 pub async fn add_key(
     State(sim): State<SharedSim>,
     headers: HeaderMap,
     Path(id): Path<String>,
     Json(body): Json<Value>,
 ) -> Response {
-    respond((|| {
-        let caller = caller(&sim, &headers)?;
-        let mut world = sim.world();
-        let tenant = world.tenant_mut(caller.tenant()).ok_or_else(|| GraphError::not_found(caller.tenant()))?;
-        let app = tenant
-            .applications
-            .iter_mut()
-            .find(|a| a.id == id.to_lowercase())
-            .ok_or_else(|| GraphError::not_found(&id))?;
-        require_key_rollover(&caller, app)?;
-        verify_proof(app, body["proof"].as_str().unwrap_or_default())?;
+    respond(with_rollover(&sim, &headers, &id, &body, |app| {
         let key = parse_key_credential(&body["keyCredential"])?;
         let json = serde_json::to_value(&key).unwrap_or(Value::Null);
         app.key_credentials.push(key);
         Ok((StatusCode::OK, json))
-    })())
+    }))
 }
 
 pub async fn remove_key(
@@ -392,17 +400,7 @@ pub async fn remove_key(
     Path(id): Path<String>,
     Json(body): Json<Value>,
 ) -> Response {
-    respond((|| {
-        let caller = caller(&sim, &headers)?;
-        let mut world = sim.world();
-        let tenant = world.tenant_mut(caller.tenant()).ok_or_else(|| GraphError::not_found(caller.tenant()))?;
-        let app = tenant
-            .applications
-            .iter_mut()
-            .find(|a| a.id == id.to_lowercase())
-            .ok_or_else(|| GraphError::not_found(&id))?;
-        require_key_rollover(&caller, app)?;
-        verify_proof(app, body["proof"].as_str().unwrap_or_default())?;
+    respond(with_rollover(&sim, &headers, &id, &body, |app| {
         let key_id = body["keyId"].as_str().unwrap_or_default().to_lowercase();
         let before = app.key_credentials.len();
         app.key_credentials.retain(|k| k.key_id != key_id);
@@ -410,5 +408,5 @@ pub async fn remove_key(
             return Err(GraphError::not_found(&key_id));
         }
         Ok((StatusCode::NO_CONTENT, Value::Null))
-    })())
+    }))
 }

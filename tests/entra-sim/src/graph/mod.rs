@@ -66,6 +66,18 @@ impl Caller {
         self.claims.wids.iter().any(|w| any.contains(&w.as_str()))
     }
 
+    /// The caller's tenant in the directory.
+    pub fn tenant_in<'w>(&self, world: &'w crate::world::World) -> Result<&'w crate::world::Tenant, GraphError> {
+        world.tenant(self.tenant()).ok_or_else(|| GraphError::not_found(self.tenant()))
+    }
+
+    pub fn tenant_in_mut<'w>(
+        &self,
+        world: &'w mut crate::world::World,
+    ) -> Result<&'w mut crate::world::Tenant, GraphError> {
+        world.tenant_mut(&self.claims.tid).ok_or_else(|| GraphError::not_found(&self.claims.tid))
+    }
+
     /// App-only callers need one of `roles`; delegated callers one of `scopes`.
     pub fn require(&self, roles: &[&str], scopes: &[&str]) -> Result<(), GraphError> {
         let allowed = if self.app_only() { self.has_role(roles) } else { self.has_scope(scopes) };

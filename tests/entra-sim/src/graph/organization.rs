@@ -23,7 +23,7 @@ fn run(sim: &SharedSim, headers: &HeaderMap, query: &ODataQuery) -> Result<serde
         caller.require(&["Organization.Read.All", "Organization.ReadWrite.All", "Directory.Read.All"], &[])?;
     }
     let world = sim.world();
-    let tenant = world.tenant(caller.tenant()).ok_or_else(|| GraphError::not_found(caller.tenant()))?;
+    let tenant = caller.tenant_in(&world)?;
     let organization = serde_json::json!({
         "id": tenant.id,
         "displayName": tenant.display_name,

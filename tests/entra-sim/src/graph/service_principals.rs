@@ -43,7 +43,7 @@ pub async fn list(State(sim): State<SharedSim>, headers: HeaderMap, Query(query)
         let filter = odata::filter(&query, &["appId", "displayName", "id"])?;
         let world = sim.world();
         let window = world.faults.consistency.service_principal_secs;
-        let tenant = world.tenant(caller.tenant()).ok_or_else(|| GraphError::not_found(caller.tenant()))?;
+        let tenant = caller.tenant_in(&world)?;
         let sps: Vec<Value> =
             visible(tenant, window).map(sp_json).filter(|s| filter.as_ref().is_none_or(|f| f.matches(s))).collect();
         Ok((
@@ -64,7 +64,7 @@ pub async fn get(
         caller.require(READ_ROLES, READ_SCOPES)?;
         let world = sim.world();
         let window = world.faults.consistency.service_principal_secs;
-        let tenant = world.tenant(caller.tenant()).ok_or_else(|| GraphError::not_found(caller.tenant()))?;
+        let tenant = caller.tenant_in(&world)?;
         let sp =
             visible(tenant, window).find(|s| s.id == id.to_lowercase()).ok_or_else(|| GraphError::not_found(&id))?;
         Ok((StatusCode::OK, odata::select(sp_json(sp), &query)))
@@ -85,7 +85,7 @@ pub async fn create(State(sim): State<SharedSim>, headers: HeaderMap, Json(body)
             .ok_or_else(|| GraphError::bad_request("Property 'appId' must be a GUID."))?;
         let mut world = sim.world();
         let app_window = Duration::seconds(world.faults.consistency.application_secs as i64);
-        let tenant = world.tenant_mut(caller.tenant()).ok_or_else(|| GraphError::not_found(caller.tenant()))?;
+        let tenant = caller.tenant_in_mut(&mut world)?;
         let app = tenant
             .app_by_app_id(&app_id)
             .filter(|a| Utc::now() - a.created_date_time >= app_window)
@@ -131,7 +131,7 @@ pub async fn assignments(
         let caller = caller(&sim, &headers)?;
         caller.require(READ_ROLES, READ_SCOPES)?;
         let world = sim.world();
-        let tenant = world.tenant(caller.tenant()).ok_or_else(|| GraphError::not_found(caller.tenant()))?;
+        let tenant = caller.tenant_in(&world)?;
         let id = id.to_lowercase();
         if !tenant.service_principals.iter().any(|s| s.id == id) {
             return Err(GraphError::not_found(&id));
@@ -189,7 +189,7 @@ pub async fn assign(
         }
         let mut world = sim.world();
         let window = world.faults.consistency.service_principal_secs;
-        let tenant = world.tenant_mut(caller.tenant()).ok_or_else(|| GraphError::not_found(caller.tenant()))?;
+        let tenant = caller.tenant_in_mut(&mut world)?;
         let resource =
             tenant.service_principals.iter().find(|s| s.id == id).cloned().ok_or_else(|| GraphError::not_found(&id))?;
         require_grant(&caller, &resource.app_id)?;

@@ -61,7 +61,7 @@ pub async fn list(State(sim): State<SharedSim>, headers: HeaderMap, Query(query)
         caller.require(READ_USERS_ROLES, READ_USERS_SCOPES)?;
         let filter = odata::filter(&query, &["userPrincipalName", "mail", "displayName", "id"])?;
         let world = sim.world();
-        let tenant = world.tenant(caller.tenant()).ok_or_else(|| GraphError::not_found(caller.tenant()))?;
+        let tenant = caller.tenant_in(&world)?;
         let mut users: Vec<Value> =
             tenant.users.iter().map(user_json).filter(|u| filter.as_ref().is_none_or(|f| f.matches(u))).collect();
         if !query.contains_key("$select") {
@@ -80,7 +80,7 @@ pub async fn get(
     respond((|| {
         let caller = caller(&sim, &headers)?;
         let world = sim.world();
-        let tenant = world.tenant(caller.tenant()).ok_or_else(|| GraphError::not_found(caller.tenant()))?;
+        let tenant = caller.tenant_in(&world)?;
         let user = tenant.user(&id).ok_or_else(|| GraphError::not_found(&id))?;
         let is_self = !caller.app_only() && caller.claims.oid == user.id;
         if !is_self {
@@ -120,7 +120,7 @@ pub async fn mail_folder(
     respond((|| {
         let caller = caller(&sim, &headers)?;
         let world = sim.world();
-        let tenant = world.tenant(caller.tenant()).ok_or_else(|| GraphError::not_found(caller.tenant()))?;
+        let tenant = caller.tenant_in(&world)?;
         let user = mailbox_user(&caller, tenant, &id)?;
         caller
             .require(&["Mail.Read", "Mail.ReadWrite", "Mail.ReadBasic.All"], &["Mail.Read", "Mail.ReadWrite"])
@@ -157,7 +157,7 @@ pub async fn mailbox_settings(
     respond((|| {
         let caller = caller(&sim, &headers)?;
         let world = sim.world();
-        let tenant = world.tenant(caller.tenant()).ok_or_else(|| GraphError::not_found(caller.tenant()))?;
+        let tenant = caller.tenant_in(&world)?;
         mailbox_user(&caller, tenant, &id)?;
         caller
             .require(

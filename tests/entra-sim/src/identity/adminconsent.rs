@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::Form;
 use chrono::Utc;
 
@@ -18,25 +18,12 @@ use crate::SharedSim;
 
 type Params = HashMap<String, String>;
 
-fn redirect(params: &Params, pairs: &[(&str, &str)]) -> Response {
-    let Ok(mut url) = url::Url::parse(params.get("redirect_uri").map_or("", String::as_str)) else {
-        return pages::error_page(&Aadsts::invalid_request(50011, "The redirect URI is missing or not a URL."));
-    };
-    {
-        let mut query = url.query_pairs_mut();
-        for (k, v) in pairs {
-            query.append_pair(k, v);
-        }
-        if let Some(state) = params.get("state") {
-            query.append_pair("state", state);
-        }
-    }
-    Redirect::to(url.as_str()).into_response()
-}
-
 fn redirect_error(params: &Params, aadsts: &Aadsts) -> Response {
-    let description = aadsts.description(&new_id(), &new_id(), &Utc::now().format("%Y-%m-%d %H:%M:%SZ").to_string());
-    redirect(params, &[("error", aadsts.error), ("error_description", &description), ("admin_consent", "True")])
+    let description = pages::redirect_description(aadsts);
+    pages::redirect_to_client(
+        params,
+        &[("error", aadsts.error), ("error_description", &description), ("admin_consent", "True")],
+    )
 }
 
 /// The app role values the application asks for, per resource app id.
@@ -137,7 +124,10 @@ pub async fn submit(
     grant_requested(tenant, &client_id);
     let tid = tenant.id.clone();
     drop(world);
-    redirect(&form, &[("admin_consent", "True"), ("tenant", &tid), ("scope", &format!("{}/.default", sim.base_url))])
+    pages::redirect_to_client(
+        &form,
+        &[("admin_consent", "True"), ("tenant", &tid), ("scope", &format!("{}/.default", sim.base_url))],
+    )
 }
 
 /// Creates the service principal if needed and assigns every requested app role.

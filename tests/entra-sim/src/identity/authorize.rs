@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::Form;
 use chrono::{Duration, Utc};
 
@@ -93,27 +93,8 @@ fn check_protocol(params: &Params) -> Result<(), (&'static str, Aadsts)> {
     Ok(())
 }
 
-fn redirect_with(redirect_uri: &str, pairs: &[(&str, &str)]) -> Response {
-    let mut url = match url::Url::parse(redirect_uri) {
-        Ok(url) => url,
-        Err(_) => return StatusCode::BAD_REQUEST.into_response(),
-    };
-    {
-        let mut query = url.query_pairs_mut();
-        for (k, v) in pairs {
-            query.append_pair(k, v);
-        }
-    }
-    Redirect::to(url.as_str()).into_response()
-}
-
 fn redirect_error(params: &Params, error: &str, aadsts: &Aadsts) -> Response {
-    let description = aadsts.description(&new_id(), &new_id(), &Utc::now().format("%Y-%m-%d %H:%M:%SZ").to_string());
-    let mut pairs = vec![("error", error), ("error_description", description.as_str())];
-    if let Some(state) = params.get("state") {
-        pairs.push(("state", state));
-    }
-    redirect_with(params.get("redirect_uri").map_or("", String::as_str), &pairs)
+    pages::redirect_to_client(params, &[("error", error), ("error_description", &pages::redirect_description(aadsts))])
 }
 
 fn requested_permissions(scope: &str) -> Vec<String> {
@@ -238,11 +219,7 @@ fn complete(sim: &SharedSim, tenant: &Tenant, params: &Params, username: &str, p
                     expires: Utc::now() + Duration::minutes(10),
                 },
             );
-            let mut pairs = vec![("code", code.as_str())];
-            if let Some(state) = params.get("state") {
-                pairs.push(("state", state));
-            }
-            redirect_with(&redirect_uri, &pairs)
+            pages::redirect_to_client(params, &[("code", code.as_str())])
         }
     }
 }

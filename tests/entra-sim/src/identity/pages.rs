@@ -2,14 +2,14 @@
 //! Every value is escaped.
 
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
 
 use crate::catalog::{self, SIGN_IN_CLIENT_ID};
 use crate::errors::Aadsts;
 use crate::world::{Tenant, User};
 
-const STYLE: &str = "body{font-family:Segoe UI,Arial,sans-serif;background:#f2f2f2;margin:0}main{max-width:440px;margin:48px auto;background:#fff;padding:32px;box-shadow:0 2px 6px rgba(0,0,0,.2)}h1{font-size:24px;font-weight:600}label{display:block;margin-top:12px}input[type=text],input[type=email],input[type=password]{width:100%;padding:6px;box-sizing:border-box}.error{color:#a80000}.buttons{margin-top:20px;display:flex;gap:8px;justify-content:flex-end}button{padding:6px 20px}ul{padding-left:20px}";
+const STYLE: &str = "body{font-family:Segoe UI,Arial,sans-serif;background:#f2f2f2;margin:0}main{max-width:440px;margin:48px auto;background:#fff;padding:32px;box-shadow:0 2px 6px rgba(0,0,0,.2)}h1{font-size:24px;font-weight:600}label{display:block;margin-top:12px}input[type=text],input[type=email],input[type=password]{width:100%;padding:6px;box-sizing:border-box}.error{color:#a80000}.buttons{margin-top:20px;display:flex;flex-direction:row-reverse;gap:8px}button{padding:6px 20px}ul{padding-left:20px}";
 
 pub struct SignInForm<'a> {
     pub title: &'a str,
@@ -51,7 +51,8 @@ pub fn sign_in(form: &SignInForm<'_>) -> Response {
         }
         html.push_str("</ul>");
     }
-    html.push_str("<div class=\"buttons\"><button type=\"submit\" name=\"action\" value=\"cancel\">Cancel</button><button type=\"submit\" name=\"action\" value=\"accept\">Accept</button></div></form></main></body></html>");
+    // Accept comes first so that Enter in a field accepts; row-reverse shows Cancel on its left.
+    html.push_str("<div class=\"buttons\"><button type=\"submit\" name=\"action\" value=\"accept\">Accept</button><button type=\"submit\" name=\"action\" value=\"cancel\">Cancel</button></div></form></main></body></html>");
     Html(html).into_response()
 }
 
@@ -126,4 +127,28 @@ pub fn sign_in_user(
         return refuse("access_denied", 90094, "The grant requires admin permission.".into());
     }
     SignIn::Ok(user.clone())
+}
+
+/// Sends the browser back to the client's `redirect_uri` with these query parameters, and the
+/// request's `state` when it had one.
+pub fn redirect_to_client(params: &std::collections::HashMap<String, String>, pairs: &[(&str, &str)]) -> Response {
+    let Ok(mut url) = url::Url::parse(params.get("redirect_uri").map_or("", String::as_str)) else {
+        return error_page(&Aadsts::invalid_request(50011, "The redirect URI is missing or not a URL."));
+    };
+    {
+        let mut query = url.query_pairs_mut();
+        for (k, v) in pairs {
+            query.append_pair(k, v);
+        }
+        if let Some(state) = params.get("state") {
+            query.append_pair("state", state);
+        }
+    }
+    Redirect::to(url.as_str()).into_response()
+}
+
+/// The `error_description` of a redirect: Microsoft's text with trace and correlation ids.
+pub fn redirect_description(aadsts: &Aadsts) -> String {
+    let id = || uuid::Uuid::new_v4().to_string();
+    aadsts.description(&id(), &id(), &chrono::Utc::now().format("%Y-%m-%d %H:%M:%SZ").to_string())
 }

@@ -239,11 +239,7 @@ fn authorization_code(
         .cloned()
         .ok_or_else(|| invalid_grant(50034, "The user account does not exist in the directory."))?;
     let tenant = tenant.clone();
-    let (issued, refresh) = delegated(sim, &tenant, client_id, &user, &grant.scopes).map_err(internal)?;
-    if let Some((token, refresh_grant)) = refresh {
-        world.refresh_tokens.insert(token, refresh_grant);
-    }
-    Ok(issued.body)
+    issue_delegated(sim, world, &tenant, client_id, &user, &grant.scopes)
 }
 
 fn refresh_token(
@@ -280,11 +276,7 @@ fn refresh_token(
             "The user account does not exist in the directory.",
         )
     })?;
-    let (issued, refresh) = delegated(sim, &tenant, client_id, &user, &grant.scopes).map_err(internal)?;
-    if let Some((token, refresh_grant)) = refresh {
-        world.refresh_tokens.insert(token, refresh_grant);
-    }
-    Ok(issued.body)
+    issue_delegated(sim, world, &tenant, client_id, &user, &grant.scopes)
 }
 
 fn device_code(
@@ -331,13 +323,25 @@ fn device_code(
             let user = tenant.user(&user_id).cloned().ok_or_else(|| {
                 flow_error("invalid_grant", 50034, "The user account does not exist in the directory.")
             })?;
-            let (issued, refresh) = delegated(sim, &tenant, client_id, &user, &scopes).map_err(internal)?;
-            if let Some((token, refresh_grant)) = refresh {
-                world.refresh_tokens.insert(token, refresh_grant);
-            }
-            Ok(issued.body)
+            issue_delegated(sim, world, &tenant, client_id, &user, &scopes)
         }
     }
+}
+
+/// A delegated token, keeping its refresh token for the refresh_token grant.
+fn issue_delegated(
+    sim: &Sim,
+    world: &mut World,
+    tenant: &Tenant,
+    client_id: &str,
+    user: &crate::world::User,
+    scopes: &[String],
+) -> Result<serde_json::Value, Aadsts> {
+    let (issued, refresh) = delegated(sim, tenant, client_id, user, scopes).map_err(internal)?;
+    if let Some((token, refresh_grant)) = refresh {
+        world.refresh_tokens.insert(token, refresh_grant);
+    }
+    Ok(issued.body)
 }
 
 fn internal(detail: String) -> Aadsts {
