@@ -17,6 +17,10 @@ pub struct Faults {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct FaultRule {
+    /// Only requests to or for this tenant (GUID or domain): the tenant in a login URL, or the
+    /// `tid` of a Graph request's token.
+    #[serde(default)]
+    pub tenant: Option<String>,
     #[serde(default)]
     pub route: Option<String>,
     #[serde(default)]
@@ -65,11 +69,13 @@ pub enum Failure {
 
 impl Faults {
     /// What happens to this request: the added latency, and a failure if one is due.
-    pub fn take(&mut self, method: &str, path: &str) -> (u64, Option<Failure>) {
+    /// `tenant` is the request's tenant, when it has one.
+    pub fn take(&mut self, method: &str, path: &str, tenant: Option<&crate::world::Tenant>) -> (u64, Option<Failure>) {
         let mut latency = 0;
         let mut failure = None;
         for rule in &mut self.rules {
-            let route_matches = rule.route.as_deref().is_none_or(|route| path.contains(route));
+            let tenant_matches = rule.tenant.as_deref().is_none_or(|name| tenant.is_some_and(|t| t.matches(name)));
+            let route_matches = tenant_matches && rule.route.as_deref().is_none_or(|route| path.contains(route));
             let method_matches = rule.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method));
             if !(route_matches && method_matches) {
                 continue;
@@ -112,9 +118,9 @@ mod tests {
             ..Faults::default()
         };
         let failure = Some(Failure::Status { status: 429, retry_after: Some(1) });
-        assert_eq!(faults.take("GET", "/v1.0/users/x"), (20, failure.clone()));
-        assert_eq!(faults.take("GET", "/v1.0/users"), (20, failure));
-        assert_eq!(faults.take("GET", "/v1.0/users"), (20, None));
-        assert_eq!(faults.take("GET", "/v1.0/organization"), (0, None));
+        assert_eq!(faults.take("GET", "/v1.0/users/x", None), (20, failure.clone()));
+        assert_eq!(faults.take("GET", "/v1.0/users", None), (20, failure));
+        assert_eq!(faults.take("GET", "/v1.0/users", None), (20, None));
+        assert_eq!(faults.take("GET", "/v1.0/organization", None), (0, None));
     }
 }

@@ -20,7 +20,14 @@ pub async fn log_and_faults(State(sim): State<SharedSim>, request: Request, next
     let query = request.uri().query().map(str::to_owned);
     let is_sim_api = path.starts_with("/_sim");
 
-    let (latency, failure) = if is_sim_api { (0, None) } else { sim.world().faults.take(&method, &path) };
+    let (latency, failure) = if is_sim_api {
+        (0, None)
+    } else {
+        let tenant_name = request_tenant(&sim, &request);
+        let mut world = sim.world();
+        let tenant = tenant_name.and_then(|name| world.tenant(&name).cloned());
+        world.faults.take(&method, &path, tenant.as_ref())
+    };
     if latency > 0 {
         tokio::time::sleep(Duration::from_millis(latency)).await;
     }
@@ -41,6 +48,17 @@ pub async fn log_and_faults(State(sim): State<SharedSim>, request: Request, next
         sim.world().log.push(record);
     }
     response
+}
+
+/// The tenant a request is for: the first path segment of a login URL, or the `tid` of the
+/// bearer token of a Graph request.
+fn request_tenant(sim: &crate::Sim, request: &Request) -> Option<String> {
+    let path = request.uri().path();
+    if path.starts_with("/v1.0") {
+        let token = request.headers().get("authorization")?.to_str().ok()?.strip_prefix("Bearer ")?;
+        return sim.key.verify(token.trim()).map(|claims| claims.tid);
+    }
+    path.trim_start_matches('/').split('/').next().filter(|s| !s.is_empty()).map(str::to_owned)
 }
 
 fn injected_status(path: &str, status: u16, retry_after: Option<u64>) -> Response {

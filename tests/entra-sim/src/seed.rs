@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Seed {
     pub tenants: Vec<TenantSeed>,
+    /// Faults in force from the start, as `PUT /_sim/faults` sets them.
+    #[serde(default)]
+    pub faults: Option<crate::faults::Faults>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -140,6 +143,7 @@ impl Seed {
                 mfa_required: false,
                 sign_in_client_disabled: false,
             }],
+            faults: None,
         }
     }
 }

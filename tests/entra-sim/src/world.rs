@@ -487,11 +487,12 @@ impl Default for Settings {
 impl World {
     pub fn from_seed(seed: Seed) -> Result<World, String> {
         let tenants = seed.tenants.iter().map(Tenant::from_seed).collect::<Result<Vec<_>, _>>()?;
+        let faults = seed.faults.clone().unwrap_or_default();
         Ok(World {
             tenants,
             seed,
             auto_approve: None,
-            faults: Faults::default(),
+            faults,
             log: Vec::new(),
             codes: HashMap::new(),
             refresh_tokens: HashMap::new(),

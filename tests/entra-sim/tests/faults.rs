@@ -198,3 +198,40 @@ async fn a_tenant_file_is_read_and_a_bad_one_is_refused_with_the_reason() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[tokio::test]
+async fn a_fault_can_target_one_tenant_on_login_urls_and_on_graph_by_token() {
+    let cert = TestCert::rsa(2048);
+    let mut seed = seed(&cert);
+    let mut other = seed.tenants[0].clone();
+    other.id = "7b7b7b7b-1111-4222-8333-444444444444".into();
+    other.display_name = "Other".into();
+    other.domains =
+        vec![entra_sim::seed::DomainSeed { name: "other.onmicrosoft.com".into(), is_default: true, is_initial: true }];
+    seed.tenants.push(other);
+    seed.faults = Some(serde_json::from_value(json!({ "rules": [{ "tenant": DOMAIN, "status": 503 }] })).unwrap());
+    let sim = entra_sim::SimHandle::start(seed, 0).await.unwrap();
+    let http = reqwest::Client::new();
+    let token = |tenant: &str| {
+        let url = format!("{}/{tenant}/oauth2/v2.0/token", sim.base_url);
+        let scope = format!("{}/.default", sim.base_url);
+        let http = http.clone();
+        async move {
+            http.post(url)
+                .form(&[
+                    ("grant_type", "client_credentials"),
+                    ("client_id", SECRET_APP),
+                    ("client_secret", SECRET_VALUE),
+                    ("scope", &scope),
+                ])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(token(TENANT).await.status().as_u16(), 503, "the seed's fault applies to the tenant by GUID too");
+    let other_token: Value = token("other.onmicrosoft.com").await.json().await.unwrap();
+    let access = other_token["access_token"].as_str().unwrap();
+    let response = http.get(format!("{}/v1.0/organization", sim.base_url)).bearer_auth(access).send().await.unwrap();
+    assert_eq!(response.status().as_u16(), 200, "Graph calls for the other tenant are untouched");
+}

@@ -66,7 +66,12 @@ async fn run_one(
     let path = format!("/v1.0/{}", url.trim_start_matches('/').trim_start_matches("v1.0/"));
     let path_only = path.split('?').next().unwrap_or_default().to_owned();
 
-    if let (_, Some(failure)) = sim.world().faults.take(&method, &path_only) {
+    let tenant = authorization
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .and_then(|t| sim.key.verify(t.trim()))
+        .and_then(|claims| sim.world().tenant(&claims.tid).cloned());
+    if let (_, Some(failure)) = sim.world().faults.take(&method, &path_only, tenant.as_ref()) {
         let (status, retry_after) = match failure {
             Failure::Status { status, retry_after } => (status, retry_after),
             Failure::Drop => (503, None),
