@@ -1,5 +1,6 @@
 use std::sync::Arc;
 
+use mailferry_core::certs::CertificateStore;
 use mailferry_core::connections::ConnectionService;
 use mailferry_core::paths;
 use mailferry_core::secrets::KeyringStore;
@@ -33,5 +34,7 @@ async fn open_service() -> Result<ConnectionService, Error> {
         .ok_or_else(|| Error::Internal("the operating system reports no data folder for this user".into()))?;
     let store = Store::open(&dir.join(paths::DATABASE_FILE)).await?;
     tracing::info!(data_dir = %dir.display(), "connection store opened");
-    Ok(ConnectionService::new(store, Arc::new(KeyringStore::new())))
+    let vault: Arc<dyn mailferry_core::secrets::SecretStore> = Arc::new(KeyringStore::new());
+    let certificates = CertificateStore::new(&dir, vault.clone());
+    Ok(ConnectionService::new(store, vault, certificates))
 }

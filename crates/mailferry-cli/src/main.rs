@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use mailferry_core::certs::CertificateStore;
 use mailferry_core::connections::ConnectionService;
 use mailferry_core::model::Role;
 use mailferry_core::secrets::KeyringStore;
@@ -96,7 +97,8 @@ async fn run(cli: Cli) -> Result<(), Error> {
         None => return Err(Error::Internal("no data folder: pass --data-dir".into())),
     };
     let store = Store::open(&data_dir.join(paths::DATABASE_FILE)).await?;
-    let service = ConnectionService::new(store, Arc::new(KeyringStore::new()));
+    let vault: Arc<dyn mailferry_core::secrets::SecretStore> = Arc::new(KeyringStore::new());
+    let service = ConnectionService::new(store, vault.clone(), CertificateStore::new(&data_dir, vault));
     let mut out = std::io::stdout().lock();
     let written = match cli.command {
         Command::Connections(ConnectionsCommand::List { role, json }) => {

@@ -13,6 +13,7 @@ use secrecy::{ExposeSecret, SecretString};
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
+use crate::certs::CertificateStore;
 use crate::model::{Connection, ConnectionDraft, Credential, CredentialDraft, RegistrationMode, Role, StagedChanges};
 use crate::secrets::{SecretKey, SecretStore};
 use crate::store::Store;
@@ -22,6 +23,7 @@ use crate::{Error, Result};
 pub struct ConnectionService {
     store: Store,
     vault: Arc<dyn SecretStore>,
+    certificates: CertificateStore,
     staged_secrets: Mutex<HashMap<Uuid, SecretString>>,
 }
 
@@ -41,8 +43,12 @@ enum CheckedCredential {
 }
 
 impl ConnectionService {
-    pub fn new(store: Store, vault: Arc<dyn SecretStore>) -> Self {
-        ConnectionService { store, vault, staged_secrets: Mutex::new(HashMap::new()) }
+    pub fn new(store: Store, vault: Arc<dyn SecretStore>, certificates: CertificateStore) -> Self {
+        ConnectionService { store, vault, certificates, staged_secrets: Mutex::new(HashMap::new()) }
+    }
+
+    pub fn certificates(&self) -> &CertificateStore {
+        &self.certificates
     }
 
     pub fn store(&self) -> &Store {
@@ -119,7 +125,22 @@ impl ConnectionService {
             CheckedCredential::KeepSecret => self.kept_secret(id, saved.as_ref())?,
             CheckedCredential::Thumbprint(sha1_thumbprint) => {
                 self.staged()?.remove(&id);
-                Credential::Certificate { sha1_thumbprint, sha256_thumbprint: None, subject: None, not_after: None }
+                // A certificate in Mailferry's store is described in full; one typed by hand
+                // that is not there is kept by its thumbprint alone.
+                match self.certificates.find(&sha1_thumbprint).await? {
+                    Some(info) => Credential::Certificate {
+                        sha1_thumbprint: info.sha1_thumbprint,
+                        sha256_thumbprint: Some(info.sha256_thumbprint),
+                        subject: Some(info.subject),
+                        not_after: Some(info.not_after),
+                    },
+                    None => Credential::Certificate {
+                        sha1_thumbprint,
+                        sha256_thumbprint: None,
+                        subject: None,
+                        not_after: None,
+                    },
+                }
             }
         };
 
@@ -197,12 +218,12 @@ impl ConnectionService {
         }
         for id in &changes.deletes {
             obsolete_secrets.push(SecretKey::client_secret(*id));
-            obsolete_secrets.push(SecretKey::certificate_key(*id));
         }
+        let obsolete_certificates = self.certificates_left_unused(&upserts, &changes.deletes).await?;
 
         // Make sure the keychain answers before anything is deleted from the database, so a
         // deleted connection never leaves its secret behind unnoticed.
-        if let Some(key) = obsolete_secrets.first().copied() {
+        if let Some(key) = obsolete_secrets.first().cloned() {
             self.with_vault(move |vault| vault.get(&key).map(drop)).await?;
         }
 
@@ -219,7 +240,35 @@ impl ConnectionService {
             }
         }
         self.delete_secrets(obsolete_secrets).await;
+        for thumbprint in obsolete_certificates {
+            if let Err(error) = self.certificates.delete(&thumbprint).await {
+                tracing::warn!(%thumbprint, %error, "could not delete a certificate no connection uses");
+            }
+        }
         self.list(None).await
+    }
+
+    /// Thumbprints that saved connections use now and no connection will use after the change.
+    async fn certificates_left_unused(&self, upserts: &[Connection], deletes: &[Uuid]) -> Result<Vec<String>> {
+        let saved = self.list(None).await?;
+        let thumbprint = |c: &Connection| match &c.credential {
+            Credential::Certificate { sha1_thumbprint, .. } => Some(sha1_thumbprint.clone()),
+            Credential::Secret { .. } => None,
+        };
+        let after: Vec<Connection> = saved
+            .iter()
+            .filter(|c| !deletes.contains(&c.id) && !upserts.iter().any(|u| u.id == c.id))
+            .cloned()
+            .chain(upserts.iter().cloned())
+            .collect();
+        let mut unused: Vec<String> = saved
+            .iter()
+            .filter_map(thumbprint)
+            .filter(|t| !after.iter().any(|c| thumbprint(c).as_ref() == Some(t)))
+            .collect();
+        unused.sort();
+        unused.dedup();
+        Ok(unused)
     }
 
     /// Deletes one saved connection and its secrets (the CLI's `connections delete`).

@@ -31,6 +31,13 @@ pub enum Error {
     #[error("The OS keychain refused the operation: {detail}")]
     Keychain { detail: String },
 
+    #[error("{message}")]
+    Certificate { message: String, hint: String },
+
+    /// The PFX needs a password, or the one given is wrong: the UI asks for it.
+    #[error("{message}")]
+    CertificatePassword { message: String },
+
     #[error("The connection database could not be used: {0}")]
     Database(#[from] sqlx::Error),
 
@@ -62,6 +69,8 @@ pub enum ErrorCode {
     SecretMissing,
     KeychainUnavailable,
     Keychain,
+    Certificate,
+    CertificatePassword,
     Database,
     Io,
     Internal,
@@ -92,6 +101,8 @@ impl Error {
             Error::SecretMissing { .. } => ErrorCode::SecretMissing,
             Error::KeychainUnavailable { .. } => ErrorCode::KeychainUnavailable,
             Error::Keychain { .. } => ErrorCode::Keychain,
+            Error::Certificate { .. } => ErrorCode::Certificate,
+            Error::CertificatePassword { .. } => ErrorCode::CertificatePassword,
             Error::Database(_) | Error::Migration(_) | Error::Corrupt(_) => ErrorCode::Database,
             Error::Io { .. } => ErrorCode::Io,
             Error::Internal(_) => ErrorCode::Internal,
@@ -110,6 +121,8 @@ impl Error {
             }
             Error::KeychainUnavailable { .. } => KEYCHAIN_HINT,
             Error::Keychain { .. } => "Check that the keychain is unlocked and that Mailferry may use it, then try again.",
+            Error::Certificate { hint, .. } => return Some(hint.clone()),
+            Error::CertificatePassword { .. } => "Type the password that protects the PFX file (the one chosen when it was exported).",
             Error::Database(_) | Error::Migration(_) | Error::Corrupt(_) => {
                 "Check that the disk is not full and that no other program locks Mailferry's data folder, then try again."
             }

@@ -2,9 +2,11 @@
 //! SQLite store, the keychain vault and the services that tie them together. The desktop shell
 //! (`src-tauri`) and the `mailferry` CLI are thin adapters over this crate.
 
+pub mod certs;
 pub mod cloud;
 pub mod connections;
 pub mod error;
+pub mod identity;
 pub mod model;
 pub mod paths;
 pub mod permissions;

@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use mailferry_core::certs::CertificateStore;
 use mailferry_core::cloud::Cloud;
 use mailferry_core::connections::ConnectionService;
 use mailferry_core::model::{
@@ -28,7 +29,8 @@ async fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("mailferry.db")).await.unwrap();
     let vault = Arc::new(MemorySecretStore::new());
-    let service = ConnectionService::new(store, vault.clone());
+    let certificates = CertificateStore::new(dir.path(), vault.clone());
+    let service = ConnectionService::new(store, vault.clone(), certificates);
     Fixture { dir, vault, service }
 }
 

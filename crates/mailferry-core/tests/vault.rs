@@ -25,7 +25,7 @@ fn a_client_secret_is_kept_read_back_and_deleted() {
 #[test]
 fn a_2_kb_binary_key_survives_byte_for_byte() {
     let vault = KeyringStore::new();
-    let key = SecretKey::certificate_key(Uuid::new_v4());
+    let key = SecretKey::certificate_key(&format!("{}ABCDEF01", Uuid::new_v4().simple()).to_uppercase());
     let der: Vec<u8> = (0..2048u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
     assert!(der.contains(&0) && der.iter().any(|b| *b > 0x7f), "the fixture holds NULs and non-UTF-8 bytes");
 

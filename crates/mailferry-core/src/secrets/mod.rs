@@ -15,35 +15,31 @@ use crate::Result;
 /// The service name every Mailferry keychain entry is filed under.
 pub const SERVICE: &str = "Mailferry";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SecretKind {
-    ClientSecret,
-    CertificateKey,
-}
-
-/// Which secret: one per connection and kind.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct SecretKey {
-    pub connection: Uuid,
-    pub kind: SecretKind,
+/// Which secret. A client secret belongs to a connection; a certificate's private key to the
+/// certificate (one certificate may serve several connections of the same application).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SecretKey {
+    ClientSecret(Uuid),
+    /// By the certificate's SHA-1 thumbprint, upper case.
+    CertificateKey(String),
 }
 
 impl SecretKey {
     pub fn client_secret(connection: Uuid) -> SecretKey {
-        SecretKey { connection, kind: SecretKind::ClientSecret }
+        SecretKey::ClientSecret(connection)
     }
 
-    pub fn certificate_key(connection: Uuid) -> SecretKey {
-        SecretKey { connection, kind: SecretKind::CertificateKey }
+    pub fn certificate_key(sha1_thumbprint: &str) -> SecretKey {
+        SecretKey::CertificateKey(sha1_thumbprint.to_ascii_uppercase())
     }
 
-    /// The keychain account name, e.g. `connection/<uuid>/client-secret`.
+    /// The keychain account name: `connection/<uuid>/client-secret` or
+    /// `certificate/<SHA-1>/private-key`.
     pub fn account(&self) -> String {
-        let kind = match self.kind {
-            SecretKind::ClientSecret => "client-secret",
-            SecretKind::CertificateKey => "certificate-key",
-        };
-        format!("connection/{}/{kind}", self.connection)
+        match self {
+            SecretKey::ClientSecret(id) => format!("connection/{id}/client-secret"),
+            SecretKey::CertificateKey(sha1) => format!("certificate/{sha1}/private-key"),
+        }
     }
 }
 
