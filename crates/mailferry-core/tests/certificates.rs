@@ -194,7 +194,9 @@ fn a_generated_certificate_is_rsa_2048_sha256_self_signed_for_five_years_and_uni
 fn pfx_files_in_both_encryptions_and_pem_in_every_layout_import_with_openssls_thumbprint() {
     let f = Fixtures::new();
     let expected = f.sha1("cert.pem");
-    let cases: [(&str, Vec<u8>, Option<Vec<u8>>, Option<&str>); 4] = [
+    /// What is imported: a name, the file, a second file, the password.
+    type Case<'p> = (&'p str, Vec<u8>, Option<Vec<u8>>, Option<&'p str>);
+    let cases: [Case; 4] = [
         ("PFX with AES-256", f.read("aes.pfx"), None, Some(PASSWORD)),
         ("legacy PFX (3DES/RC2)", f.read("legacy.pfx"), None, Some(PASSWORD)),
         ("PEM certificate and PKCS#8 key in one file", f.read("combined.pem"), None, None),
