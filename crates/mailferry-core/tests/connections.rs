@@ -258,3 +258,41 @@ async fn deleting_removes_the_row_and_its_secret_but_not_while_the_keychain_is_u
     assert!(f.vault.is_empty());
     assert_eq!(f.service.delete(staged.id).await.unwrap_err().code(), ErrorCode::NotFound);
 }
+
+#[tokio::test]
+async fn a_stored_certificate_describes_the_connection_and_leaves_with_its_last_connection() {
+    let f = fixture().await;
+    let certificate = mailferry_core::certs::generate(Role::Source).unwrap();
+    f.service.certificates().put(&certificate).await.unwrap();
+    let with_certificate = |name: &str| {
+        let mut d = draft(name);
+        d.credential = CredentialDraft::Certificate { thumbprint: certificate.info.sha1_thumbprint.to_lowercase() };
+        d
+    };
+    let first = f.service.stage(with_certificate("Contoso")).await.unwrap();
+    assert_eq!(
+        first.credential,
+        Credential::Certificate {
+            sha1_thumbprint: certificate.info.sha1_thumbprint.clone(),
+            sha256_thumbprint: Some(certificate.info.sha256_thumbprint.clone()),
+            subject: Some("CN=Mailferry Migration Source".into()),
+            not_after: Some(certificate.info.not_after),
+        },
+        "the typed thumbprint resolved against the store"
+    );
+    let second = f.service.stage(with_certificate("Contoso EU")).await.unwrap();
+    save(&f, vec![first.clone(), second.clone()]).await.unwrap();
+
+    f.service.delete(first.id).await.unwrap();
+    assert!(
+        f.service.certificates().find(&certificate.info.sha1_thumbprint).await.unwrap().is_some(),
+        "still used by the other connection"
+    );
+    f.service.delete(second.id).await.unwrap();
+    assert_eq!(
+        f.service.certificates().find(&certificate.info.sha1_thumbprint).await.unwrap(),
+        None,
+        "gone with its last connection"
+    );
+    assert!(f.vault.is_empty(), "and its key left the keychain");
+}

@@ -92,3 +92,17 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     found
 }
+
+#[tokio::test]
+async fn the_certificate_store_keeps_keys_in_the_real_keychain() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = mailferry_core::certs::CertificateStore::new(dir.path(), std::sync::Arc::new(KeyringStore::new()));
+    let certificate = mailferry_core::certs::generate(mailferry_core::model::Role::Target).unwrap();
+    store.put(&certificate).await.unwrap();
+    let loaded = store.load(&certificate.info.sha256_thumbprint).await.unwrap();
+    assert_eq!(loaded.key_pkcs8.as_slice(), certificate.key_pkcs8.as_slice());
+    assert!(certificate.key_pkcs8.len() < 2560, "fits a Windows credential ({} bytes)", certificate.key_pkcs8.len());
+    assert!(store.delete(&certificate.info.sha1_thumbprint).await.unwrap());
+    let key = SecretKey::certificate_key(&certificate.info.sha1_thumbprint);
+    assert_eq!(KeyringStore::new().get(&key).unwrap(), None);
+}
