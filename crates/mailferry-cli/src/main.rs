@@ -1,6 +1,7 @@
 //! `mailferry`: Mailferry's connections from the command line, on the same data folder and
 //! keychain as the desktop app.
 
+mod cert;
 mod output;
 
 use std::path::PathBuf;
@@ -31,6 +32,52 @@ enum Command {
     /// List, show and delete defined connections.
     #[command(subcommand)]
     Connections(ConnectionsCommand),
+    /// Generate, import, list, show and delete certificates (keys stay in the OS keychain).
+    #[command(subcommand)]
+    Cert(CertCommand),
+}
+
+#[derive(Subcommand)]
+pub(crate) enum CertCommand {
+    /// Create an RSA-2048 certificate valid 5 years for a source or target application.
+    Generate {
+        #[arg(long)]
+        role: RoleArg,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import a .pfx/.p12 (with its password) or PEM certificate with its private key.
+    Import {
+        file: PathBuf,
+        /// A separate PEM private key file.
+        #[arg(long, value_name = "FILE")]
+        key: Option<PathBuf>,
+        /// Read the PFX password from standard input (first line).
+        #[arg(long)]
+        password_stdin: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the stored certificates.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a certificate by SHA-1 or SHA-256 thumbprint.
+    Show {
+        thumbprint: String,
+        /// Print the public certificate in PEM.
+        #[arg(long)]
+        pem: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete a certificate and its private key; refused while a connection uses it.
+    Delete {
+        thumbprint: String,
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -59,7 +106,7 @@ enum ConnectionsCommand {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
-enum RoleArg {
+pub(crate) enum RoleArg {
     Source,
     Target,
 }
@@ -86,6 +133,9 @@ async fn main() -> ExitCode {
             if let Some(hint) = error.hint() {
                 eprintln!("hint: {hint}");
             }
+            if error.code() == mailferry_core::ErrorCode::CertificatePassword {
+                eprintln!("hint: give it on standard input with --password-stdin, e.g. read -rs P && printf '%s\\n' \"$P\" | mailferry cert import FILE --password-stdin");
+            }
             ExitCode::from(EXIT_FAILURE)
         }
     }
@@ -101,6 +151,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
     let service = ConnectionService::new(store, vault.clone(), CertificateStore::new(&data_dir, vault));
     let mut out = std::io::stdout().lock();
     let written = match cli.command {
+        Command::Cert(command) => cert::run(&service, command, &mut out).await?,
         Command::Connections(ConnectionsCommand::List { role, json }) => {
             let connections = service.list(role.map(Role::from)).await?;
             if json {

@@ -88,3 +88,24 @@ fn delete_with_no_keychain_reachable_keeps_the_connection_and_says_why() {
     assert!(stderr(&out).starts_with("error: The OS keychain is not reachable: "), "{}", stderr(&out));
     assert!(stdout(&mailferry(dir.path(), &["connections", "list"])).contains("Contoso"), "nothing lost");
 }
+
+#[test]
+fn cert_import_says_what_is_missing_before_touching_the_keychain() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_RSA_SHA256).unwrap();
+    let cert = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap().self_signed(&key).unwrap();
+    let cert_only = dir.path().join("cert.pem");
+    std::fs::write(&cert_only, cert.pem()).unwrap();
+
+    let out = mailferry(dir.path(), &["cert", "import", cert_only.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("without its private key"), "{}", stderr(&out));
+
+    let out = mailferry(dir.path(), &["cert", "import", dir.path().join("missing.pfx").to_str().unwrap()]);
+    assert!(
+        stderr(&out).starts_with("error: The file ") && stderr(&out).contains("missing.pfx cannot be read"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(stdout(&mailferry(dir.path(), &["cert", "list"])), "No certificates.\n");
+}

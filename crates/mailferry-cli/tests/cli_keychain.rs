@@ -43,3 +43,63 @@ fn delete_removes_the_connection_and_the_certificate_only_it_used() {
         "and the certificate the data folder"
     );
 }
+
+#[test]
+fn cert_generate_show_import_and_delete_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = mailferry(dir.path(), &["cert", "generate", "--role", "target", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let generated: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(generated["subject"], "CN=Mailferry Migration Target");
+    let sha1 = generated["sha1Thumbprint"].as_str().unwrap().to_owned();
+
+    let pem = stdout(&mailferry(
+        dir.path(),
+        &["cert", "show", &generated["sha256Thumbprint"].as_str().unwrap().to_lowercase(), "--pem"],
+    ));
+    assert!(pem.starts_with("-----BEGIN CERTIFICATE-----") && !pem.contains("PRIVATE"), "{pem}");
+    assert!(stdout(&mailferry(dir.path(), &["cert", "list"])).starts_with(&sha1));
+
+    // A PFX exported by openssl, password on standard input.
+    let work = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        assert!(std::process::Command::new("openssl").args(args).current_dir(work.path()).status().unwrap().success())
+    };
+    run(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "k.pem",
+        "-out",
+        "c.pem",
+        "-days",
+        "10",
+        "-subj",
+        "/CN=From PFX",
+    ]);
+    run(&["pkcs12", "-export", "-in", "c.pem", "-inkey", "k.pem", "-out", "c.pfx", "-passout", "pass:pfx-pass"]);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_mailferry"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["cert", "import", work.path().join("c.pfx").to_str().unwrap(), "--password-stdin", "--json"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), b"pfx-pass\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let imported: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(imported["subject"], "CN=From PFX");
+
+    let refused = mailferry(dir.path(), &["cert", "delete", &sha1]);
+    assert!(stderr(&refused).contains("Add --yes"));
+    let deleted = mailferry(dir.path(), &["cert", "delete", &sha1, "--yes"]);
+    assert!(deleted.status.success(), "{}", stderr(&deleted));
+    let list = stdout(&mailferry(dir.path(), &["cert", "list"]));
+    assert!(!list.contains(&sha1) && list.contains("CN=From PFX"), "{list}");
+}

@@ -69,6 +69,30 @@ impl ConnectionService {
             .ok_or_else(|| Error::NotFound { what: "Connection", id: id.to_string() })
     }
 
+    /// Deletes a stored certificate that no connection uses.
+    pub async fn delete_certificate(&self, thumbprint: &str) -> Result<crate::certs::CertificateInfo> {
+        let info = self.certificates.get(thumbprint).await?;
+        let users: Vec<String> = self
+            .list(None)
+            .await?
+            .into_iter()
+            .filter(|c| matches!(&c.credential, Credential::Certificate { sha1_thumbprint, .. } if *sha1_thumbprint == info.sha1_thumbprint))
+            .map(|c| format!("\"{}\"", c.name))
+            .collect();
+        if !users.is_empty() {
+            return Err(Error::Conflict {
+                message: format!(
+                    "The certificate {} is used by the connection {}.",
+                    info.sha1_thumbprint,
+                    users.join(", ")
+                ),
+                hint: "Delete those connections or give them another credential first.".into(),
+            });
+        }
+        self.certificates.delete(&info.sha1_thumbprint).await?;
+        Ok(info)
+    }
+
     /// A connection named the way people name it: its id, the start of its id (at least 4
     /// characters), or its name (ignoring case). Ambiguity is an error, never a guess.
     pub async fn find(&self, reference: &str) -> Result<Connection> {

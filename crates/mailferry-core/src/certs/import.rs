@@ -22,6 +22,21 @@ const HINT_FORMATS: &str =
     "Choose a .pfx or .p12 file (with its password), or a PEM file holding the certificate and its private key.";
 const HINT_NEW_CERT: &str = "Create an RSA certificate of 2048 bits or more (for example with New-SelfSignedCertificate -KeyAlgorithm RSA -KeyLength 2048), upload it to the app registration, and import it here.";
 
+/// Reads and imports a certificate file (and a separate PEM key file, when given).
+pub fn import_file(
+    path: &std::path::Path,
+    key_path: Option<&std::path::Path>,
+    password: Option<&str>,
+) -> Result<Imported> {
+    let read = |p: &std::path::Path| {
+        std::fs::read(p)
+            .map_err(|source| Error::Io { context: format!("The file {} cannot be read", p.display()), source })
+    };
+    let primary = read(path)?;
+    let secondary = key_path.map(read).transpose()?;
+    import(&primary, secondary.as_deref(), password)
+}
+
 enum KeyFormat {
     Pkcs8,
     Pkcs1,

@@ -7,7 +7,7 @@ mod import;
 mod store;
 
 pub use generate::generate;
-pub use import::{import, Imported};
+pub use import::{import, import_file, Imported};
 pub use store::CertificateStore;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
