@@ -8,6 +8,8 @@ const COMMANDS: &[&str] = &[
     "discard_staged_connections",
     "save_connections",
     "permission_set",
+    "import_certificate",
+    "find_certificate",
 ];
 
 fn main() {

@@ -17,6 +17,7 @@ pub fn run() {
             }
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_dialog::init())
         // Start-up is measured from here (scripts/bench-startup.sh reads these lines).
         .on_page_load(|webview, payload| {
             if payload.event() == tauri::webview::PageLoadEvent::Finished {
@@ -36,6 +37,8 @@ pub fn run() {
             commands::connections::discard_staged_connections,
             commands::connections::save_connections,
             commands::connections::permission_set,
+            commands::certificates::import_certificate,
+            commands::certificates::find_certificate,
         ])
         .build(tauri::generate_context!());
     match app {

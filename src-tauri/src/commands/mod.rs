@@ -1,1 +1,2 @@
+pub mod certificates;
 pub mod connections;

@@ -2,6 +2,7 @@
 // values typed by the generated bindings, and records what the UI sent.
 import { mockIPC } from "@tauri-apps/api/mocks";
 
+import type { CertificateInfo } from "../bindings/CertificateInfo";
 import type { Connection } from "../bindings/Connection";
 import type { ConnectionDraft } from "../bindings/ConnectionDraft";
 import type { FieldIssue } from "../bindings/FieldIssue";
@@ -51,7 +52,27 @@ export interface FakeCore {
   discards: number;
   /** Make the next save fail with this error. */
   failNextSave?: IpcError;
+  /** What the native open dialog returns (null: cancelled). */
+  chosenFile: string | null;
+  /** Certificates in the store, and the one a PFX import yields with PFX_PASSWORD. */
+  certificates: CertificateInfo[];
 }
+
+export const PFX_PASSWORD = "pfx-pass";
+
+export const IMPORTED_CERTIFICATE: CertificateInfo = {
+  subject: "CN=Contoso Migration",
+  issuer: "CN=Contoso Migration",
+  serial: "0A1B2C",
+  notBefore: "2026-11-01T00:00:00Z",
+  notAfter: "2031-11-01T00:00:00Z",
+  keyAlgorithm: "RSA",
+  keyBits: 2048,
+  sha1Thumbprint: "3B7E115A90C4D2E81F00AABBCCDDEEFF01234567",
+  sha256Thumbprint: "AB".repeat(32),
+  x5t: "O34RWpDE0ugfAKq7zN3u_wEjRWc",
+  x5tS256: "q6urq6urq6urq6urq6urq6urq6urq6urq6urq6urq6s",
+};
 
 export function connectionFrom(draft: ConnectionDraft, id = "0b4c9a52-8a57-4ad0-9a2e-9c1f4a3e0d11"): Connection {
   const secret = draft.credential.kind === "secret" ? (draft.credential.value ?? "").trim() : "";
@@ -77,7 +98,7 @@ export function connectionFrom(draft: ConnectionDraft, id = "0b4c9a52-8a57-4ad0-
 }
 
 export function installFakeCore(saved: Connection[] = []): FakeCore {
-  const core: FakeCore = { saved: [...saved], calls: [], staged: [], saves: [], discards: 0 };
+  const core: FakeCore = { saved: [...saved], calls: [], staged: [], saves: [], discards: 0, chosenFile: null, certificates: [] };
   mockIPC((command, payload) => {
     const args = (payload ?? {}) as Record<string, unknown>;
     core.calls.push({ command, args });
@@ -96,6 +117,19 @@ export function installFakeCore(saved: Connection[] = []): FakeCore {
         }
         core.staged.push(draft);
         return connectionFrom(draft);
+      }
+      case "plugin:dialog|open":
+        return core.chosenFile;
+      case "import_certificate":
+        if (args.password !== PFX_PASSWORD) {
+          const message = args.password ? "The password is not right for this PFX file." : "This PFX file is protected by a password.";
+          return Promise.reject(ipcError({ code: "certificate_password", message }));
+        }
+        core.certificates.push(IMPORTED_CERTIFICATE);
+        return { info: IMPORTED_CERTIFICATE, warnings: [] };
+      case "find_certificate": {
+        const wanted = String(args.thumbprint).replace(/[\s:-]/g, "").toUpperCase();
+        return core.certificates.find((c) => c.sha1Thumbprint === wanted || c.sha256Thumbprint === wanted) ?? null;
       }
       case "discard_staged_connections":
         core.discards += 1;

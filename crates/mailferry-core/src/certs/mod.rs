@@ -45,6 +45,15 @@ pub struct CertificateInfo {
     pub x5t_s256: String,
 }
 
+/// What the wizard's Import shows: the stored certificate, and what to know about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ImportedCertificate {
+    pub info: CertificateInfo,
+    pub warnings: Vec<String>,
+}
+
 /// A certificate with its private key (PKCS#8 DER, wiped from memory when dropped).
 pub struct KeyedCertificate {
     pub der: Vec<u8>,

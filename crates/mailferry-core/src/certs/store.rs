@@ -57,6 +57,23 @@ impl CertificateStore {
         Ok(certificate.info.clone())
     }
 
+    /// Reads, checks and stores a certificate file with its key (the wizard's Import).
+    pub async fn import_file(
+        &self,
+        path: PathBuf,
+        key_path: Option<PathBuf>,
+        password: Option<secrecy::SecretString>,
+    ) -> Result<super::ImportedCertificate> {
+        use secrecy::ExposeSecret as _;
+        let imported = tokio::task::spawn_blocking(move || {
+            super::import_file(&path, key_path.as_deref(), password.as_ref().map(|p| p.expose_secret()))
+        })
+        .await
+        .map_err(|e| Error::Internal(format!("import task failed: {e}")))??;
+        let info = self.put(&imported.certificate).await?;
+        Ok(super::ImportedCertificate { info, warnings: imported.warnings })
+    }
+
     /// Every stored certificate, soonest to expire first.
     pub async fn list(&self) -> Result<Vec<CertificateInfo>> {
         let mut infos = Vec::new();

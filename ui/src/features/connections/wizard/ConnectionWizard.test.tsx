@@ -4,7 +4,7 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 
 import type { Connection } from "../../../bindings/Connection";
-import { installFakeCore } from "../../../test/fakeCore";
+import { IMPORTED_CERTIFICATE, PFX_PASSWORD, installFakeCore } from "../../../test/fakeCore";
 import { aConnection } from "../../../test/fixtures";
 import { ConnectionWizard } from "./ConnectionWizard";
 
@@ -131,6 +131,47 @@ describe("the connection wizard", () => {
     await waitFor(() => expect(onFinish).toHaveBeenCalled());
     expect(core.staged[0].credential).toEqual({ kind: "certificate", thumbprint: "3b:7e:11:5a:90:c4:d2:e8:1f:00:aa:bb:cc:dd:ee:ff:01:23:45:67" });
     expect(onFinish.mock.calls[0][0].credential).toMatchObject({ kind: "certificate", sha1Thumbprint: "3B7E115A90C4D2E81F00AABBCCDDEEFF01234567" });
+  });
+
+  it("imports a password-protected PFX through the open dialog and fills the thumbprint", async () => {
+    const core = installFakeCore();
+    core.chosenFile = "/home/admin/contoso.pfx";
+    const { user } = renderWizard();
+    await toDetails(user);
+    await user.click(screen.getByRole("radio", { hidden: true, name: "Certificate thumbprint" }));
+    await user.click(screen.getByRole("button", { hidden: true, name: "Import…" }));
+
+    expect(await screen.findByText("This PFX file is protected by a password.")).toBeInTheDocument();
+    const password = screen.getByLabelText(/PFX password/);
+    expect(password).toHaveAttribute("type", "password");
+    await user.type(password, "wrong");
+    await user.click(screen.getByRole("button", { hidden: true, name: "Import" }));
+    expect(await screen.findByText("The password is not right for this PFX file.")).toBeInTheDocument();
+
+    await user.clear(password);
+    await user.type(password, PFX_PASSWORD + "{Enter}");
+    await waitFor(() => expect(screen.getByRole("textbox", { hidden: true, name: /Certificate thumbprint/ })).toHaveValue(IMPORTED_CERTIFICATE.sha1Thumbprint));
+    const card = screen.getByLabelText("Stored certificate");
+    expect(card).toHaveTextContent("CN=Contoso Migration");
+    expect(card).toHaveTextContent("RSA 2048 bits");
+    const imports = core.calls.filter((c) => c.command === "import_certificate");
+    expect(imports.map((c) => c.args.path)).toEqual(["/home/admin/contoso.pfx", "/home/admin/contoso.pfx", "/home/admin/contoso.pfx"]);
+  });
+
+  it("says whether a typed thumbprint is in Mailferry's store", async () => {
+    const core = installFakeCore();
+    core.certificates.push(IMPORTED_CERTIFICATE);
+    const { user } = renderWizard();
+    await toDetails(user);
+    await user.click(screen.getByRole("radio", { hidden: true, name: "Certificate thumbprint" }));
+    const field = screen.getByRole("textbox", { hidden: true, name: /Certificate thumbprint/ });
+    await user.click(field);
+    await user.paste("3b:7e:11:5a:90:c4:d2:e8:1f:00:aa:bb:cc:dd:ee:ff:01:23:45:67");
+    expect(await screen.findByLabelText("Stored certificate")).toHaveTextContent("CN=Contoso Migration");
+
+    await user.clear(field);
+    await user.paste("00".repeat(20));
+    expect(await screen.findByText(/No certificate with this thumbprint is stored in Mailferry/)).toBeInTheDocument();
   });
 
   it("edits a saved connection on the details step and keeps its secret when the field stays empty", async () => {

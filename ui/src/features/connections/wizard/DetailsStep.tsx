@@ -2,6 +2,7 @@ import { Body1, Field, Input, Radio, RadioGroup, makeStyles, tokens } from "@flu
 import type { Dispatch, RefObject } from "react";
 
 import type { Field as FieldName } from "../../../bindings/Field";
+import { CertificatePanel } from "./CertificatePanel";
 import { SecretField } from "./SecretField";
 import { keepsStoredSecret, visibleIssue, type WizardAction, type WizardState } from "./wizardState";
 
@@ -33,7 +34,7 @@ const HINTS: Record<FieldName, string> = {
   clientId: "On your app registration's Overview page.",
   tenant: "A GUID from the Overview page, or a domain such as contoso.onmicrosoft.com.",
   clientSecret: "Paste the Value column of Certificates & secrets > Client secrets, not the Secret ID.",
-  certificateThumbprint: "40 hexadecimal characters; spaces and colons are ignored.",
+  certificateThumbprint: "40 hexadecimal characters (spaces and colons are ignored), or use Import to add the certificate with its key.",
 };
 
 export function DetailsStep({ state, dispatch, fieldRefs }: Props) {
@@ -89,6 +90,15 @@ export function DetailsStep({ state, dispatch, fieldRefs }: Props) {
       {state.credentialKind === "secret"
         ? field("clientSecret", (p) => <SecretField {...p} placeholder={storedSecretHint ?? "Paste the secret's Value"} />)
         : field("certificateThumbprint", (p) => <Input {...p} className={styles.mono} placeholder="3B7E115A90C4D2E81F00AABBCCDDEEFF01234567" spellCheck={false} />)}
+      {state.credentialKind === "certificate" && (
+        <CertificatePanel
+          thumbprint={state.values.certificateThumbprint}
+          onImported={(sha1) => {
+            dispatch({ type: "change", field: "certificateThumbprint", value: sha1 });
+            dispatch({ type: "touch", field: "certificateThumbprint" });
+          }}
+        />
+      )}
     </div>
   );
 }
