@@ -25,7 +25,7 @@ const LABELS: Record<FieldName, string> = {
   clientId: "Application (client) ID",
   tenant: "Directory (tenant) ID",
   clientSecret: "Client secret (Value)",
-  certificateThumbprint: "Certificate thumbprint",
+  certificateThumbprint: "Certificate thumbprint (SHA-1)",
 };
 
 const HINTS: Record<FieldName, string> = {

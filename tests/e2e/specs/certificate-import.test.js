@@ -1,0 +1,126 @@
+// Import a password-protected PFX through the wizard: the native GTK open dialog (driven with
+// xdotool, as WebDriver cannot reach native windows), the password asked in the app, the
+// thumbprint filled, the key in the keychain, and the connection saved with that certificate.
+import assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+
+import { By, Key, launchApp } from "../lib/app.js";
+
+const PFX_PASSWORD = "Pfx-Pass-2026!";
+
+function openssl(dir, ...args) {
+  return execFileSync("openssl", args, { cwd: dir, encoding: "utf8" });
+}
+
+function xdotool(...args) {
+  return execFileSync("xdotool", args, { encoding: "utf8", timeout: 20_000 }).trim();
+}
+
+function filesContaining(dir, needle) {
+  const hits = [];
+  for (const entry of readdirSync(dir)) {
+    const path = join(dir, entry);
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (stat?.isDirectory()) hits.push(...filesContaining(path, needle));
+    else if (stat?.isFile() && readFileSync(path).includes(needle)) hits.push(path);
+  }
+  return hits;
+}
+
+/** Types a path into the open dialog as a person would: "/" opens GTK's location entry. */
+function chooseInNativeDialog(path) {
+  const window = xdotool("search", "--sync", "--onlyvisible", "--name", "Import certificate").split("\n")[0];
+  xdotool("windowfocus", "--sync", window);
+  xdotool("key", "--clearmodifiers", "ctrl+l");
+  xdotool("type", "--delay", "20", path);
+  if (process.env.MAILFERRY_E2E_ARTIFACTS) {
+    spawnSync("import", ["-window", "root", join(process.env.MAILFERRY_E2E_ARTIFACTS, "native-dialog.png")]);
+  }
+  // GTK completes the typed path before it accepts it: give it a moment, then confirm until
+  // the dialog is gone, as a person pressing Enter again would.
+  for (let attempt = 0; attempt < 10; attempt += 1) {
+    execFileSync("sleep", ["0.5"]);
+    const open = spawnSync("xdotool", ["search", "--onlyvisible", "--name", "Import certificate"], { encoding: "utf8" });
+    if (open.status !== 0 || open.stdout.trim() === "") return;
+    xdotool("windowfocus", "--sync", window);
+    xdotool("key", "Return");
+  }
+  throw new Error("the open dialog did not accept the path");
+}
+
+describe("a certificate imported through the wizard", () => {
+  let app;
+  let dir;
+  let sha1;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), "mailferry-pfx-"));
+    openssl(dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out", "cert.pem", "-days", "365", "-subj", "/CN=Contoso Migration E2E");
+    openssl(dir, "pkcs12", "-export", "-in", "cert.pem", "-inkey", "key.pem", "-out", "contoso.pfx", "-passout", `pass:${PFX_PASSWORD}`);
+    sha1 = openssl(dir, "x509", "-in", "cert.pem", "-noout", "-fingerprint", "-sha1").trim().split("=")[1].replaceAll(":", "");
+    app = await launchApp();
+  });
+
+  after(async () => {
+    await app?.quit().catch(() => undefined);
+  });
+
+  it("fills the thumbprint after the native dialog and the PFX password", async () => {
+    await (await app.button("Settings for source connections")).click();
+    await (await app.menuItem("New")).click();
+    await (await app.menuItem("Office 365 connection")).click();
+    await app.dialog("New Office 365 source connection");
+    await (await app.button("Next")).click();
+    await (await app.findVisible(By.xpath("//label[normalize-space(.)='Certificate thumbprint']"))).click();
+    await (await app.button("Import…")).click();
+
+    chooseInNativeDialog(join(dir, "contoso.pfx"));
+    await app.text("This PFX file is protected by a password.");
+    await app.screenshot("certificate-password");
+    await app.type(await app.field("PFX password"), PFX_PASSWORD + Key.ENTER);
+
+    const card = await app.findVisible(By.xpath("//*[@aria-label='Stored certificate']"));
+    assert.match(await card.getText(), /CN=Contoso Migration E2E/);
+    assert.match(await card.getText(), /RSA 2048 bits/);
+    assert.equal(await (await app.field("Certificate thumbprint (SHA-1)")).getAttribute("value"), sha1);
+    await app.screenshot("certificate-imported");
+  });
+
+  it("saves the connection with the certificate, whose key is in the keychain only", async () => {
+    await app.type(await app.field("Connection name"), "Contoso certificate");
+    await app.type(await app.field("Dedicated application mailbox"), "migration@contoso.com");
+    await app.type(await app.field("Application (client) ID"), "2b2c3d4e-5f60-4a1b-8c9d-0e1f2a3b4c5d");
+    await app.type(await app.field("Directory (tenant) ID"), "contoso.onmicrosoft.com");
+    await (await app.button("Finish")).click();
+    await app.dialog("Manage source connections");
+    await (await app.button("OK")).click();
+    const item = await app.findVisible(By.xpath("//li[@aria-label='Contoso certificate']"));
+    assert.match(await item.getText(), new RegExp(`Certificate ${sha1.slice(0, 4)}…${sha1.slice(-4)}`));
+    await app.screenshot("dashboard-certificate-connection");
+
+    const lookup = spawnSync("secret-tool", ["lookup", "service", "Mailferry", "username", `certificate/${sha1}/private-key`]);
+    assert.equal(lookup.status, 0, "the private key is in the keychain");
+    assert.ok(lookup.stdout.length > 1000, `a PKCS#8 RSA-2048 key (${lookup.stdout.length} bytes)`);
+    const keyDer = execFileSync("openssl", ["pkey", "-in", join(dir, "key.pem"), "-outform", "DER"]);
+    const root = process.env.MAILFERRY_KEYRING_ROOT;
+    // The last 64 bytes of the PKCS#8 key are private (the CRT coefficient); the modulus is
+    // public and rightly stored with the certificate.
+    assert.deepEqual(filesContaining(root, keyDer.subarray(keyDer.length - 64)), [], "no file holds the private key in the clear");
+    assert.deepEqual(filesContaining(root, PFX_PASSWORD), [], "nor the PFX password");
+  });
+
+  it("takes the certificate and its key away with the connection", async () => {
+    await (await app.button("Settings for source connections")).click();
+    await (await app.menuItem("Manage connections")).click();
+    await app.dialog("Manage source connections");
+    await (await app.button("Delete Contoso certificate")).click();
+    await (await app.button("OK")).click();
+    await app.containing("No source connections yet");
+    const lookup = spawnSync("secret-tool", ["lookup", "service", "Mailferry", "username", `certificate/${sha1}/private-key`]);
+    assert.notEqual(lookup.status, 0, "the key left the keychain");
+  });
+});
