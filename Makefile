@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 APP := target/debug/mailferry-app
 
-.PHONY: help run deps test-deps build app lint bindings test-rust test-keychain test-ui e2e test clean
+.PHONY: help run deps test-deps build app lint bindings test-rust test-keychain test-ui e2e test fuzz clean
 
 help:
 	@echo "make run    install what is missing, build, and start Mailferry"
@@ -54,6 +54,13 @@ test: test-deps
 	$(MAKE) test-keychain
 	$(MAKE) test-ui
 	$(MAKE) e2e
+
+FUZZ_SECONDS ?= 120
+fuzz:
+	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+	scripts/fuzz-corpus.sh
+	cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run -O certificate_import -- -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=4096
+	cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run -O validators -- -max_total_time=$(FUZZ_SECONDS)
 
 clean:
 	cargo clean
