@@ -26,6 +26,7 @@ export DISPLAY=":$display"
 export MAILFERRY_APP="$app" MAILFERRY_CLI="$cli" MAILFERRY_E2E_ARTIFACTS="$artifacts" LIBGL_ALWAYS_SOFTWARE=1
 unset MAILFERRY_DATA_DIR
 
+export MAILFERRY_E2E_SPECS="${*:-}"
 "$repo/scripts/with-keyring.sh" bash -c '
   set -euo pipefail
   tauri-driver --port 4444 --native-port 4445 --native-driver "$(command -v WebKitWebDriver)" >"$MAILFERRY_E2E_ARTIFACTS/tauri-driver.log" 2>&1 &
@@ -36,5 +37,5 @@ unset MAILFERRY_DATA_DIR
     sleep 0.1
   done
   cd "'"$repo"'/tests/e2e"
-  node --test --test-concurrency=1 --test-reporter=spec specs/
+  node --test --test-concurrency=1 --test-reporter=spec ${MAILFERRY_E2E_SPECS:-specs/}
 '

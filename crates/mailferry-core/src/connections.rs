@@ -335,9 +335,17 @@ impl ConnectionService {
                 }
                 CheckedCredential::KeepSecret
             }
-            CredentialDraft::Certificate { thumbprint } => {
-                CheckedCredential::Thumbprint(keep(validate::certificate_thumbprint(thumbprint)))
-            }
+            CredentialDraft::Certificate { thumbprint } => match validate::certificate_thumbprint(thumbprint) {
+                Ok(sha1) => CheckedCredential::Thumbprint(sha1),
+                // A SHA-256 thumbprint is fine when Mailferry holds that certificate: use its SHA-1.
+                Err(issue) => match self.certificates.find(thumbprint).await? {
+                    Some(info) => CheckedCredential::Thumbprint(info.sha1_thumbprint),
+                    None => {
+                        issues.push(issue);
+                        CheckedCredential::Thumbprint(String::new())
+                    }
+                },
+            },
         };
         if !client_id.is_empty() && client_id == tenant {
             issues.push(FieldIssue {

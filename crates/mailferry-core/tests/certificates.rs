@@ -184,6 +184,22 @@ fn a_generated_certificate_is_rsa_2048_sha256_self_signed_for_five_years_and_uni
         openssl(dir.path(), &["verify", "-CAfile", "generated.pem", "generated.pem"]).contains("OK"),
         "the self-signature verifies"
     );
+    let dates = openssl(dir.path(), &["x509", "-in", "generated.pem", "-noout", "-dates"]);
+    let date = |name: &str| {
+        let line = dates.lines().find_map(|l| l.strip_prefix(&format!("{name}="))).unwrap();
+        chrono::NaiveDateTime::parse_from_str(
+            &line.split_whitespace().collect::<Vec<_>>().join(" "),
+            "%b %d %H:%M:%S %Y GMT",
+        )
+        .unwrap()
+        .and_utc()
+    };
+    assert_eq!(date("notBefore"), first.info.not_before, "openssl reads the same NotBefore");
+    assert_eq!(date("notAfter"), first.info.not_after, "and NotAfter");
+    assert_eq!(
+        openssl(dir.path(), &["x509", "-in", "generated.pem", "-noout", "-subject"]).trim(),
+        "subject=CN = Mailferry Migration Source"
+    );
     assert_eq!(fingerprint(dir.path(), "generated.pem", "-sha1"), first.info.sha1_thumbprint);
     assert_eq!(fingerprint(dir.path(), "generated.pem", "-sha256"), first.info.sha256_thumbprint);
     std::fs::write(dir.path().join("key.der"), first.key_pkcs8.as_slice()).unwrap();

@@ -280,7 +280,10 @@ async fn a_stored_certificate_describes_the_connection_and_leaves_with_its_last_
         },
         "the typed thumbprint resolved against the store"
     );
-    let second = f.service.stage(with_certificate("Contoso EU")).await.unwrap();
+    let mut by_sha256 = draft("Contoso EU");
+    by_sha256.credential = CredentialDraft::Certificate { thumbprint: certificate.info.sha256_thumbprint.clone() };
+    let second = f.service.stage(by_sha256).await.unwrap();
+    assert_eq!(second.credential, first.credential, "a stored certificate's SHA-256 thumbprint is accepted too");
     save(&f, vec![first.clone(), second.clone()]).await.unwrap();
 
     f.service.delete(first.id).await.unwrap();

@@ -1,4 +1,5 @@
 // Drives the built Mailferry app through tauri-driver (WebDriver) and WebKitWebDriver.
+import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -12,9 +13,31 @@ const WAIT_MS = 10_000;
 /** Screenshots are numbered across app restarts, in the order they were taken. */
 let shots = 0;
 
+/**
+ * Mailferry is single-instance: a launch while the previous instance is still shutting down
+ * hands over to it and exits. Wait until no instance is left before starting a new one.
+ */
+async function waitForNoInstance(application) {
+  const deadline = Date.now() + 30_000;
+  const running = () => spawnSync("pgrep", ["-f", application]).status === 0;
+  // The bus releases the single-instance name only once it has seen the old instance go.
+  const nameOwned = () => {
+    const reply = spawnSync("dbus-send", [
+      "--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus",
+      "org.freedesktop.DBus.NameHasOwner", "string:com.mailferry.desktop.SingleInstance",
+    ], { encoding: "utf8" });
+    return reply.status === 0 && reply.stdout.includes("boolean true");
+  };
+  while (running() || nameOwned()) {
+    if (Date.now() > deadline) throw new Error(`a previous ${application} is still running`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 export async function launchApp() {
   const application = process.env.MAILFERRY_APP;
   if (!application) throw new Error("MAILFERRY_APP must name the built app binary (scripts/e2e.sh sets it)");
+  await waitForNoInstance(application);
   const capabilities = new Capabilities();
   capabilities.set("tauri:options", { application });
   capabilities.setBrowserName("wry");
@@ -56,6 +79,29 @@ export class App {
   button(name) {
     const n = literal(name);
     return this.findVisible(By.xpath(`//button[normalize-space(.)=${n} or @aria-label=${n}]`));
+  }
+
+  /** Clicks a button, waiting while a closing dialog's backdrop still covers it. */
+  async press(name) {
+    await this.clickWhenFree(() => this.button(name));
+  }
+
+  async choose(menuItemName) {
+    await this.clickWhenFree(() => this.menuItem(menuItemName));
+  }
+
+  async clickWhenFree(find) {
+    const deadline = Date.now() + WAIT_MS;
+    for (;;) {
+      try {
+        await (await find()).click();
+        return;
+      } catch (error) {
+        const covered = error?.name === "ElementClickInterceptedError" || error?.name === "StaleElementReferenceError";
+        if (!covered || Date.now() > deadline) throw error;
+        await this.driver.sleep(100);
+      }
+    }
   }
 
   menuItem(name) {

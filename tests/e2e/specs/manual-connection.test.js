@@ -35,9 +35,9 @@ function filesContaining(dir, needle) {
 }
 
 async function openNewConnectionWizard(app) {
-  await (await app.button("Settings for source connections")).click();
-  await (await app.menuItem("New")).click();
-  await (await app.menuItem("Office 365 connection")).click();
+  await app.press("Settings for source connections");
+  await app.choose("New");
+  await app.choose("Office 365 connection");
   return app.dialog("New Office 365 source connection");
 }
 
@@ -65,7 +65,7 @@ describe("a manual source connection", () => {
   it("explains each invalid value in the wizard", async () => {
     await openNewConnectionWizard(app);
     await app.screenshot("wizard-application-registration");
-    await (await app.button("Next")).click();
+    await app.press("Next");
 
     await app.type(await app.field("Dedicated application mailbox"), "migration" + Key.TAB);
     await app.text("Application mailbox: this is not an email address: the @ and the domain are missing.");
@@ -86,12 +86,12 @@ describe("a manual source connection", () => {
     await app.type(await app.field("Client secret (Value)"), SECRET + Key.TAB);
     await app.gone(By.xpath("//*[contains(text(), 'this looks like the Secret ID')]"));
     await app.screenshot("wizard-details-valid");
-    await (await app.button("Finish")).click();
+    await app.press("Finish");
 
     await app.dialog("Manage source connections");
     await app.text("New, not saved");
     await app.screenshot("manage-connections-staged");
-    await (await app.button("OK")).click();
+    await app.press("OK");
 
     await app.gone(By.xpath("//*[@role='dialog']"));
     const card = await app.findVisible(By.xpath("//li[@aria-label='Contoso']"));
@@ -119,13 +119,13 @@ describe("a manual source connection", () => {
   });
 
   it("deletes the connection and its secret with OK", async () => {
-    await (await app.button("Settings for source connections")).click();
-    await (await app.menuItem("Manage connections")).click();
+    await app.press("Settings for source connections");
+    await app.choose("Manage connections");
     await app.dialog("Manage source connections");
-    await (await app.button("Delete Contoso")).click();
+    await app.press("Delete Contoso");
     await app.text("Will be deleted");
     await app.screenshot("manage-connections-delete");
-    await (await app.button("OK")).click();
+    await app.press("OK");
     await app.containing("No source connections yet");
     await app.screenshot("dashboard-after-delete");
 
