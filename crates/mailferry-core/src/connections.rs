@@ -443,10 +443,7 @@ impl ConnectionService {
         &self,
         f: impl FnOnce(&dyn SecretStore) -> Result<T> + Send + 'static,
     ) -> Result<T> {
-        let vault = Arc::clone(&self.vault);
-        tokio::task::spawn_blocking(move || f(vault.as_ref()))
-            .await
-            .map_err(|e| Error::Internal(format!("keychain task failed: {e}")))?
+        crate::secrets::on_blocking_thread(&self.vault, f).await
     }
 
     fn staged(&self) -> Result<MutexGuard<'_, HashMap<Uuid, SecretString>>> {

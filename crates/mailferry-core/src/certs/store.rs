@@ -34,10 +34,7 @@ impl CertificateStore {
         &self,
         f: impl FnOnce(&dyn SecretStore) -> Result<T> + Send + 'static,
     ) -> Result<T> {
-        let vault = Arc::clone(&self.vault);
-        tokio::task::spawn_blocking(move || f(vault.as_ref()))
-            .await
-            .map_err(|e| Error::Internal(format!("keychain task failed: {e}")))?
+        crate::secrets::on_blocking_thread(&self.vault, f).await
     }
 
     /// Keeps the certificate and its key; the key first, so a stored certificate always has one.

@@ -7,10 +7,12 @@ mod memory;
 pub use keyring_store::KeyringStore;
 pub use memory::MemorySecretStore;
 
+use std::sync::Arc;
+
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
-use crate::Result;
+use crate::{Error, Result};
 
 /// The service name every Mailferry keychain entry is filed under.
 pub const SERVICE: &str = "Mailferry";
@@ -50,4 +52,15 @@ pub trait SecretStore: Send + Sync {
     fn get(&self, key: &SecretKey) -> Result<Option<Zeroizing<Vec<u8>>>>;
     /// Returns whether there was something to delete.
     fn delete(&self, key: &SecretKey) -> Result<bool>;
+}
+
+/// Runs keychain calls on a blocking thread: they may wait on D-Bus or Keychain Services.
+pub async fn on_blocking_thread<T: Send + 'static>(
+    vault: &Arc<dyn SecretStore>,
+    f: impl FnOnce(&dyn SecretStore) -> Result<T> + Send + 'static,
+) -> Result<T> {
+    let vault = Arc::clone(vault);
+    tokio::task::spawn_blocking(move || f(vault.as_ref()))
+        .await
+        .map_err(|e| Error::Internal(format!("keychain task failed: {e}")))?
 }
