@@ -3,14 +3,14 @@
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Json;
 use base64::Engine as _;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::Value;
 
 use super::odata::{self, Query as ODataQuery};
-use super::{caller, Caller};
+use super::{caller, respond, Caller};
 use crate::catalog::{APP_WRITERS, PROOF_AUDIENCE};
 use crate::errors::GraphError;
 use crate::world::{new_id, Application, KeyCredential, PasswordCredential, Tenant};
@@ -19,14 +19,6 @@ use crate::SharedSim;
 const READ_ROLES: &[&str] = &["Application.Read.All", "Application.ReadWrite.All", "Directory.Read.All"];
 const WRITE_ROLES: &[&str] = &["Application.ReadWrite.All", "Application.ReadWrite.OwnedBy"];
 const WRITE_SCOPES: &[&str] = &["Application.ReadWrite.All"];
-
-fn respond(result: Result<(StatusCode, Value), GraphError>) -> Response {
-    match result {
-        Ok((StatusCode::NO_CONTENT, _)) => StatusCode::NO_CONTENT.into_response(),
-        Ok((status, body)) => (status, Json(body)).into_response(),
-        Err(error) => error.into_response(),
-    }
-}
 
 /// Writing applications as a user needs the scope *and* an administrator role.
 fn require_write(caller: &Caller) -> Result<(), GraphError> {

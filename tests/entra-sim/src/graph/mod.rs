@@ -8,8 +8,10 @@ mod organization;
 mod service_principals;
 mod users;
 
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use axum::Json;
 use axum::Router;
 
 use crate::errors::GraphError;
@@ -38,6 +40,16 @@ pub fn routes() -> Router<SharedSim> {
             get(service_principals::assignments).post(service_principals::assign),
         )
         .route("/v1.0/$batch", post(batch::batch))
+}
+
+/// A handler's result as Graph sends it: the body with its status (204 without a body), or the
+/// error in Graph's shape.
+fn respond(result: Result<(StatusCode, serde_json::Value), GraphError>) -> Response {
+    match result {
+        Ok((StatusCode::NO_CONTENT, _)) => StatusCode::NO_CONTENT.into_response(),
+        Ok((status, body)) => (status, Json(body)).into_response(),
+        Err(error) => error.into_response(),
+    }
 }
 
 /// Who is calling, from a verified bearer token.

@@ -3,13 +3,13 @@
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Json;
 use chrono::{Duration, Utc};
 use serde_json::Value;
 
 use super::odata::{self, Query as ODataQuery};
-use super::{caller, Caller};
+use super::{caller, respond, Caller};
 use crate::catalog::{APP_WRITERS, EXCHANGE_APP_ID, GRAPH_APP_ID, ROLE_GRANTERS};
 use crate::errors::GraphError;
 use crate::world::{new_id, AppRoleAssignment, ServicePrincipal, Tenant};
@@ -18,13 +18,6 @@ use crate::SharedSim;
 const READ_ROLES: &[&str] = &["Application.Read.All", "Application.ReadWrite.All", "Directory.Read.All"];
 const READ_SCOPES: &[&str] =
     &["Application.Read.All", "Application.ReadWrite.All", "Directory.Read.All", "AppRoleAssignment.ReadWrite.All"];
-
-fn respond(result: Result<(StatusCode, Value), GraphError>) -> Response {
-    match result {
-        Ok((status, body)) => (status, Json(body)).into_response(),
-        Err(error) => error.into_response(),
-    }
-}
 
 /// A service principal younger than the consistency window is not yet visible.
 fn visible(tenant: &Tenant, window_secs: u64) -> impl Iterator<Item = &ServicePrincipal> {

@@ -2,8 +2,7 @@
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::response::Response;
 use serde_json::Value;
 
 use super::odata::{self, Query as ODataQuery};
@@ -17,10 +16,7 @@ const READ_USERS_ROLES: &[&str] =
 const READ_USERS_SCOPES: &[&str] = &["User.Read.All", "User.ReadBasic.All", "User.ReadWrite.All", "Directory.Read.All"];
 
 fn respond(result: Result<Value, GraphError>) -> Response {
-    match result {
-        Ok(body) => Json(body).into_response(),
-        Err(error) => error.into_response(),
-    }
+    super::respond(result.map(|body| (StatusCode::OK, body)))
 }
 
 pub fn user_json(user: &User) -> Value {
