@@ -14,7 +14,7 @@ use super::pages::{self, SignIn, SignInForm};
 use crate::catalog::ROLE_GRANTERS;
 use crate::errors::Aadsts;
 use crate::world::{new_id, AppRoleAssignment, ServicePrincipal, Tenant};
-use crate::SharedSim;
+use crate::{SharedSim, Sim};
 
 type Params = HashMap<String, String>;
 
@@ -41,13 +41,14 @@ fn requested_roles(tenant: &Tenant, client_id: &str) -> Vec<(String, String)> {
     roles
 }
 
-fn check(tenant: Option<&Tenant>, tenant_name: &str, params: &Params) -> Result<(), Aadsts> {
-    let tenant = tenant.ok_or_else(|| Aadsts::tenant_not_found(tenant_name))?;
+/// The tenant, when the application asking for consent is registered in it.
+fn check(sim: &Sim, tenant_name: &str, params: &Params) -> Result<Tenant, Aadsts> {
+    let tenant = sim.world().tenant(tenant_name).cloned().ok_or_else(|| Aadsts::tenant_not_found(tenant_name))?;
     let client_id = params.get("client_id").map(|c| c.to_lowercase()).unwrap_or_default();
     if tenant.app_by_app_id(&client_id).is_none() {
         return Err(Aadsts::app_not_found(&client_id, tenant_name));
     }
-    Ok(())
+    Ok(tenant)
 }
 
 pub async fn show(
@@ -55,11 +56,10 @@ pub async fn show(
     Path(tenant_name): Path<String>,
     Query(params): Query<Params>,
 ) -> Response {
-    let tenant = sim.world().tenant(&tenant_name).cloned();
-    if let Err(error) = check(tenant.as_ref(), &tenant_name, &params) {
-        return pages::error_page(&error);
-    }
-    let Some(tenant) = tenant else { return StatusCode::BAD_REQUEST.into_response() };
+    let tenant = match check(&sim, &tenant_name, &params) {
+        Ok(tenant) => tenant,
+        Err(error) => return pages::error_page(&error),
+    };
     let client_id = params.get("client_id").map(|c| c.to_lowercase()).unwrap_or_default();
     let permissions: Vec<String> = requested_roles(&tenant, &client_id)
         .iter()
@@ -88,11 +88,10 @@ pub async fn submit(
     Path(tenant_name): Path<String>,
     Form(form): Form<Params>,
 ) -> Response {
-    let tenant = sim.world().tenant(&tenant_name).cloned();
-    if let Err(error) = check(tenant.as_ref(), &tenant_name, &form) {
-        return pages::error_page(&error);
-    }
-    let Some(tenant) = tenant else { return StatusCode::BAD_REQUEST.into_response() };
+    let tenant = match check(&sim, &tenant_name, &form) {
+        Ok(tenant) => tenant,
+        Err(error) => return pages::error_page(&error),
+    };
     if form.get("action").map(String::as_str) != Some("accept") {
         return redirect_error(
             &form,

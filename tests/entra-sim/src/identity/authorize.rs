@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Form;
 use chrono::{Duration, Utc};
 
@@ -14,7 +14,7 @@ use super::token::is_known_public_client;
 use super::{split_scopes, OPENID_SCOPES};
 use crate::errors::Aadsts;
 use crate::world::{new_id, AuthCode, Tenant};
-use crate::SharedSim;
+use crate::{SharedSim, Sim};
 
 type Params = HashMap<String, String>;
 
@@ -27,9 +27,10 @@ fn loopback_redirect(uri: &str) -> bool {
     })
 }
 
-/// Problems found before anything can be redirected are shown as an error page.
-fn check_request(tenant: Option<&Tenant>, tenant_name: &str, params: &Params) -> Result<(), Aadsts> {
-    let tenant = tenant.ok_or_else(|| Aadsts::tenant_not_found(tenant_name))?;
+/// The tenant of a request that can be answered through its redirect URI. Problems found
+/// before anything can be redirected are shown as an error page.
+fn check_request(sim: &Sim, tenant_name: &str, params: &Params) -> Result<Tenant, Aadsts> {
+    let tenant = sim.world().tenant(tenant_name).cloned().ok_or_else(|| Aadsts::tenant_not_found(tenant_name))?;
     let client_id = params.get("client_id").map(|c| c.to_lowercase()).unwrap_or_default();
     if client_id.is_empty() {
         return Err(Aadsts::invalid_request(
@@ -37,7 +38,7 @@ fn check_request(tenant: Option<&Tenant>, tenant_name: &str, params: &Params) ->
             "The request body must contain the following parameter: 'client_id'.",
         ));
     }
-    if !is_known_public_client(tenant, &client_id) {
+    if !is_known_public_client(&tenant, &client_id) {
         return Err(Aadsts::app_not_found(&client_id, tenant_name));
     }
     let redirect_uri = params.get("redirect_uri").map(String::as_str).unwrap_or_default();
@@ -46,7 +47,7 @@ fn check_request(tenant: Option<&Tenant>, tenant_name: &str, params: &Params) ->
             "The redirect URI '{redirect_uri}' specified in the request does not match the redirect URIs configured for the application '{client_id}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal."
         )));
     }
-    Ok(())
+    Ok(tenant)
 }
 
 /// Problems the client hears about through its redirect URI.
@@ -115,13 +116,10 @@ pub async fn show(
     Query(params): Query<Params>,
 ) -> Response {
     let auto_user = sim.world().auto_approve.clone();
-    let world = sim.world();
-    let tenant = world.tenant(&tenant_name).cloned();
-    drop(world);
-    if let Err(error) = check_request(tenant.as_ref(), &tenant_name, &params) {
-        return pages::error_page(&error);
-    }
-    let Some(tenant) = tenant else { return StatusCode::BAD_REQUEST.into_response() };
+    let tenant = match check_request(&sim, &tenant_name, &params) {
+        Ok(tenant) => tenant,
+        Err(error) => return pages::error_page(&error),
+    };
     if let Err((error, aadsts)) = check_protocol(&params) {
         return redirect_error(&params, error, &aadsts);
     }
@@ -155,11 +153,10 @@ pub async fn submit(
     Path(tenant_name): Path<String>,
     Form(form): Form<Params>,
 ) -> Response {
-    let tenant = sim.world().tenant(&tenant_name).cloned();
-    if let Err(error) = check_request(tenant.as_ref(), &tenant_name, &form) {
-        return pages::error_page(&error);
-    }
-    let Some(tenant) = tenant else { return StatusCode::BAD_REQUEST.into_response() };
+    let tenant = match check_request(&sim, &tenant_name, &form) {
+        Ok(tenant) => tenant,
+        Err(error) => return pages::error_page(&error),
+    };
     if let Err((error, aadsts)) = check_protocol(&form) {
         return redirect_error(&form, error, &aadsts);
     }
