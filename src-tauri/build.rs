@@ -8,6 +8,10 @@ const COMMANDS: &[&str] = &[
     "discard_staged_connections",
     "save_connections",
     "permission_set",
+    "default_cloud",
+    "check_connection",
+    "cancel_check",
+    "last_check_report",
     "import_certificate",
     "find_certificate",
 ];

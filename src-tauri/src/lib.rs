@@ -37,6 +37,10 @@ pub fn run() {
             commands::connections::discard_staged_connections,
             commands::connections::save_connections,
             commands::connections::permission_set,
+            commands::connections::default_cloud,
+            commands::checks::check_connection,
+            commands::checks::cancel_check,
+            commands::checks::last_check_report,
             commands::certificates::import_certificate,
             commands::certificates::find_certificate,
         ])

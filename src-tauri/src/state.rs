@@ -1,7 +1,10 @@
 use std::sync::Arc;
 
 use mailferry_core::certs::CertificateStore;
+use mailferry_core::checks::CheckService;
 use mailferry_core::connections::ConnectionService;
+use mailferry_core::http::HttpConfig;
+use mailferry_core::identity::IdentityClient;
 use mailferry_core::paths;
 use mailferry_core::secrets::KeyringStore;
 use mailferry_core::store::Store;
@@ -12,6 +15,7 @@ use tracing_appender::non_blocking::WorkerGuard;
 /// command answers with the reason, which the UI shows.
 pub struct AppState {
     connections: Result<ConnectionService, IpcError>,
+    checks: Result<CheckService, IpcError>,
     _log_guard: Option<WorkerGuard>,
 }
 
@@ -21,12 +25,25 @@ impl AppState {
             tracing::error!(%error, "the connection database could not be opened");
             IpcError::from(error)
         });
-        AppState { connections, _log_guard: log_guard }
+        AppState { connections, checks: open_checks(), _log_guard: log_guard }
     }
 
     pub fn connections(&self) -> Result<&ConnectionService, IpcError> {
         self.connections.as_ref().map_err(Clone::clone)
     }
+
+    pub fn checks(&self) -> Result<&CheckService, IpcError> {
+        self.checks.as_ref().map_err(Clone::clone)
+    }
+}
+
+/// The client to Microsoft; it fails only if the TLS backend cannot start, and then every
+/// check answers with the reason.
+fn open_checks() -> Result<CheckService, IpcError> {
+    IdentityClient::new(HttpConfig::default()).map(CheckService::new).map_err(|error| {
+        tracing::error!(%error, "the HTTP client to Microsoft could not be built");
+        IpcError::from(error)
+    })
 }
 
 async fn open_service() -> Result<ConnectionService, Error> {

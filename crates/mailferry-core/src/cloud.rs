@@ -22,7 +22,37 @@ pub enum Cloud {
     },
 }
 
+/// Environment variables that select a Custom cloud for the app and the CLI alike.
+pub const LOGIN_URL_VAR: &str = "MAILFERRY_CLOUD_LOGIN_URL";
+pub const GRAPH_URL_VAR: &str = "MAILFERRY_CLOUD_GRAPH_URL";
+
 impl Cloud {
+    /// The Custom cloud named by `MAILFERRY_CLOUD_LOGIN_URL` and `MAILFERRY_CLOUD_GRAPH_URL`,
+    /// when both are set; the default for new connections.
+    pub fn from_env() -> Option<Cloud> {
+        Self::from_urls(std::env::var(LOGIN_URL_VAR).ok(), std::env::var(GRAPH_URL_VAR).ok())
+    }
+
+    fn from_urls(login: Option<String>, graph: Option<String>) -> Option<Cloud> {
+        let clean = |s: Option<String>| s.map(|s| s.trim().trim_end_matches('/').to_owned()).filter(|s| !s.is_empty());
+        Some(Cloud::Custom { login_url: clean(login)?, graph_url: clean(graph)? })
+    }
+
+    /// The cloud a new connection starts with: the environment's Custom cloud, else Global.
+    pub fn default_for_new() -> Cloud {
+        Self::from_env().unwrap_or_default()
+    }
+
+    /// Parses a CLI name (`global`, `gcc-high`, `dod`, `china`, `custom` with both URLs).
+    pub fn from_cli(name: &str, login: Option<String>, graph: Option<String>) -> Result<Cloud, String> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "custom" => Self::from_urls(login, graph)
+                .ok_or_else(|| "--cloud custom needs --login-url and --graph-url".to_owned()),
+            slug => Cloud::from_parts(slug, None, None)
+                .ok_or_else(|| format!("unknown cloud \"{name}\": use global, gcc-high, dod, china or custom")),
+        }
+    }
+
     pub fn login_url(&self) -> &str {
         match self {
             Cloud::Global => "https://login.microsoftonline.com",
@@ -95,6 +125,21 @@ mod tests {
             let back = Cloud::from_parts(cloud.slug(), login.map(str::to_owned), graph.map(str::to_owned));
             assert_eq!(back.as_ref(), Some(&cloud));
         }
+    }
+
+    #[test]
+    fn a_custom_cloud_needs_both_urls_and_drops_a_trailing_slash() {
+        assert_eq!(
+            Cloud::from_urls(Some("http://127.0.0.1:8600/".into()), Some(" http://127.0.0.1:8600 ".into())),
+            Some(Cloud::Custom {
+                login_url: "http://127.0.0.1:8600".into(),
+                graph_url: "http://127.0.0.1:8600".into()
+            })
+        );
+        assert_eq!(Cloud::from_urls(Some("http://x".into()), None), None);
+        assert_eq!(Cloud::from_cli("GCC-High", None, None), Ok(Cloud::GccHigh));
+        assert!(Cloud::from_cli("custom", Some("http://x".into()), None).is_err());
+        assert!(Cloud::from_cli("azure", None, None).unwrap_err().contains("gcc-high"));
     }
 
     #[test]

@@ -14,7 +14,11 @@ use uuid::Uuid;
 use zeroize::Zeroizing;
 
 use crate::certs::CertificateStore;
-use crate::model::{Connection, ConnectionDraft, Credential, CredentialDraft, RegistrationMode, Role, StagedChanges};
+use crate::checks::CheckReport;
+use crate::identity::AppCredential;
+use crate::model::{
+    Connection, ConnectionDraft, Credential, CredentialDraft, LastCheck, RegistrationMode, Role, StagedChanges,
+};
 use crate::secrets::{SecretKey, SecretStore};
 use crate::store::Store;
 use crate::validate::{self, Field, FieldIssue};
@@ -188,12 +192,7 @@ impl ConnectionService {
             connection.created_at = saved.created_at;
             connection.registration = saved.registration;
             // A check proves the details it ran with; keep its result only if none changed.
-            let same_target = saved.tenant_id == connection.tenant_id
-                && saved.client_id == connection.client_id
-                && saved.application_mailbox == connection.application_mailbox
-                && saved.cloud == connection.cloud
-                && saved.credential == connection.credential
-                && !self.staged()?.contains_key(&id);
+            let same_target = same_details(&saved, &connection) && !self.staged()?.contains_key(&id);
             if same_target {
                 connection.tenant_name = saved.tenant_name;
                 connection.default_domain = saved.default_domain;
@@ -203,10 +202,75 @@ impl ConnectionService {
         Ok(connection)
     }
 
-    /// Forgets every secret staged by the wizard (the Manage connections window was cancelled).
-    pub fn discard_staged(&self) -> Result<()> {
+    /// Forgets every secret staged by the wizard, and the check runs of connections that were
+    /// never saved (the Manage connections window was cancelled).
+    pub async fn discard_staged(&self) -> Result<()> {
         self.staged()?.clear();
+        self.store.check_runs().delete_orphans().await?;
         Ok(())
+    }
+
+    /// The credential a connection signs in with: a staged or saved secret, or a certificate
+    /// with its private key from Mailferry's certificate store.
+    pub async fn app_credential(&self, connection: &Connection) -> Result<AppCredential> {
+        match &connection.credential {
+            Credential::Secret { .. } => {
+                if let Some(secret) = self.staged()?.get(&connection.id) {
+                    return Ok(AppCredential::Secret(secret.clone()));
+                }
+                let bytes = self
+                    .client_secret(connection.id)
+                    .await?
+                    .ok_or_else(|| Error::SecretMissing { name: connection.name.clone() })?;
+                let text = std::str::from_utf8(&bytes)
+                    .map_err(|_| Error::Keychain { detail: "the stored client secret is not text".into() })?;
+                Ok(AppCredential::Secret(SecretString::from(text)))
+            }
+            Credential::Certificate { sha1_thumbprint, .. } => {
+                if self.certificates.find(sha1_thumbprint).await?.is_none() {
+                    return Err(Error::Certificate {
+                        message: format!("Certificate {sha1_thumbprint} is not in Mailferry's certificate store, so Mailferry cannot sign in with it."),
+                        hint: "Edit the connection and import the certificate with its private key (a PFX file, or PEM certificate and key) with Import.".into(),
+                    });
+                }
+                Ok(AppCredential::Certificate(Arc::new(self.certificates.load(sha1_thumbprint).await?)))
+            }
+        }
+    }
+
+    /// Stores a check run and returns the connection with what it learnt: the tenant's id,
+    /// name and default domain, the secret's end date where readable, and the last check.
+    /// A saved connection with the same details is updated in the database at once (a check
+    /// is not an edit); a staged one is saved later with OK.
+    pub async fn record_check(&self, connection: Connection, report: &CheckReport) -> Result<Connection> {
+        self.store.check_runs().insert(report).await?;
+        let learn = |mut c: Connection| {
+            if let Some(id) = &report.tenant_id {
+                c.tenant_id = id.clone();
+            }
+            c.tenant_name = report.tenant_name.clone().or(c.tenant_name);
+            c.default_domain = report.default_domain.clone().or(c.default_domain);
+            if let (Credential::Secret { expires_at, .. }, Some(end)) =
+                (&mut c.credential, report.credential_expires_at)
+            {
+                *expires_at = Some(end);
+            }
+            c.last_check = Some(LastCheck { at: report.finished_at, outcome: report.outcome });
+            c
+        };
+        if let Some(saved) = self.store.connections().get(connection.id).await? {
+            let staged_secret = self.staged()?.contains_key(&connection.id);
+            if same_details(&saved, &connection) && !staged_secret {
+                let updated = learn(saved);
+                self.store.connections().update(&updated).await?;
+            }
+        }
+        Ok(learn(connection))
+    }
+
+    /// The newest check report of a connection.
+    pub async fn last_report(&self, id: Uuid) -> Result<Option<CheckReport>> {
+        self.store.check_runs().latest(id).await
     }
 
     /// Saves what the Manage connections window staged, as one unit: secrets to the keychain,
@@ -264,6 +328,9 @@ impl ConnectionService {
             }
         }
         self.delete_secrets(obsolete_secrets).await;
+        if let Err(error) = self.store.check_runs().delete_orphans().await {
+            tracing::warn!(%error, "could not remove the check runs of deleted connections");
+        }
         for thumbprint in obsolete_certificates {
             if let Err(error) = self.certificates.delete(&thumbprint).await {
                 tracing::warn!(%thumbprint, %error, "could not delete a certificate no connection uses");
@@ -449,6 +516,23 @@ impl ConnectionService {
     fn staged(&self) -> Result<MutexGuard<'_, HashMap<Uuid, SecretString>>> {
         self.staged_secrets.lock().map_err(|_| Error::Internal("staged secrets lock poisoned".into()))
     }
+}
+
+/// Whether two versions of a connection reach the same application the same way, so that a
+/// check of one holds for the other.
+fn same_details(a: &Connection, b: &Connection) -> bool {
+    a.tenant_id == b.tenant_id
+        && a.client_id == b.client_id
+        && a.application_mailbox == b.application_mailbox
+        && a.cloud == b.cloud
+        && a.credential.kind() == b.credential.kind()
+        && match (&a.credential, &b.credential) {
+            (
+                Credential::Certificate { sha1_thumbprint: x, .. },
+                Credential::Certificate { sha1_thumbprint: y, .. },
+            ) => x == y,
+            _ => true,
+        }
 }
 
 fn restore(vault: &dyn SecretStore, backups: Vec<(SecretKey, Option<Zeroizing<Vec<u8>>>)>) {

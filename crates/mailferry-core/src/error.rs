@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::microsoft_errors::{MicrosoftDetail, MicrosoftFailure};
 use crate::validate::{Field, FieldIssue};
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -50,6 +51,25 @@ pub enum Error {
     #[error("{context}: {source}")]
     Io { context: String, source: std::io::Error },
 
+    /// Microsoft refused a request; the failure carries the explanation and Microsoft's ids.
+    #[error("{}", .0.message)]
+    Microsoft(Box<MicrosoftFailure>),
+
+    #[error("{message}")]
+    Network { message: String, hint: String },
+
+    #[error("{what} got no answer within {seconds} seconds")]
+    Timeout { what: String, seconds: u64 },
+
+    #[error("Microsoft stayed busy: {what} was refused {attempts} times in a row (HTTP {status})")]
+    Busy { what: String, status: u16, attempts: usize },
+
+    #[error("Cancelled")]
+    Cancelled,
+
+    #[error("Microsoft sent an answer Mailferry cannot read ({what}): {detail}")]
+    UnexpectedResponse { what: String, detail: String },
+
     #[error("Internal error: {0}")]
     Internal(String),
 }
@@ -73,6 +93,15 @@ pub enum ErrorCode {
     CertificatePassword,
     Database,
     Io,
+    /// The identity platform refused a request; `aadsts` holds the code.
+    Aadsts,
+    /// Microsoft Graph refused a request.
+    Graph,
+    Network,
+    Timeout,
+    Busy,
+    Cancelled,
+    UnexpectedResponse,
     Internal,
 }
 
@@ -88,8 +117,10 @@ pub struct IpcError {
     pub issues: Vec<FieldIssue>,
     /// Microsoft's AADSTS code when the identity platform refused a request.
     pub aadsts: Option<u32>,
-    /// Microsoft's correlation id, which its support asks for.
+    /// Microsoft's correlation id (or Graph's request id), which its support asks for.
     pub correlation_id: Option<String>,
+    /// Everything Microsoft said, for the copyable details.
+    pub microsoft: Option<Box<MicrosoftDetail>>,
 }
 
 impl Error {
@@ -105,6 +136,13 @@ impl Error {
             Error::CertificatePassword { .. } => ErrorCode::CertificatePassword,
             Error::Database(_) | Error::Migration(_) | Error::Corrupt(_) => ErrorCode::Database,
             Error::Io { .. } => ErrorCode::Io,
+            Error::Microsoft(failure) if failure.aadsts.is_some() => ErrorCode::Aadsts,
+            Error::Microsoft(_) => ErrorCode::Graph,
+            Error::Network { .. } => ErrorCode::Network,
+            Error::Timeout { .. } => ErrorCode::Timeout,
+            Error::Busy { .. } => ErrorCode::Busy,
+            Error::Cancelled => ErrorCode::Cancelled,
+            Error::UnexpectedResponse { .. } => ErrorCode::UnexpectedResponse,
             Error::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -127,6 +165,16 @@ impl Error {
                 "Check that the disk is not full and that no other program locks Mailferry's data folder, then try again."
             }
             Error::Io { .. } => "Check the path and its permissions, then try again.",
+            Error::Microsoft(failure) => return Some(failure.hint.clone()),
+            Error::Network { hint, .. } => return Some(hint.clone()),
+            Error::Timeout { .. } => {
+                "Check the network connection and any proxy, then retry; Microsoft is sometimes slow for a minute."
+            }
+            Error::Busy { .. } => "Microsoft throttles busy tenants for a few seconds to minutes: wait, then retry.",
+            Error::Cancelled => return None,
+            Error::UnexpectedResponse { .. } => {
+                "Check that the cloud's login and Graph URLs point at Microsoft (or a proxy that passes its answers through), then retry."
+            }
             Error::Internal(_) => "Try again; if it happens again, report it with the log file.",
         };
         Some(hint.to_owned())
@@ -138,13 +186,19 @@ impl Error {
             Error::InvalidDraft(issues) => issues.clone(),
             _ => Vec::new(),
         };
+        let microsoft = match self {
+            Error::Microsoft(failure) => Some(failure.as_ref()),
+            _ => None,
+        };
         IpcError {
             code: self.code(),
             message: self.to_string(),
             hint: self.hint(),
             issues,
-            aadsts: None,
-            correlation_id: None,
+            aadsts: microsoft.and_then(|f| f.aadsts),
+            correlation_id: microsoft
+                .and_then(|f| f.detail.correlation_id.clone().or_else(|| f.detail.request_id.clone())),
+            microsoft: microsoft.map(|f| Box::new(f.detail.clone())),
         }
     }
 
@@ -199,7 +253,8 @@ mod tests {
                 "hint": "Find it on the app's Overview page.",
                 "issues": [{"field": "clientId", "message": "Client ID: not a GUID.", "hint": "Find it on the app's Overview page."}],
                 "aadsts": null,
-                "correlationId": null
+                "correlationId": null,
+                "microsoft": null
             })
         );
     }

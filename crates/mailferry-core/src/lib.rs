@@ -3,10 +3,14 @@
 //! (`src-tauri`) and the `mailferry` CLI are thin adapters over this crate.
 
 pub mod certs;
+pub mod checks;
 pub mod cloud;
 pub mod connections;
 pub mod error;
+pub mod graph;
+pub mod http;
 pub mod identity;
+pub mod microsoft_errors;
 pub mod model;
 pub mod paths;
 pub mod permissions;

@@ -90,7 +90,7 @@ async fn a_staged_secret_reaches_the_keychain_only_on_save_and_never_the_databas
 async fn cancel_forgets_the_staged_secret() {
     let f = fixture().await;
     let staged = f.service.stage(draft("Contoso")).await.unwrap();
-    f.service.discard_staged().unwrap();
+    f.service.discard_staged().await.unwrap();
 
     let error = save(&f, vec![staged]).await.unwrap_err();
 

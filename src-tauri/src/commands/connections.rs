@@ -1,5 +1,6 @@
 //! Adapters from the UI to `ConnectionService`: parse, call, map the error. Nothing else.
 
+use mailferry_core::cloud::Cloud;
 use mailferry_core::model::{Connection, ConnectionDraft, Role, StagedChanges};
 use mailferry_core::permissions::{self, Permission};
 use mailferry_core::validate::FieldIssue;
@@ -33,8 +34,8 @@ pub async fn stage_connection(state: State<'_, AppState>, draft: ConnectionDraft
 }
 
 #[tauri::command]
-pub fn discard_staged_connections(state: State<'_, AppState>) -> Result<(), IpcError> {
-    Ok(state.connections()?.discard_staged()?)
+pub async fn discard_staged_connections(state: State<'_, AppState>) -> Result<(), IpcError> {
+    Ok(state.connections()?.discard_staged().await?)
 }
 
 #[tauri::command]
@@ -45,4 +46,10 @@ pub async fn save_connections(state: State<'_, AppState>, changes: StagedChanges
 #[tauri::command]
 pub fn permission_set(role: Role) -> Vec<Permission> {
     permissions::permission_set(role)
+}
+
+/// The cloud a new connection starts with (a Custom cloud set in the environment, else Global).
+#[tauri::command]
+pub fn default_cloud() -> Cloud {
+    Cloud::default_for_new()
 }

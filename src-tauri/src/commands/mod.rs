@@ -1,2 +1,3 @@
 pub mod certificates;
+pub mod checks;
 pub mod connections;

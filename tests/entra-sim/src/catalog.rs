@@ -21,6 +21,7 @@ pub const GRAPH_APP_ROLES: &[(&str, &str)] = &[
     ("Calendars.ReadWrite", "ef54d2bf-783f-4e0f-bca1-3210c0444d99"),
     ("Contacts.Read", "089fe4d0-434a-44c5-8827-41ba8a0b17f5"),
     ("Contacts.ReadWrite", "6918b873-d17a-4dc1-b314-35f528134491"),
+    ("Application.Read.All", "9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30"),
     ("Application.ReadWrite.All", "1bfefb4e-e0b5-418b-a88f-73c46d2cc8e9"),
     ("AppRoleAssignment.ReadWrite.All", "06b708a9-e830-4db3-a914-8e69da51d44f"),
 ];

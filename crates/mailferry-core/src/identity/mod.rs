@@ -1,6 +1,30 @@
-//! Talking to the Microsoft identity platform. For now: the JWTs Mailferry signs with an
+//! Talking to the Microsoft identity platform: tenant metadata, app-only tokens (client
+//! secret or certificate assertion) with their cache, and the JWTs Mailferry signs with an
 //! application's certificate.
 
 mod assertion;
+mod failure;
+mod tenant;
+mod token;
 
 pub use assertion::{client_assertion, proof_of_possession, AssertionAlgorithm};
+pub(crate) use failure::excerpt;
+pub use failure::token_failure;
+pub use tenant::{ResolvedTenant, TenantResolver};
+pub use token::{AppCredential, AppToken, AppTokenClaims, AppTokenRequest, TokenClient};
+
+use crate::http::{Http, HttpConfig};
+
+/// Everything needed to reach Microsoft as an application: the HTTP client, the tenant
+/// metadata cache and the token cache. One per process.
+pub struct IdentityClient {
+    pub http: Http,
+    pub tenants: TenantResolver,
+    pub tokens: TokenClient,
+}
+
+impl IdentityClient {
+    pub fn new(config: HttpConfig) -> crate::Result<IdentityClient> {
+        Ok(IdentityClient { http: Http::new(config)?, tenants: TenantResolver::new(), tokens: TokenClient::new() })
+    }
+}

@@ -1,5 +1,6 @@
 //! The SQLite store: one file in the data folder, WAL mode, migrations applied on open.
 
+mod check_runs;
 mod connections;
 
 use std::path::Path;
@@ -11,6 +12,7 @@ use sqlx::SqlitePool;
 
 use crate::{Error, Result};
 
+pub use check_runs::CheckRunRepo;
 pub use connections::ConnectionRepo;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -43,6 +45,10 @@ impl Store {
 
     pub fn connections(&self) -> ConnectionRepo<'_> {
         ConnectionRepo::new(&self.pool)
+    }
+
+    pub fn check_runs(&self) -> CheckRunRepo<'_> {
+        CheckRunRepo::new(&self.pool)
     }
 
     pub fn pool(&self) -> &SqlitePool {

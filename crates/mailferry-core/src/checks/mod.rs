@@ -1,0 +1,11 @@
+//! Configuration checks (microsoft-identity.md section 6): does this connection really work?
+
+mod model;
+mod permissions;
+mod run;
+mod service;
+
+pub use model::{CheckEvent, CheckId, CheckReport, CheckResult, CheckRun, CheckStatus};
+pub use permissions::{compare_roles, RoleComparison};
+pub use run::{expiry_result, run_checks, CheckSubject, EXPIRY_WARNING_DAYS};
+pub use service::CheckService;

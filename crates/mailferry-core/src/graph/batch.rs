@@ -1,0 +1,141 @@
+//! JSON `$batch`: several Graph requests in one round trip.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::failure::graph_detail;
+use super::MAX_BATCH;
+use crate::http::{parse_retry_after, CancellationToken, Http};
+use crate::identity::AppToken;
+use crate::microsoft_errors::MicrosoftDetail;
+use crate::{Error, Result};
+
+/// One GET inside a batch; `url` is relative to `/v1.0`, e.g. `/organization`.
+#[derive(Debug, Clone)]
+pub struct BatchRequest {
+    pub url: String,
+}
+
+impl BatchRequest {
+    pub fn get(url: impl Into<String>) -> Self {
+        BatchRequest { url: url.into() }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct BatchResponse {
+    #[serde(default)]
+    pub id: String,
+    pub status: u16,
+    #[serde(default)]
+    pub headers: HashMap<String, String>,
+    #[serde(default)]
+    pub body: Value,
+    /// Filled in by the client: the request, for error details.
+    #[serde(skip)]
+    pub request: String,
+}
+
+impl BatchResponse {
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    /// Graph's error code (`ErrorAccessDenied`, ...) of a failed answer.
+    pub fn error_code(&self) -> Option<String> {
+        self.body.get("error")?.get("code")?.as_str().map(str::to_owned)
+    }
+
+    pub fn detail(&self) -> MicrosoftDetail {
+        let request_id =
+            self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("request-id")).map(|(_, v)| v.clone());
+        graph_detail(self.status, &self.body, request_id, &self.request)
+    }
+
+    fn retry_after(&self) -> Option<Duration> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("retry-after")).and_then(|(_, v)| parse_retry_after(v))
+    }
+
+    fn is_busy(&self) -> bool {
+        matches!(self.status, 429 | 503 | 504)
+    }
+}
+
+#[derive(Deserialize)]
+struct BatchBody {
+    responses: Vec<BatchResponse>,
+}
+
+pub(super) async fn send(
+    http: &Http,
+    base: &str,
+    token: &AppToken,
+    requests: Vec<BatchRequest>,
+    cancel: &CancellationToken,
+) -> Result<Vec<BatchResponse>> {
+    if requests.len() > MAX_BATCH {
+        return Err(Error::Internal(format!("a Graph batch holds at most {MAX_BATCH} requests")));
+    }
+    let url = format!("{base}/$batch");
+    let mut answers: Vec<Option<BatchResponse>> = vec![None; requests.len()];
+    let mut pending: Vec<usize> = (0..requests.len()).collect();
+    let mut backoff = http.config().min_backoff;
+    for round in 0..=http.config().max_retries {
+        let body = json!({
+            "requests": pending.iter().map(|&i| json!({"id": (i + 1).to_string(), "method": "GET", "url": requests[i].url})).collect::<Vec<_>>()
+        });
+        let response = http
+            .send("a Graph batch", || http.client().post(&url).bearer_auth(token.bearer()).json(&body), cancel)
+            .await?;
+        let status = response.status().as_u16();
+        let text = response.text().await.map_err(|e| unreadable(&url, e.to_string()))?;
+        if !(200..300).contains(&status) {
+            let body: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+            return Err(super::graph_failure(
+                status,
+                &body,
+                None,
+                &format!("POST {url}"),
+                "answer a batch of requests",
+            ));
+        }
+        let parsed: BatchBody = serde_json::from_str(&text).map_err(|e| unreadable(&url, e.to_string()))?;
+
+        let mut wait: Option<Duration> = None;
+        for mut answer in parsed.responses {
+            let Some(index) = answer.id.parse::<usize>().ok().and_then(|id| id.checked_sub(1)) else { continue };
+            let Some(request) = requests.get(index) else { continue };
+            answer.request = format!("GET {base}{}", request.url);
+            if answer.is_busy() && round < http.config().max_retries {
+                let own = answer.retry_after().unwrap_or(backoff).min(http.config().max_retry_after);
+                wait = Some(wait.map_or(own, |w| w.max(own)));
+            }
+            answers[index] = Some(answer);
+        }
+        pending.retain(|&i| answers[i].as_ref().is_none_or(|a| a.is_busy()));
+        let Some(wait) = wait.filter(|_| !pending.is_empty()) else { break };
+        tracing::info!(
+            requests = pending.len(),
+            wait_ms = wait.as_millis() as u64,
+            "Graph throttled part of a batch; retrying those"
+        );
+        tokio::select! {
+            biased;
+            () = cancel.cancelled() => return Err(Error::Cancelled),
+            () = tokio::time::sleep(wait) => {}
+        }
+        backoff = (backoff * 2).min(http.config().max_backoff);
+    }
+    answers
+        .into_iter()
+        .enumerate()
+        .map(|(i, answer)| answer.ok_or_else(|| unreadable(&url, format!("no answer to request {}", i + 1))))
+        .collect()
+}
+
+fn unreadable(url: &str, detail: String) -> Error {
+    Error::UnexpectedResponse { what: format!("POST {url}"), detail }
+}

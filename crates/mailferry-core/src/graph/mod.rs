@@ -1,0 +1,103 @@
+//! A typed Microsoft Graph v1.0 client: single requests, `$batch`, paging, with the retries
+//! and cancellation of [`crate::http::Http`]. Graph error bodies become explained errors.
+
+mod batch;
+mod failure;
+
+use serde_json::Value;
+
+pub use batch::{BatchRequest, BatchResponse};
+pub use failure::{graph_failure, GraphErrorBody};
+
+use crate::http::{CancellationToken, Http};
+use crate::identity::AppToken;
+use crate::{Error, Result};
+
+/// At most this many requests go in one `$batch` (Microsoft's limit).
+pub const MAX_BATCH: usize = 20;
+
+pub struct GraphClient<'a> {
+    http: &'a Http,
+    /// `{graph}/v1.0`
+    base: String,
+    token: &'a AppToken,
+}
+
+impl<'a> GraphClient<'a> {
+    pub fn new(http: &'a Http, graph_url: &str, token: &'a AppToken) -> Self {
+        GraphClient { http, base: format!("{}/v1.0", graph_url.trim_end_matches('/')), token }
+    }
+
+    /// `GET {graph}/v1.0{path}`; `what` says what it is for ("read the organization").
+    pub async fn get(&self, path: &str, what: &str, cancel: &CancellationToken) -> Result<Value> {
+        let url = if path.starts_with("http") { path.to_owned() } else { format!("{}{path}", self.base) };
+        self.get_url(&url, what, cancel).await
+    }
+
+    async fn get_url(&self, url: &str, what: &str, cancel: &CancellationToken) -> Result<Value> {
+        let response =
+            self.http.send(what, || self.http.client().get(url).bearer_auth(self.token.bearer()), cancel).await?;
+        let status = response.status().as_u16();
+        let request_id = header(&response, "request-id");
+        let text = response.text().await.map_err(|e| unreadable(url, e.to_string()))?;
+        let body: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+        if !(200..300).contains(&status) {
+            return Err(graph_failure(status, &body, request_id, &format!("GET {url}"), what));
+        }
+        if body.is_null() {
+            return Err(unreadable(url, crate::identity::excerpt(&text)));
+        }
+        Ok(body)
+    }
+
+    /// Every page of a collection, handed to `on_page` as it arrives (so a caller can show
+    /// progress and keep memory flat), following `@odata.nextLink` to the end.
+    pub async fn pages(
+        &self,
+        path: &str,
+        what: &str,
+        cancel: &CancellationToken,
+        mut on_page: impl FnMut(Vec<Value>) -> Result<()>,
+    ) -> Result<usize> {
+        let mut next = Some(format!("{}{path}", self.base));
+        let mut requests = 0;
+        while let Some(url) = next.take() {
+            let mut page = self.get_url(&url, what, cancel).await?;
+            requests += 1;
+            next = page.get("@odata.nextLink").and_then(Value::as_str).map(str::to_owned);
+            let items = match page.get_mut("value").map(Value::take) {
+                Some(Value::Array(items)) => items,
+                _ => return Err(unreadable(&url, "a page without a value array".into())),
+            };
+            on_page(items)?;
+        }
+        Ok(requests)
+    }
+
+    /// Sends up to [`MAX_BATCH`] requests in one `$batch` round trip. Requests throttled inside
+    /// the batch are sent again (only those), honouring their `Retry-After`. The answers come
+    /// back in the order of the requests.
+    pub async fn batch(&self, requests: Vec<BatchRequest>, cancel: &CancellationToken) -> Result<Vec<BatchResponse>> {
+        batch::send(self.http, &self.base, self.token, requests, cancel).await
+    }
+}
+
+fn header(response: &reqwest::Response, name: &str) -> Option<String> {
+    response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+}
+
+fn unreadable(url: &str, detail: String) -> Error {
+    Error::UnexpectedResponse { what: format!("GET {url}"), detail }
+}
+
+/// Percent-encodes one path segment (a user principal name may hold `#`, `'` or `%`).
+pub fn path_segment(value: &str) -> String {
+    const KEEP: &percent_encoding::AsciiSet =
+        &percent_encoding::NON_ALPHANUMERIC.remove(b'@').remove(b'.').remove(b'-').remove(b'_');
+    percent_encoding::utf8_percent_encode(value, KEEP).to_string()
+}
+
+/// A string inside an OData single-quoted literal.
+pub fn odata_string(value: &str) -> String {
+    value.replace('\'', "''")
+}

@@ -1,0 +1,176 @@
+//! The one HTTP client Mailferry uses to reach Microsoft: reqwest with the operating system's
+//! root certificates (corporate TLS-inspecting proxies work), timeouts, cancellation, and
+//! retries of throttled or busy answers (429, 503, 504) that honour `Retry-After`.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use backon::{ExponentialBuilder, Retryable};
+use reqwest::{RequestBuilder, Response, StatusCode};
+pub use tokio_util::sync::CancellationToken;
+
+use crate::{Error, Result};
+
+#[derive(Debug, Clone)]
+pub struct HttpConfig {
+    /// One request, from sending to the end of the answer's headers.
+    pub request_timeout: Duration,
+    pub connect_timeout: Duration,
+    /// Retries after the first attempt, for 429, 503 and 504 only.
+    pub max_retries: usize,
+    /// The first backoff when Microsoft gives no `Retry-After`; it doubles, with jitter.
+    pub min_backoff: Duration,
+    pub max_backoff: Duration,
+    /// A `Retry-After` longer than this is cut to it: an admin is waiting.
+    pub max_retry_after: Duration,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        HttpConfig {
+            request_timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            max_retries: 4,
+            min_backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(8),
+            max_retry_after: Duration::from_secs(30),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Http {
+    client: reqwest::Client,
+    config: HttpConfig,
+}
+
+/// Why one attempt did not produce an answer to hand back.
+enum Attempt {
+    Transport(reqwest::Error),
+    Busy { status: StatusCode, retry_after: Option<Duration> },
+}
+
+impl Http {
+    pub fn new(config: HttpConfig) -> Result<Http> {
+        let client = reqwest::Client::builder()
+            .user_agent(concat!("Mailferry/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.request_timeout)
+            .build()
+            .map_err(|e| Error::Internal(format!("the HTTP client could not be built: {e}")))?;
+        Ok(Http { client, config })
+    }
+
+    pub fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+
+    pub fn config(&self) -> &HttpConfig {
+        &self.config
+    }
+
+    /// Sends the request `build` makes, again when Microsoft is throttling or busy, and returns
+    /// the first other answer, whatever its status. `what` names the request in errors.
+    pub async fn send(
+        &self,
+        what: &str,
+        build: impl Fn() -> RequestBuilder,
+        cancel: &CancellationToken,
+    ) -> Result<Response> {
+        let attempts = AtomicUsize::new(0);
+        let max_retry_after = self.config.max_retry_after;
+        let backoff = ExponentialBuilder::default()
+            .with_min_delay(self.config.min_backoff)
+            .with_max_delay(self.config.max_backoff)
+            .with_max_times(self.config.max_retries)
+            .with_jitter();
+        let attempt = || async {
+            attempts.fetch_add(1, Ordering::Relaxed);
+            let response = build().send().await.map_err(Attempt::Transport)?;
+            let status = response.status();
+            if is_busy(status) {
+                return Err(Attempt::Busy { status, retry_after: retry_after(&response) });
+            }
+            Ok(response)
+        };
+        let retried = attempt
+            .retry(backoff)
+            .when(|failure| matches!(failure, Attempt::Busy { .. }))
+            // Microsoft's Retry-After wins over our own backoff; the backoff still decides
+            // whether another attempt is allowed at all (`None` means no more).
+            .adjust(|failure, backoff| match (failure, backoff) {
+                (Attempt::Busy { retry_after: Some(wait), .. }, Some(_)) => Some((*wait).min(max_retry_after)),
+                _ => backoff,
+            })
+            .notify(|failure, wait| {
+                if let Attempt::Busy { status, .. } = failure {
+                    tracing::info!(what, %status, wait_ms = wait.as_millis() as u64, "Microsoft is busy; retrying");
+                }
+            });
+        let outcome = tokio::select! {
+            biased;
+            () = cancel.cancelled() => return Err(Error::Cancelled),
+            outcome = retried => outcome,
+        };
+        outcome.map_err(|failure| match failure {
+            Attempt::Busy { status, .. } => Error::Busy {
+                what: what.to_owned(),
+                status: status.as_u16(),
+                attempts: attempts.load(Ordering::Relaxed),
+            },
+            Attempt::Transport(error) => self.transport_error(what, &error),
+        })
+    }
+
+    fn transport_error(&self, what: &str, error: &reqwest::Error) -> Error {
+        if error.is_timeout() {
+            return Error::Timeout { what: what.to_owned(), seconds: self.config.request_timeout.as_secs().max(1) };
+        }
+        let host = error.url().and_then(|url| url.host_str()).unwrap_or("Microsoft").to_owned();
+        if error.is_connect() {
+            return Error::Network {
+                message: format!("Mailferry could not connect to {host} ({what})."),
+                hint: format!(
+                    "Check the network connection, the proxy and the firewall: {host} must be reachable over HTTPS. For a Custom cloud, check its URLs."
+                ),
+            };
+        }
+        Error::Network {
+            message: format!("The connection to {host} failed during {what}: {}", root_cause(error)),
+            hint: "Check the network connection and any proxy or TLS inspection in between, then retry.".into(),
+        }
+    }
+}
+
+fn is_busy(status: StatusCode) -> bool {
+    matches!(status, StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT)
+}
+
+/// `Retry-After` in seconds (what Microsoft sends). An HTTP date is read as "no hint".
+pub fn retry_after(response: &Response) -> Option<Duration> {
+    parse_retry_after(response.headers().get(reqwest::header::RETRY_AFTER)?.to_str().ok()?)
+}
+
+pub fn parse_retry_after(value: &str) -> Option<Duration> {
+    value.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
+fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = error;
+    while let Some(source) = cause.source() {
+        cause = source;
+    }
+    cause.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_is_read_in_seconds_and_dates_are_ignored() {
+        assert_eq!(parse_retry_after(" 7 "), Some(Duration::from_secs(7)));
+        assert_eq!(parse_retry_after("Wed, 21 Oct 2026 07:28:00 GMT"), None);
+        assert_eq!(parse_retry_after("-1"), None);
+    }
+}

@@ -1,0 +1,545 @@
+//! The configuration checks against entra-sim over loopback: a connection staged as the wizard
+//! stages it, checked as Configure checks it, on a real SQLite file.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // helpers of tests: a failure here is a test failure
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::Utc;
+use entra_sim::seed::{ApplicationSeed, DomainSeed, SecretSeed, TenantSeed, UserSeed};
+use entra_sim::{Seed, SimHandle};
+use mailferry_core::certs::{generate, CertificateStore};
+use mailferry_core::checks::{CheckEvent, CheckId, CheckReport, CheckRun, CheckService, CheckStatus};
+use mailferry_core::cloud::Cloud;
+use mailferry_core::connections::ConnectionService;
+use mailferry_core::http::HttpConfig;
+use mailferry_core::identity::IdentityClient;
+use mailferry_core::model::{CheckOutcome, Connection, ConnectionDraft, CredentialDraft, Role};
+use mailferry_core::secrets::MemorySecretStore;
+use mailferry_core::store::Store;
+use mailferry_core::{Error, ErrorCode};
+use secrecy::SecretString;
+use serde_json::{json, Value};
+
+const TENANT: &str = "0f6a2b3c-4d5e-4f60-8a1b-2c3d4e5f6a7b";
+const DOMAIN: &str = "fabrikam.onmicrosoft.com";
+const SECRET_APP: &str = "1a2b3c4d-5e6f-4a1b-8c2d-3e4f5a6b7c8d";
+const CERT_APP: &str = "2b3c4d5e-6f7a-4b2c-9d3e-4f5a6b7c8d9e";
+const PARTIAL_APP: &str = "3c4d5e6f-7a8b-4c3d-ae4f-5a6b7c8d9e0f";
+const EXPIRED_APP: &str = "4d5e6f7a-8b9c-4d4e-bf5a-6b7c8d9e0f1a";
+/// May read its own registration (Application.Read.All), so its secret's end date is known.
+const SELF_READING_APP: &str = "5e6f7a8b-9c0d-4e5f-8a6b-7c8d9e0f1a2b";
+const SECRET: &str = "Fq8Q~checks.SecretValue_0123456789abcdefXYZ";
+const EXPIRED_SECRET: &str = "Ex8Q~expired.SecretValue_0123456789abcdefXY";
+const MAILBOX: &str = "migration@fabrikam.onmicrosoft.com";
+
+const SOURCE_ROLES: [&str; 6] =
+    ["User.Read.All", "Organization.Read.All", "Mail.Read", "MailboxSettings.Read", "Calendars.Read", "Contacts.Read"];
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    sim: SimHandle,
+    connections: ConnectionService,
+    checks: CheckService,
+    certificate_thumbprint: String,
+}
+
+fn fast_http() -> HttpConfig {
+    HttpConfig {
+        request_timeout: Duration::from_secs(5),
+        connect_timeout: Duration::from_secs(2),
+        max_retries: 3,
+        min_backoff: Duration::from_millis(20),
+        max_backoff: Duration::from_millis(100),
+        max_retry_after: Duration::from_secs(2),
+    }
+}
+
+fn user(upn: &str, mail: &str, mailbox: bool) -> UserSeed {
+    UserSeed {
+        id: uuid::Uuid::new_v4().to_string(),
+        user_principal_name: upn.into(),
+        display_name: upn.split('@').next().unwrap_or_default().into(),
+        mail: Some(mail.into()),
+        mailbox,
+        password: None,
+        roles: Vec::new(),
+    }
+}
+
+fn app(app_id: &str, secrets: Vec<SecretSeed>, certificates: Vec<String>, roles: &[&str]) -> ApplicationSeed {
+    ApplicationSeed {
+        app_id: app_id.into(),
+        display_name: "Migration app".into(),
+        secrets,
+        certificates,
+        granted_roles: roles.iter().map(|r| (*r).into()).collect(),
+    }
+}
+
+fn secret(value: &str, days: i64) -> SecretSeed {
+    SecretSeed {
+        key_id: uuid::Uuid::new_v4().to_string(),
+        value: value.into(),
+        end_date_time: Utc::now() + chrono::Duration::days(days),
+    }
+}
+
+fn fabrikam(certificate_pem: String) -> Seed {
+    Seed {
+        tenants: vec![TenantSeed {
+            id: TENANT.into(),
+            display_name: "Fabrikam".into(),
+            domains: vec![
+                DomainSeed { name: DOMAIN.into(), is_default: false, is_initial: true },
+                DomainSeed { name: "fabrikam.com".into(), is_default: true, is_initial: false },
+            ],
+            users: vec![
+                user(MAILBOX, "migration@fabrikam.com", true),
+                user("nomailbox@fabrikam.onmicrosoft.com", "nomailbox@fabrikam.com", false),
+            ],
+            applications: vec![
+                app(SECRET_APP, vec![secret(SECRET, 365)], Vec::new(), &SOURCE_ROLES),
+                app(CERT_APP, Vec::new(), vec![certificate_pem], &SOURCE_ROLES),
+                app(
+                    PARTIAL_APP,
+                    vec![secret(SECRET, 30)],
+                    Vec::new(),
+                    &["User.Read.All", "Organization.Read.All", "Mail.Read"],
+                ),
+                app(EXPIRED_APP, vec![secret(EXPIRED_SECRET, -2)], Vec::new(), &SOURCE_ROLES),
+                app(
+                    SELF_READING_APP,
+                    vec![secret("Zz9~other.secret_value_of_this_app_0123", 700), secret(SECRET, 30)],
+                    Vec::new(),
+                    &[&SOURCE_ROLES[..], &["Application.Read.All"]].concat(),
+                ),
+            ],
+            conditional_access_block: false,
+            mfa_required: false,
+            sign_in_client_disabled: false,
+        }],
+        faults: None,
+    }
+}
+
+async fn fixture_with(http: HttpConfig) -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = Arc::new(MemorySecretStore::new());
+    let store = Store::open(&dir.path().join("mailferry.db")).await.unwrap();
+    let certificates = CertificateStore::new(dir.path(), vault.clone());
+    let certificate = generate(Role::Source).unwrap();
+    let info = certificates.put(&certificate).await.unwrap();
+    let pem = pem::encode(&pem::Pem::new("CERTIFICATE", certificate.der.clone()));
+    let sim = SimHandle::start(fabrikam(pem), 0).await.unwrap();
+    Fixture {
+        _dir: dir,
+        sim,
+        connections: ConnectionService::new(store, vault, certificates),
+        checks: CheckService::new(IdentityClient::new(http).unwrap()),
+        certificate_thumbprint: info.sha1_thumbprint,
+    }
+}
+
+async fn fixture() -> Fixture {
+    fixture_with(fast_http()).await
+}
+
+impl Fixture {
+    fn cloud(&self) -> Cloud {
+        Cloud::Custom { login_url: self.sim.base_url.clone(), graph_url: self.sim.base_url.clone() }
+    }
+
+    /// A connection staged the way the wizard stages it (the secret held by the core).
+    async fn staged(&self, client_id: &str, tenant: &str, mailbox: &str, credential: CredentialDraft) -> Connection {
+        self.connections
+            .stage(ConnectionDraft {
+                id: None,
+                role: Role::Source,
+                name: format!("Fabrikam {}", uuid::Uuid::new_v4()),
+                cloud: self.cloud(),
+                tenant: tenant.into(),
+                client_id: client_id.into(),
+                application_mailbox: mailbox.into(),
+                credential,
+            })
+            .await
+            .unwrap()
+    }
+
+    async fn with_secret(&self, client_id: &str, secret: &str) -> Connection {
+        let credential = CredentialDraft::Secret { value: Some(SecretString::from(secret)) };
+        self.staged(client_id, TENANT, MAILBOX, credential).await
+    }
+
+    async fn check(&self, connection: Connection) -> CheckRun {
+        self.checks.check(&self.connections, connection, &|_| {}).await.unwrap()
+    }
+
+    async fn sim(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        let mut request = reqwest::Client::new().request(method, format!("{}{path}", self.sim.base_url));
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        response.json().await.unwrap_or(Value::Null)
+    }
+
+    async fn set_faults(&self, faults: Value) {
+        self.sim(reqwest::Method::PUT, "/_sim/faults", Some(faults)).await;
+    }
+
+    /// The requests Mailferry made, oldest first (the simulator's own API excluded).
+    async fn requests(&self) -> Vec<Value> {
+        let log = self.sim(reqwest::Method::GET, "/_sim/requests", None).await;
+        log.as_array().cloned().unwrap_or_default()
+    }
+}
+
+fn status(report: &CheckReport, id: CheckId) -> CheckStatus {
+    report.result(id).map(|r| r.status).unwrap()
+}
+
+fn text(report: &CheckReport, id: CheckId) -> (String, String) {
+    let result = report.result(id).unwrap();
+    (result.summary.clone(), result.fix.clone().unwrap_or_default())
+}
+
+/// Requests in a row, each starting after the one before finished.
+fn sequential_round_trips(requests: &[Value]) -> usize {
+    let mut waves = 0;
+    let mut last_finish = f64::MIN;
+    for request in requests {
+        let started = request["startedMs"].as_f64().unwrap();
+        if started >= last_finish {
+            waves += 1;
+        }
+        last_finish = last_finish.max(request["finishedMs"].as_f64().unwrap());
+    }
+    waves
+}
+
+#[tokio::test]
+async fn a_connection_with_a_client_secret_passes_every_check_in_three_round_trips() {
+    let f = fixture().await;
+    let connection =
+        f.staged(SECRET_APP, DOMAIN, MAILBOX, CredentialDraft::Secret { value: Some(SECRET.into()) }).await;
+    let events = Mutex::new(Vec::new());
+    let run = f.checks.check(&f.connections, connection.clone(), &|e| events.lock().unwrap().push(e)).await.unwrap();
+
+    let report = &run.report;
+    assert_eq!(report.outcome, CheckOutcome::Passed, "{:#?}", report.results);
+    assert_eq!(report.results.iter().map(|r| r.id).collect::<Vec<_>>(), CheckId::ALL);
+    assert_eq!(report.tenant_name.as_deref(), Some("Fabrikam"));
+    assert_eq!(report.default_domain.as_deref(), Some("fabrikam.com"));
+    assert!(report.missing_permissions.is_empty());
+    assert!(text(report, CheckId::Tenant).0.contains(TENANT), "the domain is resolved to the tenant id");
+    // The connection learnt the tenant's id, name and domain, and its last check.
+    assert_eq!(run.connection.tenant_id, TENANT);
+    assert_eq!(run.connection.tenant_name.as_deref(), Some("Fabrikam"));
+    assert_eq!(run.connection.last_check.map(|c| c.outcome), Some(CheckOutcome::Passed));
+    // Each check was announced, then reported, as it happened.
+    let events = events.into_inner().unwrap();
+    assert_eq!(events.iter().filter(|e| matches!(e, CheckEvent::Started { .. })).count(), 7);
+    assert_eq!(events.iter().filter(|e| matches!(e, CheckEvent::Finished { .. })).count(), 7);
+    // Metadata, token, one batch: three round trips; the run is stored.
+    let requests = f.requests().await;
+    assert_eq!(requests.len(), 3, "{requests:#?}");
+    assert_eq!(sequential_round_trips(&requests), 3);
+    assert_eq!(f.connections.last_report(connection.id).await.unwrap().as_ref(), Some(report));
+
+    // Once the tenant's metadata is cached, a run costs two.
+    f.sim(reqwest::Method::DELETE, "/_sim/requests", None).await;
+    let again = f.check(connection).await;
+    assert_eq!(again.report.outcome, CheckOutcome::Passed);
+    assert_eq!(f.requests().await.len(), 2);
+}
+
+#[tokio::test]
+async fn a_connection_with_an_imported_certificate_passes_every_check() {
+    let f = fixture().await;
+    let credential = CredentialDraft::Certificate { thumbprint: f.certificate_thumbprint.clone() };
+    let run = f.check(f.staged(CERT_APP, TENANT, MAILBOX, credential).await).await;
+    assert_eq!(run.report.outcome, CheckOutcome::Passed, "{:#?}", run.report.results);
+    assert!(text(&run.report, CheckId::Token).0.contains("with its certificate"));
+    assert!(text(&run.report, CheckId::CredentialExpiry).0.contains("valid until"));
+}
+
+#[tokio::test]
+async fn a_wrong_secret_fails_sign_in_with_the_value_not_secret_id_fix_and_microsofts_ids() {
+    let f = fixture().await;
+    let run = f.check(f.with_secret(SECRET_APP, "Wr0ng~secret.value_that_is_long_enough").await).await;
+    let report = &run.report;
+    assert_eq!(report.outcome, CheckOutcome::Failed);
+    assert_eq!(status(report, CheckId::Tenant), CheckStatus::Pass);
+    assert_eq!(status(report, CheckId::Token), CheckStatus::Fail);
+    let token = report.result(CheckId::Token).unwrap();
+    assert!(token.fix.as_deref().unwrap().contains("Value, not its Secret ID"), "{token:?}");
+    let microsoft = token.microsoft.as_ref().unwrap();
+    assert_eq!(microsoft.code, "AADSTS7000215");
+    assert!(microsoft.correlation_id.is_some() && microsoft.trace_id.is_some());
+    for id in [CheckId::Permissions, CheckId::Organization, CheckId::Mailbox, CheckId::MailAccess] {
+        assert_eq!(status(report, id), CheckStatus::Skipped);
+    }
+}
+
+#[tokio::test]
+async fn a_pasted_secret_id_is_refused_before_anything_is_sent_to_microsoft() {
+    let f = fixture().await;
+    let draft = ConnectionDraft {
+        id: None,
+        role: Role::Source,
+        name: "Secret ID".into(),
+        cloud: f.cloud(),
+        tenant: TENANT.into(),
+        client_id: SECRET_APP.into(),
+        application_mailbox: MAILBOX.into(),
+        credential: CredentialDraft::Secret { value: Some("8f2a1c3e-4b5d-4e6f-9a0b-1c2d3e4f5a6b".into()) },
+    };
+    let error = f.connections.stage(draft).await.unwrap_err();
+    assert!(error.to_string().contains("looks like the Secret ID"), "{error}");
+    assert!(f.requests().await.is_empty());
+}
+
+#[tokio::test]
+async fn an_expired_secret_fails_sign_in_and_expiry() {
+    let f = fixture().await;
+    let report = f.check(f.with_secret(EXPIRED_APP, EXPIRED_SECRET).await).await.report;
+    let token = report.result(CheckId::Token).unwrap();
+    assert_eq!(token.microsoft.as_ref().unwrap().code, "AADSTS7000222");
+    assert!(token.summary.contains("has expired"));
+    assert_eq!(status(&report, CheckId::CredentialExpiry), CheckStatus::Fail);
+    assert!(text(&report, CheckId::CredentialExpiry).1.contains("Create a new client secret"));
+}
+
+#[tokio::test]
+async fn an_unknown_client_id_is_named_in_the_failure() {
+    let f = fixture().await;
+    let unknown = "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b";
+    let report = f.check(f.with_secret(unknown, SECRET).await).await.report;
+    let (summary, fix) = text(&report, CheckId::Token);
+    assert!(summary.contains(unknown) && summary.contains("was not found"), "{summary}");
+    assert!(fix.contains("Application (client) ID"));
+    assert_eq!(report.result(CheckId::Token).unwrap().microsoft.as_ref().unwrap().code, "AADSTS700016");
+}
+
+#[tokio::test]
+async fn an_unknown_tenant_fails_the_first_check_and_suggests_the_cloud() {
+    let f = fixture().await;
+    let credential = CredentialDraft::Secret { value: Some(SECRET.into()) };
+    let report = f.check(f.staged(SECRET_APP, "contoso.onmicrosoft.com", MAILBOX, credential).await).await.report;
+    assert_eq!(status(&report, CheckId::Tenant), CheckStatus::Fail);
+    let (summary, fix) = text(&report, CheckId::Tenant);
+    assert!(summary.contains("contoso.onmicrosoft.com was not found"), "{summary}");
+    assert!(fix.contains("another Microsoft cloud"), "{fix}");
+    assert!(CheckId::ALL[1..6].iter().all(|id| status(&report, *id) == CheckStatus::Skipped));
+}
+
+#[tokio::test]
+async fn a_tenant_of_another_cloud_is_not_found_in_this_one() {
+    let f = fixture().await;
+    // A second simulator plays another Microsoft cloud, where Fabrikam does not exist.
+    let other_cloud = SimHandle::start(Seed { tenants: Vec::new(), faults: None }, 0).await.unwrap();
+    let mut connection = f.with_secret(SECRET_APP, SECRET).await;
+    connection.cloud =
+        Cloud::Custom { login_url: other_cloud.base_url.clone(), graph_url: other_cloud.base_url.clone() };
+    let report = f.check(connection).await.report;
+    let tenant = report.result(CheckId::Tenant).unwrap();
+    assert_eq!(tenant.status, CheckStatus::Fail);
+    assert_eq!(tenant.microsoft.as_ref().unwrap().code, "AADSTS90002");
+    assert!(tenant.fix.as_deref().unwrap().contains("choose the tenant's cloud"));
+}
+
+#[tokio::test]
+async fn a_certificate_not_uploaded_to_the_application_fails_with_the_upload_fix() {
+    let f = fixture().await;
+    let credential = CredentialDraft::Certificate { thumbprint: f.certificate_thumbprint.clone() };
+    let report = f.check(f.staged(SECRET_APP, TENANT, MAILBOX, credential).await).await.report;
+    let token = report.result(CheckId::Token).unwrap();
+    assert_eq!(token.microsoft.as_ref().unwrap().code, "AADSTS700027");
+    assert!(token.summary.contains(&f.certificate_thumbprint));
+    assert!(token.fix.as_deref().unwrap().contains("Upload the certificate"));
+    // The certificate itself is fine, and that is still shown.
+    assert_eq!(status(&report, CheckId::CredentialExpiry), CheckStatus::Pass);
+}
+
+#[tokio::test]
+async fn a_certificate_missing_from_mailferrys_store_says_to_import_it() {
+    let f = fixture().await;
+    let credential = CredentialDraft::Certificate { thumbprint: "0123456789ABCDEF0123456789ABCDEF01234567".into() };
+    let report = f.check(f.staged(CERT_APP, TENANT, MAILBOX, credential).await).await.report;
+    let (summary, fix) = text(&report, CheckId::Token);
+    assert!(summary.contains("not in Mailferry's certificate store"), "{summary}");
+    assert!(fix.contains("import the certificate"));
+}
+
+#[tokio::test]
+async fn missing_permissions_are_named_and_the_rest_still_checked() {
+    let f = fixture().await;
+    let report = f.check(f.with_secret(PARTIAL_APP, SECRET).await).await.report;
+    assert_eq!(report.missing_permissions, ["MailboxSettings.Read", "Calendars.Read", "Contacts.Read"]);
+    let (summary, fix) = text(&report, CheckId::Permissions);
+    assert!(summary.contains("MailboxSettings.Read, Calendars.Read, Contacts.Read"), "{summary}");
+    assert!(fix.contains("Grant admin consent"));
+    assert_eq!(status(&report, CheckId::MailAccess), CheckStatus::Pass, "Mail.Read is granted");
+}
+
+#[tokio::test]
+async fn an_unknown_mailbox_fails_and_mail_access_is_not_tried() {
+    let f = fixture().await;
+    let credential = CredentialDraft::Secret { value: Some(SECRET.into()) };
+    let report = f.check(f.staged(SECRET_APP, TENANT, "ghost@fabrikam.com", credential).await).await.report;
+    assert_eq!(status(&report, CheckId::Mailbox), CheckStatus::Fail);
+    assert!(text(&report, CheckId::Mailbox).0.contains("No user ghost@fabrikam.com"));
+    assert_eq!(status(&report, CheckId::MailAccess), CheckStatus::Skipped);
+}
+
+#[tokio::test]
+async fn a_mailbox_given_by_its_email_address_is_found_through_its_mail_attribute() {
+    let f = fixture().await;
+    let credential = CredentialDraft::Secret { value: Some(SECRET.into()) };
+    let report = f.check(f.staged(SECRET_APP, TENANT, "migration@fabrikam.com", credential).await).await.report;
+    assert_eq!(report.outcome, CheckOutcome::Passed, "{:#?}", report.results);
+    assert!(text(&report, CheckId::Mailbox).0.contains(MAILBOX));
+}
+
+#[tokio::test]
+async fn a_user_without_exchange_online_fails_mail_access_with_the_licence_fix() {
+    let f = fixture().await;
+    let credential = CredentialDraft::Secret { value: Some(SECRET.into()) };
+    let report =
+        f.check(f.staged(SECRET_APP, TENANT, "nomailbox@fabrikam.onmicrosoft.com", credential).await).await.report;
+    assert_eq!(status(&report, CheckId::Mailbox), CheckStatus::Pass);
+    let access = report.result(CheckId::MailAccess).unwrap();
+    assert_eq!(access.status, CheckStatus::Fail);
+    assert!(access.summary.contains("has no Exchange Online mailbox"));
+    assert!(access.fix.as_deref().unwrap().contains("Exchange Online"));
+    assert_eq!(access.microsoft.as_ref().unwrap().code, "MailboxNotEnabledForRESTAPI");
+}
+
+#[tokio::test]
+async fn a_secret_ending_within_sixty_days_is_a_warning_when_its_end_date_is_readable() {
+    let f = fixture().await;
+    let run = f.check(f.with_secret(SELF_READING_APP, SECRET).await).await;
+    assert_eq!(run.report.outcome, CheckOutcome::Warnings, "{:#?}", run.report.results);
+    let (summary, fix) = text(&run.report, CheckId::CredentialExpiry);
+    assert!(summary.contains("The client secret expires on") && summary.contains("in 29 days"), "{summary}");
+    assert!(fix.contains("Create a new client secret"));
+    // The end date of the secret in use (found by its hint), not of the app's other secret.
+    assert!(run.connection.credential.expires_at().is_some_and(|at| (at - Utc::now()).num_days() == 29));
+}
+
+#[tokio::test]
+async fn a_secret_whose_end_date_cannot_be_read_says_so_rather_than_guessing() {
+    let f = fixture().await;
+    let report = f.check(f.with_secret(SECRET_APP, SECRET).await).await.report;
+    assert_eq!(status(&report, CheckId::CredentialExpiry), CheckStatus::Pass);
+    assert!(text(&report, CheckId::CredentialExpiry).0.contains("cannot be read"));
+}
+
+#[tokio::test]
+async fn throttled_requests_are_retried_after_retry_after_then_pass() {
+    let f = fixture().await;
+    f.set_faults(json!({"rules": [
+        {"route": "/oauth2/v2.0/token", "status": 429, "retryAfter": 1, "times": 2},
+        {"route": "/mailFolders/inbox", "status": 429, "retryAfter": 1, "times": 1}
+    ]}))
+    .await;
+    let started = std::time::Instant::now();
+    let report = f.check(f.with_secret(SECRET_APP, SECRET).await).await.report;
+    assert_eq!(report.outcome, CheckOutcome::Passed, "{:#?}", report.results);
+    let requests = f.requests().await;
+    let tokens: Vec<&Value> = requests.iter().filter(|r| r["path"].as_str().unwrap().ends_with("/token")).collect();
+    assert_eq!(tokens.iter().map(|r| r["status"].as_u64().unwrap()).collect::<Vec<_>>(), [429, 429, 200]);
+    // Retry-After was honoured: three waits of a second.
+    assert!(started.elapsed() >= Duration::from_secs(3), "{:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn a_503_storm_fails_clearly_after_the_retry_cap() {
+    let f = fixture().await;
+    f.set_faults(json!({"rules": [{"route": "/v1.0/$batch", "status": 503}]})).await;
+    let report = f.check(f.with_secret(SECRET_APP, SECRET).await).await.report;
+    assert_eq!(status(&report, CheckId::Token), CheckStatus::Pass);
+    let (summary, fix) = text(&report, CheckId::Organization);
+    assert!(summary.contains("refused 4 times in a row (HTTP 503)"), "{summary}");
+    assert!(fix.contains("wait, then retry"));
+    let batches = f.requests().await.iter().filter(|r| r["path"] == "/v1.0/$batch").count();
+    assert_eq!(batches, 4, "one attempt and three retries");
+}
+
+#[tokio::test]
+async fn a_request_that_gets_no_answer_times_out_with_a_clear_message() {
+    let f = fixture_with(HttpConfig { request_timeout: Duration::from_millis(500), ..fast_http() }).await;
+    f.set_faults(json!({"rules": [{"route": "/oauth2/v2.0/token", "latencyMs": 3000}]})).await;
+    let report = f.check(f.with_secret(SECRET_APP, SECRET).await).await.report;
+    let (summary, fix) = text(&report, CheckId::Token);
+    assert!(summary.contains("got no answer within"), "{summary}");
+    assert!(fix.contains("network"));
+}
+
+#[tokio::test]
+async fn a_cancelled_run_stops_at_once_and_records_nothing() {
+    let f = Arc::new(fixture().await);
+    f.set_faults(json!({"rules": [{"route": "/oauth2/v2.0/token", "latencyMs": 10000}]})).await;
+    let connection = f.with_secret(SECRET_APP, SECRET).await;
+    let id = connection.id;
+    let started = std::time::Instant::now();
+    let running = {
+        let f = f.clone();
+        tokio::spawn(async move { f.checks.check(&f.connections, connection, &|_| {}).await })
+    };
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(f.checks.cancel(id));
+    let outcome = running.await.unwrap();
+    assert!(matches!(outcome, Err(Error::Cancelled)), "{outcome:?}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(f.connections.last_report(id).await.unwrap(), None);
+    assert_eq!(Error::Cancelled.code(), ErrorCode::Cancelled);
+}
+
+/// A writer the log goes to, to look for secrets in it.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn no_secret_reaches_the_log_the_report_or_the_events() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber =
+        tracing_subscriber::fmt().with_max_level(tracing::Level::TRACE).with_writer(move || writer.clone()).finish();
+    // The global subscriber, so every test of this file that runs after it is scanned too.
+    tracing::subscriber::set_global_default(subscriber).unwrap();
+
+    let f = fixture().await;
+    let events = Mutex::new(Vec::new());
+    let mut runs = Vec::new();
+    for secret in [SECRET, "Wr0ng~secret.value_that_is_long_enough"] {
+        let connection = f.with_secret(SECRET_APP, secret).await;
+        let run = f.checks.check(&f.connections, connection, &|e| events.lock().unwrap().push(e)).await.unwrap();
+        runs.push(run);
+    }
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(log.contains("configuration checked"), "the log was captured");
+    let everything = format!(
+        "{log}\n{}\n{}",
+        serde_json::to_string(&runs).unwrap(),
+        serde_json::to_string(&*events.lock().unwrap()).unwrap()
+    );
+    for secret in [SECRET, "Wr0ng~secret.value_that_is_long_enough"] {
+        assert!(!everything.contains(secret), "a secret leaked");
+    }
+    assert!(!everything.contains("eyJ"), "no token either");
+}

@@ -1,0 +1,34 @@
+//! Adapters from the UI to `CheckService`: the Configuration step's Configure and Retry, and
+//! Test in the Manage connections window.
+
+use mailferry_core::checks::{CheckEvent, CheckReport, CheckRun};
+use mailferry_core::model::Connection;
+use mailferry_core::IpcError;
+use tauri::ipc::Channel;
+use tauri::State;
+use uuid::Uuid;
+
+use crate::state::AppState;
+
+/// Runs the checks; each start and result is sent on `on_event` as it happens.
+#[tauri::command]
+pub async fn check_connection(
+    state: State<'_, AppState>,
+    connection: Connection,
+    on_event: Channel<CheckEvent>,
+) -> Result<CheckRun, IpcError> {
+    let send = move |event: CheckEvent| {
+        let _ = on_event.send(event);
+    };
+    Ok(state.checks()?.check(state.connections()?, connection, &send).await?)
+}
+
+#[tauri::command]
+pub fn cancel_check(state: State<'_, AppState>, connection_id: Uuid) -> Result<bool, IpcError> {
+    Ok(state.checks()?.cancel(connection_id))
+}
+
+#[tauri::command]
+pub async fn last_check_report(state: State<'_, AppState>, id: Uuid) -> Result<Option<CheckReport>, IpcError> {
+    Ok(state.connections()?.last_report(id).await?)
+}
