@@ -2,6 +2,7 @@
 //! keychain as the desktop app.
 
 mod cert;
+mod check;
 mod output;
 
 use std::path::PathBuf;
@@ -35,6 +36,12 @@ enum Command {
     /// Generate, import, list, show and delete certificates (keys stay in the OS keychain).
     #[command(subcommand)]
     Cert(CertCommand),
+    /// Run the configuration checks of a connection (exit 0: all passed, 1: warnings, 2: a check failed).
+    Check {
+        connection: String,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -96,6 +103,8 @@ enum ConnectionsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Define a connection to an application the admin registered in Entra ID.
+    AddManual(check::AddManual),
     /// Delete a connection and its secret from the keychain.
     Delete {
         connection: String,
@@ -121,13 +130,14 @@ impl From<RoleArg> for Role {
 }
 
 /// Exit codes: 0 success, 2 wrong usage (clap), 3 any other failure, with the reason on stderr.
+/// `check` (and `add-manual --check`) exit 0 when all checks pass, 1 with warnings, 2 when one fails.
 const EXIT_FAILURE: u8 = 3;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli).await {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(code),
         Err(error) => {
             eprintln!("error: {error}");
             if let Some(hint) = error.hint() {
@@ -141,7 +151,7 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run(cli: Cli) -> Result<(), Error> {
+async fn run(cli: Cli) -> Result<u8, Error> {
     let data_dir = match cli.data_dir.or_else(paths::default_data_dir) {
         Some(dir) => dir,
         None => return Err(Error::Internal("no data folder: pass --data-dir".into())),
@@ -151,6 +161,10 @@ async fn run(cli: Cli) -> Result<(), Error> {
     let service = ConnectionService::new(store, vault.clone(), CertificateStore::new(&data_dir, vault));
     let mut out = std::io::stdout().lock();
     let written = match cli.command {
+        Command::Check { connection, json } => return check::check(&service, &connection, json, &mut out).await,
+        Command::Connections(ConnectionsCommand::AddManual(args)) => {
+            return check::add_manual(&service, args, &mut out).await;
+        }
         Command::Cert(command) => cert::run(&service, command, &mut out).await?,
         Command::Connections(ConnectionsCommand::List { role, json }) => {
             let connections = service.list(role.map(Role::from)).await?;
@@ -183,5 +197,6 @@ async fn run(cli: Cli) -> Result<(), Error> {
             )
         }
     };
-    written.map_err(|source| Error::Io { context: "Could not write the output".into(), source })
+    written.map_err(|source| Error::Io { context: "Could not write the output".into(), source })?;
+    Ok(0)
 }

@@ -96,3 +96,31 @@ fn status(c: &Connection) -> &'static str {
         Some(CheckOutcome::Failed) => "check failed",
     }
 }
+
+/// A check report for people: one line per check, then its fix and Microsoft's ids.
+pub fn report(out: &mut impl Write, c: &Connection, report: &mailferry_core::checks::CheckReport) -> io::Result<()> {
+    writeln!(out, "Checks of {} connection \"{}\" ({}):", c.role.as_str(), c.name, c.id)?;
+    for result in &report.results {
+        writeln!(out, "{} {}: {}", crate::check::marker(result.status), result.title, result.summary)?;
+        if let Some(fix) = &result.fix {
+            writeln!(out, "       fix: {fix}")?;
+        }
+        if let Some(ms) = &result.microsoft {
+            let ids: Vec<String> = [
+                Some(format!("{} (HTTP {})", ms.code, ms.http_status)),
+                ms.correlation_id.as_ref().map(|id| format!("correlation id {id}")),
+                ms.trace_id.as_ref().map(|id| format!("trace id {id}")),
+                ms.request_id.as_ref().map(|id| format!("request id {id}")),
+                ms.timestamp.as_ref().map(|t| format!("at {t}")),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            writeln!(out, "       Microsoft: {}", ids.join(", "))?;
+        }
+    }
+    if let (Some(name), Some(domain)) = (&report.tenant_name, &report.default_domain) {
+        writeln!(out, "Tenant: {name} ({domain})")?;
+    }
+    writeln!(out, "Result: {}", report.outcome.as_str())
+}

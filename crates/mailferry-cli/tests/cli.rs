@@ -109,3 +109,32 @@ fn cert_import_says_what_is_missing_before_touching_the_keychain() {
     );
     assert_eq!(stdout(&mailferry(dir.path(), &["cert", "list"])), "No certificates.\n");
 }
+
+#[test]
+fn a_custom_cloud_without_its_graph_url_is_refused_with_the_flags_to_add() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = mailferry(
+        dir.path(),
+        &[
+            "connections",
+            "add-manual",
+            "--role",
+            "source",
+            "--tenant",
+            "contoso.onmicrosoft.com",
+            "--client-id",
+            "1b2c3d4e-5f60-4a1b-8c9d-0e1f2a3b4c5d",
+            "--mailbox",
+            "migration@contoso.com",
+            "--thumbprint",
+            "3B7E115A90C4D2E81F00AABBCCDDEEFF01234567",
+            "--cloud",
+            "custom",
+            "--login-url",
+            "http://127.0.0.1:9",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("--cloud custom needs --login-url and --graph-url"), "{}", stderr(&out));
+    assert_eq!(stdout(&mailferry(dir.path(), &["connections", "list"])), "No connections.\n", "nothing saved");
+}

@@ -1,6 +1,8 @@
 //! CLI operations that reach the real Secret Service (run by make test inside a private
 //! gnome-keyring session; built with `--features keychain-tests`).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // helpers of tests: a failure here is a test failure
+
 mod support;
 
 use std::sync::Arc;
@@ -102,4 +104,143 @@ fn cert_generate_show_import_and_delete_round_trip() {
     assert!(deleted.status.success(), "{}", stderr(&deleted));
     let list = stdout(&mailferry(dir.path(), &["cert", "list"]));
     assert!(!list.contains(&sha1) && list.contains("CN=From PFX"), "{list}");
+}
+
+/// entra-sim's demo tenant (Contoso) with one manually registered application, served on a
+/// runtime of its own while the CLI runs as a child process.
+struct Sim {
+    handle: entra_sim::SimHandle,
+    _runtime: tokio::runtime::Runtime,
+}
+
+const TENANT: &str = "6babcaad-604b-40ac-a9d7-9fd97c0b779f";
+const APP: &str = "7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+const PARTIAL_APP: &str = "8b2c3d4e-5f6a-4b7c-9d8e-0f1a2b3c4d5e";
+const SECRET: &str = "Cl1~cli.SecretValue_0123456789abcdefXYZ";
+
+fn sim() -> Sim {
+    use entra_sim::seed::{ApplicationSeed, SecretSeed};
+    let app = |app_id: &str, roles: &[&str]| ApplicationSeed {
+        app_id: app_id.into(),
+        display_name: "Migration app".into(),
+        secrets: vec![SecretSeed {
+            key_id: uuid::Uuid::new_v4().to_string(),
+            value: SECRET.into(),
+            end_date_time: chrono::Utc::now() + chrono::Duration::days(365),
+        }],
+        certificates: Vec::new(),
+        granted_roles: roles.iter().map(|r| (*r).into()).collect(),
+    };
+    let mut seed = entra_sim::Seed::demo();
+    let source_set = [
+        "User.Read.All",
+        "Organization.Read.All",
+        "Mail.Read",
+        "MailboxSettings.Read",
+        "Calendars.Read",
+        "Contacts.Read",
+    ];
+    seed.tenants[0].applications = vec![app(APP, &source_set), app(PARTIAL_APP, &source_set[..3])];
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let handle = runtime.block_on(entra_sim::SimHandle::start(seed, 0)).unwrap();
+    Sim { handle, _runtime: runtime }
+}
+
+/// Runs the CLI with the simulator as its (custom) cloud and `stdin` on standard input.
+fn mailferry_on(sim: &Sim, dir: &std::path::Path, args: &[&str], stdin: &str) -> std::process::Output {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mailferry"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("MAILFERRY_DATA_DIR")
+        .env("MAILFERRY_CLOUD_LOGIN_URL", &sim.handle.base_url)
+        .env("MAILFERRY_CLOUD_GRAPH_URL", &sim.handle.base_url)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn add_manual(sim: &Sim, dir: &std::path::Path, client_id: &str, extra: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        "connections",
+        "add-manual",
+        "--role",
+        "source",
+        "--name",
+        "Contoso",
+        "--tenant",
+        "contoso.onmicrosoft.com",
+        "--client-id",
+        client_id,
+        "--mailbox",
+        "migration@contoso.onmicrosoft.com",
+        "--secret-stdin",
+    ];
+    args.extend_from_slice(extra);
+    mailferry_on(sim, dir, &args, &format!("{SECRET}\n"))
+}
+
+#[test]
+fn add_manual_with_check_saves_the_connection_verifies_it_and_exits_0() {
+    let sim = sim();
+    let dir = tempfile::tempdir().unwrap();
+    let out = add_manual(&sim, dir.path(), APP, &["--check"]);
+    let (stdout, stderr) = (stdout(&out), stderr(&out));
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("[pass] Mail access: The application can read migration@contoso.onmicrosoft.com's inbox"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Tenant: Contoso (contoso.com)") && stdout.ends_with("Result: passed\n"), "{stdout}");
+    assert!(stderr.contains("[pass] Permissions"), "live progress on stderr: {stderr}");
+    assert!(!stdout.contains(SECRET) && !stderr.contains(SECRET), "the secret is never printed");
+
+    // Saved with what the check learnt; the secret went to the keychain, not the database.
+    let shown = mailferry_on(&sim, dir.path(), &["connections", "show", "Contoso", "--json"], "");
+    let connection: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    assert_eq!(connection["tenantId"], TENANT);
+    assert_eq!(connection["tenantName"], "Contoso");
+    assert_eq!(connection["lastCheck"]["outcome"], "passed");
+    let id = uuid::Uuid::parse_str(connection["id"].as_str().unwrap()).unwrap();
+    let stored = KeyringStore::new().get(&SecretKey::client_secret(id)).unwrap().unwrap();
+    assert_eq!(&stored[..], SECRET.as_bytes());
+    assert!(!std::fs::read(dir.path().join("mailferry.db"))
+        .unwrap()
+        .windows(SECRET.len())
+        .any(|w| w == SECRET.as_bytes()));
+
+    mailferry_on(&sim, dir.path(), &["connections", "delete", "Contoso", "--yes"], "");
+}
+
+#[test]
+fn check_exits_2_naming_the_missing_permissions_and_json_is_the_report() {
+    let sim = sim();
+    let dir = tempfile::tempdir().unwrap();
+    let added = add_manual(&sim, dir.path(), PARTIAL_APP, &[]);
+    assert_eq!(added.status.code(), Some(0), "{}", stderr(&added));
+
+    let out = mailferry_on(&sim, dir.path(), &["check", "Contoso"], "");
+    assert_eq!(out.status.code(), Some(2));
+    let text = stdout(&out);
+    assert!(
+        text.contains("[FAIL] Permissions: Missing permissions: MailboxSettings.Read, Calendars.Read, Contacts.Read."),
+        "{text}"
+    );
+    assert!(text.contains("fix: In the Microsoft Entra admin center"), "{text}");
+
+    let json = mailferry_on(&sim, dir.path(), &["check", "Contoso", "--json"], "");
+    assert_eq!(json.status.code(), Some(2));
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(report["outcome"], "failed");
+    assert_eq!(
+        report["missingPermissions"],
+        serde_json::json!(["MailboxSettings.Read", "Calendars.Read", "Contacts.Read"])
+    );
+
+    mailferry_on(&sim, dir.path(), &["connections", "delete", "Contoso", "--yes"], "");
 }

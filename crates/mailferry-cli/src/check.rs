@@ -1,0 +1,174 @@
+//! `connections add-manual` and `check`: define a manually registered connection and verify
+//! it against Microsoft, as the wizard's Application details and Configuration steps do.
+
+use std::io::{BufRead, Write};
+
+use clap::{Args, ValueEnum};
+use mailferry_core::checks::{CheckEvent, CheckService, CheckStatus};
+use mailferry_core::cloud::Cloud;
+use mailferry_core::connections::ConnectionService;
+use mailferry_core::http::HttpConfig;
+use mailferry_core::identity::IdentityClient;
+use mailferry_core::model::{CheckOutcome, ConnectionDraft, CredentialDraft, Role, StagedChanges};
+use mailferry_core::Error;
+use secrecy::SecretString;
+use zeroize::Zeroizing;
+
+use crate::{output, RoleArg};
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum CloudArg {
+    Global,
+    GccHigh,
+    Dod,
+    China,
+    Custom,
+}
+
+#[derive(Args)]
+pub(crate) struct AddManual {
+    #[arg(long)]
+    role: RoleArg,
+    /// Defaults to the tenant.
+    #[arg(long, default_value = "")]
+    name: String,
+    /// Directory (tenant) ID, or a verified domain of the tenant.
+    #[arg(long)]
+    tenant: String,
+    /// Application (client) ID.
+    #[arg(long)]
+    client_id: String,
+    /// The dedicated application mailbox.
+    #[arg(long)]
+    mailbox: String,
+    /// Read the client secret's Value from standard input (first line).
+    #[arg(long, conflicts_with = "thumbprint", required_unless_present = "thumbprint")]
+    secret_stdin: bool,
+    /// SHA-1 (or SHA-256) thumbprint of a certificate imported with `mailferry cert import`.
+    #[arg(long)]
+    thumbprint: Option<String>,
+    #[command(flatten)]
+    cloud: CloudArgs,
+    /// Run the configuration checks once saved.
+    #[arg(long)]
+    check: bool,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+pub(crate) struct CloudArgs {
+    /// Microsoft cloud (default: custom when MAILFERRY_CLOUD_LOGIN_URL and _GRAPH_URL are set, else global).
+    #[arg(long)]
+    cloud: Option<CloudArg>,
+    /// Login URL of a custom cloud.
+    #[arg(long, env = mailferry_core::cloud::LOGIN_URL_VAR, value_name = "URL")]
+    login_url: Option<String>,
+    /// Graph URL of a custom cloud.
+    #[arg(long, env = mailferry_core::cloud::GRAPH_URL_VAR, value_name = "URL")]
+    graph_url: Option<String>,
+}
+
+impl CloudArgs {
+    fn cloud(self) -> Result<Cloud, Error> {
+        let name = match self.cloud {
+            None if self.login_url.is_some() || self.graph_url.is_some() => "custom",
+            None | Some(CloudArg::Global) => "global",
+            Some(CloudArg::GccHigh) => "gcc-high",
+            Some(CloudArg::Dod) => "dod",
+            Some(CloudArg::China) => "china",
+            Some(CloudArg::Custom) => "custom",
+        };
+        Cloud::from_cli(name, self.login_url, self.graph_url).map_err(|message| Error::Conflict {
+            message,
+            hint: "Give both --login-url and --graph-url (or set MAILFERRY_CLOUD_LOGIN_URL and MAILFERRY_CLOUD_GRAPH_URL).".into(),
+        })
+    }
+}
+
+/// Exit codes of a check: all passed, warnings, a check failed.
+pub(crate) fn exit_code(outcome: CheckOutcome) -> u8 {
+    match outcome {
+        CheckOutcome::Passed => 0,
+        CheckOutcome::Warnings => 1,
+        CheckOutcome::Failed => 2,
+    }
+}
+
+fn read_secret() -> Result<SecretString, Error> {
+    let mut line = Zeroizing::new(String::new());
+    std::io::stdin().lock().read_line(&mut line).map_err(|source| Error::Io {
+        context: "Could not read the client secret from standard input".into(),
+        source,
+    })?;
+    Ok(SecretString::from(line.trim_end_matches(['\r', '\n']).to_owned()))
+}
+
+pub(crate) async fn add_manual(
+    service: &ConnectionService,
+    args: AddManual,
+    out: &mut impl Write,
+) -> Result<u8, Error> {
+    let credential = match args.thumbprint {
+        Some(thumbprint) => CredentialDraft::Certificate { thumbprint },
+        None => CredentialDraft::Secret { value: Some(read_secret()?) },
+    };
+    let draft = ConnectionDraft {
+        id: None,
+        role: Role::from(args.role),
+        name: args.name,
+        cloud: args.cloud.cloud()?,
+        tenant: args.tenant,
+        client_id: args.client_id,
+        application_mailbox: args.mailbox,
+        credential,
+    };
+    let staged = service.stage(draft).await?;
+    let id = staged.id;
+    if let Err(error) = service.save(StagedChanges { upserts: vec![staged], deletes: Vec::new() }).await {
+        service.discard_staged().await?;
+        return Err(error);
+    }
+    if args.check {
+        return check(service, &id.to_string(), args.json, out).await;
+    }
+    let saved = service.get(id).await?;
+    let written = if args.json { output::json(out, &saved) } else { output::details(out, &saved) };
+    written.map_err(write_error)?;
+    Ok(0)
+}
+
+pub(crate) async fn check(
+    service: &ConnectionService,
+    reference: &str,
+    json: bool,
+    out: &mut impl Write,
+) -> Result<u8, Error> {
+    let connection = service.find(reference).await?;
+    let checks = CheckService::new(IdentityClient::new(HttpConfig::default())?);
+    // Progress goes to standard error, so standard output stays the report alone.
+    let progress = |event: CheckEvent| {
+        if let CheckEvent::Finished { result } = event {
+            if !json {
+                eprintln!("{} {}", marker(result.status), result.title);
+            }
+        }
+    };
+    let run = checks.check(service, connection, &progress).await?;
+    let written = if json { output::json(out, &run.report) } else { output::report(out, &run.connection, &run.report) };
+    written.map_err(write_error)?;
+    Ok(exit_code(run.report.outcome))
+}
+
+pub(crate) fn marker(status: CheckStatus) -> &'static str {
+    match status {
+        CheckStatus::Pass => "[pass]",
+        CheckStatus::Warn => "[warn]",
+        CheckStatus::Fail => "[FAIL]",
+        CheckStatus::Skipped => "[skip]",
+    }
+}
+
+fn write_error(source: std::io::Error) -> Error {
+    Error::Io { context: "Could not write the output".into(), source }
+}
