@@ -12,5 +12,7 @@ export default defineConfig({
     environment: "jsdom",
     setupFiles: ["./src/test/setup.ts"],
     css: false,
+    // Whole wizard walks through jsdom take several seconds on a 2-core CI machine.
+    testTimeout: 20000,
   },
 });

@@ -388,6 +388,9 @@ impl ConnectionService {
         let mailbox = keep(validate::application_mailbox(&draft.application_mailbox));
         let client_id = keep(validate::client_id(&draft.client_id));
         let tenant = keep(validate::tenant(&draft.tenant));
+        if let Err(issue) = validate::cloud(&draft.cloud) {
+            issues.push(issue);
+        }
         let credential = match &draft.credential {
             CredentialDraft::Secret { value: Some(value) } => match validate::client_secret(value.expose_secret()) {
                 Ok(trimmed) => CheckedCredential::NewSecret(SecretString::from(trimmed)),
@@ -562,6 +565,7 @@ fn check_saved_fields(c: &Connection) -> Result<()> {
         validate::application_mailbox(&c.application_mailbox).err(),
         validate::client_id(&c.client_id).err(),
         validate::tenant(&c.tenant_id).err(),
+        validate::cloud(&c.cloud).err(),
     ]
     .into_iter()
     .flatten()

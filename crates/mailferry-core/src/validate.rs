@@ -15,6 +15,7 @@ pub enum Field {
     Tenant,
     CertificateThumbprint,
     ClientSecret,
+    Cloud,
 }
 
 impl Field {
@@ -26,6 +27,7 @@ impl Field {
             Field::Tenant => "Directory (tenant) ID",
             Field::CertificateThumbprint => "Certificate thumbprint",
             Field::ClientSecret => "Client secret",
+            Field::Cloud => "Microsoft cloud",
         }
     }
 }
@@ -54,6 +56,23 @@ const HINT_THUMBPRINT: &str = "In the Microsoft Entra admin center open your app
 const HINT_SECRET: &str = "In the Microsoft Entra admin center open your app registration > Certificates & secrets > Client secrets and copy the secret's Value. Microsoft shows the Value only right after the secret is created; if it is hidden now, create a new secret.";
 const HINT_NAME: &str =
     "Give the connection a name you will recognise, such as the customer's name, or leave it empty to use the tenant.";
+
+const HINT_CLOUD: &str = "A custom cloud needs both its login URL (for example https://login.microsoftonline.us) and its Microsoft Graph URL (for example https://graph.microsoft.us). Choose Global, GCC High, DoD or China for Microsoft's own clouds.";
+
+/// A custom cloud's two URLs must be absolute http(s) URLs; Microsoft's clouds need nothing.
+pub fn cloud(cloud: &crate::cloud::Cloud) -> Checked<()> {
+    let (Some(login), Some(graph)) = cloud.custom_urls() else { return Ok(()) };
+    let is_url = |s: &str| {
+        let s = s.trim();
+        let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://"));
+        rest.is_some_and(|host| !host.is_empty() && !host.contains(char::is_whitespace))
+    };
+    match (is_url(login), is_url(graph)) {
+        (true, true) => Ok(()),
+        (false, _) => Err(issue(Field::Cloud, "the login URL must start with https://.", HINT_CLOUD)),
+        (_, false) => Err(issue(Field::Cloud, "the Microsoft Graph URL must start with https://.", HINT_CLOUD)),
+    }
+}
 
 /// Characters that copying from web pages, PDFs or the admin center tends to add.
 fn is_invisible(c: char) -> bool {
@@ -228,6 +247,18 @@ pub fn connection_name(input: &str) -> Checked<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_custom_cloud_needs_two_http_urls() {
+        use crate::cloud::Cloud;
+        let custom = |login: &str, graph: &str| Cloud::Custom { login_url: login.into(), graph_url: graph.into() };
+        assert!(cloud(&custom("https://login.example", "http://127.0.0.1:8600")).is_ok());
+        assert!(cloud(&Cloud::GccHigh).is_ok());
+        let issue = cloud(&custom("login.example", "https://graph.example")).unwrap_err();
+        assert_eq!(issue.field, Field::Cloud);
+        assert!(issue.message.starts_with("Microsoft cloud: the login URL"));
+        assert!(cloud(&custom("https://login.example", "")).unwrap_err().message.contains("Graph URL"));
+    }
 
     #[test]
     fn a_client_id_is_a_guid_normalised_to_lower_case() {

@@ -23,7 +23,7 @@ function isIpcError(value: unknown): value is IpcError {
 /** Whatever invoke() rejected with, as a CommandError the UI can show. */
 export function toCommandError(error: unknown): CommandError {
   if (error instanceof CommandError) return error;
-  if (isIpcError(error)) return new CommandError({ ...error, issues: error.issues ?? [] });
+  if (isIpcError(error)) return new CommandError({ ...error, issues: error.issues ?? [], microsoft: error.microsoft ?? null });
   const message = error instanceof Error ? error.message : String(error);
   return new CommandError({
     code: "internal",
@@ -32,5 +32,6 @@ export function toCommandError(error: unknown): CommandError {
     issues: [],
     aadsts: null,
     correlationId: null,
+    microsoft: null,
   });
 }

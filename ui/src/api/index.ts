@@ -1,9 +1,13 @@
 // The one module that calls Tauri commands. Every function is typed by the bindings that
 // ts-rs generates from mailferry-core, and every failure arrives as a CommandError.
-import { invoke } from "@tauri-apps/api/core";
+import { Channel, invoke } from "@tauri-apps/api/core";
 import { open } from "@tauri-apps/plugin-dialog";
 
 import type { CertificateInfo } from "../bindings/CertificateInfo";
+import type { CheckEvent } from "../bindings/CheckEvent";
+import type { CheckReport } from "../bindings/CheckReport";
+import type { CheckRun } from "../bindings/CheckRun";
+import type { Cloud } from "../bindings/Cloud";
 import type { Connection } from "../bindings/Connection";
 import type { ConnectionDraft } from "../bindings/ConnectionDraft";
 import type { FieldIssue } from "../bindings/FieldIssue";
@@ -32,6 +36,16 @@ export const api = {
   discardStagedConnections: () => call<null>("discard_staged_connections"),
   saveConnections: (changes: StagedChanges) => call<Connection[]>("save_connections", { changes }),
   permissionSet: (role: Role) => call<Permission[]>("permission_set", { role }),
+  /** The cloud a new connection starts with (a Custom cloud set in the environment, else Global). */
+  defaultCloud: () => call<Cloud>("default_cloud"),
+  /** Runs the configuration checks; `onEvent` hears each check start and finish as it happens. */
+  checkConnection: (connection: Connection, onEvent: (event: CheckEvent) => void) => {
+    const channel = new Channel<CheckEvent>();
+    channel.onmessage = onEvent;
+    return call<CheckRun>("check_connection", { connection, onEvent: channel });
+  },
+  cancelCheck: (connectionId: string) => call<boolean>("cancel_check", { connectionId }),
+  lastCheckReport: (id: string) => call<CheckReport | null>("last_check_report", { id }),
   /** Reads, checks and stores a certificate with its key; the core reads the file. */
   importCertificate: (path: string, password: string | null = null, keyPath: string | null = null) =>
     call<ImportedCertificate>("import_certificate", { path, keyPath, password }),

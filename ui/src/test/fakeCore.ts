@@ -1,6 +1,11 @@
 // A stand-in for the Rust core in UI unit tests: answers Tauri commands through mockIPC with
 // values typed by the generated bindings, and records what the UI sent.
+import type { Channel } from "@tauri-apps/api/core";
 import { mockIPC } from "@tauri-apps/api/mocks";
+
+import type { CheckEvent } from "../bindings/CheckEvent";
+import type { CheckReport } from "../bindings/CheckReport";
+import type { CheckRun } from "../bindings/CheckRun";
 
 import type { CertificateInfo } from "../bindings/CertificateInfo";
 import type { Connection } from "../bindings/Connection";
@@ -9,6 +14,7 @@ import type { FieldIssue } from "../bindings/FieldIssue";
 import type { IpcError } from "../bindings/IpcError";
 import type { Permission } from "../bindings/Permission";
 import type { StagedChanges } from "../bindings/StagedChanges";
+import { aReport } from "./fixtures";
 
 export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -41,7 +47,7 @@ export const PERMISSIONS: Permission[] = [
 ];
 
 export function ipcError(partial: Partial<IpcError> & Pick<IpcError, "code" | "message">): IpcError {
-  return { hint: null, issues: [], aadsts: null, correlationId: null, ...partial };
+  return { hint: null, issues: [], aadsts: null, correlationId: null, microsoft: null, ...partial };
 }
 
 export interface FakeCore {
@@ -56,6 +62,11 @@ export interface FakeCore {
   chosenFile: string | null;
   /** Certificates in the store, and the one a PFX import yields with PFX_PASSWORD. */
   certificates: CertificateInfo[];
+  /** What the next check runs report, in order (then: everything passes). */
+  nextReports: ((connectionId: string) => CheckReport)[];
+  /** Connections the UI asked to check, and check runs stored by connection id. */
+  checked: Connection[];
+  reports: Record<string, CheckReport>;
 }
 
 export const PFX_PASSWORD = "pfx-pass";
@@ -98,7 +109,18 @@ export function connectionFrom(draft: ConnectionDraft, id = "0b4c9a52-8a57-4ad0-
 }
 
 export function installFakeCore(saved: Connection[] = []): FakeCore {
-  const core: FakeCore = { saved: [...saved], calls: [], staged: [], saves: [], discards: 0, chosenFile: null, certificates: [] };
+  const core: FakeCore = {
+    saved: [...saved],
+    calls: [],
+    staged: [],
+    saves: [],
+    discards: 0,
+    chosenFile: null,
+    certificates: [],
+    nextReports: [],
+    checked: [],
+    reports: {},
+  };
   mockIPC((command, payload) => {
     const args = (payload ?? {}) as Record<string, unknown>;
     core.calls.push({ command, args });
@@ -118,6 +140,34 @@ export function installFakeCore(saved: Connection[] = []): FakeCore {
         core.staged.push(draft);
         return connectionFrom(draft);
       }
+      case "default_cloud":
+        return { kind: "global" };
+      case "check_connection": {
+        const connection = args.connection as Connection;
+        const channel = args.onEvent as Channel<CheckEvent>;
+        core.checked.push(connection);
+        const report = (core.nextReports.shift() ?? aReport)(connection.id);
+        // Live progress, as the core sends it: each check starts, then finishes.
+        for (const result of report.results) {
+          channel.onmessage({ kind: "started", id: result.id });
+          channel.onmessage({ kind: "finished", result });
+        }
+        core.reports[connection.id] = report;
+        const run: CheckRun = {
+          report,
+          connection: {
+            ...connection,
+            tenantName: report.tenantName,
+            defaultDomain: report.defaultDomain,
+            lastCheck: { at: report.finishedAt, outcome: report.outcome },
+          },
+        };
+        return run;
+      }
+      case "cancel_check":
+        return false;
+      case "last_check_report":
+        return core.reports[String(args.id)] ?? null;
       case "plugin:dialog|open":
         return core.chosenFile;
       case "import_certificate":

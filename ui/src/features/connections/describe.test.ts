@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { connectionHealth, credentialLabel } from "./describe";
+import { checkedAgo, connectionHealth, credentialLabel } from "./describe";
 import { aConnection } from "../../test/fixtures";
 
 const base = aConnection();
@@ -37,5 +37,14 @@ describe("a connection's health on the card", () => {
     expect(credentialLabel({ kind: "certificate", sha1Thumbprint: "3B7E115A90C4D2E81F00AABBCCDDEEFF01234567", sha256Thumbprint: null, subject: null, notAfter: null })).toBe(
       "Certificate 3B7E…4567",
     );
+  });
+});
+
+describe("the age of the last check", () => {
+  it("is said in words", () => {
+    expect(checkedAgo("2026-11-27T11:59:50Z", now)).toBe("checked just now");
+    expect(checkedAgo("2026-11-27T11:55:00Z", now)).toBe("checked 5 minutes ago");
+    expect(checkedAgo("2026-11-27T09:00:00Z", now)).toBe("checked 3 hours ago");
+    expect(checkedAgo("2026-11-25T12:00:00Z", now)).toBe("checked 2 days ago");
   });
 });

@@ -57,3 +57,18 @@ export function connectionHealth(connection: Connection, now: Date = new Date())
       return { kind: "ok", label: "Verified" };
   }
 }
+
+/** "checked 5 minutes ago": how old the last check is, in words. */
+export function checkedAgo(iso: string, now: Date = new Date()): string {
+  const seconds = Math.round((new Date(iso).getTime() - now.getTime()) / 1000);
+  const format = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
+  const units: [Intl.RelativeTimeFormatUnit, number][] = [
+    ["day", 86400],
+    ["hour", 3600],
+    ["minute", 60],
+  ];
+  for (const [unit, size] of units) {
+    if (Math.abs(seconds) >= size) return `checked ${format.format(Math.round(seconds / size), unit)}`;
+  }
+  return "checked just now";
+}

@@ -18,7 +18,7 @@ import { AddRegular, SettingsRegular, WarningRegular } from "@fluentui/react-ico
 
 import type { Connection } from "../../bindings/Connection";
 import type { Role } from "../../bindings/Role";
-import { connectionHealth, credentialLabel, formatDate, tenantLabel } from "../connections/describe";
+import { checkedAgo, connectionHealth, credentialLabel, formatDate, tenantLabel } from "../connections/describe";
 import type { ManageRequest } from "./Dashboard";
 
 const useStyles = makeStyles({
@@ -122,6 +122,7 @@ function ConnectionItem({ connection, onManage }: { connection: Connection; onMa
         >
           {health.label}
         </Badge>
+        {connection.lastCheck && <Caption1>{checkedAgo(connection.lastCheck.at)}</Caption1>}
         {health.kind === "attention" && (
           <Button size="small" appearance="transparent" onClick={() => onManage({ role: connection.role, wizard: { editing: connection } })}>
             {health.action}

@@ -5,7 +5,7 @@ import { findDialog } from "../../test/dialogs";
 import { describe, expect, it } from "vitest";
 
 import { installFakeCore, ipcError } from "../../test/fakeCore";
-import { aConnection } from "../../test/fixtures";
+import { aConnection, aReport } from "../../test/fixtures";
 import { Dashboard } from "./Dashboard";
 
 function renderDashboard() {
@@ -30,6 +30,9 @@ async function openNewConnectionWizard(user: ReturnType<typeof userEvent.setup>)
 async function stageNewConnection(user: ReturnType<typeof userEvent.setup>) {
   await openNewConnectionWizard(user);
   await fillValidDetails(user);
+  await user.click(screen.getByRole("button", { hidden: true, name: "Next" }));
+  await user.click(await screen.findByRole("button", { hidden: true, name: "Configure" }));
+  await screen.findByText("All checks passed: the connection works.");
   await user.click(screen.getByRole("button", { hidden: true, name: "Finish" }));
   return findDialog("Manage source connections");
 }
@@ -66,7 +69,7 @@ describe("the dashboard", () => {
     expect(item).toHaveTextContent("Not verified");
   });
 
-  it("New > Office 365 connection, Finish, OK saves the connection and shows it on the card", async () => {
+  it("New > Office 365 connection, Configure, Finish, OK saves the verified connection and shows it on the card", async () => {
     const core = installFakeCore();
     const user = renderDashboard();
     const manage = await stageNewConnection(user);
@@ -77,7 +80,9 @@ describe("the dashboard", () => {
     await waitFor(() => expect(screen.queryByRole("dialog", { hidden: true })).not.toBeInTheDocument());
     expect(core.saves).toEqual([{ upserts: [expect.objectContaining({ name: "Fabrikam", role: "source" })], deletes: [] }]);
     const card = screen.getByRole("list", { hidden: true, name: "Defined source server connections" });
-    expect(within(card).getByRole("listitem", { hidden: true, name: "Fabrikam" })).toHaveTextContent("Not verified");
+    const item = within(card).getByRole("listitem", { hidden: true, name: "Fabrikam" });
+    expect(item).toHaveTextContent("Tenant Contoso · contoso.com");
+    expect(item).toHaveTextContent(/Verified\s*checked .+ ago/);
   });
 
   it("Cancel in Manage connections discards the staged connection and its secret", async () => {
@@ -115,5 +120,34 @@ describe("the dashboard", () => {
     await waitFor(() => expect(screen.queryByRole("dialog", { hidden: true })).not.toBeInTheDocument());
     expect(core.saves).toEqual([{ upserts: [], deletes: [saved.id] }]);
     expect(screen.getByText(/No source connections yet/)).toBeInTheDocument();
+  });
+
+  it("Test in Manage connections reruns the checks of a saved connection and shows their results", async () => {
+    const core = installFakeCore([saved]);
+    core.nextReports.push((id) =>
+      aReport(id, {
+        mailAccess: {
+          status: "fail",
+          summary: "migration@contoso.com has no Exchange Online mailbox.",
+          fix: "Assign the user a licence that includes Exchange Online.",
+        },
+      }),
+    );
+    const user = renderDashboard();
+    await user.click(await screen.findByRole("button", { hidden: true, name: "Settings for source connections" }));
+    await user.click(await screen.findByRole("menuitem", { hidden: true, name: "Manage connections" }));
+    const manage = await findDialog("Manage source connections");
+    await user.click(within(manage).getByRole("button", { hidden: true, name: "Test Contoso" }));
+
+    await findDialog("Test “Contoso”");
+    expect(await screen.findByText("1 check failed. Fix it, then retry.")).toBeInTheDocument();
+    expect(screen.getByRole("listitem", { hidden: true, name: "Mail access: Failed" })).toHaveTextContent(
+      "How to fix: Assign the user a licence that includes Exchange Online.",
+    );
+    expect(core.checked.map((c) => c.id)).toEqual([saved.id]);
+    await user.click(screen.getByRole("button", { hidden: true, name: "Back to the list" }));
+
+    const list = await findDialog("Manage source connections");
+    expect(within(list).getByRole("row", { hidden: true, name: /Contoso/ })).toHaveTextContent(/Last check failed · checked .+ ago/);
   });
 });

@@ -20,16 +20,17 @@ import {
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import { AddRegular, ArrowUndoRegular, DeleteRegular, EditRegular } from "@fluentui/react-icons";
+import { AddRegular, ArrowUndoRegular, DeleteRegular, EditRegular, PlayRegular } from "@fluentui/react-icons";
 import { useReducer, useState } from "react";
 
 import { api, type CommandError } from "../../../api";
 import type { Connection } from "../../../bindings/Connection";
 import { ErrorBar } from "../../../components/ErrorBar";
 import type { ManageRequest } from "../../dashboard/Dashboard";
-import { connectionHealth, credentialLabel, tenantLabel } from "../describe";
+import { checkedAgo, connectionHealth, credentialLabel, tenantLabel } from "../describe";
 import { useFocusOnMount } from "../../../components/useFocusOnMount";
 import { ConnectionWizard } from "../wizard/ConnectionWizard";
+import { TestView } from "./TestView";
 import { hasChanges, initialRows, manageReducer, stagedChanges, type Row } from "./manageState";
 
 const useStyles = makeStyles({
@@ -48,17 +49,18 @@ interface Props {
   onClose: (saved?: Connection[]) => void;
 }
 
-/** The wizard shown in place of the list: for a new connection (null) or to edit one. */
-type WizardView = { editing: Connection | null };
+/** What is shown in place of the list: the wizard (for a new connection, or to edit one), or
+ * the checks of one connection (Test). */
+type View = { kind: "wizard"; editing: Connection | null } | { kind: "test"; connection: Connection };
 
 export function ManageConnectionsDialog({ request, saved, onClose }: Props) {
   const styles = useStyles();
-  const [wizard, setWizard] = useState<WizardView | null>(null);
+  const [view, setView] = useState<View | null>(null);
   const [lastRequest, setLastRequest] = useState<ManageRequest | null>(null);
   // Each opening starts in the view it asks for.
   if (request !== lastRequest) {
     setLastRequest(request);
-    setWizard(request?.wizard ?? null);
+    setView(request?.wizard ? { kind: "wizard", editing: request.wizard.editing } : null);
   }
 
   const cancel = async () => {
@@ -71,12 +73,12 @@ export function ManageConnectionsDialog({ request, saved, onClose }: Props) {
     <Dialog
       open={request !== null}
       modalType="modal"
-      // Escape leaves the wizard first, then the window.
-      onOpenChange={(_, data) => !data.open && (wizard ? setWizard(null) : void cancel())}
+      // Escape leaves the wizard or the test first, then the window.
+      onOpenChange={(_, data) => !data.open && (view ? setView(null) : void cancel())}
     >
       <DialogSurface className={styles.surface} aria-describedby={undefined}>
         {request && (
-          <ConnectionsWindow request={request} saved={saved} wizard={wizard} setWizard={setWizard} onClose={onClose} onCancel={cancel} />
+          <ConnectionsWindow request={request} saved={saved} view={view} setView={setView} onClose={onClose} onCancel={cancel} />
         )}
       </DialogSurface>
     </Dialog>
@@ -86,29 +88,38 @@ export function ManageConnectionsDialog({ request, saved, onClose }: Props) {
 interface WindowProps {
   request: ManageRequest;
   saved: Connection[];
-  wizard: WizardView | null;
-  setWizard: (view: WizardView | null) => void;
+  view: View | null;
+  setView: (view: View | null) => void;
   onClose: (saved?: Connection[]) => void;
   onCancel: () => Promise<void>;
 }
 
-function ConnectionsWindow({ request, saved, wizard, setWizard, onClose, onCancel }: WindowProps) {
+function ConnectionsWindow({ request, saved, view, setView, onClose, onCancel }: WindowProps) {
   const styles = useStyles();
   const { role } = request;
   const [rows, dispatch] = useReducer(manageReducer, saved, initialRows);
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<CommandError | null>(null);
 
-  if (wizard) {
+  if (view?.kind === "wizard") {
     return (
       <ConnectionWizard
         role={role}
-        editing={wizard.editing}
+        editing={view.editing}
         onFinish={(connection) => {
           dispatch({ type: "upsert", connection });
-          setWizard(null);
+          setView(null);
         }}
-        onCancel={() => setWizard(null)}
+        onCancel={() => setView(null)}
+      />
+    );
+  }
+  if (view?.kind === "test") {
+    return (
+      <TestView
+        connection={view.connection}
+        onRun={(connection) => dispatch({ type: "refresh", connection })}
+        onClose={() => setView(null)}
       />
     );
   }
@@ -131,7 +142,7 @@ function ConnectionsWindow({ request, saved, wizard, setWizard, onClose, onCance
       <DialogContent className={styles.content}>
         <Body1>Changes are saved when you press OK; Cancel discards them.</Body1>
         <div className={styles.toolbar}>
-          <Button icon={<AddRegular />} onClick={() => setWizard({ editing: null })} disabled={saving}>
+          <Button icon={<AddRegular />} onClick={() => setView({ kind: "wizard", editing: null })} disabled={saving}>
             New
           </Button>
         </div>
@@ -141,7 +152,8 @@ function ConnectionsWindow({ request, saved, wizard, setWizard, onClose, onCance
           <ConnectionTable
             rows={rows}
             disabled={saving}
-            onEdit={(connection) => setWizard({ editing: connection })}
+            onEdit={(connection) => setView({ kind: "wizard", editing: connection })}
+            onTest={(connection) => setView({ kind: "test", connection })}
             onToggleDelete={(id) => dispatch({ type: "toggleDelete", id })}
           />
         )}
@@ -173,10 +185,11 @@ interface TableProps {
   rows: Row[];
   disabled: boolean;
   onEdit: (connection: Connection) => void;
+  onTest: (connection: Connection) => void;
   onToggleDelete: (id: string) => void;
 }
 
-function ConnectionTable({ rows, disabled, onEdit, onToggleDelete }: TableProps) {
+function ConnectionTable({ rows, disabled, onEdit, onTest, onToggleDelete }: TableProps) {
   const styles = useStyles();
   return (
     <Table aria-label="Connections" size="small">
@@ -207,7 +220,10 @@ function ConnectionTable({ rows, disabled, onEdit, onToggleDelete }: TableProps)
               ) : change === "edited" ? (
                 <Badge color="brand">Changed, not saved</Badge>
               ) : (
-                <Badge appearance="tint" color="informative">{connectionHealth(connection).label}</Badge>
+                <Badge appearance="tint" color="informative">
+                  {connectionHealth(connection).label}
+                  {connection.lastCheck && ` · ${checkedAgo(connection.lastCheck.at)}`}
+                </Badge>
               )}
             </TableCell>
             <TableCell>
@@ -220,6 +236,15 @@ function ConnectionTable({ rows, disabled, onEdit, onToggleDelete }: TableProps)
                   onClick={() => onEdit(connection)}
                 >
                   Edit
+                </Button>
+                <Button
+                  size="small"
+                  icon={<PlayRegular />}
+                  aria-label={`Test ${connection.name}`}
+                  disabled={disabled || deleted}
+                  onClick={() => onTest(connection)}
+                >
+                  Test
                 </Button>
                 <Button
                   size="small"

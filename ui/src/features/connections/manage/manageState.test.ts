@@ -41,4 +41,11 @@ describe("staged changes in Manage connections", () => {
     const rows = manageReducer(manageReducer([], { type: "upsert", connection: fresh }), { type: "upsert", connection: { ...fresh, name: "C2" } });
     expect(rows).toEqual([{ connection: { ...fresh, name: "C2" }, change: "new", deleted: false }]);
   });
+
+  it("takes what a Test learnt without counting it as a change to save", () => {
+    const tested = { ...a, tenantName: "Contoso", lastCheck: { at: "2026-11-27T10:00:01.000Z", outcome: "passed" as const } };
+    const rows = manageReducer(initialRows([a, b]), { type: "refresh", connection: tested });
+    expect(rows[0].connection.tenantName).toBe("Contoso");
+    expect(hasChanges(rows)).toBe(false);
+  });
 });

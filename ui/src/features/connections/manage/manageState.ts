@@ -10,7 +10,11 @@ export interface Row {
   deleted: boolean;
 }
 
-export type ManageAction = { type: "upsert"; connection: Connection } | { type: "toggleDelete"; id: string };
+export type ManageAction =
+  | { type: "upsert"; connection: Connection }
+  /** The same connection with what a check learnt: not an edit of its own. */
+  | { type: "refresh"; connection: Connection }
+  | { type: "toggleDelete"; id: string };
 
 export function initialRows(saved: Connection[]): Row[] {
   return saved.map((connection) => ({ connection, change: "none", deleted: false }));
@@ -25,6 +29,8 @@ export function manageReducer(rows: Row[], action: ManageAction): Row[] {
         i === index ? { connection: action.connection, change: row.change === "new" ? "new" : "edited", deleted: false } : row,
       );
     }
+    case "refresh":
+      return rows.map((row) => (row.connection.id === action.connection.id ? { ...row, connection: action.connection } : row));
     case "toggleDelete":
       // Deleting a connection that was never saved simply drops it.
       return rows.flatMap((row) => {

@@ -1,11 +1,11 @@
 import { Dialog, DialogSurface, FluentProvider, webLightTheme } from "@fluentui/react-components";
-import { render, screen, waitFor } from "@testing-library/react";
+import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 
 import type { Connection } from "../../../bindings/Connection";
 import { IMPORTED_CERTIFICATE, PFX_PASSWORD, installFakeCore } from "../../../test/fakeCore";
-import { aConnection } from "../../../test/fixtures";
+import { aConnection, aReport } from "../../../test/fixtures";
 import { ConnectionWizard } from "./ConnectionWizard";
 
 function renderWizard(editing: Connection | null = null) {
@@ -23,9 +23,26 @@ function renderWizard(editing: Connection | null = null) {
   return { onFinish, onCancel, user: userEvent.setup() };
 }
 
+/** Next from the details, Configure, and the checks pass: Finish is enabled. */
+async function configure(user: ReturnType<typeof userEvent.setup>) {
+  await user.click(screen.getByRole("button", { hidden: true, name: "Next" }));
+  await user.click(await screen.findByRole("button", { hidden: true, name: "Configure" }));
+  await waitFor(() => expect(screen.getByText(/^(All checks passed|The connection works, with|\d+ checks? failed)/)).toBeInTheDocument());
+}
+
 async function toDetails(user: ReturnType<typeof userEvent.setup>) {
   await user.click(screen.getByRole("button", { hidden: true, name: "Next" }));
   await screen.findByRole("textbox", { hidden: true, name: /Application \(client\) ID/ });
+}
+
+async function fillDetails(user: ReturnType<typeof userEvent.setup>) {
+  await toDetails(user);
+  await user.type(screen.getByRole("textbox", { hidden: true, name: /Connection name/ }), "Contoso");
+  await user.type(screen.getByRole("textbox", { hidden: true, name: /Dedicated application mailbox/ }), "migration@contoso.com");
+  await user.type(screen.getByRole("textbox", { hidden: true, name: /Application \(client\) ID/ }), "1b2c3d4e-5f60-4a1b-8c9d-0e1f2a3b4c5d");
+  await user.type(screen.getByRole("textbox", { hidden: true, name: /Directory \(tenant\) ID/ }), "contoso.onmicrosoft.com");
+  await user.click(screen.getByLabelText(/Client secret \(Value\)/));
+  await user.paste("  Zq48Q~Hd7.secretValue_1234abcd ");
 }
 
 describe("the connection wizard", () => {
@@ -83,12 +100,12 @@ describe("the connection wizard", () => {
     expect(screen.getByRole("button", { hidden: true, name: "Hide secret" })).toHaveAttribute("aria-pressed", "true");
   });
 
-  it("on Finish with problems shows every one and puts the focus on the first", async () => {
+  it("on Next with problems shows every one and puts the focus on the first", async () => {
     installFakeCore();
     const { user, onFinish } = renderWizard();
     await toDetails(user);
     await user.type(screen.getByRole("textbox", { hidden: true, name: /Application \(client\) ID/ }), "1b2c3d4e-5f60-4a1b-8c9d-0e1f2a3b4c5d");
-    await user.click(screen.getByRole("button", { hidden: true, name: "Finish" }));
+    await user.click(screen.getByRole("button", { hidden: true, name: "Next" }));
 
     expect(await screen.findByText("Application mailbox: this is not an email address.")).toBeInTheDocument();
     expect(screen.getByText("Directory (tenant) ID: enter the tenant ID or a verified domain of the tenant.")).toBeInTheDocument();
@@ -97,22 +114,108 @@ describe("the connection wizard", () => {
     expect(onFinish).not.toHaveBeenCalled();
   });
 
-  it("hands the staged connection back on Finish; the secret went to the core once", async () => {
+  it("checks the staged connection on Configure and hands it back, verified, on Finish; the secret went to the core once", async () => {
     const core = installFakeCore();
     const { user, onFinish } = renderWizard();
-    await toDetails(user);
-    await user.type(screen.getByRole("textbox", { hidden: true, name: /Connection name/ }), "Contoso");
-    await user.type(screen.getByRole("textbox", { hidden: true, name: /Dedicated application mailbox/ }), "migration@contoso.com");
-    await user.type(screen.getByRole("textbox", { hidden: true, name: /Application \(client\) ID/ }), "1b2c3d4e-5f60-4a1b-8c9d-0e1f2a3b4c5d");
-    await user.type(screen.getByRole("textbox", { hidden: true, name: /Directory \(tenant\) ID/ }), "contoso.onmicrosoft.com");
-    await user.click(screen.getByLabelText(/Client secret \(Value\)/));
-    await user.paste("  Zq48Q~Hd7.secretValue_1234abcd ");
+    await fillDetails(user);
+    await configure(user);
+
+    expect(screen.getByRole("status", { hidden: true, name: "" })).toHaveTextContent("All checks passed: the connection works.");
+    const checks = screen.getByRole("list", { hidden: true, name: "Configuration checks" });
+    expect(within(checks).getAllByRole("listitem", { hidden: true }).map((item) => item.getAttribute("aria-label"))).toEqual([
+      "Tenant: Passed",
+      "Sign-in as the application: Passed",
+      "Permissions: Passed",
+      "Organization: Passed",
+      "Application mailbox: Passed",
+      "Mail access: Passed",
+      "Credential expiry: Passed",
+    ]);
+    expect(screen.getByText("Contoso")).toBeInTheDocument();
     await user.click(screen.getByRole("button", { hidden: true, name: "Finish" }));
 
-    await waitFor(() => expect(onFinish).toHaveBeenCalledTimes(1));
+    expect(onFinish).toHaveBeenCalledTimes(1);
     expect(core.staged).toHaveLength(1);
     expect(core.staged[0]).toMatchObject({ name: "Contoso", credential: { kind: "secret", value: "  Zq48Q~Hd7.secretValue_1234abcd " } });
-    expect(onFinish.mock.calls[0][0]).toMatchObject({ name: "Contoso", credential: { kind: "secret", hint: "bcd" } });
+    expect(core.checked[0]).not.toHaveProperty("credential.value");
+    expect(onFinish.mock.calls[0][0]).toMatchObject({
+      name: "Contoso",
+      tenantName: "Contoso",
+      credential: { kind: "secret", hint: "bcd" },
+      lastCheck: { outcome: "passed" },
+    });
+  });
+
+  it("keeps Finish off while a check fails, shows the fix and Microsoft's ids, and Retry reruns without retyping", async () => {
+    const core = installFakeCore();
+    core.nextReports.push((id) =>
+      aReport(id, {
+        token: {
+          status: "fail",
+          summary: "Microsoft refused the client secret of application 1b2c3d4e-5f60-4a1b-8c9d-0e1f2a3b4c5d.",
+          fix: "Paste the secret's Value, not its Secret ID (a GUID).",
+          microsoft: {
+            code: "AADSTS7000215",
+            httpStatus: 401,
+            request: "POST https://login.microsoftonline.com/6babcaad-604b-40ac-a9d7-9fd97c0b779f/oauth2/v2.0/token",
+            description: "AADSTS7000215: Invalid client secret provided.",
+            traceId: "0d5f1c2e-0000-4000-8000-000000000001",
+            correlationId: "7c1e9a44-0000-4000-8000-000000000002",
+            requestId: null,
+            timestamp: "2026-11-27 10:00:00Z",
+          },
+        },
+        permissions: { status: "skipped", summary: 'Not checked: "Sign-in as the application" must pass first.' },
+      }),
+    );
+    const { user, onFinish } = renderWizard();
+    await fillDetails(user);
+    await configure(user);
+
+    expect(screen.getByText("1 check failed. Fix it, then retry.")).toBeInTheDocument();
+    expect(screen.getByRole("listitem", { hidden: true, name: "Sign-in as the application: Failed" })).toHaveTextContent(
+      "How to fix: Paste the secret's Value, not its Secret ID (a GUID).",
+    );
+    expect(screen.getByText(/AADSTS7000215 · correlation ID 7c1e9a44-0000-4000-8000-000000000002/)).toBeInTheDocument();
+    expect(screen.getByRole("button", { hidden: true, name: "Finish" })).toBeDisabled();
+    await user.click(screen.getByRole("button", { hidden: true, name: "Details for Microsoft support" }));
+    const details = screen.getByRole("textbox", { hidden: true, name: "Details for Microsoft support" }) as HTMLTextAreaElement;
+    expect(details.value).toContain("Code: AADSTS7000215 (HTTP 401)");
+    expect(details.value).toContain("Trace ID: 0d5f1c2e-0000-4000-8000-000000000001");
+
+    await user.click(screen.getByRole("button", { hidden: true, name: "Retry" }));
+    await screen.findByText("All checks passed: the connection works.");
+    expect(screen.getByRole("button", { hidden: true, name: "Finish" })).toBeEnabled();
+    expect(core.staged).toHaveLength(1);
+    expect(core.checked).toHaveLength(2);
+    await user.click(screen.getByRole("button", { hidden: true, name: "Finish" }));
+    expect(onFinish).toHaveBeenCalledTimes(1);
+  });
+
+  it("lets Finish through with warnings", async () => {
+    const core = installFakeCore();
+    core.nextReports.push((id) =>
+      aReport(id, { credentialExpiry: { status: "warn", summary: "The client secret expires on 2026-12-20, in 23 days.", fix: "Create a new client secret." } }),
+    );
+    const { user } = renderWizard();
+    await fillDetails(user);
+    await configure(user);
+    expect(screen.getByText("The connection works, with 1 warning.")).toBeInTheDocument();
+    expect(screen.getByRole("button", { hidden: true, name: "Finish" })).toBeEnabled();
+  });
+
+  it("sends the chosen cloud, with a custom cloud's URLs", async () => {
+    const core = installFakeCore();
+    const { user } = renderWizard();
+    await toDetails(user);
+    await user.click(screen.getByRole("combobox", { hidden: true, name: /Microsoft cloud/ }));
+    await user.click(await screen.findByRole("option", { hidden: true, name: "Custom" }));
+    await user.type(screen.getByRole("textbox", { hidden: true, name: /Login URL/ }), "https://login.example.test");
+    await user.type(screen.getByRole("textbox", { hidden: true, name: /Microsoft Graph URL/ }), "https://graph.example.test");
+    await waitFor(() => {
+      const last = core.calls.filter((c) => c.command === "validate_connection_draft").at(-1);
+      expect(last?.args.draft).toMatchObject({ cloud: { kind: "custom", loginUrl: "https://login.example.test", graphUrl: "https://graph.example.test" } });
+    });
   });
 
   it("takes a certificate thumbprint instead of a secret", async () => {
@@ -126,6 +229,7 @@ describe("the connection wizard", () => {
     expect(screen.queryByLabelText(/Client secret \(Value\)/)).not.toBeInTheDocument();
     await user.click(screen.getByRole("textbox", { hidden: true, name: /Certificate thumbprint/ }));
     await user.paste("3b:7e:11:5a:90:c4:d2:e8:1f:00:aa:bb:cc:dd:ee:ff:01:23:45:67");
+    await configure(user);
     await user.click(screen.getByRole("button", { hidden: true, name: "Finish" }));
 
     await waitFor(() => expect(onFinish).toHaveBeenCalled());
@@ -181,6 +285,7 @@ describe("the connection wizard", () => {
     expect(screen.queryByRole("button", { hidden: true, name: "Back" })).not.toBeInTheDocument();
     expect(screen.getByRole("textbox", { hidden: true, name: /Application \(client\) ID/ })).toHaveValue(saved.clientId);
     expect(screen.getByLabelText(/Client secret \(Value\)/)).toHaveAttribute("placeholder", "Leave empty to keep the stored secret ending in …xyz.");
+    await configure(user);
     await user.click(screen.getByRole("button", { hidden: true, name: "Finish" }));
     await waitFor(() => expect(onFinish).toHaveBeenCalled());
     expect(core.staged[0]).toMatchObject({ id: saved.id, credential: { kind: "secret", value: null } });

@@ -15,11 +15,17 @@ import type { Connection } from "../../../bindings/Connection";
 import type { Field } from "../../../bindings/Field";
 import type { Role } from "../../../bindings/Role";
 import { ErrorBar } from "../../../components/ErrorBar";
+import { ConfigurationStep } from "./ConfigurationStep";
 import { DetailsStep } from "./DetailsStep";
 import { RegistrationStep } from "./RegistrationStep";
 import { WizardStepper } from "./WizardStepper";
 import { useFocusOnMount } from "../../../components/useFocusOnMount";
 import { firstInvalidField, initialWizardState, toDraft, wizardReducer } from "./wizardState";
+
+/** Finish needs a check run of these details in which nothing failed. */
+function canFinish(connection: Connection | null): boolean {
+  return !!connection?.lastCheck && connection.lastCheck.outcome !== "failed";
+}
 
 /** How long typing must pause before the details are checked. */
 export const VALIDATION_DELAY_MS = 150;
@@ -45,6 +51,7 @@ export function ConnectionWizard({ role, editing, onFinish, onCancel }: Props) {
   const titleRef = useFocusOnMount<HTMLHeadingElement>();
   const [state, dispatch] = useReducer(wizardReducer, undefined, () => initialWizardState(role, editing));
   const [busy, setBusy] = useState(false);
+  const [checking, setChecking] = useState(false);
   const [error, setError] = useState<CommandError | null>(null);
   const fieldRefs = useRef<Partial<Record<Field, HTMLInputElement | null>>>({});
 
@@ -63,14 +70,24 @@ export function ConnectionWizard({ role, editing, onFinish, onCancel }: Props) {
       clearTimeout(timer);
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps -- re-check exactly when the input changes
-  }, [state.step, state.values, state.credentialKind]);
+  }, [state.step, state.values, state.credentialKind, state.cloudKind, state.customCloud]);
 
-  const finish = async () => {
+  // A new connection starts in the environment's cloud (a Custom cloud for sovereign or test setups).
+  useEffect(() => {
+    if (editing) return;
+    api.defaultCloud().then(
+      (cloud) => dispatch({ type: "cloud", cloud }),
+      () => undefined,
+    );
+  }, [editing]);
+
+  const stageDetails = async () => {
     dispatch({ type: "revealAll" });
     setBusy(true);
     setError(null);
     try {
-      onFinish(await api.stageConnection(toDraft(state)));
+      dispatch({ type: "staged", connection: await api.stageConnection(toDraft(state)) });
+      setBusy(false);
     } catch (failure) {
       const commandError = failure as CommandError;
       if (commandError.code === "invalid" && commandError.detail.issues.length > 0) {
@@ -84,6 +101,7 @@ export function ConnectionWizard({ role, editing, onFinish, onCancel }: Props) {
     }
   };
 
+  const staged = state.staged;
   const title = `${editing ? "Edit" : "New"} Office 365 ${role} connection`;
   return (
     <DialogBody>
@@ -92,30 +110,46 @@ export function ConnectionWizard({ role, editing, onFinish, onCancel }: Props) {
       </DialogTitle>
       <DialogContent className={styles.content}>
         <WizardStepper current={state.step} />
-        {state.step === "registration" ? (
-          <RegistrationStep role={role} />
-        ) : (
-          <DetailsStep state={state} dispatch={dispatch} fieldRefs={fieldRefs} />
+        {state.step === "registration" && <RegistrationStep role={role} />}
+        {state.step === "details" && <DetailsStep state={state} dispatch={dispatch} fieldRefs={fieldRefs} />}
+        {state.step === "configuration" && staged && (
+          <ConfigurationStep
+            connection={staged}
+            onRun={(run) => dispatch({ type: "checked", connection: run.connection })}
+            onRunningChange={setChecking}
+          />
         )}
         {error && <ErrorBar error={error} title="The connection could not be prepared" />}
       </DialogContent>
       <DialogActions>
-        {busy && <Spinner size="tiny" label="Checking…" />}
-        {state.step === "details" && !editing && (
-          <Button onClick={() => dispatch({ type: "back" })} disabled={busy}>
+        {busy && <Spinner size="tiny" label="Checking the details…" />}
+        {((state.step === "details" && !editing) || state.step === "configuration") && (
+          <Button onClick={() => dispatch({ type: "back" })} disabled={busy || checking}>
             Back
           </Button>
         )}
-        {state.step === "registration" ? (
+        {state.step === "registration" && (
           <Button appearance="primary" onClick={() => dispatch({ type: "next" })}>
             Next
           </Button>
-        ) : (
-          <Button appearance="primary" onClick={() => void finish()} disabled={busy}>
+        )}
+        {state.step === "details" && (
+          <Button appearance="primary" onClick={() => void stageDetails()} disabled={busy}>
+            Next
+          </Button>
+        )}
+        {state.step === "configuration" && (
+          <Button appearance="primary" onClick={() => staged && onFinish(staged)} disabled={!canFinish(staged) || checking}>
             Finish
           </Button>
         )}
-        <Button onClick={onCancel} disabled={busy}>
+        <Button
+          onClick={() => {
+            if (checking && staged) void api.cancelCheck(staged.id).catch(() => undefined);
+            onCancel();
+          }}
+          disabled={busy}
+        >
           Cancel
         </Button>
       </DialogActions>

@@ -1,14 +1,15 @@
-import { Body1, Field, Input, Radio, RadioGroup, makeStyles, tokens } from "@fluentui/react-components";
+import { Body1, Dropdown, Field, Input, Option, Radio, RadioGroup, makeStyles, tokens } from "@fluentui/react-components";
 import type { Dispatch, RefObject } from "react";
 
 import type { Field as FieldName } from "../../../bindings/Field";
 import { CertificatePanel } from "./CertificatePanel";
 import { SecretField } from "./SecretField";
-import { keepsStoredSecret, visibleIssue, type WizardAction, type WizardState } from "./wizardState";
+import { CLOUDS, keepsStoredSecret, visibleIssue, type TextField, type WizardAction, type WizardState } from "./wizardState";
 
 const useStyles = makeStyles({
   root: { display: "grid", gap: tokens.spacingVerticalM },
   mono: { fontFamily: tokens.fontFamilyMonospace },
+  urls: { display: "grid", gridTemplateColumns: "1fr 1fr", gap: tokens.spacingHorizontalM },
 });
 
 export type FieldRefs = RefObject<Partial<Record<FieldName, HTMLInputElement | null>>>;
@@ -19,7 +20,7 @@ interface Props {
   fieldRefs: FieldRefs;
 }
 
-const LABELS: Record<FieldName, string> = {
+const LABELS: Record<TextField, string> = {
   name: "Connection name",
   applicationMailbox: "Dedicated application mailbox",
   clientId: "Application (client) ID",
@@ -28,7 +29,7 @@ const LABELS: Record<FieldName, string> = {
   certificateThumbprint: "Certificate thumbprint (SHA-1)",
 };
 
-const HINTS: Record<FieldName, string> = {
+const HINTS: Record<TextField, string> = {
   name: "Optional. Left empty, the tenant is used.",
   applicationMailbox: "A user mailbox of the tenant that Mailferry uses for its own work, for example migration@contoso.com.",
   clientId: "On your app registration's Overview page.",
@@ -40,7 +41,7 @@ const HINTS: Record<FieldName, string> = {
 export function DetailsStep({ state, dispatch, fieldRefs }: Props) {
   const styles = useStyles();
 
-  const field = (name: FieldName, render: (props: FieldInputProps) => React.ReactElement) => {
+  const field = (name: TextField, render: (props: FieldInputProps) => React.ReactElement) => {
     const issue = visibleIssue(state, name);
     const props: FieldInputProps = {
       value: state.values[name],
@@ -73,6 +74,7 @@ export function DetailsStep({ state, dispatch, fieldRefs }: Props) {
   return (
     <div className={styles.root}>
       <Body1>Enter the details of the application you registered in Microsoft Entra ID. Each value is checked as you type.</Body1>
+      <CloudChooser state={state} dispatch={dispatch} />
       {field("name", (p) => <Input {...p} placeholder="For example: Contoso" />)}
       {field("applicationMailbox", (p) => <Input {...p} type="email" placeholder="migration@contoso.com" autoComplete="off" />)}
       {field("clientId", (p) => <Input {...p} className={styles.mono} placeholder="00000000-0000-0000-0000-000000000000" spellCheck={false} />)}
@@ -109,4 +111,54 @@ interface FieldInputProps {
   onBlur: () => void;
   onPaste: () => void;
   ref: (element: HTMLInputElement | null) => void;
+}
+
+/** The Microsoft cloud the tenant lives in; Custom takes a login URL and a Graph URL. */
+function CloudChooser({ state, dispatch }: Pick<Props, "state" | "dispatch">) {
+  const styles = useStyles();
+  const issue = visibleIssue(state, "cloud");
+  const chosen = CLOUDS.find((c) => c.kind === state.cloudKind) ?? CLOUDS[0];
+  const touch = () => dispatch({ type: "touch", field: "cloud" });
+  return (
+    <>
+      <Field label="Microsoft cloud" hint="Where the tenant lives. Most tenants, including GCC, are in the Global cloud.">
+        <Dropdown
+          value={chosen.label}
+          selectedOptions={[chosen.kind]}
+          onOptionSelect={(_, data) => {
+            const kind = CLOUDS.find((c) => c.kind === data.optionValue)?.kind;
+            if (kind) dispatch({ type: "cloudKind", kind });
+          }}
+        >
+          {CLOUDS.map((cloud) => (
+            <Option key={cloud.kind} value={cloud.kind}>
+              {cloud.label}
+            </Option>
+          ))}
+        </Dropdown>
+      </Field>
+      {state.cloudKind === "custom" && (
+        <div className={styles.urls}>
+          <Field label="Login URL" required validationState={issue ? "error" : "none"} validationMessage={issue?.message} hint={issue?.hint}>
+            <Input
+              value={state.customCloud.loginUrl}
+              placeholder="https://login.microsoftonline.us"
+              spellCheck={false}
+              onChange={(_, data) => dispatch({ type: "customCloud", loginUrl: data.value })}
+              onBlur={touch}
+            />
+          </Field>
+          <Field label="Microsoft Graph URL" required>
+            <Input
+              value={state.customCloud.graphUrl}
+              placeholder="https://graph.microsoft.us"
+              spellCheck={false}
+              onChange={(_, data) => dispatch({ type: "customCloud", graphUrl: data.value })}
+              onBlur={touch}
+            />
+          </Field>
+        </div>
+      )}
+    </>
+  );
 }

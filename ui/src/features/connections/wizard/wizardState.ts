@@ -1,25 +1,43 @@
 // The connection wizard's state, kept free of React and the DOM so it is tested on its own.
+import type { Cloud } from "../../../bindings/Cloud";
 import type { Connection } from "../../../bindings/Connection";
 import type { ConnectionDraft } from "../../../bindings/ConnectionDraft";
 import type { Field } from "../../../bindings/Field";
 import type { FieldIssue } from "../../../bindings/FieldIssue";
 import type { Role } from "../../../bindings/Role";
 
-export type WizardStep = "registration" | "details";
+export type WizardStep = "registration" | "details" | "configuration";
 export const WIZARD_STEPS: { step: WizardStep; title: string }[] = [
   { step: "registration", title: "Application registration" },
   { step: "details", title: "Application details" },
+  { step: "configuration", title: "Configuration" },
+];
+
+export type CloudKind = Cloud["kind"];
+export const CLOUDS: { kind: CloudKind; label: string }[] = [
+  { kind: "global", label: "Global (also GCC)" },
+  { kind: "gccHigh", label: "GCC High" },
+  { kind: "dod", label: "DoD" },
+  { kind: "china", label: "China (21Vianet)" },
+  { kind: "custom", label: "Custom" },
 ];
 
 export type CredentialChoice = "secret" | "certificate";
+/** The fields typed as text; the cloud is chosen from a list. */
+export type TextField = Exclude<Field, "cloud">;
 
 export interface WizardState {
   role: Role;
   /** The connection being edited, saved or only staged; null for a new one. */
   editing: Connection | null;
   step: WizardStep;
-  values: Record<Field, string>;
+  values: Record<TextField, string>;
   credentialKind: CredentialChoice;
+  cloudKind: CloudKind;
+  /** A custom cloud's URLs, kept while another cloud is chosen so switching back loses nothing. */
+  customCloud: { loginUrl: string; graphUrl: string };
+  /** The connection the core staged from the details: what Configure checks and Finish keeps. */
+  staged: Connection | null;
   touched: Partial<Record<Field, boolean>>;
   issues: FieldIssue[];
   /** Set by a Finish attempt: every problem is shown, touched or not. */
@@ -29,14 +47,20 @@ export interface WizardState {
 export type WizardAction =
   | { type: "next" }
   | { type: "back" }
-  | { type: "change"; field: Field; value: string }
+  | { type: "change"; field: TextField; value: string }
   | { type: "touch"; field: Field }
   | { type: "credentialKind"; kind: CredentialChoice }
+  | { type: "cloud"; cloud: Cloud }
+  | { type: "cloudKind"; kind: CloudKind }
+  | { type: "customCloud"; loginUrl?: string; graphUrl?: string }
+  | { type: "staged"; connection: Connection }
+  | { type: "checked"; connection: Connection }
   | { type: "issues"; issues: FieldIssue[] }
   | { type: "revealAll" };
 
 export function initialWizardState(role: Role, editing: Connection | null = null): WizardState {
   const credential = editing?.credential;
+  const cloud: Cloud = editing?.cloud ?? { kind: "global" };
   return {
     role,
     editing,
@@ -51,6 +75,9 @@ export function initialWizardState(role: Role, editing: Connection | null = null
       certificateThumbprint: credential?.kind === "certificate" ? credential.sha1Thumbprint : "",
     },
     credentialKind: credential?.kind ?? "secret",
+    cloudKind: cloud.kind,
+    customCloud: cloud.kind === "custom" ? { loginUrl: cloud.loginUrl, graphUrl: cloud.graphUrl } : { loginUrl: "", graphUrl: "" },
+    staged: null,
     touched: {},
     issues: [],
     revealAll: false,
@@ -62,7 +89,22 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
     case "next":
       return state.step === "registration" ? { ...state, step: "details" } : state;
     case "back":
+      if (state.step === "configuration") return { ...state, step: "details" };
       return state.step === "details" && !state.editing ? { ...state, step: "registration", revealAll: false } : state;
+    case "cloud":
+      return {
+        ...state,
+        cloudKind: action.cloud.kind,
+        customCloud: action.cloud.kind === "custom" ? { loginUrl: action.cloud.loginUrl, graphUrl: action.cloud.graphUrl } : state.customCloud,
+      };
+    case "cloudKind":
+      return { ...state, cloudKind: action.kind };
+    case "customCloud":
+      return { ...state, customCloud: { ...state.customCloud, ...definedOnly(action) } };
+    case "staged":
+      return { ...state, step: "configuration", staged: action.connection };
+    case "checked":
+      return { ...state, staged: action.connection };
     case "change":
       return { ...state, values: { ...state.values, [action.field]: action.value } };
     case "touch":
@@ -84,7 +126,8 @@ export function keepsStoredSecret(state: WizardState): boolean {
 /** The fields shown for the chosen credential. */
 export function activeFields(state: WizardState): Field[] {
   const credentialField: Field = state.credentialKind === "secret" ? "clientSecret" : "certificateThumbprint";
-  return ["name", "applicationMailbox", "clientId", "tenant", credentialField];
+  const cloud: Field[] = state.cloudKind === "custom" ? ["cloud"] : [];
+  return [...cloud, "name", "applicationMailbox", "clientId", "tenant", credentialField];
 }
 
 /** The problem to show under a field: only once the admin has left the field or tried to finish. */
@@ -99,13 +142,25 @@ export function firstInvalidField(state: WizardState): Field | undefined {
   return active.find((field) => state.issues.some((issue) => issue.field === field));
 }
 
+function definedOnly(action: { loginUrl?: string; graphUrl?: string }): Partial<WizardState["customCloud"]> {
+  const out: Partial<WizardState["customCloud"]> = {};
+  if (action.loginUrl !== undefined) out.loginUrl = action.loginUrl;
+  if (action.graphUrl !== undefined) out.graphUrl = action.graphUrl;
+  return out;
+}
+
+export function chosenCloud(state: WizardState): Cloud {
+  if (state.cloudKind === "custom") return { kind: "custom", ...state.customCloud };
+  return { kind: state.cloudKind } as Cloud;
+}
+
 export function toDraft(state: WizardState): ConnectionDraft {
   const { values } = state;
   return {
     id: state.editing?.id ?? null,
     role: state.role,
     name: values.name,
-    cloud: state.editing?.cloud ?? { kind: "global" },
+    cloud: chosenCloud(state),
     tenant: values.tenant,
     clientId: values.clientId,
     applicationMailbox: values.applicationMailbox,
