@@ -44,7 +44,7 @@ test-ui:
 	npm --workspace ui run test
 
 e2e: app
-	cargo build -p mailferry-cli
+	cargo build -p mailferry-cli -p entra-sim
 	scripts/e2e.sh
 
 test: test-deps

@@ -6,7 +6,8 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 app="$repo/target/debug/mailferry-app"
 cli="$repo/target/debug/mailferry"
-for file in "$app" "$cli"; do
+sim="$repo/target/debug/entra-sim"
+for file in "$app" "$cli" "$sim"; do
   [ -x "$file" ] || { echo "$file is missing: run 'make e2e' (it builds it)" >&2; exit 2; }
 done
 for tool in Xvfb tauri-driver WebKitWebDriver; do
@@ -23,6 +24,22 @@ Xvfb ":$display" -screen 0 1280x800x24 -nolisten tcp >"$artifacts/xvfb.log" 2>&1
 xvfb=$!
 trap 'kill $xvfb 2>/dev/null || true' EXIT
 export DISPLAY=":$display"
+
+# The Microsoft cloud of these tests: entra-sim, seeded with a certificate made here.
+fixtures="$artifacts/fixtures"
+node "$repo/tests/e2e/fixtures/make-tenant.mjs" "$fixtures"
+"$sim" --port 0 --tenant-file "$fixtures/tenants.json" >"$artifacts/entra-sim.out" 2>"$artifacts/entra-sim.log" &
+sim_pid=$!
+trap 'kill $xvfb $sim_pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+  [ -s "$artifacts/entra-sim.out" ] && break
+  sleep 0.1
+done
+sim_url=$(head -n1 "$artifacts/entra-sim.out")
+[ -n "$sim_url" ] || { echo "entra-sim did not start: $(cat "$artifacts/entra-sim.log")" >&2; exit 1; }
+# The app inherits tauri-driver's environment: new connections start in this custom cloud.
+export MAILFERRY_CLOUD_LOGIN_URL="$sim_url" MAILFERRY_CLOUD_GRAPH_URL="$sim_url"
+export MAILFERRY_E2E_SIM="$sim_url" MAILFERRY_E2E_FIXTURES="$fixtures"
 export MAILFERRY_APP="$app" MAILFERRY_CLI="$cli" MAILFERRY_E2E_ARTIFACTS="$artifacts" LIBGL_ALWAYS_SOFTWARE=1
 unset MAILFERRY_DATA_DIR
 

@@ -403,6 +403,8 @@ async fn a_mailbox_given_by_its_email_address_is_found_through_its_mail_attribut
     let report = f.check(f.staged(SECRET_APP, TENANT, "migration@fabrikam.com", credential).await).await.report;
     assert_eq!(report.outcome, CheckOutcome::Passed, "{:#?}", report.results);
     assert!(text(&report, CheckId::Mailbox).0.contains(MAILBOX));
+    // The alias costs two more requests: the lookup by mail, then the inbox by the user's id.
+    assert_eq!(f.requests().await.len(), 5);
 }
 
 #[tokio::test]
@@ -417,6 +419,7 @@ async fn a_user_without_exchange_online_fails_mail_access_with_the_licence_fix()
     assert!(access.summary.contains("has no Exchange Online mailbox"));
     assert!(access.fix.as_deref().unwrap().contains("Exchange Online"));
     assert_eq!(access.microsoft.as_ref().unwrap().code, "MailboxNotEnabledForRESTAPI");
+    assert_eq!(f.requests().await.len(), 3, "no second look at a mailbox found by its UPN");
 }
 
 #[tokio::test]

@@ -94,7 +94,10 @@ export class App {
     const deadline = Date.now() + WAIT_MS;
     for (;;) {
       try {
-        await (await find()).click();
+        const element = await find();
+        // Inside a scrolling dialog WebKitWebDriver does not scroll for us.
+        await this.driver.executeScript("arguments[0].scrollIntoView({ block: 'center' })", element);
+        await element.click();
         return;
       } catch (error) {
         const covered = error?.name === "ElementClickInterceptedError" || error?.name === "StaleElementReferenceError";

@@ -3,14 +3,15 @@
 // thumbprint filled, the key in the keychain, and the connection saved with that certificate.
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 
 import { By, Key, launchApp } from "../lib/app.js";
 
 const PFX_PASSWORD = "Pfx-Pass-2026!";
+/** The application entra-sim holds this certificate for (tests/e2e/fixtures/make-tenant.mjs). */
+const CERTIFICATE_APP = "2b2c3d4e-5f60-4a1b-8c9d-0e1f2a3b4c5d";
 
 function openssl(dir, ...args) {
   return execFileSync("openssl", args, { cwd: dir, encoding: "utf8" });
@@ -58,9 +59,9 @@ describe("a certificate imported through the wizard", () => {
   let sha1;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), "mailferry-pfx-"));
-    openssl(dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out", "cert.pem", "-days", "365", "-subj", "/CN=Contoso Migration E2E");
-    openssl(dir, "pkcs12", "-export", "-in", "cert.pem", "-inkey", "key.pem", "-out", "contoso.pfx", "-passout", `pass:${PFX_PASSWORD}`);
+    // The PFX whose certificate entra-sim has on the application (made by scripts/e2e.sh).
+    dir = process.env.MAILFERRY_E2E_FIXTURES;
+    assert.ok(dir, "MAILFERRY_E2E_FIXTURES must name the fixtures folder (scripts/e2e.sh sets it)");
     sha1 = openssl(dir, "x509", "-in", "cert.pem", "-noout", "-fingerprint", "-sha1").trim().split("=")[1].replaceAll(":", "");
     app = await launchApp();
   });
@@ -93,11 +94,17 @@ describe("a certificate imported through the wizard", () => {
     await app.screenshot("certificate-imported");
   });
 
-  it("saves the connection with the certificate, whose key is in the keychain only", async () => {
+  it("signs in with the imported certificate on Configure, and saves the connection, whose key is in the keychain only", async () => {
     await app.type(await app.field("Connection name"), "Contoso certificate");
     await app.type(await app.field("Dedicated application mailbox"), "migration@contoso.com");
-    await app.type(await app.field("Application (client) ID"), "2b2c3d4e-5f60-4a1b-8c9d-0e1f2a3b4c5d");
+    await app.type(await app.field("Application (client) ID"), CERTIFICATE_APP);
     await app.type(await app.field("Directory (tenant) ID"), "contoso.onmicrosoft.com");
+    await app.press("Next");
+    await app.press("Configure");
+    await app.text("All checks passed: the connection works.");
+    await app.containing(`signed in to tenant 6babcaad-604b-40ac-a9d7-9fd97c0b779f with its certificate`);
+    await app.containing("The certificate is valid until");
+    await app.screenshot("wizard-configuration-certificate-passed");
     await app.press("Finish");
     await app.dialog("Manage source connections");
     await app.press("OK");

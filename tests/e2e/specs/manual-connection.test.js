@@ -1,5 +1,6 @@
-// A manual source connection with a client secret, end to end in the built app: wizard
-// validation, Finish, OK, the card, a restart, the keychain, and a delete.
+// A manual source connection with a client secret, end to end in the built app against
+// entra-sim: wizard validation, Configure (every check green), Finish, OK, the card, a
+// restart, the keychain, and a delete.
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
@@ -78,7 +79,7 @@ describe("a manual source connection", () => {
     await app.screenshot("wizard-details-invalid");
   });
 
-  it("stages the connection on Finish and saves it with OK", async () => {
+  it("verifies the connection on Configure, stages it on Finish and saves it with OK", async () => {
     await app.type(await app.field("Connection name"), "Contoso");
     await app.type(await app.field("Dedicated application mailbox"), "migration@contoso.com");
     await app.type(await app.field("Application (client) ID"), "1b2c3d4e-5f60-4a1b-8c9d-0e1f2a3b4c5d");
@@ -86,6 +87,15 @@ describe("a manual source connection", () => {
     await app.type(await app.field("Client secret (Value)"), SECRET + Key.TAB);
     await app.gone(By.xpath("//*[contains(text(), 'this looks like the Secret ID')]"));
     await app.screenshot("wizard-details-valid");
+    await app.press("Next");
+
+    await app.press("Configure");
+    await app.text("All checks passed: the connection works.");
+    for (const check of ["Tenant", "Sign-in as the application", "Permissions", "Organization", "Application mailbox", "Mail access", "Credential expiry"]) {
+      await app.findVisible(By.xpath(`//li[@aria-label='${check}: Passed']`));
+    }
+    await app.containing("The application can read migration@contoso.com's inbox");
+    await app.screenshot("wizard-configuration-passed");
     await app.press("Finish");
 
     await app.dialog("Manage source connections");
@@ -96,9 +106,10 @@ describe("a manual source connection", () => {
     await app.gone(By.xpath("//*[@role='dialog']"));
     const card = await app.findVisible(By.xpath("//li[@aria-label='Contoso']"));
     const text = await card.getText();
-    assert.match(text, /Tenant contoso\.onmicrosoft\.com/);
+    assert.match(text, /Tenant Contoso · contoso\.com/);
     assert.match(text, /Client secret …XYZ/);
-    assert.match(text, /Not verified/);
+    assert.match(text, /Verified/);
+    assert.match(text, /checked (just now|\d+ (second|minute)s? ago)/);
     await app.screenshot("dashboard-with-connection");
   });
 

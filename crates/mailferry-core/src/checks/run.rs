@@ -214,11 +214,11 @@ pub async fn run_checks(
 
     let org_result = organization_result(organization, &mut run.report);
     run.finish(org_result);
-    let (mailbox_result, user_id) = mailbox_result(&graph, mailbox, user, cancel).await?;
+    let (mailbox_result, found) = mailbox_result(&graph, mailbox, user, cancel).await?;
     run.finish(mailbox_result);
-    let inbox_result = match (&user_id, inbox.status) {
+    let inbox_result = match &found {
         // The address was an alias: the inbox is asked for again by the user's id.
-        (Some(id), 404) => {
+        Found::ByMail(id) => {
             let path = format!("/users/{}/mailFolders/inbox?$select=id,totalItemCount", path_segment(id));
             match graph.get(&path, "read the mailbox's inbox", cancel).await {
                 Ok(body) => inbox_pass(mailbox, &body),
@@ -230,8 +230,8 @@ pub async fn run_checks(
                 Err(error) => failed(CheckId::MailAccess, &error),
             }
         }
-        (None, _) => CheckResult::skipped(CheckId::MailAccess, CheckId::Mailbox),
-        _ => mail_access_result(mailbox, inbox),
+        Found::No => CheckResult::skipped(CheckId::MailAccess, CheckId::Mailbox),
+        Found::Directly => mail_access_result(mailbox, inbox),
     };
     run.finish(inbox_result);
 
@@ -335,18 +335,26 @@ fn organization_result(answer: &BatchResponse, report: &mut CheckReport) -> Chec
     }
 }
 
+/// How check 5 found the mailbox's user.
+enum Found {
+    /// By the address as given (a user principal name): the batched inbox answer stands.
+    Directly,
+    /// By its `mail` attribute: the inbox must be asked for by this user id.
+    ByMail(String),
+    No,
+}
+
 /// Check 5. A 404 for the address may mean it is an alias rather than the user principal
-/// name: one more request looks it up by `mail`. Returns the user's id when found.
+/// name: one more request looks it up by `mail`.
 async fn mailbox_result(
     graph: &GraphClient<'_>,
     mailbox: &str,
     answer: &BatchResponse,
     cancel: &crate::http::CancellationToken,
-) -> Result<(CheckResult, Option<String>)> {
+) -> Result<(CheckResult, Found)> {
     if answer.is_success() {
         let upn = answer.body.get("userPrincipalName").and_then(Value::as_str).unwrap_or(mailbox);
-        let id = answer.body.get("id").and_then(Value::as_str).map(str::to_owned);
-        return Ok((CheckResult::pass(CheckId::Mailbox, format!("{upn} exists in the tenant.")), id));
+        return Ok((CheckResult::pass(CheckId::Mailbox, format!("{upn} exists in the tenant.")), Found::Directly));
     }
     if answer.status != 404 {
         return Ok((
@@ -356,7 +364,7 @@ async fn mailbox_result(
                 &format!("The application may not look up {mailbox}."),
                 "Add the Microsoft Graph application permission User.Read.All and grant admin consent, then retry.",
             ),
-            None,
+            Found::No,
         ));
     }
     let path = format!("/users?$filter=mail eq '{}'&$select=id,userPrincipalName,mail", odata_string(mailbox));
@@ -365,14 +373,13 @@ async fn mailbox_result(
         Ok(body) => body.get("value").and_then(|v| v.get(0)).cloned(),
         Err(_) => None,
     };
+    let found = found.and_then(|user| {
+        let upn = user.get("userPrincipalName").and_then(Value::as_str)?.to_owned();
+        Some((upn, user.get("id").and_then(Value::as_str)?.to_owned()))
+    });
     Ok(match found {
-        Some(user) => {
-            let upn = user.get("userPrincipalName").and_then(Value::as_str).unwrap_or_default();
-            let id = user.get("id").and_then(Value::as_str).map(str::to_owned);
-            (
-                CheckResult::pass(CheckId::Mailbox, format!("{mailbox} is the address of {upn}.")),
-                id,
-            )
+        Some((upn, id)) => {
+            (CheckResult::pass(CheckId::Mailbox, format!("{mailbox} is the address of {upn}.")), Found::ByMail(id))
         }
         None => (
             CheckResult::fail(
@@ -381,7 +388,7 @@ async fn mailbox_result(
                 "Check the Dedicated application mailbox: use the user principal name or primary email address of a licensed user of this tenant (Microsoft 365 admin center > Users > Active users).",
             )
             .with_microsoft(Some(answer.detail())),
-            None,
+            Found::No,
         ),
     })
 }

@@ -38,7 +38,9 @@ const useStyles = makeStyles({
   content: { display: "grid", gap: tokens.spacingVerticalM },
   toolbar: { display: "flex", gap: tokens.spacingHorizontalS },
   deleted: { textDecorationLine: "line-through", color: tokens.colorNeutralForegroundDisabled },
-  actions: { display: "flex", gap: tokens.spacingHorizontalXS },
+  actions: { display: "flex", gap: tokens.spacingHorizontalXS, whiteSpace: "nowrap" },
+  // Columns size to their content, so the three actions always fit.
+  table: { tableLayout: "auto" },
 });
 
 interface Props {
@@ -192,7 +194,7 @@ interface TableProps {
 function ConnectionTable({ rows, disabled, onEdit, onTest, onToggleDelete }: TableProps) {
   const styles = useStyles();
   return (
-    <Table aria-label="Connections" size="small">
+    <Table aria-label="Connections" size="small" className={styles.table}>
       <TableHeader>
         <TableRow>
           <TableHeaderCell>Name</TableHeaderCell>

@@ -157,7 +157,8 @@ export function chosenCloud(state: WizardState): Cloud {
 export function toDraft(state: WizardState): ConnectionDraft {
   const { values } = state;
   return {
-    id: state.editing?.id ?? null,
+    // Staging again after Back reuses the id, so the core replaces what it holds for it.
+    id: state.editing?.id ?? state.staged?.id ?? null,
     role: state.role,
     name: values.name,
     cloud: chosenCloud(state),

@@ -1,0 +1,93 @@
+// The Configuration step against entra-sim in the built app: a failing check shows what is
+// wrong and how to fix it (with Microsoft's code one click away); after the fix, Configure
+// passes without retyping the secret; Test in Manage connections reruns the checks.
+import assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+
+import { By, launchApp } from "../lib/app.js";
+
+const SECRET = "Zq48Q~e2e.SecretValue_0123456789abcdefXYZ";
+const PARTIAL_APP = "3b2c3d4e-5f60-4a1b-8c9d-0e1f2a3b4c5d";
+const SECRET_APP = "1b2c3d4e-5f60-4a1b-8c9d-0e1f2a3b4c5d";
+const dataDir = join(process.env.XDG_DATA_HOME ?? "", "com.mailferry.desktop");
+
+describe("the Configuration step", () => {
+  let app;
+
+  before(async () => {
+    app = await launchApp();
+  });
+
+  after(async () => {
+    await app?.quit().catch(() => undefined);
+    spawnSync(process.env.MAILFERRY_CLI, ["--data-dir", dataDir, "connections", "delete", "Contoso checks", "--yes"]);
+  });
+
+  it("starts in the cloud the environment names, with its URLs", async () => {
+    await app.press("Settings for source connections");
+    await app.choose("New");
+    await app.choose("Office 365 connection");
+    await app.dialog("New Office 365 source connection");
+    await app.press("Next");
+    const login = await app.field("Login URL");
+    assert.equal(await login.getAttribute("value"), process.env.MAILFERRY_E2E_SIM);
+    assert.equal(await (await app.field("Microsoft Graph URL")).getAttribute("value"), process.env.MAILFERRY_E2E_SIM);
+  });
+
+  it("names the missing permissions and says how to grant them", async () => {
+    await app.type(await app.field("Connection name"), "Contoso checks");
+    await app.type(await app.field("Dedicated application mailbox"), "nomailbox@contoso.com");
+    await app.type(await app.field("Application (client) ID"), PARTIAL_APP);
+    await app.type(await app.field("Directory (tenant) ID"), "contoso.onmicrosoft.com");
+    await app.type(await app.field("Client secret (Value)"), SECRET);
+    await app.press("Next");
+    await app.press("Configure");
+
+    await app.text("2 checks failed. Fix them, then retry.");
+    const permissions = await app.findVisible(By.xpath("//li[@aria-label='Permissions: Failed']"));
+    assert.match(await permissions.getText(), /Missing permissions: MailboxSettings\.Read, Calendars\.Read, Contacts\.Read\./);
+    assert.match(await permissions.getText(), /How to fix: In the Microsoft Entra admin center open the app registration > API permissions/);
+    const mail = await app.findVisible(By.xpath("//li[@aria-label='Mail access: Failed']"));
+    assert.match(await mail.getText(), /nomailbox@contoso\.com has no Exchange Online mailbox\./);
+    assert.match(await mail.getText(), /Microsoft: MailboxNotEnabledForRESTAPI · request ID [0-9a-f-]{36}/);
+    const finish = await app.button("Finish");
+    assert.equal(await finish.isEnabled(), false, "Finish waits until nothing fails");
+
+    await app.press("Details for Microsoft support");
+    const details = await app.findVisible(By.xpath("//textarea[@aria-label='Details for Microsoft support']"));
+    assert.match(await details.getAttribute("value"), /Code: MailboxNotEnabledForRESTAPI \(HTTP 404\)/);
+    await app.screenshot("wizard-configuration-failed");
+  });
+
+  it("passes after the fix, without typing the secret again, and Finish saves a verified connection", async () => {
+    await app.press("Back");
+    await app.type(await app.field("Application (client) ID"), SECRET_APP);
+    await app.type(await app.field("Dedicated application mailbox"), "migration@contoso.com");
+    await app.press("Next");
+    await app.press("Configure");
+    await app.text("All checks passed: the connection works.");
+    await app.press("Finish");
+    await app.dialog("Manage source connections");
+    await app.press("OK");
+    const card = await app.findVisible(By.xpath("//li[@aria-label='Contoso checks']"));
+    assert.match(await card.getText(), /Verified/);
+  });
+
+  it("reruns the checks with Test in Manage connections", async () => {
+    await app.press("Settings for source connections");
+    await app.choose("Manage connections");
+    await app.dialog("Manage source connections");
+    await app.press("Test Contoso checks");
+    await app.dialog("Test “Contoso checks”");
+    await app.text("All checks passed: the connection works.");
+    await app.screenshot("manage-test-passed");
+    await app.press("Back to the list");
+    await app.dialog("Manage source connections");
+    await app.press("Cancel");
+
+    const runs = JSON.parse(execFileSync(process.env.MAILFERRY_CLI, ["--data-dir", dataDir, "check", "Contoso checks", "--json"], { encoding: "utf8" }));
+    assert.equal(runs.outcome, "passed", "the CLI checks the connection the app saved");
+  });
+});
