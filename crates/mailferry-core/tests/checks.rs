@@ -546,3 +546,66 @@ async fn no_secret_reaches_the_log_the_report_or_the_events() {
     }
     assert!(!everything.contains("eyJ"), "no token either");
 }
+
+#[tokio::test]
+async fn an_app_only_token_is_reused_from_the_cache_unless_a_fresh_one_is_asked_for() {
+    use mailferry_core::identity::{AppCredential, AppTokenRequest};
+    let f = fixture().await;
+    let identity = f.checks.identity();
+    let cancel = mailferry_core::http::CancellationToken::new();
+    let cloud = f.cloud();
+    let tenant = identity.tenants.resolve(&identity.http, &cloud, DOMAIN, &cancel).await.unwrap();
+    assert_eq!(tenant.id, TENANT);
+    let credential = AppCredential::Secret(SECRET.into());
+    let request = |fresh| AppTokenRequest {
+        cloud: &cloud,
+        tenant: &tenant,
+        client_id: SECRET_APP,
+        credential: &credential,
+        fresh,
+    };
+
+    let first = identity.tokens.app_only(&identity.http, &request(false), &cancel).await.unwrap();
+    let again = identity.tokens.app_only(&identity.http, &request(false), &cancel).await.unwrap();
+    assert!(Arc::ptr_eq(&first, &again), "the cached token");
+    assert_eq!(first.claims.tid, TENANT);
+    assert_eq!(first.claims.roles.len(), SOURCE_ROLES.len());
+    identity.tokens.app_only(&identity.http, &request(true), &cancel).await.unwrap();
+    // The tenant is resolved once (cached too), and two tokens were asked for.
+    let tokens = f.requests().await.iter().filter(|r| r["path"].as_str().unwrap().ends_with("/token")).count();
+    assert_eq!(tokens, 2);
+    assert!(identity.tenants.cached(&cloud, "FABRIKAM.onmicrosoft.com").is_some(), "case does not matter");
+}
+
+#[tokio::test]
+async fn the_graph_client_hands_over_every_page_following_next_links() {
+    use mailferry_core::graph::GraphClient;
+    use mailferry_core::identity::{AppCredential, AppTokenRequest};
+    let f = fixture().await;
+    let identity = f.checks.identity();
+    let cancel = mailferry_core::http::CancellationToken::new();
+    let cloud = f.cloud();
+    let tenant = identity.tenants.resolve(&identity.http, &cloud, TENANT, &cancel).await.unwrap();
+    let credential = AppCredential::Secret(SECRET.into());
+    let request = AppTokenRequest {
+        cloud: &cloud,
+        tenant: &tenant,
+        client_id: SECRET_APP,
+        credential: &credential,
+        fresh: false,
+    };
+    let token = identity.tokens.app_only(&identity.http, &request, &cancel).await.unwrap();
+    let graph = GraphClient::new(&identity.http, cloud.graph_url(), &token);
+
+    let mut pages = Vec::new();
+    let requests = graph
+        .pages("/users?$top=1&$select=id,userPrincipalName", "list the users", &cancel, |page| {
+            pages.push(page);
+            Ok(())
+        })
+        .await
+        .unwrap();
+    assert_eq!(requests, 2);
+    let names: Vec<&str> = pages.iter().flatten().map(|u| u["userPrincipalName"].as_str().unwrap()).collect();
+    assert_eq!(names, [MAILBOX, "nomailbox@fabrikam.onmicrosoft.com"]);
+}
