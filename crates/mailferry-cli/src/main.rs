@@ -36,6 +36,19 @@ enum Command {
     /// Generate, import, list, show and delete certificates (keys stay in the OS keychain).
     #[command(subcommand)]
     Cert(CertCommand),
+    /// Export connection summaries (never a secret) as JSON, CSV or HTML.
+    Export {
+        #[arg(long, value_enum)]
+        format: FormatArg,
+        /// The file to write, or - for standard output.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Start a CSV file with a UTF-8 byte order mark, for Excel.
+        #[arg(long)]
+        bom: bool,
+        /// Connections by id or name (default: all).
+        connections: Vec<String>,
+    },
     /// Run the configuration checks of a connection (exit 0: all passed, 1: warnings, 2: a check failed).
     Check {
         connection: String,
@@ -115,6 +128,13 @@ enum ConnectionsCommand {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum FormatArg {
+    Json,
+    Csv,
+    Html,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 pub(crate) enum RoleArg {
     Source,
     Target,
@@ -162,6 +182,9 @@ async fn run(cli: Cli) -> Result<u8, Error> {
     let mut out = std::io::stdout().lock();
     let written = match cli.command {
         Command::Check { connection, json } => return check::check(&service, &connection, json, &mut out).await,
+        Command::Export { format, out: path, bom, connections } => {
+            return export(&service, format, &path, bom, &connections, &mut out).await;
+        }
         Command::Connections(ConnectionsCommand::AddManual(args)) => {
             return check::add_manual(&service, args, &mut out).await;
         }
@@ -198,5 +221,34 @@ async fn run(cli: Cli) -> Result<u8, Error> {
         }
     };
     written.map_err(|source| Error::Io { context: "Could not write the output".into(), source })?;
+    Ok(0)
+}
+
+async fn export(
+    service: &ConnectionService,
+    format: FormatArg,
+    path: &std::path::Path,
+    bom: bool,
+    references: &[String],
+    out: &mut impl std::io::Write,
+) -> Result<u8, Error> {
+    use mailferry_core::export::{self, ExportFormat, ExportStamp, RenderOptions};
+    let mut ids = Vec::with_capacity(references.len());
+    for reference in references {
+        ids.push(service.find(reference).await?.id);
+    }
+    let format = match format {
+        FormatArg::Json => ExportFormat::Json,
+        FormatArg::Csv => ExportFormat::Csv,
+        FormatArg::Html => ExportFormat::Html,
+    };
+    let document = export::build(service, &ids, ExportStamp::now()).await?;
+    let bytes = export::render(&document, format, RenderOptions { csv_bom: bom })?;
+    if path.as_os_str() == "-" {
+        out.write_all(&bytes).map_err(|source| Error::Io { context: "Could not write the output".into(), source })?;
+    } else {
+        export::write_file(path, bytes).await?;
+        eprintln!("Exported {} connection summaries to {}.", document.connections.len(), path.display());
+    }
     Ok(0)
 }

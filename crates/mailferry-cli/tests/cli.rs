@@ -138,3 +138,30 @@ fn a_custom_cloud_without_its_graph_url_is_refused_with_the_flags_to_add() {
     assert!(stderr(&out).contains("--cloud custom needs --login-url and --graph-url"), "{}", stderr(&out));
     assert_eq!(stdout(&mailferry(dir.path(), &["connections", "list"])), "No connections.\n", "nothing saved");
 }
+
+#[test]
+fn export_writes_every_format_to_a_file_or_standard_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let contoso = connection(Role::Source, "Contoso");
+    let fabrikam = connection(Role::Target, "Fabrikam");
+    seed(dir.path(), &[contoso.clone(), fabrikam]);
+
+    let out = mailferry(dir.path(), &["export", "--format", "json", "--out", "-"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let document: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(document["schemaVersion"], 1);
+    assert_eq!(document["connections"].as_array().unwrap().len(), 2);
+
+    let file = dir.path().join("contoso.csv");
+    let out =
+        mailferry(dir.path(), &["export", "--format", "csv", "--bom", "--out", file.to_str().unwrap(), "Contoso"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("Exported 1 connection summaries to"));
+    let csv = std::fs::read(&file).unwrap();
+    assert!(csv.starts_with(b"\xEF\xBB\xBFname,role,"));
+    assert!(String::from_utf8_lossy(&csv).contains(&contoso.id.to_string()));
+
+    let out = mailferry(dir.path(), &["export", "--format", "html", "--out", "-", "Nobody"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("Connection \"Nobody\" does not exist"), "{}", stderr(&out));
+}

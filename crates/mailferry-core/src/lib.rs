@@ -7,6 +7,7 @@ pub mod checks;
 pub mod cloud;
 pub mod connections;
 pub mod error;
+pub mod export;
 pub mod graph;
 pub mod http;
 pub mod identity;

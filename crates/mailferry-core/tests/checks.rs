@@ -430,6 +430,7 @@ async fn a_secret_ending_within_sixty_days_is_a_warning_when_its_end_date_is_rea
     let (summary, fix) = text(&run.report, CheckId::CredentialExpiry);
     assert!(summary.contains("The client secret expires on") && summary.contains("in 29 days"), "{summary}");
     assert!(fix.contains("Create a new client secret"));
+    assert!(run.report.application_object_id.is_some(), "readable with Application.Read.All");
     // The end date of the secret in use (found by its hint), not of the app's other secret.
     assert!(run.connection.credential.expires_at().is_some_and(|at| (at - Utc::now()).num_days() == 29));
 }

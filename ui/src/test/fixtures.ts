@@ -50,5 +50,6 @@ export function aReport(connectionId: string, results: Partial<Record<CheckResul
     grantedPermissions: [],
     missingPermissions: [],
     credentialExpiresAt: null,
+    applicationObjectId: null,
   };
 }

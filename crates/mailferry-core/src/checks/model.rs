@@ -126,6 +126,9 @@ pub struct CheckReport {
     pub missing_permissions: Vec<String>,
     /// When the credential expires, where known.
     pub credential_expires_at: Option<DateTime<Utc>>,
+    /// The application's object id in Entra ID, where the application may read its own
+    /// registration (Application.Read.All).
+    pub application_object_id: Option<String>,
 }
 
 impl CheckReport {

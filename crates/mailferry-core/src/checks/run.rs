@@ -98,6 +98,7 @@ pub async fn run_checks(
             granted_permissions: Vec::new(),
             missing_permissions: Vec::new(),
             credential_expires_at: None,
+            application_object_id: None,
         },
     };
     let local_expiry = local_expiry(connection);
@@ -189,13 +190,12 @@ pub async fn run_checks(
         BatchRequest::get(format!("/users/{}?$select=id,userPrincipalName,mail", path_segment(mailbox))),
         BatchRequest::get(format!("/users/{}/mailFolders/inbox?$select=id,totalItemCount", path_segment(mailbox))),
     ];
-    let wants_secret_expiry = matches!(credential, AppCredential::Secret(_)) && local_expiry.is_none();
-    if wants_secret_expiry {
-        requests.push(BatchRequest::get(format!(
-            "/applications?$filter=appId%20eq%20'{}'&$select=id,passwordCredentials",
-            odata_string(&connection.client_id)
-        )));
-    }
+    // The application's own registration (object id, secret end dates), in the same round
+    // trip; readable only with Application.Read.All, and refused harmlessly without it.
+    requests.push(BatchRequest::get(format!(
+        "/applications?$filter=appId%20eq%20'{}'&$select=id,passwordCredentials",
+        odata_string(&connection.client_id)
+    )));
     let answers = match graph.batch(requests, cancel).await {
         Err(Error::Cancelled) => return Err(Error::Cancelled),
         Err(error) => {
@@ -238,8 +238,12 @@ pub async fn run_checks(
     // 7. Expiry: the certificate's NotAfter, or the secret's end date where readable.
     run.start(CheckId::CredentialExpiry);
     let mut expiry = local_expiry;
-    if let (Some(answer), AppCredential::Secret(secret)) = (rest.first(), &credential) {
-        expiry = secret_end_date(answer, secret.expose_secret());
+    if let Some(answer) = rest.first().filter(|a| a.is_success()) {
+        run.report.application_object_id =
+            answer.body.pointer("/value/0/id").and_then(Value::as_str).map(str::to_owned);
+        if let (AppCredential::Secret(secret), None) = (&credential, local_expiry) {
+            expiry = secret_end_date(answer, secret.expose_secret());
+        }
     }
     run.report.credential_expires_at = expiry;
     run.finish(expiry_result(&connection.credential, expiry, now));
