@@ -12,6 +12,8 @@ const COMMANDS: &[&str] = &[
     "check_connection",
     "cancel_check",
     "last_check_report",
+    "export_connections",
+    "show_export_in_folder",
     "import_certificate",
     "find_certificate",
 ];

@@ -18,6 +18,8 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_dialog::init())
+        // Used from Rust only (Show in folder for an exported file); the web view is granted none of it.
+        .plugin(tauri_plugin_opener::init())
         // Start-up is measured from here (scripts/bench-startup.sh reads these lines).
         .on_page_load(|webview, payload| {
             if payload.event() == tauri::webview::PageLoadEvent::Finished {
@@ -41,6 +43,8 @@ pub fn run() {
             commands::checks::check_connection,
             commands::checks::cancel_check,
             commands::checks::last_check_report,
+            commands::export::export_connections,
+            commands::export::show_export_in_folder,
             commands::certificates::import_certificate,
             commands::certificates::find_certificate,
         ])

@@ -1,4 +1,6 @@
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use mailferry_core::certs::CertificateStore;
 use mailferry_core::checks::CheckService;
@@ -16,6 +18,8 @@ use tracing_appender::non_blocking::WorkerGuard;
 pub struct AppState {
     connections: Result<ConnectionService, IpcError>,
     checks: Result<CheckService, IpcError>,
+    /// Files exported in this session: the only ones "Show in folder" may reveal.
+    exported: Mutex<HashSet<PathBuf>>,
     _log_guard: Option<WorkerGuard>,
 }
 
@@ -25,11 +29,21 @@ impl AppState {
             tracing::error!(%error, "the connection database could not be opened");
             IpcError::from(error)
         });
-        AppState { connections, checks: open_checks(), _log_guard: log_guard }
+        AppState { connections, checks: open_checks(), exported: Mutex::default(), _log_guard: log_guard }
     }
 
     pub fn connections(&self) -> Result<&ConnectionService, IpcError> {
         self.connections.as_ref().map_err(Clone::clone)
+    }
+
+    pub fn remember_export(&self, path: PathBuf) {
+        if let Ok(mut exported) = self.exported.lock() {
+            exported.insert(path);
+        }
+    }
+
+    pub fn was_exported(&self, path: &Path) -> bool {
+        self.exported.lock().is_ok_and(|exported| exported.contains(path))
     }
 
     pub fn checks(&self) -> Result<&CheckService, IpcError> {

@@ -1,3 +1,4 @@
 pub mod certificates;
 pub mod checks;
 pub mod connections;
+pub mod export;

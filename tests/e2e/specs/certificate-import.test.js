@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 
 import { By, Key, launchApp } from "../lib/app.js";
+import { chooseInNativeDialog } from "../lib/native-dialog.js";
 
 const PFX_PASSWORD = "Pfx-Pass-2026!";
 /** The application entra-sim holds this certificate for (tests/e2e/fixtures/make-tenant.mjs). */
@@ -15,10 +16,6 @@ const CERTIFICATE_APP = "2b2c3d4e-5f60-4a1b-8c9d-0e1f2a3b4c5d";
 
 function openssl(dir, ...args) {
   return execFileSync("openssl", args, { cwd: dir, encoding: "utf8" });
-}
-
-function xdotool(...args) {
-  return execFileSync("xdotool", args, { encoding: "utf8", timeout: 20_000 }).trim();
 }
 
 function filesContaining(dir, needle) {
@@ -30,27 +27,6 @@ function filesContaining(dir, needle) {
     else if (stat?.isFile() && readFileSync(path).includes(needle)) hits.push(path);
   }
   return hits;
-}
-
-/** Types a path into the open dialog as a person would: "/" opens GTK's location entry. */
-function chooseInNativeDialog(path) {
-  const window = xdotool("search", "--sync", "--onlyvisible", "--name", "Import certificate").split("\n")[0];
-  xdotool("windowfocus", "--sync", window);
-  xdotool("key", "--clearmodifiers", "ctrl+l");
-  xdotool("type", "--delay", "20", path);
-  if (process.env.MAILFERRY_E2E_ARTIFACTS) {
-    spawnSync("import", ["-window", "root", join(process.env.MAILFERRY_E2E_ARTIFACTS, "native-dialog.png")]);
-  }
-  // GTK completes the typed path before it accepts it: give it a moment, then confirm until
-  // the dialog is gone, as a person pressing Enter again would.
-  for (let attempt = 0; attempt < 10; attempt += 1) {
-    execFileSync("sleep", ["0.5"]);
-    const open = spawnSync("xdotool", ["search", "--onlyvisible", "--name", "Import certificate"], { encoding: "utf8" });
-    if (open.status !== 0 || open.stdout.trim() === "") return;
-    xdotool("windowfocus", "--sync", window);
-    xdotool("key", "Return");
-  }
-  throw new Error("the open dialog did not accept the path");
 }
 
 describe("a certificate imported through the wizard", () => {
@@ -82,7 +58,7 @@ describe("a certificate imported through the wizard", () => {
     await (await app.findVisible(By.xpath("//label[normalize-space(.)='Certificate thumbprint']"))).click();
     await app.press("Import…");
 
-    chooseInNativeDialog(join(dir, "contoso.pfx"));
+    chooseInNativeDialog("Import certificate", join(dir, "contoso.pfx"));
     await app.text("This PFX file is protected by a password.");
     await app.screenshot("certificate-password");
     await app.type(await app.field("PFX password"), PFX_PASSWORD + Key.ENTER);

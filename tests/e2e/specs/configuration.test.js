@@ -1,12 +1,16 @@
 // The Configuration step against entra-sim in the built app: a failing check shows what is
 // wrong and how to fix it (with Microsoft's code one click away); after the fix, Configure
-// passes without retyping the secret; Test in Manage connections reruns the checks.
+// passes without retyping the secret; Test in Manage connections reruns the checks; the
+// connection's summary is exported through the save dialog and read back.
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 
 import { By, launchApp } from "../lib/app.js";
+import { chooseInNativeDialog } from "../lib/native-dialog.js";
 
 const SECRET = "Zq48Q~e2e.SecretValue_0123456789abcdefXYZ";
 const PARTIAL_APP = "3b2c3d4e-5f60-4a1b-8c9d-0e1f2a3b4c5d";
@@ -89,5 +93,26 @@ describe("the Configuration step", () => {
 
     const runs = JSON.parse(execFileSync(process.env.MAILFERRY_CLI, ["--data-dir", dataDir, "check", "Contoso checks", "--json"], { encoding: "utf8" }));
     assert.equal(runs.outcome, "passed", "the CLI checks the connection the app saved");
+  });
+
+  it("exports the card's summary through the save dialog, without the secret", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "mailferry-export-")), "contoso.json");
+    await app.press("Settings for source connections");
+    await app.choose("Export summaries…");
+    chooseInNativeDialog("Export connection summaries", file, { kind: "save" });
+    await app.text("Exported 1 connection summary as JSON.");
+    await app.screenshot("export-toast");
+
+    const bytes = readFileSync(file);
+    assert.ok(!bytes.includes(SECRET), "no secret in the export");
+    const exported = JSON.parse(bytes.toString("utf8"));
+    assert.equal(exported.schemaVersion, 1);
+    const [summary] = exported.connections;
+    assert.equal(summary.name, "Contoso checks");
+    assert.equal(summary.tenantId, "6babcaad-604b-40ac-a9d7-9fd97c0b779f");
+    assert.equal(summary.tenantName, "Contoso");
+    assert.equal(summary.credential.kind, "secret");
+    assert.equal(summary.lastCheck.outcome, "passed");
+    assert.ok(summary.permissions.every((p) => p.seenInToken === true), JSON.stringify(summary.permissions));
   });
 });

@@ -1,7 +1,7 @@
 // The one module that calls Tauri commands. Every function is typed by the bindings that
 // ts-rs generates from mailferry-core, and every failure arrives as a CommandError.
 import { Channel, invoke } from "@tauri-apps/api/core";
-import { open } from "@tauri-apps/plugin-dialog";
+import { open, save } from "@tauri-apps/plugin-dialog";
 
 import type { CertificateInfo } from "../bindings/CertificateInfo";
 import type { CheckEvent } from "../bindings/CheckEvent";
@@ -9,6 +9,7 @@ import type { CheckReport } from "../bindings/CheckReport";
 import type { CheckRun } from "../bindings/CheckRun";
 import type { Cloud } from "../bindings/Cloud";
 import type { Connection } from "../bindings/Connection";
+import type { ExportOutcome } from "../bindings/ExportOutcome";
 import type { ConnectionDraft } from "../bindings/ConnectionDraft";
 import type { FieldIssue } from "../bindings/FieldIssue";
 import type { ImportedCertificate } from "../bindings/ImportedCertificate";
@@ -50,6 +51,26 @@ export const api = {
   importCertificate: (path: string, password: string | null = null, keyPath: string | null = null) =>
     call<ImportedCertificate>("import_certificate", { path, keyPath, password }),
   findCertificate: (thumbprint: string) => call<CertificateInfo | null>("find_certificate", { thumbprint }),
+  /** Writes the summaries of `ids` (all when empty) to `path`; the format follows its extension. */
+  exportConnections: (ids: string[], path: string) => call<ExportOutcome>("export_connections", { ids, path }),
+  showExportInFolder: (path: string) => call<null>("show_export_in_folder", { path }),
+  /** The native save dialog for an export; resolves to the chosen path, or null when cancelled. */
+  chooseExportFile: async (suggestedName: string): Promise<string | null> => {
+    try {
+      const chosen = await save({
+        title: "Export connection summaries",
+        defaultPath: suggestedName,
+        filters: [
+          { name: "Web page, printable (.html)", extensions: ["html"] },
+          { name: "CSV for Excel (.csv)", extensions: ["csv"] },
+          { name: "JSON (.json)", extensions: ["json"] },
+        ],
+      });
+      return chosen ?? null;
+    } catch (error) {
+      throw toCommandError(error);
+    }
+  },
   /** The native open dialog; resolves to the chosen path, or null when cancelled. */
   chooseCertificateFile: async (): Promise<string | null> => {
     try {

@@ -25,4 +25,9 @@ missingPermissions: Array<string>,
 /**
  * When the credential expires, where known.
  */
-credentialExpiresAt: string | null, };
+credentialExpiresAt: string | null, 
+/**
+ * The application's object id in Entra ID, where the application may read its own
+ * registration (Application.Read.All).
+ */
+applicationObjectId: string | null, };

@@ -67,6 +67,10 @@ export interface FakeCore {
   /** Connections the UI asked to check, and check runs stored by connection id. */
   checked: Connection[];
   reports: Record<string, CheckReport>;
+  /** What the native save dialog returns (null: cancelled), and the exports made. */
+  savePath: string | null;
+  exports: { ids: string[]; path: string }[];
+  failNextExport?: IpcError;
 }
 
 export const PFX_PASSWORD = "pfx-pass";
@@ -120,6 +124,8 @@ export function installFakeCore(saved: Connection[] = []): FakeCore {
     nextReports: [],
     checked: [],
     reports: {},
+    savePath: null,
+    exports: [],
   };
   mockIPC((command, payload) => {
     const args = (payload ?? {}) as Record<string, unknown>;
@@ -168,6 +174,21 @@ export function installFakeCore(saved: Connection[] = []): FakeCore {
         return false;
       case "last_check_report":
         return core.reports[String(args.id)] ?? null;
+      case "plugin:dialog|save":
+        return core.savePath;
+      case "export_connections": {
+        if (core.failNextExport) {
+          const error = core.failNextExport;
+          core.failNextExport = undefined;
+          return Promise.reject(error);
+        }
+        const request = { ids: args.ids as string[], path: String(args.path) };
+        core.exports.push(request);
+        const count = request.ids.length || core.saved.length;
+        return { path: request.path, format: request.path.split(".").pop(), count };
+      }
+      case "show_export_in_folder":
+        return null;
       case "plugin:dialog|open":
         return core.chosenFile;
       case "import_certificate":

@@ -190,6 +190,30 @@ pub fn render(document: &ExportDocument, format: ExportFormat, options: RenderOp
     }
 }
 
+/// What an export to a file did, for the toast that offers to show it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ExportOutcome {
+    pub path: String,
+    pub format: ExportFormat,
+    pub count: usize,
+}
+
+/// Exports the summaries of `ids` (all when empty) to `path`, in the format its extension names.
+pub async fn export_to_file(
+    service: &ConnectionService,
+    ids: &[Uuid],
+    path: &Path,
+    options: RenderOptions,
+) -> Result<ExportOutcome> {
+    let format = ExportFormat::from_path(path)?;
+    let document = build(service, ids, ExportStamp::now()).await?;
+    write_file(path, render(&document, format, options)?).await?;
+    tracing::info!(count = document.connections.len(), ?format, "connection summaries exported");
+    Ok(ExportOutcome { path: path.display().to_string(), format, count: document.connections.len() })
+}
+
 /// Writes an export next to its destination first, then moves it in place: an interrupted
 /// export never leaves half a file under the chosen name.
 pub async fn write_file(path: &Path, bytes: Vec<u8>) -> Result<()> {

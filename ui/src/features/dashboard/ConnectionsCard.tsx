@@ -43,9 +43,11 @@ interface Props {
   role: Role;
   connections: Connection[];
   onManage: (request: ManageRequest) => void;
+  /** Export the summaries of these connections (the save dialog asks where). */
+  onExport: (ids: string[]) => void;
 }
 
-export function ConnectionsCard({ role, connections, onManage }: Props) {
+export function ConnectionsCard({ role, connections, onManage, onExport }: Props) {
   const styles = useStyles();
   const titleId = `${role}-connections-title`;
   const newConnection = () => onManage({ role, wizard: { editing: null } });
@@ -73,6 +75,9 @@ export function ConnectionsCard({ role, connections, onManage }: Props) {
                   </MenuPopover>
                 </Menu>
                 <MenuItem onClick={() => onManage({ role })}>Manage connections</MenuItem>
+                <MenuItem disabled={connections.length === 0} onClick={() => onExport(connections.map((c) => c.id))}>
+                  Export summaries…
+                </MenuItem>
               </MenuList>
             </MenuPopover>
           </Menu>

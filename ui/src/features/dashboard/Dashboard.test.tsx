@@ -150,4 +150,49 @@ describe("the dashboard", () => {
     const list = await findDialog("Manage source connections");
     expect(within(list).getByRole("row", { hidden: true, name: /Contoso/ })).toHaveTextContent(/Last check failed · checked .+ ago/);
   });
+
+  it("exports a card's summaries through the save dialog and offers to show the file", async () => {
+    const core = installFakeCore([saved]);
+    core.savePath = "/home/admin/contoso.html";
+    const user = renderDashboard();
+    await user.click(await screen.findByRole("button", { hidden: true, name: "Settings for source connections" }));
+    await user.click(await screen.findByRole("menuitem", { hidden: true, name: "Export summaries…" }));
+
+    expect(await screen.findByText("Exported 1 connection summary as HTML.")).toBeInTheDocument();
+    expect(core.exports).toEqual([{ ids: [saved.id], path: "/home/admin/contoso.html" }]);
+    const save = core.calls.find((c) => c.command === "plugin:dialog|save");
+    expect(save?.args.options).toMatchObject({ defaultPath: expect.stringMatching(/^mailferry-source-connections-\d{4}-\d{2}-\d{2}\.html$/) });
+    await user.click(screen.getByRole("button", { hidden: true, name: "Show in folder" }));
+    expect(core.calls.filter((c) => c.command === "show_export_in_folder").map((c) => c.args.path)).toEqual(["/home/admin/contoso.html"]);
+  });
+
+  it("exports the selected saved connections from Manage connections, and says why when it cannot", async () => {
+    const other = aConnection({ id: "7a1c1f64-3f7e-4f1e-9c39-0d8f7c1b2a10", name: "Northwind" });
+    const core = installFakeCore([saved, other]);
+    const user = renderDashboard();
+    await user.click(await screen.findByRole("button", { hidden: true, name: "Settings for source connections" }));
+    await user.click(await screen.findByRole("menuitem", { hidden: true, name: "Manage connections" }));
+    const manage = await findDialog("Manage source connections");
+
+    // Cancelled save dialog: nothing happens.
+    core.savePath = null;
+    await user.click(within(manage).getByRole("button", { hidden: true, name: "Export summaries…" }));
+    await waitFor(() => expect(core.calls.some((c) => c.command === "plugin:dialog|save")).toBe(true));
+    expect(core.exports).toEqual([]);
+
+    core.savePath = "/tmp/northwind.csv";
+    await user.click(within(manage).getByRole("checkbox", { hidden: true, name: "Select Northwind" }));
+    await user.click(within(manage).getByRole("button", { hidden: true, name: "Export summary (1 selected)…" }));
+    expect(await within(manage).findByText(/Exported 1 connection summary as CSV\. \/tmp\/northwind\.csv/)).toBeInTheDocument();
+    expect(core.exports).toEqual([{ ids: [other.id], path: "/tmp/northwind.csv" }]);
+
+    core.savePath = "/tmp/summary.txt";
+    core.failNextExport = ipcError({
+      code: "conflict",
+      message: 'Mailferry cannot tell the format of "/tmp/summary.txt" from its extension.',
+      hint: "Name the file with .json, .csv or .html.",
+    });
+    await user.click(within(manage).getByRole("button", { hidden: true, name: "Export summary (1 selected)…" }));
+    expect(await within(manage).findByText("Name the file with .json, .csv or .html.")).toBeInTheDocument();
+  });
 });

@@ -6,6 +6,7 @@ import type { Connection } from "../../bindings/Connection";
 import type { Role } from "../../bindings/Role";
 import { ErrorBar } from "../../components/ErrorBar";
 import { ManageConnectionsDialog } from "../connections/manage/ManageConnectionsDialog";
+import { AppToaster, useExportWithToast } from "../export/ExportToast";
 import { ConnectionsCard } from "./ConnectionsCard";
 import { HowToStartCard } from "./HowToStartCard";
 
@@ -26,6 +27,7 @@ export function Dashboard() {
   const [connections, setConnections] = useState<Connection[] | null>(null);
   const [loadError, setLoadError] = useState<CommandError | null>(null);
   const [manage, setManage] = useState<ManageRequest | null>(null);
+  const exportWithToast = useExportWithToast();
 
   const load = useCallback(async () => {
     try {
@@ -53,7 +55,13 @@ export function Dashboard() {
           <HowToStartCard hasSourceConnection={ofRole("source").length > 0} />
           <div className={styles.grid}>
             {(["source", "target"] as const).map((role) => (
-              <ConnectionsCard key={role} role={role} connections={ofRole(role)} onManage={setManage} />
+              <ConnectionsCard
+                key={role}
+                role={role}
+                connections={ofRole(role)}
+                onManage={setManage}
+                onExport={(ids) => void exportWithToast(ids, role)}
+              />
             ))}
           </div>
         </>
@@ -66,6 +74,7 @@ export function Dashboard() {
           if (saved) setConnections(saved);
         }}
       />
+      <AppToaster />
     </main>
   );
 }

@@ -3,6 +3,10 @@ import {
   Body1,
   Button,
   Caption1,
+  Checkbox,
+  MessageBar,
+  MessageBarActions,
+  MessageBarBody,
   Dialog,
   DialogActions,
   DialogBody,
@@ -20,7 +24,7 @@ import {
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import { AddRegular, ArrowUndoRegular, DeleteRegular, EditRegular, PlayRegular } from "@fluentui/react-icons";
+import { AddRegular, ArrowDownloadRegular, ArrowUndoRegular, DeleteRegular, EditRegular, PlayRegular } from "@fluentui/react-icons";
 import { useReducer, useState } from "react";
 
 import { api, type CommandError } from "../../../api";
@@ -29,6 +33,8 @@ import { ErrorBar } from "../../../components/ErrorBar";
 import type { ManageRequest } from "../../dashboard/Dashboard";
 import { checkedAgo, connectionHealth, credentialLabel, tenantLabel } from "../describe";
 import { useFocusOnMount } from "../../../components/useFocusOnMount";
+import type { ExportOutcome } from "../../../bindings/ExportOutcome";
+import { exportSummaries, exportedMessage } from "../../export/exportSummaries";
 import { ConnectionWizard } from "../wizard/ConnectionWizard";
 import { TestView } from "./TestView";
 import { hasChanges, initialRows, manageReducer, stagedChanges, type Row } from "./manageState";
@@ -41,6 +47,7 @@ const useStyles = makeStyles({
   actions: { display: "flex", gap: tokens.spacingHorizontalXS, whiteSpace: "nowrap" },
   // Columns size to their content, so the three actions always fit.
   table: { tableLayout: "auto" },
+  hidden: { position: "absolute", width: "1px", height: "1px", overflow: "hidden", clipPath: "inset(50%)" },
 });
 
 interface Props {
@@ -102,6 +109,9 @@ function ConnectionsWindow({ request, saved, view, setView, onClose, onCancel }:
   const [rows, dispatch] = useReducer(manageReducer, saved, initialRows);
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<CommandError | null>(null);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [exported, setExported] = useState<ExportOutcome | null>(null);
+  const [exportError, setExportError] = useState<CommandError | null>(null);
 
   if (view?.kind === "wizard") {
     return (
@@ -126,6 +136,17 @@ function ConnectionsWindow({ request, saved, view, setView, onClose, onCancel }:
     );
   }
 
+  // An export reads what is saved: connections only staged in this window are not in it yet.
+  const exportable = rows.filter((row) => row.change !== "new" && !row.deleted).map((row) => row.connection.id);
+  const toExport = selected.size > 0 ? exportable.filter((id) => selected.has(id)) : exportable;
+  const exportSelected = async () => {
+    setExportError(null);
+    setExported(null);
+    const result = await exportSummaries(toExport, role);
+    if (result.kind === "done") setExported(result.outcome);
+    if (result.kind === "failed") setExportError(result.error);
+  };
+
   const ok = async () => {
     if (!hasChanges(rows)) return onClose();
     setSaving(true);
@@ -147,6 +168,9 @@ function ConnectionsWindow({ request, saved, view, setView, onClose, onCancel }:
           <Button icon={<AddRegular />} onClick={() => setView({ kind: "wizard", editing: null })} disabled={saving}>
             New
           </Button>
+          <Button icon={<ArrowDownloadRegular />} onClick={() => void exportSelected()} disabled={saving || toExport.length === 0}>
+            {selected.size > 0 ? `Export summary (${toExport.length} selected)…` : "Export summaries…"}
+          </Button>
         </div>
         {rows.length === 0 ? (
           <Body1>No {role} connections are defined. Press New to add one.</Body1>
@@ -154,11 +178,31 @@ function ConnectionsWindow({ request, saved, view, setView, onClose, onCancel }:
           <ConnectionTable
             rows={rows}
             disabled={saving}
+            selected={selected}
+            onSelect={(id, on) => {
+              const next = new Set(selected);
+              if (on) next.add(id);
+              else next.delete(id);
+              setSelected(next);
+            }}
             onEdit={(connection) => setView({ kind: "wizard", editing: connection })}
             onTest={(connection) => setView({ kind: "test", connection })}
             onToggleDelete={(id) => dispatch({ type: "toggleDelete", id })}
           />
         )}
+        {exported && (
+          <MessageBar intent="success" layout="multiline">
+            <MessageBarBody>
+              {exportedMessage(exported)} {exported.path}
+            </MessageBarBody>
+            <MessageBarActions>
+              <Button size="small" onClick={() => void api.showExportInFolder(exported.path).catch(setExportError)}>
+                Show in folder
+              </Button>
+            </MessageBarActions>
+          </MessageBar>
+        )}
+        {exportError && <ErrorBar error={exportError} title="Nothing was exported" />}
         {error && <ErrorBar error={error} title="Nothing was saved" />}
       </DialogContent>
       <DialogActions>
@@ -186,17 +230,22 @@ function ListTitle({ role }: { role: Connection["role"] }) {
 interface TableProps {
   rows: Row[];
   disabled: boolean;
+  selected: ReadonlySet<string>;
+  onSelect: (id: string, selected: boolean) => void;
   onEdit: (connection: Connection) => void;
   onTest: (connection: Connection) => void;
   onToggleDelete: (id: string) => void;
 }
 
-function ConnectionTable({ rows, disabled, onEdit, onTest, onToggleDelete }: TableProps) {
+function ConnectionTable({ rows, disabled, selected, onSelect, onEdit, onTest, onToggleDelete }: TableProps) {
   const styles = useStyles();
   return (
     <Table aria-label="Connections" size="small" className={styles.table}>
       <TableHeader>
         <TableRow>
+          <TableHeaderCell>
+            <span className={styles.hidden}>Select</span>
+          </TableHeaderCell>
           <TableHeaderCell>Name</TableHeaderCell>
           <TableHeaderCell>Tenant</TableHeaderCell>
           <TableHeaderCell>Credential</TableHeaderCell>
@@ -207,6 +256,14 @@ function ConnectionTable({ rows, disabled, onEdit, onTest, onToggleDelete }: Tab
       <TableBody>
         {rows.map(({ connection, change, deleted }) => (
           <TableRow key={connection.id} className={deleted ? styles.deleted : undefined}>
+            <TableCell>
+              <Checkbox
+                aria-label={`Select ${connection.name}`}
+                checked={selected.has(connection.id)}
+                disabled={change === "new" || deleted}
+                onChange={(_, data) => onSelect(connection.id, data.checked === true)}
+              />
+            </TableCell>
             <TableCell>
               <Text weight="semibold">{connection.name}</Text>
             </TableCell>
