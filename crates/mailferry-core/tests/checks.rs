@@ -596,7 +596,7 @@ async fn the_graph_client_hands_over_every_page_following_next_links() {
         fresh: false,
     };
     let token = identity.tokens.app_only(&identity.http, &request, &cancel).await.unwrap();
-    let graph = GraphClient::new(&identity.http, cloud.graph_url(), &token);
+    let graph = GraphClient::new(&identity.http, cloud.graph_url(), token.bearer());
 
     let mut pages = Vec::new();
     let requests = graph

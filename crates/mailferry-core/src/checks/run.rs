@@ -183,7 +183,7 @@ pub async fn run_checks(
     run.start(CheckId::Organization);
     run.start(CheckId::Mailbox);
     run.start(CheckId::MailAccess);
-    let graph = GraphClient::new(&identity.http, connection.cloud.graph_url(), &token);
+    let graph = GraphClient::new(&identity.http, connection.cloud.graph_url(), token.bearer());
     let mailbox = connection.application_mailbox.trim();
     let mut requests = vec![
         BatchRequest::get("/organization?$select=id,displayName,verifiedDomains"),

@@ -9,19 +9,33 @@ use serde_json::{json, Value};
 use super::failure::graph_detail;
 use super::MAX_BATCH;
 use crate::http::{parse_retry_after, CancellationToken, Http};
-use crate::identity::AppToken;
 use crate::microsoft_errors::MicrosoftDetail;
 use crate::{Error, Result};
 
-/// One GET inside a batch; `url` is relative to `/v1.0`, e.g. `/organization`.
+/// One request inside a batch; `url` is relative to `/v1.0`, e.g. `/organization`.
 #[derive(Debug, Clone)]
 pub struct BatchRequest {
+    pub method: &'static str,
     pub url: String,
+    pub body: Option<Value>,
 }
 
 impl BatchRequest {
     pub fn get(url: impl Into<String>) -> Self {
-        BatchRequest { url: url.into() }
+        BatchRequest { method: "GET", url: url.into(), body: None }
+    }
+
+    pub fn post(url: impl Into<String>, body: Value) -> Self {
+        BatchRequest { method: "POST", url: url.into(), body: Some(body) }
+    }
+
+    fn to_json(&self, id: usize) -> Value {
+        match &self.body {
+            Some(body) => {
+                json!({"id": id.to_string(), "method": self.method, "url": self.url, "body": body, "headers": {"Content-Type": "application/json"}})
+            }
+            None => json!({"id": id.to_string(), "method": self.method, "url": self.url}),
+        }
     }
 }
 
@@ -72,7 +86,7 @@ struct BatchBody {
 pub(super) async fn send(
     http: &Http,
     base: &str,
-    token: &AppToken,
+    bearer: &str,
     requests: Vec<BatchRequest>,
     cancel: &CancellationToken,
 ) -> Result<Vec<BatchResponse>> {
@@ -85,11 +99,10 @@ pub(super) async fn send(
     let mut backoff = http.config().min_backoff;
     for round in 0..=http.config().max_retries {
         let body = json!({
-            "requests": pending.iter().map(|&i| json!({"id": (i + 1).to_string(), "method": "GET", "url": requests[i].url})).collect::<Vec<_>>()
+            "requests": pending.iter().map(|&i| requests[i].to_json(i + 1)).collect::<Vec<_>>()
         });
-        let response = http
-            .send("a Graph batch", || http.client().post(&url).bearer_auth(token.bearer()).json(&body), cancel)
-            .await?;
+        let response =
+            http.send("a Graph batch", || http.client().post(&url).bearer_auth(bearer).json(&body), cancel).await?;
         let status = response.status().as_u16();
         let text = response.text().await.map_err(|e| unreadable(&url, e.to_string()))?;
         if !(200..300).contains(&status) {
@@ -108,7 +121,7 @@ pub(super) async fn send(
         for mut answer in parsed.responses {
             let Some(index) = answer.id.parse::<usize>().ok().and_then(|id| id.checked_sub(1)) else { continue };
             let Some(request) = requests.get(index) else { continue };
-            answer.request = format!("GET {base}{}", request.url);
+            answer.request = format!("{} {base}{}", request.method, request.url);
             if answer.is_busy() && round < http.config().max_retries {
                 let own = answer.retry_after().unwrap_or(backoff).min(http.config().max_retry_after);
                 wait = Some(wait.map_or(own, |w| w.max(own)));

@@ -10,7 +10,6 @@ pub use batch::{BatchRequest, BatchResponse};
 pub use failure::{graph_failure, GraphErrorBody};
 
 use crate::http::{CancellationToken, Http};
-use crate::identity::AppToken;
 use crate::{Error, Result};
 
 /// At most this many requests go in one `$batch` (Microsoft's limit).
@@ -20,12 +19,73 @@ pub struct GraphClient<'a> {
     http: &'a Http,
     /// `{graph}/v1.0`
     base: String,
-    token: &'a AppToken,
+    /// An app-only or a delegated access token.
+    bearer: &'a str,
+}
+
+/// A Graph answer whose status the caller judges (404 while Entra replicates is not an error).
+#[derive(Debug, Clone)]
+pub struct GraphResponse {
+    pub status: u16,
+    pub body: Value,
+    pub request: String,
+    request_id: Option<String>,
+}
+
+impl GraphResponse {
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    pub fn error_code(&self) -> String {
+        GraphErrorBody::parse(&self.body).code
+    }
+
+    /// The answer as a result: a refusal becomes an explained error about `what`.
+    pub fn into_result(self, what: &str) -> Result<Value> {
+        if self.is_success() {
+            Ok(self.body)
+        } else {
+            Err(graph_failure(self.status, &self.body, self.request_id, &self.request, what))
+        }
+    }
 }
 
 impl<'a> GraphClient<'a> {
-    pub fn new(http: &'a Http, graph_url: &str, token: &'a AppToken) -> Self {
-        GraphClient { http, base: format!("{}/v1.0", graph_url.trim_end_matches('/')), token }
+    pub fn new(http: &'a Http, graph_url: &str, bearer: &'a str) -> Self {
+        GraphClient { http, base: format!("{}/v1.0", graph_url.trim_end_matches('/')), bearer }
+    }
+
+    /// Any method, with an optional JSON body; the status is the caller's to judge.
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+        what: &str,
+        cancel: &CancellationToken,
+    ) -> Result<GraphResponse> {
+        let url = format!("{}{path}", self.base);
+        let response = self
+            .http
+            .send(
+                what,
+                || {
+                    let request = self.http.client().request(method.clone(), &url).bearer_auth(self.bearer);
+                    match body {
+                        Some(body) => request.json(body),
+                        None => request,
+                    }
+                },
+                cancel,
+            )
+            .await?;
+        let status = response.status().as_u16();
+        let request_id = header(&response, "request-id");
+        let text = response.text().await.map_err(|e| unreadable(&url, e.to_string()))?;
+        let body =
+            if text.trim().is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::Null) };
+        Ok(GraphResponse { status, body, request: format!("{method} {url}"), request_id })
     }
 
     /// `GET {graph}/v1.0{path}`; `what` says what it is for ("read the organization").
@@ -35,8 +95,7 @@ impl<'a> GraphClient<'a> {
     }
 
     async fn get_url(&self, url: &str, what: &str, cancel: &CancellationToken) -> Result<Value> {
-        let response =
-            self.http.send(what, || self.http.client().get(url).bearer_auth(self.token.bearer()), cancel).await?;
+        let response = self.http.send(what, || self.http.client().get(url).bearer_auth(self.bearer), cancel).await?;
         let status = response.status().as_u16();
         let request_id = header(&response, "request-id");
         let text = response.text().await.map_err(|e| unreadable(url, e.to_string()))?;
@@ -78,7 +137,7 @@ impl<'a> GraphClient<'a> {
     /// the batch are sent again (only those), honouring their `Retry-After`. The answers come
     /// back in the order of the requests.
     pub async fn batch(&self, requests: Vec<BatchRequest>, cancel: &CancellationToken) -> Result<Vec<BatchResponse>> {
-        batch::send(self.http, &self.base, self.token, requests, cancel).await
+        batch::send(self.http, &self.base, self.bearer, requests, cancel).await
     }
 }
 

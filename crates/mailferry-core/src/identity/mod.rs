@@ -4,6 +4,7 @@
 
 mod assertion;
 mod failure;
+pub mod signin;
 mod tenant;
 mod token;
 

@@ -1,0 +1,316 @@
+//! Admin sign-in for automatic registration (microsoft-identity.md section 2): the system
+//! browser, a loopback redirect on 127.0.0.1 with an ephemeral port, PKCE S256 and `state`
+//! (from the oauth2 crate), then the code redeemed for a delegated token.
+
+use std::time::Duration;
+
+use oauth2::basic::BasicClient;
+use oauth2::{AuthUrl, ClientId, CsrfToken, PkceCodeChallenge, RedirectUrl, Scope};
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+use super::failure::{excerpt, token_failure};
+use crate::cloud::Cloud;
+use crate::http::{CancellationToken, Http};
+use crate::microsoft_errors::{explain_aadsts, MicrosoftDetail, MicrosoftFailure, TokenContext};
+use crate::{Error, Result};
+
+/// Microsoft Graph Command Line Tools: the public client Microsoft's own consent guides sign
+/// in with. Tenants can disable it, so it can be replaced (setting or environment).
+pub const DEFAULT_SIGN_IN_CLIENT_ID: &str = "14d82eec-204b-4c2f-b7e8-296a70dab67e";
+pub const SIGN_IN_CLIENT_VAR: &str = "MAILFERRY_SIGNIN_CLIENT_ID";
+/// A command that receives the sign-in URL instead of the system browser (tests, kiosks).
+pub const BROWSER_VAR: &str = "MAILFERRY_BROWSER";
+
+/// The delegated scopes automatic registration needs, on the cloud's Graph host.
+pub fn registration_scopes(cloud: &Cloud) -> Vec<String> {
+    let graph = cloud.graph_url();
+    vec![
+        format!("{graph}/Application.ReadWrite.All"),
+        format!("{graph}/AppRoleAssignment.ReadWrite.All"),
+        "offline_access".into(),
+        "openid".into(),
+        "profile".into(),
+    ]
+}
+
+/// The sign-in client: the environment's, else the default.
+pub fn sign_in_client_id() -> String {
+    std::env::var(SIGN_IN_CLIENT_VAR)
+        .ok()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| crate::validate::parse_guid(s).is_some())
+        .unwrap_or_else(|| DEFAULT_SIGN_IN_CLIENT_ID.to_owned())
+}
+
+/// Who signed in, from the delegated token.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AdminClaims {
+    pub tid: String,
+    #[serde(default)]
+    pub upn: Option<String>,
+    #[serde(default)]
+    pub preferred_username: Option<String>,
+    /// Directory role template ids.
+    #[serde(default)]
+    pub wids: Vec<String>,
+}
+
+impl AdminClaims {
+    pub fn user(&self) -> &str {
+        self.upn.as_deref().or(self.preferred_username.as_deref()).unwrap_or("the administrator")
+    }
+}
+
+pub struct AdminToken {
+    access_token: SecretString,
+    pub claims: AdminClaims,
+}
+
+impl std::fmt::Debug for AdminToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AdminToken").field("claims", &self.claims).finish_non_exhaustive()
+    }
+}
+
+impl AdminToken {
+    pub fn bearer(&self) -> &str {
+        self.access_token.expose_secret()
+    }
+}
+
+/// Opens a URL for the admin: the command named by `MAILFERRY_BROWSER`, else the system browser.
+pub trait Browser: Send + Sync {
+    fn open(&self, url: &str) -> Result<()>;
+}
+
+pub struct SystemBrowser;
+
+impl Browser for SystemBrowser {
+    fn open(&self, url: &str) -> Result<()> {
+        if let Some(command) = std::env::var_os(BROWSER_VAR).filter(|c| !c.is_empty()) {
+            return std::process::Command::new(&command).arg(url).spawn().map(drop).map_err(|source| Error::Io {
+                context: format!("Could not start {}", command.to_string_lossy()),
+                source,
+            });
+        }
+        webbrowser::open(url)
+            .map_err(|source| Error::Io { context: "Could not open the system browser".into(), source })
+    }
+}
+
+pub struct SignIn<'a> {
+    pub cloud: &'a Cloud,
+    /// A tenant id or domain, or `organizations` to let the admin pick.
+    pub tenant: &'a str,
+    pub client_id: &'a str,
+    pub scopes: Vec<String>,
+    /// How long the admin may take in the browser.
+    pub timeout: Duration,
+}
+
+#[derive(Deserialize)]
+struct TokenResponse {
+    access_token: SecretString,
+}
+
+/// What the loopback page says, in the browser tab the admin is looking at.
+const DONE_PAGE: &str = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Mailferry</title></head><body style=\"font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto\"><h1>You are signed in</h1><p>Go back to Mailferry: it is registering the application. You can close this tab.</p></body></html>";
+const FAILED_PAGE: &str = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Mailferry</title></head><body style=\"font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto\"><h1>Sign-in did not complete</h1><p>Go back to Mailferry: it says what happened and what to do. You can close this tab.</p></body></html>";
+
+/// Signs the admin in through the browser and returns the delegated token.
+pub async fn sign_in(
+    http: &Http,
+    request: &SignIn<'_>,
+    browser: &dyn Browser,
+    cancel: &CancellationToken,
+) -> Result<AdminToken> {
+    let listener = TcpListener::bind(("127.0.0.1", 0))
+        .await
+        .map_err(|source| Error::Io { context: "Could not listen on 127.0.0.1 for the sign-in".into(), source })?;
+    let port = listener.local_addr().map_err(|source| Error::Io { context: "No loopback port".into(), source })?.port();
+    // Entra matches http://localhost redirects on any port.
+    let redirect_uri = format!("http://localhost:{port}/");
+    let authorize = format!("{}/{}/oauth2/v2.0/authorize", request.cloud.login_url(), request.tenant.trim());
+    let invalid = |e: oauth2::url::ParseError| Error::Conflict {
+        message: format!("The cloud's login URL does not make a valid sign-in address: {e}"),
+        hint: "Check the Login URL of the custom cloud.".into(),
+    };
+    let client = BasicClient::new(ClientId::new(request.client_id.to_owned()))
+        .set_auth_uri(AuthUrl::new(authorize).map_err(invalid)?)
+        .set_redirect_uri(RedirectUrl::new(redirect_uri.clone()).map_err(invalid)?);
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let (url, state) = client
+        .authorize_url(CsrfToken::new_random)
+        .add_scopes(request.scopes.iter().cloned().map(Scope::new))
+        .set_pkce_challenge(challenge)
+        .add_extra_param("response_mode", "query")
+        .add_extra_param("prompt", "select_account")
+        .url();
+    check_sign_in_url(&url, request.cloud)?;
+    tracing::info!(port, "opening the browser for the admin sign-in");
+    browser.open(url.as_str())?;
+
+    let reply = tokio::select! {
+        biased;
+        () = cancel.cancelled() => return Err(Error::Cancelled),
+        () = tokio::time::sleep(request.timeout) => return Err(Error::Timeout {
+            what: "The sign-in in the browser".into(),
+            seconds: request.timeout.as_secs(),
+        }),
+        reply = wait_for_redirect(&listener, state.secret()) => reply?,
+    };
+    let code = match reply {
+        Redirect::Code(code) => code,
+        Redirect::Error { error, description } => return Err(sign_in_refused(&error, &description, request)),
+    };
+
+    let token_url = format!("{}/{}/oauth2/v2.0/token", request.cloud.login_url(), request.tenant.trim());
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("client_id", request.client_id),
+        ("code", code.expose_secret()),
+        ("redirect_uri", &redirect_uri),
+        ("code_verifier", verifier.secret()),
+    ];
+    let response =
+        http.send("the sign-in code redemption", || http.client().post(&token_url).form(&form), cancel).await?;
+    let description = format!("POST {token_url}");
+    if !response.status().is_success() {
+        let context = TokenContext {
+            cloud: request.cloud,
+            tenant: request.tenant,
+            client_id: request.client_id,
+            thumbprint: None,
+        };
+        return Err(token_failure(response, description, &context).await);
+    }
+    let text = response
+        .text()
+        .await
+        .map_err(|e| Error::UnexpectedResponse { what: description.clone(), detail: e.to_string() })?;
+    let parsed: TokenResponse = serde_json::from_str(&text).map_err(|_| Error::UnexpectedResponse {
+        what: description.clone(),
+        detail: "no access token in the answer".into(),
+    })?;
+    let claims: AdminClaims = jsonwebtoken::dangerous::insecure_decode_claims(parsed.access_token.expose_secret())
+        .map_err(|e| Error::UnexpectedResponse {
+            what: description,
+            detail: format!("the access token is not a readable JWT: {e}"),
+        })?;
+    tracing::info!(tenant = %claims.tid, "admin signed in");
+    Ok(AdminToken { access_token: parsed.access_token, claims })
+}
+
+/// The browser is only ever sent to the cloud's own login host, over HTTPS (plain HTTP only
+/// for a loopback emulator).
+fn check_sign_in_url(url: &oauth2::url::Url, cloud: &Cloud) -> Result<()> {
+    let expected = oauth2::url::Url::parse(cloud.login_url()).ok();
+    let same_host = expected.as_ref().is_some_and(|e| e.host_str() == url.host_str() && e.port() == url.port());
+    let loopback = matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
+    let secure = url.scheme() == "https" || (url.scheme() == "http" && loopback);
+    if same_host && secure {
+        Ok(())
+    } else {
+        Err(Error::Conflict {
+            message: format!("Mailferry will not open {} for the sign-in.", url.host_str().unwrap_or("that address")),
+            hint: "The sign-in must go to the cloud's login host over HTTPS: check the custom cloud's Login URL."
+                .into(),
+        })
+    }
+}
+
+enum Redirect {
+    Code(SecretString),
+    Error { error: String, description: String },
+}
+
+/// Serves the loopback redirect until a request carries our `state` (anything else, such as
+/// a favicon request, gets a 404).
+async fn wait_for_redirect(listener: &TcpListener, state: &str) -> Result<Redirect> {
+    loop {
+        let (stream, _) = listener
+            .accept()
+            .await
+            .map_err(|source| Error::Io { context: "The sign-in redirect could not be received".into(), source })?;
+        if let Some(redirect) = answer(stream, state).await {
+            return Ok(redirect);
+        }
+    }
+}
+
+async fn answer(mut stream: TcpStream, state: &str) -> Option<Redirect> {
+    let mut buffer = vec![0u8; 16 * 1024];
+    let mut read = 0;
+    while read < buffer.len() {
+        let n = tokio::time::timeout(Duration::from_secs(10), stream.read(&mut buffer[read..])).await.ok()?.ok()?;
+        if n == 0 {
+            break;
+        }
+        read += n;
+        if buffer[..read].windows(4).any(|w| w == b"\r\n\r\n") {
+            break;
+        }
+    }
+    let head = String::from_utf8_lossy(&buffer[..read]);
+    let target = head.lines().next()?.split_whitespace().nth(1)?.to_owned();
+    let url = oauth2::url::Url::parse(&format!("http://localhost{target}")).ok()?;
+    let get = |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
+    let ours = get("state").as_deref() == Some(state);
+    let redirect = match (ours, get("error"), get("code")) {
+        // The error redirect of admin consent also carries admin_consent=True: error first.
+        (true, Some(error), _) => {
+            Some(Redirect::Error { error, description: get("error_description").unwrap_or_default() })
+        }
+        (true, None, Some(code)) => Some(Redirect::Code(SecretString::from(code))),
+        _ => None,
+    };
+    let (status, page) = match &redirect {
+        Some(Redirect::Code(_)) => ("200 OK", DONE_PAGE),
+        Some(Redirect::Error { .. }) => ("200 OK", FAILED_PAGE),
+        None => ("404 Not Found", FAILED_PAGE),
+    };
+    let response = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n{page}",
+        page.len()
+    );
+    let _ = stream.write_all(response.as_bytes()).await;
+    let _ = stream.shutdown().await;
+    redirect
+}
+
+fn sign_in_refused(error: &str, description: &str, request: &SignIn<'_>) -> Error {
+    if error == "access_denied" && !description.starts_with("AADSTS") {
+        return Error::Conflict {
+            message: "The sign-in was cancelled in the browser, or consent was refused.".into(),
+            hint: "Start again and accept the permissions Mailferry asks for; they are needed to register the application.".into(),
+        };
+    }
+    let code = description
+        .strip_prefix("AADSTS")
+        .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|digits| digits.parse::<u32>().ok());
+    let context =
+        TokenContext { cloud: request.cloud, tenant: request.tenant, client_id: request.client_id, thumbprint: None };
+    let (message, hint) = match code {
+        Some(code) => explain_aadsts(code, &context),
+        None => (
+            format!("The sign-in failed: {error}."),
+            "Start again; if it fails again, the details hold Microsoft's text.".into(),
+        ),
+    };
+    Error::Microsoft(Box::new(MicrosoftFailure {
+        message,
+        hint,
+        aadsts: code,
+        detail: MicrosoftDetail {
+            code: code.map_or_else(|| error.to_owned(), |c| format!("AADSTS{c}")),
+            http_status: 0,
+            request: "sign-in redirect".into(),
+            description: excerpt(description),
+            ..Default::default()
+        },
+    }))
+}
