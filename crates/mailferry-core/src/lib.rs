@@ -15,6 +15,7 @@ pub mod microsoft_errors;
 pub mod model;
 pub mod paths;
 pub mod permissions;
+pub mod registration;
 pub mod secrets;
 pub mod store;
 pub mod validate;

@@ -77,6 +77,10 @@ pub fn explain_aadsts(code: u32, context: &TokenContext<'_>) -> (String, String)
             format!("Admin consent has not been granted to application {client_id}."),
             "In the app registration open API permissions and select \"Grant admin consent\", then retry.".to_owned(),
         ),
+        65004 => (
+            "The sign-in was cancelled in the browser: consent to the permissions was declined.".to_owned(),
+            "Start again and accept the permissions Mailferry asks for; they are needed to register the application.".to_owned(),
+        ),
         500011 => (
             format!("Microsoft Graph ({}) is not known to tenant {tenant}.", cloud.graph_url()),
             "The tenant is probably in another Microsoft cloud, or its subscription has no Exchange Online: check the cloud chosen for this connection.".to_owned(),

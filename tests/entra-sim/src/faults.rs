@@ -37,6 +37,10 @@ pub struct FaultRule {
     /// Close the connection without a complete response.
     #[serde(default)]
     pub drop: bool,
+    /// Carry the request out, then lose the answer (the connection closes): the client cannot
+    /// know that it succeeded, as when a network fails right after Microsoft acted.
+    #[serde(default)]
+    pub drop_after: bool,
     /// How many matching requests fail; every one when absent. Latency always applies.
     #[serde(default)]
     pub times: Option<u32>,
@@ -65,6 +69,7 @@ pub struct Consistency {
 pub enum Failure {
     Status { status: u16, retry_after: Option<u64> },
     Drop,
+    DropAfter,
 }
 
 impl Faults {
@@ -81,7 +86,7 @@ impl Faults {
                 continue;
             }
             latency += rule.latency_ms;
-            if failure.is_some() || (rule.status.is_none() && !rule.drop) {
+            if failure.is_some() || (rule.status.is_none() && !rule.drop && !rule.drop_after) {
                 continue;
             }
             if let Some(times) = rule.times.as_mut() {
@@ -92,6 +97,8 @@ impl Faults {
             }
             failure = Some(if rule.drop {
                 Failure::Drop
+            } else if rule.drop_after {
+                Failure::DropAfter
             } else {
                 Failure::Status { status: rule.status.unwrap_or(503), retry_after: rule.retry_after }
             });

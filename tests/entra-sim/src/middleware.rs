@@ -34,6 +34,13 @@ pub async fn log_and_faults(State(sim): State<SharedSim>, request: Request, next
     let response = match failure {
         None => next.run(request).await,
         Some(Failure::Drop) => dropped_connection(),
+        Some(Failure::DropAfter) => {
+            let done = next.run(request).await;
+            let status = done.status();
+            let mut lost = dropped_connection();
+            *lost.status_mut() = status;
+            lost
+        }
         Some(Failure::Status { status, retry_after }) => injected_status(&path, status, retry_after),
     };
     if !is_sim_api {

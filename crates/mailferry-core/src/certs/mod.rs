@@ -6,7 +6,7 @@ mod generate;
 mod import;
 mod store;
 
-pub use generate::generate;
+pub use generate::{generate, subject_name};
 pub use import::{import, import_file, Imported};
 pub use store::CertificateStore;
 

@@ -2,6 +2,7 @@
 
 mod check_runs;
 mod connections;
+mod registrations;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -14,6 +15,7 @@ use crate::{Error, Result};
 
 pub use check_runs::CheckRunRepo;
 pub use connections::ConnectionRepo;
+pub use registrations::RegistrationRepo;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -49,6 +51,10 @@ impl Store {
 
     pub fn check_runs(&self) -> CheckRunRepo<'_> {
         CheckRunRepo::new(&self.pool)
+    }
+
+    pub fn registrations(&self) -> RegistrationRepo<'_> {
+        RegistrationRepo::new(&self.pool)
     }
 
     pub fn pool(&self) -> &SqlitePool {

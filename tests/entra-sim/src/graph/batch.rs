@@ -74,7 +74,7 @@ async fn run_one(
     if let (_, Some(failure)) = sim.world().faults.take(&method, &path_only, tenant.as_ref()) {
         let (status, retry_after) = match failure {
             Failure::Status { status, retry_after } => (status, retry_after),
-            Failure::Drop => (503, None),
+            Failure::Drop | Failure::DropAfter => (503, None),
         };
         let code = if status == 429 { "TooManyRequests" } else { "serviceNotAvailable" };
         let error = GraphError::new(

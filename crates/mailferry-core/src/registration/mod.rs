@@ -1,0 +1,9 @@
+//! Automatic registration: the admin signs in, Mailferry registers "Mailferry Migration
+//! Source" (or Target) with its own certificate, grants the permissions, waits until
+//! Microsoft applies them, and saves the connection. Journaled, resumable, reversible.
+
+mod model;
+mod workflow;
+
+pub use model::{Registration, RegistrationEvent, RegistrationStatus, RegistrationStep, StepState};
+pub use workflow::{admin_consent_url, application_name, OnEvent, Registrar, RegistrationConfig, RegistrationRequest};

@@ -1,0 +1,135 @@
+//! What an automatic registration is and reports, shared with the UI through ts-rs.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::cloud::Cloud;
+use crate::model::Role;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum RegistrationStatus {
+    Running,
+    Failed,
+    Completed,
+    RolledBack,
+}
+
+impl RegistrationStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RegistrationStatus::Running => "running",
+            RegistrationStatus::Failed => "failed",
+            RegistrationStatus::Completed => "completed",
+            RegistrationStatus::RolledBack => "rolled_back",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "running" => RegistrationStatus::Running,
+            "failed" => RegistrationStatus::Failed,
+            "completed" => RegistrationStatus::Completed,
+            "rolled_back" => RegistrationStatus::RolledBack,
+            _ => return None,
+        })
+    }
+}
+
+/// The steps, in order. Each records its output in the journal; a resumed registration skips
+/// the steps whose output is recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum RegistrationStep {
+    Certificate,
+    Application,
+    ServicePrincipal,
+    Permissions,
+    Consent,
+    Connection,
+}
+
+impl RegistrationStep {
+    pub const ALL: [RegistrationStep; 6] = [
+        RegistrationStep::Certificate,
+        RegistrationStep::Application,
+        RegistrationStep::ServicePrincipal,
+        RegistrationStep::Permissions,
+        RegistrationStep::Consent,
+        RegistrationStep::Connection,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RegistrationStep::Certificate => "certificate",
+            RegistrationStep::Application => "application",
+            RegistrationStep::ServicePrincipal => "servicePrincipal",
+            RegistrationStep::Permissions => "permissions",
+            RegistrationStep::Consent => "consent",
+            RegistrationStep::Connection => "connection",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            RegistrationStep::Certificate => "Certificate created (RSA-2048, valid 5 years)",
+            RegistrationStep::Application => "Application registered in Entra ID",
+            RegistrationStep::ServicePrincipal => "Enterprise application created",
+            RegistrationStep::Permissions => "Permissions granted",
+            RegistrationStep::Consent => "Microsoft applied the permissions",
+            RegistrationStep::Connection => "Connection saved",
+        }
+    }
+}
+
+/// One automatic registration, as its journal knows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Registration {
+    pub id: Uuid,
+    pub role: Role,
+    pub cloud: Cloud,
+    pub tenant_id: String,
+    /// Who signed in to start it.
+    pub admin: String,
+    pub connection_name: String,
+    pub application_mailbox: String,
+    pub status: RegistrationStatus,
+    pub certificate_sha1: Option<String>,
+    pub application_object_id: Option<String>,
+    pub application_app_id: Option<String>,
+    pub service_principal_id: Option<String>,
+    pub roles_granted: bool,
+    pub connection_id: Option<Uuid>,
+    pub last_error: Option<String>,
+    pub started_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum StepState {
+    Started,
+    /// Microsoft is still replicating: Mailferry waits and asks again.
+    Waiting,
+    Done,
+    /// Done by an earlier attempt; nothing was sent again.
+    Skipped,
+}
+
+/// Progress, for the UI and the CLI.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct RegistrationEvent {
+    pub registration_id: Uuid,
+    pub step: RegistrationStep,
+    pub state: StepState,
+    pub detail: String,
+}

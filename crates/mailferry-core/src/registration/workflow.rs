@@ -1,0 +1,687 @@
+//! Automatic registration as a journaled, resumable workflow (microsoft-identity.md sections
+//! 4, 5 and 8): certificate, application, service principal, permissions, consent, connection.
+//! Each step records its output before moving on; a step whose output is recorded is skipped
+//! when the registration is resumed. Entra's replication delays are waited out by polling,
+//! never by fixed sleeps.
+
+use std::time::Duration;
+
+use base64::Engine;
+use chrono::SecondsFormat;
+use reqwest::Method;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use super::model::{Registration, RegistrationEvent, RegistrationStatus, RegistrationStep, StepState};
+use crate::certs::{generate, subject_name, CertificateInfo};
+use crate::cloud::Cloud;
+use crate::connections::ConnectionService;
+use crate::graph::{odata_string, BatchRequest, GraphClient, GraphResponse};
+use crate::http::CancellationToken;
+use crate::identity::signin::AdminToken;
+use crate::identity::{AppCredential, AppTokenRequest, IdentityClient};
+use crate::microsoft_errors::MicrosoftFailure;
+use crate::model::{Connection, Credential, RegistrationMode, Role, StagedChanges};
+use crate::permissions::{permission_set, MICROSOFT_GRAPH_APP_ID};
+use crate::{Error, Result};
+
+#[derive(Debug, Clone)]
+pub struct RegistrationConfig {
+    /// How often Entra is asked again while it replicates (Microsoft suggests 2-5 s).
+    pub poll_interval: Duration,
+    /// How long replication is waited for before giving up (resumable).
+    pub poll_timeout: Duration,
+}
+
+impl Default for RegistrationConfig {
+    fn default() -> Self {
+        RegistrationConfig { poll_interval: Duration::from_secs(3), poll_timeout: Duration::from_secs(300) }
+    }
+}
+
+/// What the admin asked for.
+#[derive(Debug, Clone)]
+pub struct RegistrationRequest {
+    pub role: Role,
+    pub cloud: Cloud,
+    /// Defaults to the signed-in admin's domain.
+    pub connection_name: Option<String>,
+    /// Defaults to the signed-in admin.
+    pub application_mailbox: Option<String>,
+}
+
+pub type OnEvent<'a> = &'a (dyn Fn(RegistrationEvent) + Send + Sync);
+
+pub struct Registrar<'a> {
+    identity: &'a IdentityClient,
+    connections: &'a ConnectionService,
+    config: RegistrationConfig,
+}
+
+/// The display name Mailferry registers under, by role.
+pub fn application_name(role: Role) -> &'static str {
+    match role {
+        Role::Source => "Mailferry Migration Source",
+        Role::Target => "Mailferry Migration Target",
+    }
+}
+
+/// The tag that finds this registration's application again, even when the process stopped
+/// between Microsoft creating it and the journal recording it.
+fn registration_tag(id: Uuid) -> String {
+    format!("mailferry-registration-{id}")
+}
+
+/// The link an administrator with the right role opens to grant the permissions themselves.
+pub fn admin_consent_url(cloud: &Cloud, tenant: &str, app_id: &str) -> String {
+    format!("{}/{tenant}/v2.0/adminconsent?client_id={app_id}&scope={}/.default", cloud.login_url(), cloud.graph_url())
+}
+
+impl<'a> Registrar<'a> {
+    pub fn new(identity: &'a IdentityClient, connections: &'a ConnectionService, config: RegistrationConfig) -> Self {
+        Registrar { identity, connections, config }
+    }
+
+    fn repo(&self) -> crate::store::RegistrationRepo<'_> {
+        self.connections.store().registrations()
+    }
+
+    /// Records a new registration for the signed-in admin's tenant; `run` carries it out.
+    pub async fn begin(&self, admin: &AdminToken, request: RegistrationRequest) -> Result<Registration> {
+        let user = admin.claims.user().to_owned();
+        let domain = user.split_once('@').map(|(_, d)| d.to_owned()).unwrap_or_else(|| admin.claims.tid.clone());
+        let now = crate::model::now();
+        let registration = Registration {
+            id: Uuid::new_v4(),
+            role: request.role,
+            cloud: request.cloud,
+            tenant_id: admin.claims.tid.clone(),
+            admin: user.clone(),
+            connection_name: request.connection_name.filter(|n| !n.trim().is_empty()).unwrap_or(domain),
+            application_mailbox: request.application_mailbox.filter(|m| !m.trim().is_empty()).unwrap_or(user),
+            status: RegistrationStatus::Running,
+            certificate_sha1: None,
+            application_object_id: None,
+            application_app_id: None,
+            service_principal_id: None,
+            roles_granted: false,
+            connection_id: None,
+            last_error: None,
+            started_at: now,
+            updated_at: now,
+        };
+        self.repo().save(&registration).await?;
+        Ok(registration)
+    }
+
+    pub async fn unfinished(&self) -> Result<Vec<Registration>> {
+        self.repo().unfinished().await
+    }
+
+    pub async fn get(&self, id: Uuid) -> Result<Registration> {
+        self.repo().get(id).await?.ok_or_else(|| Error::NotFound { what: "Registration", id: id.to_string() })
+    }
+
+    /// Runs the registration, or resumes it from its last completed step.
+    pub async fn run(
+        &self,
+        id: Uuid,
+        admin: &AdminToken,
+        on_event: OnEvent<'_>,
+        cancel: &CancellationToken,
+    ) -> Result<Connection> {
+        let mut registration = self.get(id).await?;
+        if matches!(registration.status, RegistrationStatus::Completed | RegistrationStatus::RolledBack) {
+            return Err(Error::Conflict {
+                message: format!("This registration is already {}.", registration.status.as_str().replace('_', " ")),
+                hint: "Start a new automatic registration.".into(),
+            });
+        }
+        self.check_tenant(&registration, admin)?;
+        registration.status = RegistrationStatus::Running;
+        registration.last_error = None;
+        self.save(&mut registration).await?;
+        let outcome = self.steps(&mut registration, admin, on_event, cancel).await;
+        match &outcome {
+            Ok(connection) => {
+                registration.status = RegistrationStatus::Completed;
+                registration.connection_id = Some(connection.id);
+            }
+            Err(error) => {
+                registration.status = RegistrationStatus::Failed;
+                registration.last_error = Some(error.to_string());
+            }
+        }
+        self.save(&mut registration).await?;
+        outcome
+    }
+
+    fn check_tenant(&self, registration: &Registration, admin: &AdminToken) -> Result<()> {
+        if admin.claims.tid == registration.tenant_id {
+            return Ok(());
+        }
+        Err(Error::Conflict {
+            message: format!(
+                "{} signed in to tenant {}, but this registration belongs to tenant {}.",
+                admin.claims.user(),
+                admin.claims.tid,
+                registration.tenant_id
+            ),
+            hint: "Sign in with an administrator account of the registration's tenant.".into(),
+        })
+    }
+
+    async fn save(&self, registration: &mut Registration) -> Result<()> {
+        registration.updated_at = crate::model::now();
+        self.repo().save(registration).await
+    }
+
+    async fn steps(
+        &self,
+        r: &mut Registration,
+        admin: &AdminToken,
+        on_event: OnEvent<'_>,
+        cancel: &CancellationToken,
+    ) -> Result<Connection> {
+        let graph = GraphClient::new(&self.identity.http, r.cloud.graph_url(), admin.bearer());
+        let id = r.id;
+        let report = |step: RegistrationStep, state: StepState, detail: String| {
+            on_event(RegistrationEvent { registration_id: id, step, state, detail });
+        };
+
+        // 1. The certificate, generated here; only its public part leaves the machine.
+        let certificate = match self.recorded_certificate(r).await? {
+            Some(info) => {
+                report(RegistrationStep::Certificate, StepState::Skipped, info.sha1_thumbprint.clone());
+                info
+            }
+            None => {
+                self.journal(id, RegistrationStep::Certificate, "started", "").await?;
+                report(RegistrationStep::Certificate, StepState::Started, String::new());
+                let generated = generate(r.role)?;
+                let info = self.connections.certificates().put(&generated).await?;
+                r.certificate_sha1 = Some(info.sha1_thumbprint.clone());
+                self.save(r).await?;
+                self.journal(id, RegistrationStep::Certificate, "done", &info.sha1_thumbprint).await?;
+                report(RegistrationStep::Certificate, StepState::Done, info.sha1_thumbprint.clone());
+                info
+            }
+        };
+
+        // 2. The application, with the permission set and the certificate.
+        let app_id = match (&r.application_object_id, &r.application_app_id) {
+            (Some(_), Some(app_id)) => {
+                report(RegistrationStep::Application, StepState::Skipped, app_id.clone());
+                app_id.clone()
+            }
+            _ => {
+                let tag = registration_tag(id);
+                self.journal(id, RegistrationStep::Application, "started", &tag).await?;
+                report(RegistrationStep::Application, StepState::Started, String::new());
+                let found = self.find_by_tag(&graph, r.role, &tag, cancel).await?;
+                let created = match found {
+                    Some(app) => app,
+                    None => self.create_application(&graph, r, &certificate, &tag, cancel).await?,
+                };
+                r.application_object_id = Some(created.0.clone());
+                r.application_app_id = Some(created.1.clone());
+                self.save(r).await?;
+                self.journal(id, RegistrationStep::Application, "done", &format!("{} {}", created.0, created.1))
+                    .await?;
+                report(RegistrationStep::Application, StepState::Done, created.1.clone());
+                created.1
+            }
+        };
+
+        // 3. The service principal (enterprise application): unknown to Entra for a while.
+        let service_principal = match &r.service_principal_id {
+            Some(sp) => {
+                report(RegistrationStep::ServicePrincipal, StepState::Skipped, sp.clone());
+                sp.clone()
+            }
+            None => {
+                self.journal(id, RegistrationStep::ServicePrincipal, "started", &app_id).await?;
+                report(RegistrationStep::ServicePrincipal, StepState::Started, String::new());
+                let sp = self.create_service_principal(&graph, &app_id, &report, cancel).await?;
+                r.service_principal_id = Some(sp.clone());
+                self.save(r).await?;
+                self.journal(id, RegistrationStep::ServicePrincipal, "done", &sp).await?;
+                report(RegistrationStep::ServicePrincipal, StepState::Done, sp.clone());
+                sp
+            }
+        };
+
+        // 4. The application permissions, granted in one batch.
+        if r.roles_granted {
+            report(RegistrationStep::Permissions, StepState::Skipped, String::new());
+        } else {
+            self.journal(id, RegistrationStep::Permissions, "started", &service_principal).await?;
+            report(RegistrationStep::Permissions, StepState::Started, String::new());
+            self.grant(&graph, r, &service_principal, &app_id, &report, cancel).await?;
+            r.roles_granted = true;
+            self.save(r).await?;
+            self.journal(id, RegistrationStep::Permissions, "done", "").await?;
+            report(
+                RegistrationStep::Permissions,
+                StepState::Done,
+                format!("{} permissions", permission_set(r.role).len()),
+            );
+        }
+
+        // 5. Wait until app-only tokens carry every role: then the connection works.
+        self.journal(id, RegistrationStep::Consent, "started", "").await?;
+        report(RegistrationStep::Consent, StepState::Started, String::new());
+        self.wait_for_roles(r, &app_id, &certificate, &report, cancel).await?;
+        self.journal(id, RegistrationStep::Consent, "done", "").await?;
+        report(RegistrationStep::Consent, StepState::Done, String::new());
+
+        // 6. The connection, saved with its certificate credential.
+        let connection = self.save_connection(r, &app_id, &certificate).await?;
+        self.journal(id, RegistrationStep::Connection, "done", &connection.id.to_string()).await?;
+        report(RegistrationStep::Connection, StepState::Done, connection.name.clone());
+        Ok(connection)
+    }
+
+    async fn journal(&self, id: Uuid, step: RegistrationStep, phase: &str, detail: &str) -> Result<()> {
+        self.repo().log(id, step, phase, detail).await
+    }
+
+    async fn recorded_certificate(&self, r: &Registration) -> Result<Option<CertificateInfo>> {
+        match &r.certificate_sha1 {
+            Some(sha1) => self.connections.certificates().find(sha1).await,
+            None => Ok(None),
+        }
+    }
+
+    /// The application an earlier attempt created, found by this registration's tag.
+    async fn find_by_tag(
+        &self,
+        graph: &GraphClient<'_>,
+        role: Role,
+        tag: &str,
+        cancel: &CancellationToken,
+    ) -> Result<Option<(String, String)>> {
+        let path = format!(
+            "/applications?$filter=displayName%20eq%20'{}'&$select=id,appId,tags",
+            odata_string(application_name(role)).replace(' ', "%20")
+        );
+        let body = graph.send(Method::GET, &path, None, "look for this registration's application", cancel).await?;
+        let body = body.into_result("look for this registration's application")?;
+        let found = body["value"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|app| app["tags"].as_array().is_some_and(|tags| tags.iter().any(|t| t.as_str() == Some(tag))));
+        Ok(found.and_then(|app| Some((app["id"].as_str()?.to_owned(), app["appId"].as_str()?.to_owned()))))
+    }
+
+    async fn create_application(
+        &self,
+        graph: &GraphClient<'_>,
+        r: &Registration,
+        certificate: &CertificateInfo,
+        tag: &str,
+        cancel: &CancellationToken,
+    ) -> Result<(String, String)> {
+        let der = self.connections.certificates().load(&certificate.sha1_thumbprint).await?.der;
+        let date = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
+        let roles: Vec<Value> = permission_set(r.role).iter().map(|p| json!({"id": p.id, "type": "Role"})).collect();
+        let body = json!({
+            "displayName": application_name(r.role),
+            "signInAudience": "AzureADMyOrg",
+            "requiredResourceAccess": [{"resourceAppId": MICROSOFT_GRAPH_APP_ID, "resourceAccess": roles}],
+            "keyCredentials": [{
+                "type": "AsymmetricX509Cert",
+                "usage": "Verify",
+                "key": base64::engine::general_purpose::STANDARD.encode(&der),
+                "displayName": subject_name(r.role),
+                "startDateTime": date(certificate.not_before),
+                "endDateTime": date(certificate.not_after),
+            }],
+            "tags": ["mailferry", tag],
+            "notes": format!("Registered by Mailferry for mailbox migration ({}), signed in as {}.", r.role.as_str(), r.admin),
+        });
+        let what = "register the application";
+        let answer = graph.send(Method::POST, "/applications", Some(&body), what, cancel).await?;
+        if answer.status == 403 {
+            return Err(denied(
+                r,
+                "register applications",
+                "Application Administrator, Cloud Application Administrator or Global Administrator",
+                None,
+            ));
+        }
+        let app = answer.into_result(what)?;
+        match (app["id"].as_str(), app["appId"].as_str()) {
+            (Some(id), Some(app_id)) => Ok((id.to_owned(), app_id.to_owned())),
+            _ => Err(Error::UnexpectedResponse { what: "POST /applications".into(), detail: "no id or appId".into() }),
+        }
+    }
+
+    async fn create_service_principal(
+        &self,
+        graph: &GraphClient<'_>,
+        app_id: &str,
+        report: &impl Fn(RegistrationStep, StepState, String),
+        cancel: &CancellationToken,
+    ) -> Result<String> {
+        let what = "create the enterprise application";
+        let body = json!({ "appId": app_id });
+        let body = &body;
+        self.poll(cancel, |attempt| async move {
+            let answer = graph.send(Method::POST, "/servicePrincipals", Some(body), what, cancel).await?;
+            if answer.is_success() {
+                return Ok(Some(id_of(&answer)?));
+            }
+            if answer.status == 409 {
+                // Created by an earlier attempt: look it up.
+                let path = format!("/servicePrincipals?$filter=appId%20eq%20'{app_id}'&$select=id");
+                let found = graph.send(Method::GET, &path, None, what, cancel).await?.into_result(what)?;
+                return found["value"][0]["id"].as_str().map(|id| Some(id.to_owned())).ok_or_else(|| {
+                    Error::UnexpectedResponse {
+                        what: "GET /servicePrincipals".into(),
+                        detail: "no service principal".into(),
+                    }
+                });
+            }
+            if replicating(&answer) {
+                report(RegistrationStep::ServicePrincipal, StepState::Waiting, waiting_detail(attempt));
+                return Ok(None);
+            }
+            Err(answer.into_result(what).err().unwrap_or_else(|| Error::Internal("unreachable".into())))
+        })
+        .await
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn grant(
+        &self,
+        graph: &GraphClient<'_>,
+        r: &Registration,
+        service_principal: &str,
+        app_id: &str,
+        report: &impl Fn(RegistrationStep, StepState, String),
+        cancel: &CancellationToken,
+    ) -> Result<()> {
+        // The role ids are read from Microsoft Graph's own service principal, by value; the
+        // GUIDs Mailferry knows are the cross-check.
+        let what = "read Microsoft Graph's permissions";
+        let path = format!("/servicePrincipals?$filter=appId%20eq%20'{MICROSOFT_GRAPH_APP_ID}'&$select=id,appRoles");
+        let graph_sp = graph.send(Method::GET, &path, None, what, cancel).await?.into_result(what)?;
+        let resource = graph_sp["value"][0].clone();
+        let resource_id = resource["id"].as_str().map(str::to_owned).ok_or_else(|| Error::UnexpectedResponse {
+            what: "GET /servicePrincipals (Microsoft Graph)".into(),
+            detail: "Microsoft Graph's service principal is missing from the tenant".into(),
+        })?;
+        let mut role_ids = Vec::new();
+        for permission in permission_set(r.role) {
+            let found = resource["appRoles"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|role| role["value"].as_str() == Some(permission.name.as_str()))
+                .and_then(|role| role["id"].as_str());
+            match found {
+                Some(id) => {
+                    if !id.eq_ignore_ascii_case(&permission.id) {
+                        tracing::warn!(permission = %permission.name, %id, "Microsoft Graph reports another role id than expected");
+                    }
+                    role_ids.push(id.to_owned());
+                }
+                None => {
+                    return Err(Error::UnexpectedResponse {
+                        what: "Microsoft Graph's permissions".into(),
+                        detail: format!("{} is not offered in this tenant", permission.name),
+                    })
+                }
+            }
+        }
+
+        let mut pending = role_ids;
+        let url = format!("/servicePrincipals/{resource_id}/appRoleAssignedTo");
+        let what = "grant the permissions";
+        let deadline = self.deadline();
+        let mut attempt = 1;
+        loop {
+            let requests: Vec<BatchRequest> = pending
+                .iter()
+                .map(|role| {
+                    let body = json!({"principalId": service_principal, "resourceId": resource_id, "appRoleId": role});
+                    BatchRequest::post(url.clone(), body)
+                })
+                .collect();
+            let answers = graph.batch(requests, cancel).await?;
+            let mut still = Vec::new();
+            for (role, answer) in pending.iter().zip(&answers) {
+                match answer.status {
+                    // 409: granted by an earlier attempt.
+                    200..=299 | 409 => {}
+                    // Our service principal is not visible to grants yet.
+                    404 => still.push(role.clone()),
+                    403 => {
+                        return Err(denied(
+                            r,
+                            "grant Microsoft Graph application permissions",
+                            "Global Administrator or Privileged Role Administrator",
+                            Some(app_id),
+                        ));
+                    }
+                    _ => {
+                        let code = answer.error_code().unwrap_or_default();
+                        let (message, hint) = crate::microsoft_errors::explain_graph(answer.status, &code, what);
+                        let detail = answer.detail();
+                        return Err(Error::Microsoft(Box::new(MicrosoftFailure {
+                            message,
+                            hint,
+                            aadsts: None,
+                            detail,
+                        })));
+                    }
+                }
+            }
+            if still.is_empty() {
+                return Ok(());
+            }
+            report(RegistrationStep::Permissions, StepState::Waiting, waiting_detail(attempt));
+            pending = still;
+            self.pause(deadline, cancel).await?;
+            attempt += 1;
+        }
+    }
+
+    async fn wait_for_roles(
+        &self,
+        r: &Registration,
+        app_id: &str,
+        certificate: &CertificateInfo,
+        report: &impl Fn(RegistrationStep, StepState, String),
+        cancel: &CancellationToken,
+    ) -> Result<()> {
+        let keyed = std::sync::Arc::new(self.connections.certificates().load(&certificate.sha1_thumbprint).await?);
+        let credential = AppCredential::Certificate(keyed);
+        let tenant = self.identity.tenants.resolve(&self.identity.http, &r.cloud, &r.tenant_id, cancel).await?;
+        let needed = permission_set(r.role).len();
+        self.poll(cancel, |attempt| {
+            let credential = &credential;
+            let tenant = &tenant;
+            async move {
+                let request = AppTokenRequest { cloud: &r.cloud, tenant, client_id: app_id, credential, fresh: true };
+                match self.identity.tokens.app_only(&self.identity.http, &request, cancel).await {
+                    Ok(token) => {
+                        let missing = crate::checks::compare_roles(r.role, &token.claims.roles).missing;
+                        if missing.is_empty() {
+                            return Ok(Some(()));
+                        }
+                        let detail = format!(
+                            "{} of {needed} permissions in the token; {}",
+                            needed - missing.len(),
+                            waiting_detail(attempt)
+                        );
+                        report(RegistrationStep::Consent, StepState::Waiting, detail);
+                        Ok(None)
+                    }
+                    // A new application and its certificate take a while to reach sign-in.
+                    Err(Error::Microsoft(failure)) if matches!(failure.aadsts, Some(700016 | 700027 | 7000215)) => {
+                        report(RegistrationStep::Consent, StepState::Waiting, waiting_detail(attempt));
+                        Ok(None)
+                    }
+                    Err(error) => Err(error),
+                }
+            }
+        })
+        .await
+    }
+
+    async fn save_connection(
+        &self,
+        r: &Registration,
+        app_id: &str,
+        certificate: &CertificateInfo,
+    ) -> Result<Connection> {
+        if let Some(id) = r.connection_id {
+            if let Ok(existing) = self.connections.get(id).await {
+                return Ok(existing);
+            }
+        }
+        let mut name = r.connection_name.clone();
+        let mut n = 2;
+        while self.connections.store().connections().name_taken(r.role, &name, None).await? {
+            name = format!("{} ({n})", r.connection_name);
+            n += 1;
+        }
+        let now = crate::model::now();
+        let connection = Connection {
+            id: Uuid::new_v4(),
+            role: r.role,
+            name,
+            cloud: r.cloud.clone(),
+            tenant_id: r.tenant_id.clone(),
+            tenant_name: None,
+            default_domain: None,
+            client_id: app_id.to_owned(),
+            application_mailbox: r.application_mailbox.clone(),
+            registration: RegistrationMode::Automatic,
+            credential: Credential::Certificate {
+                sha1_thumbprint: certificate.sha1_thumbprint.clone(),
+                sha256_thumbprint: Some(certificate.sha256_thumbprint.clone()),
+                subject: Some(certificate.subject.clone()),
+                not_after: Some(certificate.not_after),
+            },
+            created_at: now,
+            updated_at: now,
+            last_check: None,
+        };
+        self.connections.save(StagedChanges { upserts: vec![connection.clone()], deletes: Vec::new() }).await?;
+        self.connections.get(connection.id).await
+    }
+
+    fn deadline(&self) -> tokio::time::Instant {
+        tokio::time::Instant::now() + self.config.poll_timeout
+    }
+
+    /// Waits one poll interval, unless that passes the deadline or the run is cancelled.
+    async fn pause(&self, deadline: tokio::time::Instant, cancel: &CancellationToken) -> Result<()> {
+        if tokio::time::Instant::now() + self.config.poll_interval > deadline {
+            return Err(Error::Timeout {
+                what: "Microsoft's replication of the new application".into(),
+                seconds: self.config.poll_timeout.as_secs(),
+            });
+        }
+        tokio::select! {
+            biased;
+            () = cancel.cancelled() => Err(Error::Cancelled),
+            () = tokio::time::sleep(self.config.poll_interval) => Ok(()),
+        }
+    }
+
+    /// Calls `attempt` every poll interval until it returns a value, the timeout passes, or
+    /// the run is cancelled.
+    async fn poll<T, F, Fut>(&self, cancel: &CancellationToken, mut attempt: F) -> Result<T>
+    where
+        F: FnMut(u32) -> Fut,
+        Fut: std::future::Future<Output = Result<Option<T>>>,
+    {
+        let deadline = self.deadline();
+        let mut n = 1;
+        loop {
+            if let Some(value) = attempt(n).await? {
+                return Ok(value);
+            }
+            self.pause(deadline, cancel).await?;
+            n += 1;
+        }
+    }
+
+    /// Deletes what an unfinished registration created: its application (with its service
+    /// principal and grants) and its certificate.
+    pub async fn roll_back(&self, id: Uuid, admin: &AdminToken, cancel: &CancellationToken) -> Result<Registration> {
+        let mut r = self.get(id).await?;
+        if r.status == RegistrationStatus::Completed {
+            return Err(Error::Conflict {
+                message: "This registration completed: its connection is in use.".into(),
+                hint: "Delete the connection instead (it offers to delete the application too).".into(),
+            });
+        }
+        self.check_tenant(&r, admin)?;
+        let graph = GraphClient::new(&self.identity.http, r.cloud.graph_url(), admin.bearer());
+        self.journal(id, RegistrationStep::Application, "started", "roll back").await?;
+        let object_id = match &r.application_object_id {
+            Some(object_id) => Some(object_id.clone()),
+            // Created, but the attempt stopped before recording it: found by its tag.
+            None => {
+                self.find_by_tag(&graph, r.role, &registration_tag(id), cancel).await?.map(|(object_id, _)| object_id)
+            }
+        };
+        if let Some(object_id) = object_id {
+            let what = "delete the application";
+            let answer = graph.send(Method::DELETE, &format!("/applications/{object_id}"), None, what, cancel).await?;
+            if !(answer.is_success() || answer.status == 404) {
+                answer.into_result(what)?;
+            }
+        }
+        if let Some(sha1) = &r.certificate_sha1 {
+            let used = self.connections.list(None).await?.iter().any(
+                |c| matches!(&c.credential, Credential::Certificate { sha1_thumbprint, .. } if sha1_thumbprint == sha1),
+            );
+            if !used {
+                self.connections.certificates().delete(sha1).await?;
+            }
+        }
+        self.journal(id, RegistrationStep::Application, "undone", "").await?;
+        r.status = RegistrationStatus::RolledBack;
+        self.save(&mut r).await?;
+        Ok(r)
+    }
+}
+
+fn id_of(answer: &GraphResponse) -> Result<String> {
+    answer.body["id"]
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| Error::UnexpectedResponse { what: answer.request.clone(), detail: "no id in the answer".into() })
+}
+
+/// Entra has not replicated the new object yet (section 8).
+fn replicating(answer: &GraphResponse) -> bool {
+    answer.status == 404 || (answer.status == 400 && answer.error_code() == "NoBackingApplicationObject")
+}
+
+fn waiting_detail(attempt: u32) -> String {
+    format!("Microsoft is still replicating; asked {attempt} time{}", if attempt == 1 { "" } else { "s" })
+}
+
+fn denied(r: &Registration, what: &str, roles: &str, app_id: Option<&str>) -> Error {
+    let consent = app_id.map(|app_id| {
+        format!(
+            " Or send this admin consent link to such an administrator, then resume: {}",
+            admin_consent_url(&r.cloud, &r.tenant_id, app_id)
+        )
+    });
+    Error::Conflict {
+        message: format!("{} may not {what}: it needs the {roles} role.", r.admin),
+        hint: format!(
+            "Sign in as a Global Administrator or Privileged Role Administrator and resume the registration.{}",
+            consent.unwrap_or_default()
+        ),
+    }
+}

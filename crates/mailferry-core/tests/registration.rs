@@ -1,0 +1,425 @@
+//! Automatic registration against entra-sim: the admin signs in through the real sign-in form
+//! (driven over HTTP by a stand-in for the browser), Mailferry registers the application,
+//! grants the permissions, waits out replication, and saves a working connection. Failures at
+//! every step resume without duplicates or orphans.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // helpers of tests: a failure here is a test failure
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use entra_sim::{Seed, SimHandle};
+use mailferry_core::certs::CertificateStore;
+use mailferry_core::checks::CheckService;
+use mailferry_core::cloud::Cloud;
+use mailferry_core::connections::ConnectionService;
+use mailferry_core::http::{CancellationToken, HttpConfig};
+use mailferry_core::identity::signin::{
+    registration_scopes, sign_in, AdminToken, Browser, SignIn, DEFAULT_SIGN_IN_CLIENT_ID,
+};
+use mailferry_core::identity::IdentityClient;
+use mailferry_core::model::{CheckOutcome, Credential, RegistrationMode, Role};
+use mailferry_core::registration::{
+    Registrar, RegistrationConfig, RegistrationEvent, RegistrationRequest, RegistrationStatus, RegistrationStep,
+    StepState,
+};
+use mailferry_core::secrets::MemorySecretStore;
+use mailferry_core::store::Store;
+use serde_json::{json, Value};
+
+const TENANT: &str = "6babcaad-604b-40ac-a9d7-9fd97c0b779f";
+const DOMAIN: &str = "contoso.onmicrosoft.com";
+const PASSWORD: &str = "Passw0rd!";
+
+/// Stands in for the system browser: loads the sign-in page, fills in the form as a person
+/// would (user name, password, Accept or Cancel) and follows the redirect to Mailferry.
+struct FormBrowser {
+    user: String,
+    accept: bool,
+}
+
+fn decode_attribute(value: &str) -> String {
+    value.replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+}
+
+/// The value of `name="..."` in one tag.
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    let start = tag.find(&format!("{name}=\""))? + name.len() + 2;
+    let end = tag[start..].find('"')? + start;
+    Some(decode_attribute(&tag[start..end]))
+}
+
+impl Browser for FormBrowser {
+    fn open(&self, url: &str) -> mailferry_core::Result<()> {
+        let (url, user, accept) = (url.to_owned(), self.user.clone(), self.accept);
+        tokio::spawn(async move {
+            let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+            let page = client.get(&url).send().await.unwrap().text().await.unwrap();
+            let base = url.split("/").take(3).collect::<Vec<_>>().join("/");
+            let form_tag = &page[page.find("<form").unwrap()..];
+            let action = attribute(form_tag, "action").unwrap();
+            let mut fields: Vec<(String, String)> = page
+                .split("<input")
+                .skip(1)
+                .filter(|tag| tag.contains("type=\"hidden\""))
+                .filter_map(|tag| Some((attribute(tag, "name")?, attribute(tag, "value").unwrap_or_default())))
+                .collect();
+            fields.push(("username".into(), user));
+            fields.push(("password".into(), PASSWORD.into()));
+            fields.push(("action".into(), if accept { "accept" } else { "cancel" }.into()));
+            let answer = client.post(format!("{base}{action}")).form(&fields).send().await.unwrap();
+            let location = answer.headers()["location"].to_str().unwrap().to_owned();
+            // The redirect lands on Mailferry's loopback listener, as in a real browser.
+            let _ = client.get(location).send().await;
+        });
+        Ok(())
+    }
+}
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    sim: SimHandle,
+    identity: IdentityClient,
+    connections: ConnectionService,
+    config: RegistrationConfig,
+}
+
+fn fast_http(request_timeout: Duration) -> HttpConfig {
+    HttpConfig {
+        request_timeout,
+        connect_timeout: Duration::from_secs(2),
+        max_retries: 3,
+        min_backoff: Duration::from_millis(20),
+        max_backoff: Duration::from_millis(100),
+        max_retry_after: Duration::from_secs(2),
+    }
+}
+
+async fn fixture_with(request_timeout: Duration) -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = Arc::new(MemorySecretStore::new());
+    let store = Store::open(&dir.path().join("mailferry.db")).await.unwrap();
+    let certificates = CertificateStore::new(dir.path(), vault.clone());
+    Fixture {
+        sim: SimHandle::start(Seed::demo(), 0).await.unwrap(),
+        identity: IdentityClient::new(fast_http(request_timeout)).unwrap(),
+        connections: ConnectionService::new(store, vault, certificates),
+        config: RegistrationConfig { poll_interval: Duration::from_millis(200), poll_timeout: Duration::from_secs(30) },
+        _dir: dir,
+    }
+}
+
+async fn fixture() -> Fixture {
+    fixture_with(Duration::from_secs(5)).await
+}
+
+impl Fixture {
+    fn cloud(&self) -> Cloud {
+        Cloud::Custom { login_url: self.sim.base_url.clone(), graph_url: self.sim.base_url.clone() }
+    }
+
+    fn registrar(&self) -> Registrar<'_> {
+        Registrar::new(&self.identity, &self.connections, self.config.clone())
+    }
+
+    async fn sign_in_as(&self, user: &str, accept: bool) -> mailferry_core::Result<AdminToken> {
+        let cloud = self.cloud();
+        let request = SignIn {
+            cloud: &cloud,
+            tenant: DOMAIN,
+            client_id: DEFAULT_SIGN_IN_CLIENT_ID,
+            scopes: registration_scopes(&cloud),
+            timeout: Duration::from_secs(20),
+        };
+        let browser = FormBrowser { user: user.into(), accept };
+        sign_in(&self.identity.http, &request, &browser, &CancellationToken::new()).await
+    }
+
+    async fn admin(&self) -> AdminToken {
+        self.sign_in_as("admin@contoso.onmicrosoft.com", true).await.unwrap()
+    }
+
+    fn request(&self) -> RegistrationRequest {
+        RegistrationRequest {
+            role: Role::Source,
+            cloud: self.cloud(),
+            connection_name: Some("Contoso".into()),
+            application_mailbox: Some("migration@contoso.onmicrosoft.com".into()),
+        }
+    }
+
+    async fn sim(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        let mut request = reqwest::Client::new().request(method, format!("{}{path}", self.sim.base_url));
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.unwrap().json().await.unwrap_or(Value::Null)
+    }
+
+    async fn set_faults(&self, faults: Value) {
+        self.sim(reqwest::Method::PUT, "/_sim/faults", Some(faults)).await;
+    }
+
+    async fn applications(&self) -> Vec<Value> {
+        self.sim(reqwest::Method::GET, "/_sim/applications", None).await.as_array().cloned().unwrap_or_default()
+    }
+
+    /// The Microsoft Graph roles granted to the application `app_id`.
+    async fn granted(&self, app_id: &str) -> Vec<String> {
+        let grants = self.sim(reqwest::Method::GET, "/_sim/grants", None).await;
+        let mut values: Vec<String> = grants
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|g| g["principalAppId"] == app_id)
+            .filter_map(|g| g["value"].as_str().map(str::to_owned))
+            .collect();
+        values.sort();
+        values
+    }
+}
+
+fn recorder() -> (Arc<Mutex<Vec<RegistrationEvent>>>, impl Fn(RegistrationEvent) + Send + Sync) {
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let sink = events.clone();
+    (events, move |event| sink.lock().unwrap().push(event))
+}
+
+fn source_set() -> Vec<String> {
+    let mut set: Vec<String> =
+        mailferry_core::permissions::permission_set(Role::Source).into_iter().map(|p| p.name).collect();
+    set.sort();
+    set
+}
+
+#[tokio::test]
+async fn an_admin_signs_in_and_mailferry_registers_a_working_application() {
+    let f = fixture().await;
+    let admin = f.admin().await;
+    assert_eq!(admin.claims.tid, TENANT);
+    assert_eq!(admin.claims.user(), "admin@contoso.onmicrosoft.com");
+    let registrar = f.registrar();
+    let registration = registrar.begin(&admin, f.request()).await.unwrap();
+    let (events, on_event) = recorder();
+
+    let connection = registrar.run(registration.id, &admin, &on_event, &CancellationToken::new()).await.unwrap();
+
+    assert_eq!(connection.registration, RegistrationMode::Automatic);
+    assert_eq!(connection.tenant_id, TENANT);
+    assert!(
+        matches!(&connection.credential, Credential::Certificate { subject: Some(s), .. } if s == "CN=Mailferry Migration Source")
+    );
+    let apps = f.applications().await;
+    assert_eq!(apps.len(), 1);
+    assert_eq!(apps[0]["displayName"], "Mailferry Migration Source");
+    assert_eq!(apps[0]["appId"], connection.client_id.as_str());
+    assert!(apps[0]["tags"].as_array().unwrap().iter().any(|t| t == "mailferry"));
+    assert_eq!(f.granted(&connection.client_id).await, source_set());
+    let done: Vec<RegistrationStep> =
+        events.lock().unwrap().iter().filter(|e| e.state == StepState::Done).map(|e| e.step).collect();
+    assert_eq!(done, RegistrationStep::ALL);
+    assert_eq!(registrar.get(registration.id).await.unwrap().status, RegistrationStatus::Completed);
+
+    // The connection it saved passes every configuration check.
+    let checks = CheckService::new(IdentityClient::new(fast_http(Duration::from_secs(5))).unwrap());
+    let run = checks.check(&f.connections, connection, &|_| {}).await.unwrap();
+    assert_eq!(run.report.outcome, CheckOutcome::Passed, "{:#?}", run.report.results);
+}
+
+#[tokio::test]
+async fn replication_delays_are_waited_out_by_polling() {
+    let f = fixture().await;
+    let admin = f.admin().await;
+    f.set_faults(json!({"rules": [], "consistency": {
+        "applicationSecs": 2, "servicePrincipalSecs": 2, "roleAssignmentSecs": 2, "credentialSecs": 2
+    }}))
+    .await;
+    let registrar = f.registrar();
+    let registration = registrar.begin(&admin, f.request()).await.unwrap();
+    let (events, on_event) = recorder();
+    registrar.run(registration.id, &admin, &on_event, &CancellationToken::new()).await.unwrap();
+
+    let events = events.lock().unwrap();
+    let waits = |step| events.iter().filter(|e| e.step == step && e.state == StepState::Waiting).count();
+    assert!(waits(RegistrationStep::ServicePrincipal) > 0, "the new application was not visible at once");
+    assert!(waits(RegistrationStep::Consent) > 0, "nor were its roles in the token");
+    // Polled every 200 ms: a 2 s window costs about ten polls, not a fixed long sleep.
+    for step in [RegistrationStep::ServicePrincipal, RegistrationStep::Permissions, RegistrationStep::Consent] {
+        assert!(waits(step) <= 14, "{step:?} polled {} times", waits(step));
+    }
+}
+
+#[tokio::test]
+async fn an_admin_without_the_granting_role_is_told_which_role_and_given_the_consent_link() {
+    let f = fixture().await;
+    let admin = f.sign_in_as("appadmin@contoso.onmicrosoft.com", true).await.unwrap();
+    let registrar = f.registrar();
+    let registration = registrar.begin(&admin, f.request()).await.unwrap();
+    let error = registrar.run(registration.id, &admin, &|_| {}, &CancellationToken::new()).await.unwrap_err();
+
+    assert!(
+        error.to_string().contains("needs the Global Administrator or Privileged Role Administrator role"),
+        "{error}"
+    );
+    let hint = error.hint().unwrap();
+    assert!(hint.contains("/v2.0/adminconsent?client_id="), "{hint}");
+    let failed = registrar.get(registration.id).await.unwrap();
+    assert_eq!(failed.status, RegistrationStatus::Failed);
+    assert_eq!(registrar.unfinished().await.unwrap().len(), 1, "offered to resume or clean up");
+
+    // Cleaning up removes the application it had created.
+    assert_eq!(f.applications().await.len(), 1);
+    let rolled_back = registrar.roll_back(registration.id, &admin, &CancellationToken::new()).await.unwrap();
+    assert_eq!(rolled_back.status, RegistrationStatus::RolledBack);
+    assert!(f.applications().await.is_empty());
+    assert!(f.connections.certificates().list().await.unwrap().is_empty(), "and its certificate");
+}
+
+#[tokio::test]
+async fn a_sign_in_cancelled_in_the_browser_says_so() {
+    let f = fixture().await;
+    let error = f.sign_in_as("admin@contoso.onmicrosoft.com", false).await.unwrap_err();
+    assert!(error.to_string().contains("cancelled"), "{error}");
+}
+
+#[tokio::test]
+async fn a_sign_in_nobody_completes_times_out_and_a_cancel_stops_it() {
+    struct Nowhere;
+    impl Browser for Nowhere {
+        fn open(&self, _url: &str) -> mailferry_core::Result<()> {
+            Ok(())
+        }
+    }
+    let f = fixture().await;
+    let cloud = f.cloud();
+    let request = SignIn {
+        cloud: &cloud,
+        tenant: DOMAIN,
+        client_id: DEFAULT_SIGN_IN_CLIENT_ID,
+        scopes: registration_scopes(&cloud),
+        timeout: Duration::from_millis(300),
+    };
+    let error = sign_in(&f.identity.http, &request, &Nowhere, &CancellationToken::new()).await.unwrap_err();
+    assert!(error.to_string().contains("got no answer"), "{error}");
+    let cancel = CancellationToken::new();
+    cancel.cancel();
+    let request = SignIn { timeout: Duration::from_secs(30), ..request };
+    let error = sign_in(&f.identity.http, &request, &Nowhere, &cancel).await.unwrap_err();
+    assert_eq!(error.code(), mailferry_core::ErrorCode::Cancelled);
+}
+
+/// Where each step's call goes, and the step that makes it.
+const STEP_ROUTES: [(&str, &str, RegistrationStep); 4] = [
+    ("POST", "/v1.0/applications", RegistrationStep::Application),
+    ("POST", "/v1.0/servicePrincipals", RegistrationStep::ServicePrincipal),
+    ("POST", "/v1.0/$batch", RegistrationStep::Permissions),
+    ("POST", "/oauth2/v2.0/token", RegistrationStep::Consent),
+];
+
+#[derive(Debug, Clone, Copy)]
+enum Fault {
+    Throttled,
+    Unavailable,
+    Timeout,
+    /// Microsoft acted, but its answer never arrived.
+    AnswerLost,
+    Kill,
+}
+
+/// At every step: a fault, then a second run that resumes. One application, fully granted,
+/// and a connection that works; nothing orphaned.
+#[tokio::test]
+async fn every_step_survives_throttling_outages_timeouts_and_a_kill_without_duplicates() {
+    for (method, route, step) in STEP_ROUTES {
+        for fault in [Fault::Throttled, Fault::Unavailable, Fault::Timeout, Fault::AnswerLost, Fault::Kill] {
+            let f = fixture_with(Duration::from_millis(800)).await;
+            let admin = Arc::new(f.admin().await);
+            let f = Arc::new(f);
+            let registration = f.registrar().begin(&admin, f.request()).await.unwrap();
+            let rule = match fault {
+                Fault::Throttled => {
+                    json!({"route": route, "method": method, "status": 429, "retryAfter": 1, "times": 2})
+                }
+                Fault::Unavailable => json!({"route": route, "method": method, "status": 503}),
+                Fault::AnswerLost => json!({"route": route, "method": method, "dropAfter": true, "times": 1}),
+                Fault::Timeout | Fault::Kill => json!({"route": route, "method": method, "latencyMs": 2000}),
+            };
+            f.set_faults(json!({"rules": [rule]})).await;
+
+            let first = {
+                let (f, admin) = (f.clone(), admin.clone());
+                let (events, on_event) = recorder();
+                let run = tokio::spawn(async move {
+                    f.registrar().run(registration.id, &admin, &on_event, &CancellationToken::new()).await
+                });
+                if let Fault::Kill = fault {
+                    // The process dies while the step's call is in flight: no code of ours runs after.
+                    while !events.lock().unwrap().iter().any(|e| e.step == step && e.state == StepState::Started) {
+                        tokio::time::sleep(Duration::from_millis(20)).await;
+                    }
+                    tokio::time::sleep(Duration::from_millis(300)).await;
+                    run.abort();
+                    None
+                } else {
+                    Some(run.await.unwrap())
+                }
+            };
+            match (fault, &first) {
+                (Fault::Throttled, Some(outcome)) => assert!(outcome.is_ok(), "{step:?} 429: {outcome:?}"),
+                (Fault::Kill, None) => {}
+                (_, Some(outcome)) => assert!(outcome.is_err(), "{step:?} {fault:?} should fail the first run"),
+                _ => unreachable!(),
+            }
+            f.set_faults(json!({"rules": []})).await;
+            let unfinished = f.registrar().unfinished().await.unwrap();
+            if f.registrar().get(registration.id).await.unwrap().status != RegistrationStatus::Completed {
+                assert_eq!(unfinished.len(), 1, "{step:?} {fault:?}: the registration waits to be resumed");
+                f.registrar()
+                    .run(registration.id, &admin, &|_| {}, &CancellationToken::new())
+                    .await
+                    .unwrap_or_else(|e| panic!("{step:?} {fault:?}: resuming failed: {e}"));
+            }
+
+            let apps = f.applications().await;
+            assert_eq!(apps.len(), 1, "{step:?} {fault:?}: exactly one application, no orphan: {apps:#?}");
+            let app_id = apps[0]["appId"].as_str().unwrap();
+            assert_eq!(f.granted(app_id).await, source_set(), "{step:?} {fault:?}");
+            let connections = f.connections.list(None).await.unwrap();
+            assert_eq!(connections.len(), 1, "{step:?} {fault:?}: one connection");
+            assert_eq!(connections[0].client_id, app_id);
+            assert_eq!(f.registrar().get(registration.id).await.unwrap().status, RegistrationStatus::Completed);
+        }
+    }
+}
+
+/// Microsoft created the application but its answer was lost (the network failed right
+/// after): the next run finds it by the registration's tag instead of creating a second one,
+/// and leaves an unrelated application of the same name alone.
+#[tokio::test]
+async fn an_application_whose_creation_answer_was_lost_is_adopted_not_duplicated() {
+    let f = fixture().await;
+    let admin = f.admin().await;
+    reqwest::Client::new()
+        .post(format!("{}/v1.0/applications", f.sim.base_url))
+        .bearer_auth(admin.bearer())
+        .json(&json!({"displayName": "Mailferry Migration Source", "tags": ["mailferry"]}))
+        .send()
+        .await
+        .unwrap();
+    let registrar = f.registrar();
+    let registration = registrar.begin(&admin, f.request()).await.unwrap();
+    f.set_faults(json!({"rules": [{"route": "/v1.0/applications", "method": "POST", "dropAfter": true, "times": 1}]}))
+        .await;
+
+    let lost = registrar.run(registration.id, &admin, &|_| {}, &CancellationToken::new()).await.unwrap_err();
+    assert_eq!(lost.code(), mailferry_core::ErrorCode::Network, "{lost}");
+    assert_eq!(f.applications().await.len(), 2, "Microsoft did create it");
+    assert_eq!(registrar.get(registration.id).await.unwrap().application_object_id, None, "unknown to the journal");
+
+    let connection = registrar.run(registration.id, &admin, &|_| {}, &CancellationToken::new()).await.unwrap();
+    let apps = f.applications().await;
+    assert_eq!(apps.len(), 2, "no third application: {apps:#?}");
+    let adopted = apps.iter().find(|a| a["appId"] == connection.client_id.as_str()).unwrap();
+    let tag = format!("mailferry-registration-{}", registration.id);
+    assert!(adopted["tags"].as_array().unwrap().iter().any(|t| t == tag.as_str()));
+}
