@@ -70,7 +70,7 @@ pub(crate) struct CloudArgs {
 }
 
 impl CloudArgs {
-    fn cloud(self) -> Result<Cloud, Error> {
+    pub(crate) fn cloud(self) -> Result<Cloud, Error> {
         let name = match self.cloud {
             None if self.login_url.is_some() || self.graph_url.is_some() => "custom",
             None | Some(CloudArg::Global) => "global",

@@ -4,6 +4,7 @@
 mod cert;
 mod check;
 mod output;
+mod register;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -36,6 +37,9 @@ enum Command {
     /// Generate, import, list, show and delete certificates (keys stay in the OS keychain).
     #[command(subcommand)]
     Cert(CertCommand),
+    /// Register the application automatically: sign in as an admin, and Mailferry registers it,
+    /// grants the permissions and saves a verified connection (exit codes as for check).
+    Register(register::Register),
     /// Export connection summaries (never a secret) as JSON, CSV or HTML.
     Export {
         #[arg(long, value_enum)]
@@ -182,6 +186,7 @@ async fn run(cli: Cli) -> Result<u8, Error> {
     let mut out = std::io::stdout().lock();
     let written = match cli.command {
         Command::Check { connection, json } => return check::check(&service, &connection, json, &mut out).await,
+        Command::Register(args) => return register::run(&service, args, &mut out).await,
         Command::Export { format, out: path, bom, connections } => {
             return export(&service, format, &path, bom, &connections, &mut out).await;
         }

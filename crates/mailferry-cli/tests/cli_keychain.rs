@@ -244,3 +244,62 @@ fn check_exits_2_naming_the_missing_permissions_and_json_is_the_report() {
 
     mailferry_on(&sim, dir.path(), &["connections", "delete", "Contoso", "--yes"], "");
 }
+
+/// A stand-in for the browser: the simulator auto-approves the admin, so following the
+/// redirect to Mailferry's loopback listener completes the sign-in.
+fn auto_approving_browser(dir: &std::path::Path) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join("browser.sh");
+    std::fs::write(&path, "#!/bin/sh\nexec curl -s -L --max-redirs 3 -o /dev/null \"$1\"\n").unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path
+}
+
+#[test]
+fn register_signs_in_registers_the_application_and_prints_a_verified_connection() {
+    let sim = sim();
+    let dir = tempfile::tempdir().unwrap();
+    curl_put(&format!("{}/_sim/auto-approve", sim.handle.base_url), r#"{"user":"admin@contoso.onmicrosoft.com"}"#);
+    let browser = auto_approving_browser(dir.path());
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mailferry"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args([
+            "register",
+            "--role",
+            "source",
+            "--tenant",
+            "contoso.onmicrosoft.com",
+            "--mailbox",
+            "migration@contoso.onmicrosoft.com",
+        ])
+        .env_remove("MAILFERRY_DATA_DIR")
+        .env("MAILFERRY_CLOUD_LOGIN_URL", &sim.handle.base_url)
+        .env("MAILFERRY_CLOUD_GRAPH_URL", &sim.handle.base_url)
+        .env("MAILFERRY_BROWSER", &browser)
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (stdout(&out), stderr(&out));
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(stderr.contains("[done] Signed in as admin@contoso.onmicrosoft.com"), "{stderr}");
+    assert!(stderr.contains("[done] Permissions granted"), "{stderr}");
+    assert!(stdout.contains("Registration:            automatic"), "{stdout}");
+    assert!(stdout.ends_with("Result: passed\n"), "{stdout}");
+
+    let shown = mailferry_on(&sim, dir.path(), &["connections", "list", "--json"], "");
+    let listed: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    let thumbprint = listed[0]["credential"]["sha1Thumbprint"].as_str().unwrap().to_owned();
+    assert!(
+        KeyringStore::new().get(&SecretKey::certificate_key(&thumbprint)).unwrap().is_some(),
+        "the new certificate's key is in the keychain"
+    );
+    mailferry_on(&sim, dir.path(), &["connections", "delete", listed[0]["id"].as_str().unwrap(), "--yes"], "");
+}
+
+fn curl_put(url: &str, body: &str) {
+    let status = std::process::Command::new("curl")
+        .args(["-s", "-X", "PUT", "-H", "content-type: application/json", "-d", body, url])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}

@@ -1,0 +1,145 @@
+//! `mailferry register`: automatic registration from the command line. The admin signs in in
+//! the system browser (or the command named by MAILFERRY_BROWSER); progress goes to stderr,
+//! the connection and its check report to stdout.
+
+use std::io::Write;
+use std::time::Duration;
+
+use clap::Args;
+use mailferry_core::checks::CheckService;
+use mailferry_core::connections::ConnectionService;
+use mailferry_core::http::{CancellationToken, HttpConfig};
+use mailferry_core::identity::signin::{registration_scopes, sign_in, sign_in_client_id, SignIn, SystemBrowser};
+use mailferry_core::identity::IdentityClient;
+use mailferry_core::model::Role;
+use mailferry_core::registration::{Registrar, RegistrationConfig, RegistrationEvent, RegistrationRequest, StepState};
+use mailferry_core::Error;
+use uuid::Uuid;
+
+use crate::check::{exit_code, CloudArgs};
+use crate::{output, RoleArg};
+
+#[derive(Args)]
+pub(crate) struct Register {
+    #[arg(long)]
+    role: RoleArg,
+    /// The tenant to sign in to: a verified domain or the directory (tenant) ID.
+    #[arg(long)]
+    tenant: String,
+    #[command(flatten)]
+    cloud: CloudArgs,
+    /// The connection's name (default: the admin's domain).
+    #[arg(long)]
+    name: Option<String>,
+    /// The dedicated application mailbox (default: the admin who signs in).
+    #[arg(long)]
+    mailbox: Option<String>,
+    /// Resume an unfinished registration from its last completed step.
+    #[arg(long, value_name = "ID", conflicts_with = "roll_back")]
+    resume: Option<Uuid>,
+    /// Delete what an unfinished registration created in Entra ID and here.
+    #[arg(long, value_name = "ID")]
+    roll_back: Option<Uuid>,
+    /// Minutes the sign-in in the browser may take.
+    #[arg(long, default_value_t = 5)]
+    sign_in_minutes: u64,
+    #[arg(long)]
+    json: bool,
+}
+
+fn progress(event: RegistrationEvent) {
+    let mark = match event.state {
+        StepState::Started => "[....]",
+        StepState::Waiting => "[wait]",
+        StepState::Done => "[done]",
+        StepState::Skipped => "[done]",
+    };
+    let detail = if event.detail.is_empty() { String::new() } else { format!(" ({})", event.detail) };
+    let again = if event.state == StepState::Skipped { " (by an earlier attempt)" } else { "" };
+    eprintln!("{mark} {}{again}{detail}", event.step.title());
+}
+
+pub(crate) async fn run(service: &ConnectionService, args: Register, out: &mut impl Write) -> Result<u8, Error> {
+    let identity = IdentityClient::new(HttpConfig::default())?;
+    let registrar = Registrar::new(&identity, service, RegistrationConfig::default());
+    let cloud = args.cloud.cloud()?;
+    let cancel = CancellationToken::new();
+    let cancel_on_interrupt = cancel.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            cancel_on_interrupt.cancel();
+        }
+    });
+
+    if args.resume.is_none() && args.roll_back.is_none() {
+        let unfinished = registrar.unfinished().await?;
+        if let Some(earlier) = unfinished.iter().find(|r| r.role == Role::from(args.role)) {
+            return Err(Error::Conflict {
+                message: format!(
+                    "An earlier {} registration in tenant {} did not finish (started {} by {}).",
+                    earlier.role.as_str(),
+                    earlier.tenant_id,
+                    earlier.started_at.format("%Y-%m-%d %H:%M"),
+                    earlier.admin
+                ),
+                hint: format!(
+                    "Resume it with --resume {id}, or delete what it created with --roll-back {id}.",
+                    id = earlier.id
+                ),
+            });
+        }
+    }
+
+    eprintln!("Sign in as a Global Administrator or Privileged Role Administrator in the browser that opens.");
+    let client_id = sign_in_client_id();
+    let request = SignIn {
+        cloud: &cloud,
+        tenant: &args.tenant,
+        client_id: &client_id,
+        scopes: registration_scopes(&cloud),
+        timeout: Duration::from_secs(args.sign_in_minutes.max(1) * 60),
+    };
+    let admin = sign_in(&identity.http, &request, &SystemBrowser, &cancel).await?;
+    eprintln!("[done] Signed in as {}", admin.claims.user());
+
+    if let Some(id) = args.roll_back {
+        let rolled_back = registrar.roll_back(id, &admin, &cancel).await?;
+        eprintln!("Rolled back: nothing of registration {} is left in Entra ID or here.", rolled_back.id);
+        return Ok(0);
+    }
+    let id = match args.resume {
+        Some(id) => id,
+        None => {
+            let request = RegistrationRequest {
+                role: Role::from(args.role),
+                cloud: cloud.clone(),
+                connection_name: args.name,
+                application_mailbox: args.mailbox,
+            };
+            registrar.begin(&admin, request).await?.id
+        }
+    };
+    let connection = match registrar.run(id, &admin, &progress, &cancel).await {
+        Ok(connection) => connection,
+        Err(error) => {
+            eprintln!("The registration stopped; resume it with --resume {id}, or undo it with --roll-back {id}.");
+            return Err(error);
+        }
+    };
+
+    let checks = CheckService::new(IdentityClient::new(HttpConfig::default())?);
+    let run = checks
+        .check(service, connection, &|event| {
+            if let mailferry_core::checks::CheckEvent::Finished { result } = event {
+                eprintln!("{} {}", crate::check::marker(result.status), result.title);
+            }
+        })
+        .await?;
+    let written = if args.json {
+        output::json(out, &serde_json::json!({ "connection": run.connection, "report": run.report }))
+    } else {
+        output::details(out, &run.connection).and_then(|()| output::report(out, &run.connection, &run.report))
+    };
+    written.map_err(|source| Error::Io { context: "Could not write the output".into(), source })?;
+    Ok(exit_code(run.report.outcome))
+}
