@@ -14,6 +14,10 @@ const COMMANDS: &[&str] = &[
     "last_check_report",
     "export_connections",
     "show_export_in_folder",
+    "register_automatically",
+    "roll_back_registration",
+    "cancel_registration",
+    "unfinished_registrations",
     "import_certificate",
     "find_certificate",
 ];

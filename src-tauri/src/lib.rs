@@ -45,6 +45,10 @@ pub fn run() {
             commands::checks::last_check_report,
             commands::export::export_connections,
             commands::export::show_export_in_folder,
+            commands::registration::register_automatically,
+            commands::registration::roll_back_registration,
+            commands::registration::cancel_registration,
+            commands::registration::unfinished_registrations,
             commands::certificates::import_certificate,
             commands::certificates::find_certificate,
         ])

@@ -8,6 +8,7 @@ use mailferry_core::connections::ConnectionService;
 use mailferry_core::http::HttpConfig;
 use mailferry_core::identity::IdentityClient;
 use mailferry_core::paths;
+use mailferry_core::registration::{RegistrationConfig, RegistrationService};
 use mailferry_core::secrets::KeyringStore;
 use mailferry_core::store::Store;
 use mailferry_core::{Error, IpcError};
@@ -18,6 +19,7 @@ use tracing_appender::non_blocking::WorkerGuard;
 pub struct AppState {
     connections: Result<ConnectionService, IpcError>,
     checks: Result<CheckService, IpcError>,
+    registrations: Result<RegistrationService, IpcError>,
     /// Files exported in this session: the only ones "Show in folder" may reveal.
     exported: Mutex<HashSet<PathBuf>>,
     _log_guard: Option<WorkerGuard>,
@@ -29,7 +31,13 @@ impl AppState {
             tracing::error!(%error, "the connection database could not be opened");
             IpcError::from(error)
         });
-        AppState { connections, checks: open_checks(), exported: Mutex::default(), _log_guard: log_guard }
+        AppState {
+            connections,
+            checks: open_checks(),
+            registrations: open_registrations(),
+            exported: Mutex::default(),
+            _log_guard: log_guard,
+        }
     }
 
     pub fn connections(&self) -> Result<&ConnectionService, IpcError> {
@@ -46,9 +54,19 @@ impl AppState {
         self.exported.lock().is_ok_and(|exported| exported.contains(path))
     }
 
+    pub fn registrations(&self) -> Result<&RegistrationService, IpcError> {
+        self.registrations.as_ref().map_err(Clone::clone)
+    }
+
     pub fn checks(&self) -> Result<&CheckService, IpcError> {
         self.checks.as_ref().map_err(Clone::clone)
     }
+}
+
+fn open_registrations() -> Result<RegistrationService, IpcError> {
+    IdentityClient::new(HttpConfig::default())
+        .map(|identity| RegistrationService::new(identity, RegistrationConfig::default()))
+        .map_err(IpcError::from)
 }
 
 /// The client to Microsoft; it fails only if the TLS backend cannot start, and then every

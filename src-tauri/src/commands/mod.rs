@@ -2,3 +2,4 @@ pub mod certificates;
 pub mod checks;
 pub mod connections;
 pub mod export;
+pub mod registration;

@@ -10,6 +10,9 @@ import type { CheckRun } from "../bindings/CheckRun";
 import type { Cloud } from "../bindings/Cloud";
 import type { Connection } from "../bindings/Connection";
 import type { ExportOutcome } from "../bindings/ExportOutcome";
+import type { AutomaticRegistration } from "../bindings/AutomaticRegistration";
+import type { Registration } from "../bindings/Registration";
+import type { RegistrationProgress } from "../bindings/RegistrationProgress";
 import type { ConnectionDraft } from "../bindings/ConnectionDraft";
 import type { FieldIssue } from "../bindings/FieldIssue";
 import type { ImportedCertificate } from "../bindings/ImportedCertificate";
@@ -45,6 +48,19 @@ export const api = {
     channel.onmessage = onEvent;
     return call<CheckRun>("check_connection", { connection, onEvent: channel });
   },
+  /** Signs the admin in (system browser) and registers the application; streams progress. */
+  registerAutomatically: (request: AutomaticRegistration, onProgress: (progress: RegistrationProgress) => void) => {
+    const channel = new Channel<RegistrationProgress>();
+    channel.onmessage = onProgress;
+    return call<Connection>("register_automatically", { request, onProgress: channel });
+  },
+  rollBackRegistration: (id: string, onProgress: (progress: RegistrationProgress) => void) => {
+    const channel = new Channel<RegistrationProgress>();
+    channel.onmessage = onProgress;
+    return call<Registration>("roll_back_registration", { id, onProgress: channel });
+  },
+  cancelRegistration: () => call<boolean>("cancel_registration"),
+  unfinishedRegistrations: () => call<Registration[]>("unfinished_registrations"),
   cancelCheck: (connectionId: string) => call<boolean>("cancel_check", { connectionId }),
   lastCheckReport: (id: string) => call<CheckReport | null>("last_check_report", { id }),
   /** Reads, checks and stores a certificate with its key; the core reads the file. */

@@ -3,7 +3,10 @@
 import type { Channel } from "@tauri-apps/api/core";
 import { mockIPC } from "@tauri-apps/api/mocks";
 
+import type { AutomaticRegistration } from "../bindings/AutomaticRegistration";
 import type { CheckEvent } from "../bindings/CheckEvent";
+import type { Registration } from "../bindings/Registration";
+import type { RegistrationProgress } from "../bindings/RegistrationProgress";
 import type { CheckReport } from "../bindings/CheckReport";
 import type { CheckRun } from "../bindings/CheckRun";
 
@@ -71,6 +74,10 @@ export interface FakeCore {
   savePath: string | null;
   exports: { ids: string[]; path: string }[];
   failNextExport?: IpcError;
+  /** Unfinished automatic registrations, and the automatic registrations asked for. */
+  unfinished: Registration[];
+  registrations: AutomaticRegistration[];
+  failNextRegistration?: IpcError;
 }
 
 export const PFX_PASSWORD = "pfx-pass";
@@ -126,6 +133,8 @@ export function installFakeCore(saved: Connection[] = []): FakeCore {
     reports: {},
     savePath: null,
     exports: [],
+    unfinished: [],
+    registrations: [],
   };
   mockIPC((command, payload) => {
     const args = (payload ?? {}) as Record<string, unknown>;
@@ -172,6 +181,43 @@ export function installFakeCore(saved: Connection[] = []): FakeCore {
       }
       case "cancel_check":
         return false;
+      case "unfinished_registrations":
+        return core.unfinished;
+      case "cancel_registration":
+        return true;
+      case "register_automatically": {
+        const request = args.request as AutomaticRegistration;
+        const channel = args.onProgress as Channel<RegistrationProgress>;
+        core.registrations.push(request);
+        if (core.failNextRegistration) {
+          const error = core.failNextRegistration;
+          core.failNextRegistration = undefined;
+          channel.onmessage({ kind: "signingIn" });
+          return Promise.reject(error);
+        }
+        channel.onmessage({ kind: "signingIn" });
+        channel.onmessage({ kind: "signedIn", user: "admin@contoso.onmicrosoft.com" });
+        const id = request.resume ?? "5d4c3b2a-1f0e-4d9c-8b7a-695847362514";
+        for (const step of ["certificate", "application", "servicePrincipal", "permissions", "consent", "connection"] as const) {
+          channel.onmessage({ kind: "step", event: { registrationId: id, step, state: "started", detail: "" } });
+          channel.onmessage({ kind: "step", event: { registrationId: id, step, state: "done", detail: "" } });
+        }
+        const connection: Connection = {
+          ...connectionFrom({
+            id: null,
+            role: request.role,
+            name: "contoso.onmicrosoft.com",
+            cloud: request.cloud,
+            tenant: "6babcaad-604b-40ac-a9d7-9fd97c0b779f",
+            clientId: "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+            applicationMailbox: request.applicationMailbox ?? "admin@contoso.onmicrosoft.com",
+            credential: { kind: "certificate", thumbprint: IMPORTED_CERTIFICATE.sha1Thumbprint },
+          }, "8e7d6c5b-4a39-4281-9f0e-1d2c3b4a5968"),
+          registration: "automatic",
+        };
+        core.saved = [...core.saved, connection];
+        return connection;
+      }
       case "last_check_report":
         return core.reports[String(args.id)] ?? null;
       case "plugin:dialog|save":

@@ -3,7 +3,9 @@
 //! Microsoft applies them, and saves the connection. Journaled, resumable, reversible.
 
 mod model;
+mod service;
 mod workflow;
 
 pub use model::{Registration, RegistrationEvent, RegistrationStatus, RegistrationStep, StepState};
+pub use service::{AutomaticRegistration, RegistrationProgress, RegistrationService};
 pub use workflow::{admin_consent_url, application_name, OnEvent, Registrar, RegistrationConfig, RegistrationRequest};

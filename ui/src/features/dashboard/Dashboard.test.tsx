@@ -38,6 +38,7 @@ async function stageNewConnection(user: ReturnType<typeof userEvent.setup>) {
 }
 
 async function fillValidDetails(user: ReturnType<typeof userEvent.setup>) {
+  await user.click(screen.getByRole("radio", { hidden: true, name: /Manual registration/ }));
   await user.click(screen.getByRole("button", { hidden: true, name: "Next" }));
   await user.type(await screen.findByRole("textbox", { hidden: true, name: /Connection name/ }), "Fabrikam");
   await user.type(screen.getByRole("textbox", { hidden: true, name: /Dedicated application mailbox/ }), "migration@fabrikam.com");

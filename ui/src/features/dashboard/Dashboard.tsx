@@ -71,7 +71,9 @@ export function Dashboard() {
         saved={manage ? ofRole(manage.role) : []}
         onClose={(saved) => {
           setManage(null);
+          // Without OK, an automatic registration may still have saved a connection.
           if (saved) setConnections(saved);
+          else void load();
         }}
       />
       <AppToaster />

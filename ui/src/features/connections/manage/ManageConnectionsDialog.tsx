@@ -118,8 +118,8 @@ function ConnectionsWindow({ request, saved, view, setView, onClose, onCancel }:
       <ConnectionWizard
         role={role}
         editing={view.editing}
-        onFinish={(connection) => {
-          dispatch({ type: "upsert", connection });
+        onFinish={(connection, alreadySaved) => {
+          dispatch({ type: alreadySaved ? "addSaved" : "upsert", connection });
           setView(null);
         }}
         onCancel={() => setView(null)}

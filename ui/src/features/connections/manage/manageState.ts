@@ -14,6 +14,8 @@ export type ManageAction =
   | { type: "upsert"; connection: Connection }
   /** The same connection with what a check learnt: not an edit of its own. */
   | { type: "refresh"; connection: Connection }
+  /** A connection saved outside the window (automatic registration): listed, nothing to save. */
+  | { type: "addSaved"; connection: Connection }
   | { type: "toggleDelete"; id: string };
 
 export function initialRows(saved: Connection[]): Row[] {
@@ -29,6 +31,8 @@ export function manageReducer(rows: Row[], action: ManageAction): Row[] {
         i === index ? { connection: action.connection, change: row.change === "new" ? "new" : "edited", deleted: false } : row,
       );
     }
+    case "addSaved":
+      return [...rows.filter((row) => row.connection.id !== action.connection.id), { connection: action.connection, change: "none", deleted: false }];
     case "refresh":
       return rows.map((row) => (row.connection.id === action.connection.id ? { ...row, connection: action.connection } : row));
     case "toggleDelete":

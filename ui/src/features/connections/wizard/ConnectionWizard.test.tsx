@@ -4,7 +4,7 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 
 import type { Connection } from "../../../bindings/Connection";
-import { IMPORTED_CERTIFICATE, PFX_PASSWORD, installFakeCore } from "../../../test/fakeCore";
+import { IMPORTED_CERTIFICATE, PFX_PASSWORD, installFakeCore, ipcError } from "../../../test/fakeCore";
 import { aConnection, aReport } from "../../../test/fixtures";
 import { ConnectionWizard } from "./ConnectionWizard";
 
@@ -31,6 +31,7 @@ async function configure(user: ReturnType<typeof userEvent.setup>) {
 }
 
 async function toDetails(user: ReturnType<typeof userEvent.setup>) {
+  await user.click(screen.getByRole("radio", { hidden: true, name: /Manual registration/ }));
   await user.click(screen.getByRole("button", { hidden: true, name: "Next" }));
   await screen.findByRole("textbox", { hidden: true, name: /Application \(client\) ID/ });
 }
@@ -49,8 +50,8 @@ describe("the connection wizard", () => {
   it("explains manual registration with the exact permissions of the role", async () => {
     installFakeCore();
     const { user } = renderWizard();
-    expect(screen.getByRole("radio", { hidden: true, name: /Manual registration/ })).toBeChecked();
-    expect(screen.queryByRole("radio", { hidden: true, name: /Automatic/ })).not.toBeInTheDocument();
+    expect(screen.getByRole("radio", { hidden: true, name: /Automatic registration/ })).toBeChecked();
+    await user.click(screen.getByRole("radio", { hidden: true, name: /Manual registration/ }));
     await user.click(screen.getByRole("button", { hidden: true, name: "How to register the application by hand" }));
     const list = await screen.findByRole("list", { hidden: true, name: "Permissions to add" });
     expect(list).toHaveTextContent("User.Read.All: Find the tenant's users and their mailboxes.");
@@ -64,7 +65,69 @@ describe("the connection wizard", () => {
     await toDetails(user);
     expect(screen.getByText("Application details").closest("li")).toHaveAttribute("aria-current", "step");
     await user.click(screen.getByRole("button", { hidden: true, name: "Back" }));
-    expect(screen.getByRole("radio", { hidden: true, name: /Manual registration/ })).toBeInTheDocument();
+    expect(screen.getByRole("radio", { hidden: true, name: /Manual registration/ })).toBeChecked();
+  });
+
+  it("registers automatically after the admin signs in, then goes straight to Configuration with the saved connection", async () => {
+    const core = installFakeCore();
+    const { user, onFinish } = renderWizard();
+    const permissions = await screen.findByRole("list", { hidden: true, name: "Permissions that will be granted" });
+    expect(permissions).toHaveTextContent("Mail.Read: Read the mail to migrate.");
+    expect(screen.getByText(/registers the application “Mailferry Migration Source”/)).toBeInTheDocument();
+    const login = screen.getByRole("button", { hidden: true, name: "Log in as Office 365 admin" });
+    expect(login).toBeDisabled();
+    await user.type(screen.getByRole("textbox", { hidden: true, name: /^Tenant/ }), "contoso.onmicrosoft.com");
+    await user.click(login);
+
+    await screen.findByRole("button", { hidden: true, name: "Configure" });
+    expect(core.registrations).toEqual([
+      expect.objectContaining({ role: "source", tenant: "contoso.onmicrosoft.com", cloud: { kind: "global" }, applicationMailbox: null, resume: null }),
+    ]);
+    expect(screen.getByText("Configuration").closest("li")).toHaveAttribute("aria-current", "step");
+    expect(screen.queryByRole("button", { hidden: true, name: "Back" })).not.toBeInTheDocument();
+    await user.click(screen.getByRole("button", { hidden: true, name: "Configure" }));
+    await screen.findByText("All checks passed: the connection works.");
+    await user.click(screen.getByRole("button", { hidden: true, name: "Finish" }));
+    expect(onFinish).toHaveBeenCalledWith(expect.objectContaining({ registration: "automatic" }), true);
+  });
+
+  it("says why an automatic registration stopped and offers to resume or clean up", async () => {
+    const core = installFakeCore();
+    core.failNextRegistration = ipcError({
+      code: "conflict",
+      message: "appadmin@contoso.onmicrosoft.com may not grant Microsoft Graph application permissions: it needs the Global Administrator or Privileged Role Administrator role.",
+      hint: "Sign in as a Global Administrator or Privileged Role Administrator and resume the registration.",
+    });
+    const { user } = renderWizard();
+    await user.type(await screen.findByRole("textbox", { hidden: true, name: /^Tenant/ }), "contoso.onmicrosoft.com");
+    core.unfinished = [
+      {
+        id: "5d4c3b2a-1f0e-4d9c-8b7a-695847362514",
+        role: "source",
+        cloud: { kind: "global" },
+        tenantId: "6babcaad-604b-40ac-a9d7-9fd97c0b779f",
+        admin: "appadmin@contoso.onmicrosoft.com",
+        connectionName: "contoso.onmicrosoft.com",
+        applicationMailbox: "appadmin@contoso.onmicrosoft.com",
+        status: "failed",
+        certificateSha1: null,
+        applicationObjectId: null,
+        applicationAppId: null,
+        servicePrincipalId: null,
+        rolesGranted: false,
+        connectionId: null,
+        lastError: "appadmin may not grant permissions",
+        startedAt: "2026-11-27T10:00:00.000Z",
+        updatedAt: "2026-11-27T10:00:05.000Z",
+      },
+    ];
+    await user.click(screen.getByRole("button", { hidden: true, name: "Log in as Office 365 admin" }));
+
+    expect(await screen.findByText(/it needs the Global Administrator or Privileged Role Administrator role/)).toBeInTheDocument();
+    expect(screen.getByText(/did not finish: appadmin may not grant permissions/)).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { hidden: true, name: "Resume" }));
+    await screen.findByRole("button", { hidden: true, name: "Configure" });
+    expect(core.registrations.at(-1)).toMatchObject({ resume: "5d4c3b2a-1f0e-4d9c-8b7a-695847362514", tenant: "6babcaad-604b-40ac-a9d7-9fd97c0b779f" });
   });
 
   it("shows the core's message for a field once the admin leaves it", async () => {

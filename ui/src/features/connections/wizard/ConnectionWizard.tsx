@@ -41,8 +41,9 @@ const useStyles = makeStyles({
 interface Props {
   role: Role;
   editing: Connection | null;
-  /** The connection, validated and staged by the core (its secret stays in the core). */
-  onFinish: (connection: Connection) => void;
+  /** The connection, validated and staged by the core (its secret stays in the core), or
+   * already saved by an automatic registration. */
+  onFinish: (connection: Connection, alreadySaved: boolean) => void;
   onCancel: () => void;
 }
 
@@ -110,7 +111,14 @@ export function ConnectionWizard({ role, editing, onFinish, onCancel }: Props) {
       </DialogTitle>
       <DialogContent className={styles.content}>
         <WizardStepper current={state.step} />
-        {state.step === "registration" && <RegistrationStep role={role} />}
+        {state.step === "registration" && (
+          <RegistrationStep
+            state={state}
+            dispatch={dispatch}
+            onRunningChange={setChecking}
+            onRegistered={(connection) => dispatch({ type: "registered", connection })}
+          />
+        )}
         {state.step === "details" && <DetailsStep state={state} dispatch={dispatch} fieldRefs={fieldRefs} />}
         {state.step === "configuration" && staged && (
           <ConfigurationStep
@@ -123,12 +131,12 @@ export function ConnectionWizard({ role, editing, onFinish, onCancel }: Props) {
       </DialogContent>
       <DialogActions>
         {busy && <Spinner size="tiny" label="Checking the details…" />}
-        {((state.step === "details" && !editing) || state.step === "configuration") && (
+        {((state.step === "details" && !editing) || (state.step === "configuration" && !state.alreadySaved)) && (
           <Button onClick={() => dispatch({ type: "back" })} disabled={busy || checking}>
             Back
           </Button>
         )}
-        {state.step === "registration" && (
+        {state.step === "registration" && state.registrationMode === "manual" && (
           <Button appearance="primary" onClick={() => dispatch({ type: "next" })}>
             Next
           </Button>
@@ -139,7 +147,7 @@ export function ConnectionWizard({ role, editing, onFinish, onCancel }: Props) {
           </Button>
         )}
         {state.step === "configuration" && (
-          <Button appearance="primary" onClick={() => staged && onFinish(staged)} disabled={!canFinish(staged) || checking}>
+          <Button appearance="primary" onClick={() => staged && onFinish(staged, state.alreadySaved)} disabled={!canFinish(staged) || checking}>
             Finish
           </Button>
         )}
@@ -148,7 +156,7 @@ export function ConnectionWizard({ role, editing, onFinish, onCancel }: Props) {
             if (checking && staged) void api.cancelCheck(staged.id).catch(() => undefined);
             onCancel();
           }}
-          disabled={busy}
+          disabled={busy || (checking && state.step === "registration")}
         >
           Cancel
         </Button>

@@ -1,15 +1,15 @@
-import { Body1, Dropdown, Field, Input, Option, Radio, RadioGroup, makeStyles, tokens } from "@fluentui/react-components";
+import { Body1, Field, Input, Radio, RadioGroup, makeStyles, tokens } from "@fluentui/react-components";
 import type { Dispatch, RefObject } from "react";
 
 import type { Field as FieldName } from "../../../bindings/Field";
 import { CertificatePanel } from "./CertificatePanel";
 import { SecretField } from "./SecretField";
-import { CLOUDS, keepsStoredSecret, visibleIssue, type TextField, type WizardAction, type WizardState } from "./wizardState";
+import { CloudChooser } from "./CloudChooser";
+import { keepsStoredSecret, visibleIssue, type TextField, type WizardAction, type WizardState } from "./wizardState";
 
 const useStyles = makeStyles({
   root: { display: "grid", gap: tokens.spacingVerticalM },
   mono: { fontFamily: tokens.fontFamilyMonospace },
-  urls: { display: "grid", gridTemplateColumns: "1fr 1fr", gap: tokens.spacingHorizontalM },
 });
 
 export type FieldRefs = RefObject<Partial<Record<FieldName, HTMLInputElement | null>>>;
@@ -111,54 +111,4 @@ interface FieldInputProps {
   onBlur: () => void;
   onPaste: () => void;
   ref: (element: HTMLInputElement | null) => void;
-}
-
-/** The Microsoft cloud the tenant lives in; Custom takes a login URL and a Graph URL. */
-function CloudChooser({ state, dispatch }: Pick<Props, "state" | "dispatch">) {
-  const styles = useStyles();
-  const issue = visibleIssue(state, "cloud");
-  const chosen = CLOUDS.find((c) => c.kind === state.cloudKind) ?? CLOUDS[0];
-  const touch = () => dispatch({ type: "touch", field: "cloud" });
-  return (
-    <>
-      <Field label="Microsoft cloud" hint="Where the tenant lives. Most tenants, including GCC, are in the Global cloud.">
-        <Dropdown
-          value={chosen.label}
-          selectedOptions={[chosen.kind]}
-          onOptionSelect={(_, data) => {
-            const kind = CLOUDS.find((c) => c.kind === data.optionValue)?.kind;
-            if (kind) dispatch({ type: "cloudKind", kind });
-          }}
-        >
-          {CLOUDS.map((cloud) => (
-            <Option key={cloud.kind} value={cloud.kind}>
-              {cloud.label}
-            </Option>
-          ))}
-        </Dropdown>
-      </Field>
-      {state.cloudKind === "custom" && (
-        <div className={styles.urls}>
-          <Field label="Login URL" required validationState={issue ? "error" : "none"} validationMessage={issue?.message} hint={issue?.hint}>
-            <Input
-              value={state.customCloud.loginUrl}
-              placeholder="https://login.microsoftonline.us"
-              spellCheck={false}
-              onChange={(_, data) => dispatch({ type: "customCloud", loginUrl: data.value })}
-              onBlur={touch}
-            />
-          </Field>
-          <Field label="Microsoft Graph URL" required>
-            <Input
-              value={state.customCloud.graphUrl}
-              placeholder="https://graph.microsoft.us"
-              spellCheck={false}
-              onChange={(_, data) => dispatch({ type: "customCloud", graphUrl: data.value })}
-              onBlur={touch}
-            />
-          </Field>
-        </div>
-      )}
-    </>
-  );
 }

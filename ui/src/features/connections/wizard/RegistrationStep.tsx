@@ -13,11 +13,13 @@ import {
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import { useEffect, useState } from "react";
+import { useEffect, useState, type Dispatch } from "react";
 
 import { api } from "../../../api";
+import type { Connection } from "../../../bindings/Connection";
 import type { Permission } from "../../../bindings/Permission";
-import type { Role } from "../../../bindings/Role";
+import { AutomaticPanel } from "./AutomaticPanel";
+import type { WizardAction, WizardState } from "./wizardState";
 
 const useStyles = makeStyles({
   root: { display: "grid", gap: tokens.spacingVerticalM },
@@ -26,8 +28,17 @@ const useStyles = makeStyles({
   code: { fontFamily: tokens.fontFamilyMonospace },
 });
 
-export function RegistrationStep({ role }: { role: Role }) {
+interface Props {
+  state: WizardState;
+  dispatch: Dispatch<WizardAction>;
+  onRunningChange: (running: boolean) => void;
+  onRegistered: (connection: Connection) => void;
+}
+
+export function RegistrationStep({ state, dispatch, onRunningChange, onRegistered }: Props) {
   const styles = useStyles();
+  const role = state.role;
+  const [running, setRunning] = useState(false);
   const [permissions, setPermissions] = useState<Permission[] | null>(null);
   useEffect(() => {
     let live = true;
@@ -41,11 +52,33 @@ export function RegistrationStep({ role }: { role: Role }) {
     <div className={styles.root}>
       <Body1>Mailferry signs in to the tenant as an application registered in Microsoft Entra ID. Choose how that application is registered.</Body1>
       <Card>
-        <RadioGroup value="manual" aria-label="Application registration">
+        <RadioGroup
+          value={state.registrationMode}
+          aria-label="Application registration"
+          disabled={running}
+          onChange={(_, data) => dispatch({ type: "registrationMode", mode: data.value === "manual" ? "manual" : "automatic" })}
+        >
+          <Radio value="automatic" label="Automatic registration: sign in as an administrator and let Mailferry register the application" />
           <Radio value="manual" label="Manual registration: I registered the application in Microsoft Entra ID" />
         </RadioGroup>
-        <Caption1>You will enter the application's details on the next step.</Caption1>
+        <Caption1>
+          {state.registrationMode === "automatic"
+            ? "Mailferry registers the application, grants the permissions and saves the connection; then it checks it."
+            : "You will enter the application's details on the next step."}
+        </Caption1>
       </Card>
+      {state.registrationMode === "automatic" && (
+        <AutomaticPanel
+          state={state}
+          dispatch={dispatch}
+          onRegistered={onRegistered}
+          onRunningChange={(now) => {
+            setRunning(now);
+            onRunningChange(now);
+          }}
+        />
+      )}
+      {state.registrationMode === "manual" && (
       <Accordion collapsible>
         <AccordionItem value="guide">
           <AccordionHeader>How to register the application by hand</AccordionHeader>
@@ -85,6 +118,7 @@ export function RegistrationStep({ role }: { role: Role }) {
           </AccordionPanel>
         </AccordionItem>
       </Accordion>
+      )}
     </div>
   );
 }

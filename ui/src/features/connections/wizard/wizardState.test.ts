@@ -20,13 +20,21 @@ const secretIssue: FieldIssue = { field: "clientSecret", message: "Client secret
 const saved = aConnection();
 
 describe("the connection wizard's state", () => {
-  it("walks from registration to details and back", () => {
+  it("walks from registration to details and back, for a manual registration only", () => {
     const start = initialWizardState("source");
     expect(start.step).toBe("registration");
-    const details = run(start, { type: "next" });
+    expect(start.registrationMode).toBe("automatic");
+    expect(run(start, { type: "next" }).step).toBe("registration");
+    const details = run(start, { type: "registrationMode", mode: "manual" }, { type: "next" });
     expect(details.step).toBe("details");
     expect(run(details, { type: "next" }).step).toBe("details");
     expect(run(details, { type: "back" }).step).toBe("registration");
+  });
+
+  it("goes from an automatic registration straight to Configuration, with no way back to details", () => {
+    const registered = run(initialWizardState("source"), { type: "registered", connection: saved });
+    expect(registered).toMatchObject({ step: "configuration", staged: saved, alreadySaved: true });
+    expect(run(registered, { type: "back" }).step).toBe("configuration");
   });
 
   it("opens an edit on the details step and never goes back to a registration choice", () => {

@@ -38,6 +38,9 @@ export interface WizardState {
   customCloud: { loginUrl: string; graphUrl: string };
   /** The connection the core staged from the details: what Configure checks and Finish keeps. */
   staged: Connection | null;
+  registrationMode: "automatic" | "manual";
+  /** The staged connection is already saved (automatic registration saves it at once). */
+  alreadySaved: boolean;
   touched: Partial<Record<Field, boolean>>;
   issues: FieldIssue[];
   /** Set by a Finish attempt: every problem is shown, touched or not. */
@@ -55,6 +58,8 @@ export type WizardAction =
   | { type: "customCloud"; loginUrl?: string; graphUrl?: string }
   | { type: "staged"; connection: Connection }
   | { type: "checked"; connection: Connection }
+  | { type: "registrationMode"; mode: "automatic" | "manual" }
+  | { type: "registered"; connection: Connection }
   | { type: "issues"; issues: FieldIssue[] }
   | { type: "revealAll" };
 
@@ -78,6 +83,8 @@ export function initialWizardState(role: Role, editing: Connection | null = null
     cloudKind: cloud.kind,
     customCloud: cloud.kind === "custom" ? { loginUrl: cloud.loginUrl, graphUrl: cloud.graphUrl } : { loginUrl: "", graphUrl: "" },
     staged: null,
+    registrationMode: "automatic",
+    alreadySaved: false,
     touched: {},
     issues: [],
     revealAll: false,
@@ -87,9 +94,10 @@ export function initialWizardState(role: Role, editing: Connection | null = null
 export function wizardReducer(state: WizardState, action: WizardAction): WizardState {
   switch (action.type) {
     case "next":
-      return state.step === "registration" ? { ...state, step: "details" } : state;
+      return state.step === "registration" && state.registrationMode === "manual" ? { ...state, step: "details" } : state;
     case "back":
-      if (state.step === "configuration") return { ...state, step: "details" };
+      // An automatically registered connection is saved: there are no details to go back to.
+      if (state.step === "configuration") return state.alreadySaved ? state : { ...state, step: "details" };
       return state.step === "details" && !state.editing ? { ...state, step: "registration", revealAll: false } : state;
     case "cloud":
       return {
@@ -105,6 +113,10 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
       return { ...state, step: "configuration", staged: action.connection };
     case "checked":
       return { ...state, staged: action.connection };
+    case "registrationMode":
+      return { ...state, registrationMode: action.mode };
+    case "registered":
+      return { ...state, step: "configuration", staged: action.connection, alreadySaved: true };
     case "change":
       return { ...state, values: { ...state.values, [action.field]: action.value } };
     case "touch":

@@ -1,0 +1,48 @@
+//! Adapters for automatic registration: the admin signs in in the system browser (opened by
+//! the core after it checked the URL), and progress streams to the wizard.
+
+use mailferry_core::identity::signin::SystemBrowser;
+use mailferry_core::model::Connection;
+use mailferry_core::registration::{AutomaticRegistration, Registration, RegistrationProgress};
+use mailferry_core::IpcError;
+use tauri::ipc::Channel;
+use tauri::State;
+use uuid::Uuid;
+
+use crate::state::AppState;
+
+fn forward(channel: Channel<RegistrationProgress>) -> impl Fn(RegistrationProgress) + Send + Sync {
+    move |progress| {
+        let _ = channel.send(progress);
+    }
+}
+
+#[tauri::command]
+pub async fn register_automatically(
+    state: State<'_, AppState>,
+    request: AutomaticRegistration,
+    on_progress: Channel<RegistrationProgress>,
+) -> Result<Connection, IpcError> {
+    let service = state.registrations()?;
+    Ok(service.register(state.connections()?, request, &SystemBrowser, &forward(on_progress)).await?)
+}
+
+#[tauri::command]
+pub async fn roll_back_registration(
+    state: State<'_, AppState>,
+    id: Uuid,
+    on_progress: Channel<RegistrationProgress>,
+) -> Result<Registration, IpcError> {
+    let service = state.registrations()?;
+    Ok(service.roll_back(state.connections()?, id, &SystemBrowser, &forward(on_progress)).await?)
+}
+
+#[tauri::command]
+pub fn cancel_registration(state: State<'_, AppState>) -> Result<bool, IpcError> {
+    Ok(state.registrations()?.cancel())
+}
+
+#[tauri::command]
+pub async fn unfinished_registrations(state: State<'_, AppState>) -> Result<Vec<Registration>, IpcError> {
+    Ok(state.registrations()?.unfinished(state.connections()?).await?)
+}

@@ -1,0 +1,198 @@
+import {
+  Body1,
+  Button,
+  Caption1,
+  Field,
+  Input,
+  MessageBar,
+  MessageBarActions,
+  MessageBarBody,
+  Spinner,
+  Text,
+  makeStyles,
+  tokens,
+} from "@fluentui/react-components";
+import { CheckmarkCircle20Filled, Circle20Regular, PersonKeyRegular } from "@fluentui/react-icons";
+import { useEffect, useReducer, useRef, useState, type Dispatch } from "react";
+
+import { api, type CommandError } from "../../../api";
+import type { Connection } from "../../../bindings/Connection";
+import type { Permission } from "../../../bindings/Permission";
+import type { Registration } from "../../../bindings/Registration";
+import type { Role } from "../../../bindings/Role";
+import { ErrorBar } from "../../../components/ErrorBar";
+import { automaticAnnouncement, automaticReducer, initialAutomatic, type StepView } from "./automaticState";
+import { CloudChooser } from "./CloudChooser";
+import { chosenCloud, type WizardAction, type WizardState } from "./wizardState";
+
+const useStyles = makeStyles({
+  root: { display: "grid", gap: tokens.spacingVerticalM },
+  list: { margin: 0, paddingLeft: tokens.spacingHorizontalL },
+  steps: { listStyle: "none", margin: 0, padding: 0, display: "grid", gap: tokens.spacingVerticalS },
+  step: { display: "grid", gridTemplateColumns: "24px 1fr", gap: tokens.spacingHorizontalS },
+  pass: { color: tokens.colorPaletteGreenForeground1 },
+  muted: { color: tokens.colorNeutralForeground3 },
+  row: { display: "flex", gap: tokens.spacingHorizontalS, alignItems: "center", flexWrap: "wrap" },
+});
+
+interface Props {
+  state: WizardState;
+  dispatch: Dispatch<WizardAction>;
+  onRunningChange: (running: boolean) => void;
+  onRegistered: (connection: Connection) => void;
+}
+
+/** Automatic registration: what will happen, then the sign-in and each step as it happens. */
+export function AutomaticPanel({ state, dispatch, onRunningChange, onRegistered }: Props) {
+  const styles = useStyles();
+  const [progress, update] = useReducer(automaticReducer, undefined, initialAutomatic);
+  const [error, setError] = useState<CommandError | null>(null);
+  const [permissions, setPermissions] = useState<Permission[]>([]);
+  const [unfinished, setUnfinished] = useState<Registration[]>([]);
+  const [tenant, setTenant] = useState(state.values.tenant);
+  const [mailbox, setMailbox] = useState(state.values.applicationMailbox);
+  const running = progress.phase === "signingIn" || progress.phase === "registering";
+  const runningNow = useRef(false);
+
+  useEffect(() => {
+    api.permissionSet(state.role).then(setPermissions, setError);
+    api.unfinishedRegistrations().then((list) => setUnfinished(list.filter((r) => r.role === state.role)), () => undefined);
+  }, [state.role]);
+
+  // Leaving the wizard stops a sign-in or registration in progress (it can be resumed).
+  useEffect(() => () => void (runningNow.current && api.cancelRegistration().catch(() => undefined)), []);
+
+  const run = async (work: () => Promise<Connection | null>) => {
+    update({ type: "start" });
+    setError(null);
+    runningNow.current = true;
+    onRunningChange(true);
+    try {
+      const connection = await work();
+      update({ type: "done" });
+      if (connection) onRegistered(connection);
+      else setUnfinished(await api.unfinishedRegistrations().catch(() => []));
+    } catch (failure) {
+      update({ type: "stopped" });
+      const commandError = failure as CommandError;
+      if (commandError.code !== "cancelled") setError(commandError);
+      setUnfinished((await api.unfinishedRegistrations().catch(() => [])).filter((r) => r.role === state.role));
+    } finally {
+      runningNow.current = false;
+      onRunningChange(false);
+    }
+  };
+
+  const register = (resume: Registration | null) =>
+    run(() =>
+      api.registerAutomatically(
+        {
+          role: state.role,
+          cloud: resume?.cloud ?? chosenCloud(state),
+          tenant: resume?.tenantId ?? tenant.trim(),
+          connectionName: state.values.name.trim() || null,
+          applicationMailbox: mailbox.trim() || null,
+          resume: resume?.id ?? null,
+        },
+        (event) => update({ type: "progress", progress: event }),
+      ),
+    );
+  const cleanUp = (registration: Registration) =>
+    run(async () => {
+      await api.rollBackRegistration(registration.id, (event) => update({ type: "progress", progress: event }));
+      return null;
+    });
+
+  return (
+    <div className={styles.root}>
+      <Body1>
+        Sign in as a <Text weight="semibold">Global Administrator</Text> or <Text weight="semibold">Privileged Role Administrator</Text> of
+        the {state.role} tenant. Mailferry then registers the application “{applicationName(state.role)}” in Microsoft Entra ID with
+        its own certificate, valid for 5 years (the private key stays in this computer’s keychain), and grants it these Microsoft
+        Graph application permissions:
+      </Body1>
+      <ul className={styles.list} aria-label="Permissions that will be granted">
+        {permissions.map((p) => (
+          <li key={p.name}>
+            <Text weight="semibold">{p.name}</Text>: {p.reason}
+          </li>
+        ))}
+      </ul>
+      <Caption1>Each automatic registration creates a new application; earlier ones stay listed under App registrations until deleted there.</Caption1>
+      {unfinished.map((r) => (
+        <MessageBar key={r.id} intent="warning" layout="multiline">
+          <MessageBarBody>
+            An earlier registration in tenant {r.tenantId}, started by {r.admin}, did not finish{r.lastError ? `: ${r.lastError}` : "."} Resume
+            it, or clean up what it created.
+          </MessageBarBody>
+          <MessageBarActions>
+            <Button size="small" disabled={running} onClick={() => void register(r)}>
+              Resume
+            </Button>
+            <Button size="small" disabled={running} onClick={() => void cleanUp(r)}>
+              Clean up
+            </Button>
+          </MessageBarActions>
+        </MessageBar>
+      ))}
+      <CloudChooser state={state} dispatch={dispatch} />
+      <Field label="Tenant" required hint="A verified domain such as contoso.onmicrosoft.com, or the directory (tenant) ID.">
+        <Input value={tenant} disabled={running} onChange={(_, data) => setTenant(data.value)} placeholder="contoso.onmicrosoft.com" />
+      </Field>
+      <Field label="Dedicated application mailbox" hint="Optional: left empty, the administrator who signs in is used.">
+        <Input value={mailbox} disabled={running} type="email" onChange={(_, data) => setMailbox(data.value)} placeholder="migration@contoso.com" />
+      </Field>
+      <div className={styles.row}>
+        {running ? (
+          <Button onClick={() => void api.cancelRegistration()}>Cancel sign-in and registration</Button>
+        ) : (
+          <Button appearance="primary" icon={<PersonKeyRegular />} disabled={tenant.trim() === ""} onClick={() => void register(null)}>
+            Log in as Office 365 admin
+          </Button>
+        )}
+        {running && <Spinner size="tiny" />}
+      </div>
+      <Text role="status" aria-live="polite" weight="semibold">
+        {automaticAnnouncement(progress)}
+      </Text>
+      {progress.phase !== "idle" && <StepList steps={progress.steps} user={progress.user} />}
+      {error && <ErrorBar error={error} title="The registration did not complete" />}
+    </div>
+  );
+}
+
+function applicationName(role: Role): string {
+  return role === "source" ? "Mailferry Migration Source" : "Mailferry Migration Target";
+}
+
+function StepList({ steps, user }: { steps: StepView[]; user: string | null }) {
+  const styles = useStyles();
+  return (
+    <ul className={styles.steps} aria-label="Registration progress">
+      <li className={styles.step} aria-label={user ? `Signed in as ${user}` : "Signing in"}>
+        {user ? <CheckmarkCircle20Filled className={styles.pass} aria-hidden /> : <Spinner size="extra-tiny" aria-hidden />}
+        <Text>{user ? `Signed in as ${user}` : "Signing in in the browser…"}</Text>
+      </li>
+      {steps.map((s) => {
+        const done = s.state === "done" || s.state === "skipped";
+        const active = s.state === "started" || s.state === "waiting";
+        return (
+          <li key={s.step} className={styles.step} aria-label={`${s.title}: ${done ? "done" : active ? "in progress" : "waiting"}`}>
+            {done ? (
+              <CheckmarkCircle20Filled className={styles.pass} aria-hidden />
+            ) : active ? (
+              <Spinner size="extra-tiny" aria-hidden />
+            ) : (
+              <Circle20Regular className={styles.muted} aria-hidden />
+            )}
+            <div>
+              <Text className={done || active ? undefined : styles.muted}>{s.title}</Text>
+              {s.state === "waiting" && <Caption1 className={styles.muted}> · waiting for Microsoft: {s.detail}</Caption1>}
+              {s.state === "skipped" && <Caption1 className={styles.muted}> · done by the earlier attempt</Caption1>}
+            </div>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}

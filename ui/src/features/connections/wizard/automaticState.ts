@@ -1,0 +1,74 @@
+// Progress of an automatic registration, from the core's events; free of React, tested alone.
+import type { RegistrationProgress } from "../../../bindings/RegistrationProgress";
+import type { RegistrationStep } from "../../../bindings/RegistrationStep";
+import type { StepState } from "../../../bindings/StepState";
+
+export const REGISTRATION_STEPS: { step: RegistrationStep; title: string }[] = [
+  { step: "certificate", title: "Certificate created (RSA-2048, valid 5 years)" },
+  { step: "application", title: "Application registered in Entra ID" },
+  { step: "servicePrincipal", title: "Enterprise application created" },
+  { step: "permissions", title: "Permissions granted" },
+  { step: "consent", title: "Microsoft applied the permissions" },
+  { step: "connection", title: "Connection saved" },
+];
+
+export interface StepView {
+  step: RegistrationStep;
+  title: string;
+  state: StepState | "pending";
+  detail: string;
+}
+
+export interface AutomaticState {
+  phase: "idle" | "signingIn" | "registering" | "done" | "stopped";
+  user: string | null;
+  steps: StepView[];
+}
+
+export function initialAutomatic(): AutomaticState {
+  return { phase: "idle", user: null, steps: REGISTRATION_STEPS.map(({ step, title }) => ({ step, title, state: "pending", detail: "" })) };
+}
+
+export type AutomaticAction = { type: "start" } | { type: "progress"; progress: RegistrationProgress } | { type: "done" } | { type: "stopped" };
+
+export function automaticReducer(state: AutomaticState, action: AutomaticAction): AutomaticState {
+  switch (action.type) {
+    case "start":
+      return { ...initialAutomatic(), phase: "signingIn" };
+    case "done":
+      return { ...state, phase: "done" };
+    case "stopped":
+      return { ...state, phase: "stopped" };
+    case "progress": {
+      const { progress } = action;
+      if (progress.kind === "signingIn") return { ...state, phase: "signingIn" };
+      if (progress.kind === "signedIn") return { ...state, phase: "registering", user: progress.user };
+      if (progress.kind === "rolledBack") return { ...state, phase: "done" };
+      const { event } = progress;
+      return {
+        ...state,
+        phase: "registering",
+        steps: state.steps.map((view) => (view.step === event.step ? { ...view, state: event.state, detail: event.detail } : view)),
+      };
+    }
+  }
+}
+
+/** One sentence for the live region. */
+export function automaticAnnouncement(state: AutomaticState): string {
+  switch (state.phase) {
+    case "idle":
+      return "";
+    case "signingIn":
+      return "Sign in in the browser window that opened, then come back here.";
+    case "done":
+      return "The application is registered and the connection saved.";
+    case "stopped":
+      return "The registration stopped.";
+    case "registering": {
+      const current = state.steps.find((s) => s.state === "started" || s.state === "waiting");
+      if (!current) return `Signed in as ${state.user ?? "the administrator"}.`;
+      return current.state === "waiting" ? `${current.title}: waiting for Microsoft (${current.detail}).` : `${current.title}…`;
+    }
+  }
+}
