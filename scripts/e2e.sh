@@ -40,6 +40,8 @@ sim_url=$(head -n1 "$artifacts/entra-sim.out")
 # The app inherits tauri-driver's environment: new connections start in this custom cloud.
 export MAILFERRY_CLOUD_LOGIN_URL="$sim_url" MAILFERRY_CLOUD_GRAPH_URL="$sim_url"
 export MAILFERRY_E2E_SIM="$sim_url" MAILFERRY_E2E_FIXTURES="$fixtures"
+# The sign-in "browser": fills in entra-sim's sign-in form as the tenant's Global Administrator.
+export MAILFERRY_BROWSER="$repo/tests/e2e/lib/sign-in-browser.mjs"
 export MAILFERRY_APP="$app" MAILFERRY_CLI="$cli" MAILFERRY_E2E_ARTIFACTS="$artifacts" LIBGL_ALWAYS_SOFTWARE=1
 unset MAILFERRY_DATA_DIR
 

@@ -103,60 +103,72 @@ export function AutomaticPanel({ state, dispatch, onRunningChange, onRegistered 
       return null;
     });
 
+  const busyView = running || progress.phase === "done";
   return (
     <div className={styles.root}>
-      <Body1>
-        Sign in as a <Text weight="semibold">Global Administrator</Text> or <Text weight="semibold">Privileged Role Administrator</Text> of
-        the {state.role} tenant. Mailferry then registers the application “{applicationName(state.role)}” in Microsoft Entra ID with
-        its own certificate, valid for 5 years (the private key stays in this computer’s keychain), and grants it these Microsoft
-        Graph application permissions:
-      </Body1>
-      <ul className={styles.list} aria-label="Permissions that will be granted">
-        {permissions.map((p) => (
-          <li key={p.name}>
-            <Text weight="semibold">{p.name}</Text>: {p.reason}
-          </li>
-        ))}
-      </ul>
-      <Caption1>Each automatic registration creates a new application; earlier ones stay listed under App registrations until deleted there.</Caption1>
-      {unfinished.map((r) => (
-        <MessageBar key={r.id} intent="warning" layout="multiline">
-          <MessageBarBody>
-            An earlier registration in tenant {r.tenantId}, started by {r.admin}, did not finish{r.lastError ? `: ${r.lastError}` : "."} Resume
-            it, or clean up what it created.
-          </MessageBarBody>
-          <MessageBarActions>
-            <Button size="small" disabled={running} onClick={() => void register(r)}>
-              Resume
-            </Button>
-            <Button size="small" disabled={running} onClick={() => void cleanUp(r)}>
-              Clean up
-            </Button>
-          </MessageBarActions>
-        </MessageBar>
-      ))}
-      <CloudChooser state={state} dispatch={dispatch} />
-      <Field label="Tenant" required hint="A verified domain such as contoso.onmicrosoft.com, or the directory (tenant) ID.">
-        <Input value={tenant} disabled={running} onChange={(_, data) => setTenant(data.value)} placeholder="contoso.onmicrosoft.com" />
-      </Field>
-      <Field label="Dedicated application mailbox" hint="Optional: left empty, the administrator who signs in is used.">
-        <Input value={mailbox} disabled={running} type="email" onChange={(_, data) => setMailbox(data.value)} placeholder="migration@contoso.com" />
-      </Field>
-      <div className={styles.row}>
-        {running ? (
-          <Button onClick={() => void api.cancelRegistration()}>Cancel sign-in and registration</Button>
-        ) : (
-          <Button appearance="primary" icon={<PersonKeyRegular />} disabled={tenant.trim() === ""} onClick={() => void register(null)}>
-            Log in as Office 365 admin
-          </Button>
-        )}
-        {running && <Spinner size="tiny" />}
-      </div>
-      <Text role="status" aria-live="polite" weight="semibold">
-        {automaticAnnouncement(progress)}
-      </Text>
-      {progress.phase !== "idle" && <StepList steps={progress.steps} user={progress.user} />}
+      {progress.phase !== "idle" && (
+        <>
+          <Text role="status" aria-live="polite" weight="semibold">
+            {automaticAnnouncement(progress)}
+          </Text>
+          <StepList steps={progress.steps} user={progress.user} />
+          {running && (
+            <div className={styles.row}>
+              <Button onClick={() => void api.cancelRegistration()}>Cancel sign-in and registration</Button>
+              <Spinner size="tiny" />
+            </div>
+          )}
+        </>
+      )}
       {error && <ErrorBar error={error} title="The registration did not complete" />}
+      {!busyView && (
+        <>
+          <Body1>
+            Sign in as a <Text weight="semibold">Global Administrator</Text> or <Text weight="semibold">Privileged Role Administrator</Text> of
+            the {state.role} tenant. Mailferry then registers the application “{applicationName(state.role)}” in Microsoft Entra ID with
+            its own certificate, valid for 5 years (the private key stays in this computer’s keychain), and grants it these Microsoft
+            Graph application permissions:
+          </Body1>
+          <ul className={styles.list} aria-label="Permissions that will be granted">
+            {permissions.map((p) => (
+              <li key={p.name}>
+                <Text weight="semibold">{p.name}</Text>: {p.reason}
+              </li>
+            ))}
+          </ul>
+          <Caption1>
+            Each automatic registration creates a new application; earlier ones stay listed under App registrations until deleted there.
+          </Caption1>
+          {unfinished.map((r) => (
+            <MessageBar key={r.id} intent="warning" layout="multiline">
+              <MessageBarBody>
+                An earlier registration in tenant {r.tenantId}, started by {r.admin}, did not finish{r.lastError ? `: ${r.lastError}` : "."}{" "}
+                Resume it, or clean up what it created.
+              </MessageBarBody>
+              <MessageBarActions>
+                <Button size="small" onClick={() => void register(r)}>
+                  Resume
+                </Button>
+                <Button size="small" onClick={() => void cleanUp(r)}>
+                  Clean up
+                </Button>
+              </MessageBarActions>
+            </MessageBar>
+          ))}
+          <CloudChooser state={state} dispatch={dispatch} />
+          <Field label="Tenant" required hint="A verified domain such as contoso.onmicrosoft.com, or the directory (tenant) ID.">
+            <Input value={tenant} onChange={(_, data) => setTenant(data.value)} placeholder="contoso.onmicrosoft.com" />
+          </Field>
+          <Field label="Dedicated application mailbox" hint="Optional: left empty, the administrator who signs in is used.">
+            <Input value={mailbox} type="email" onChange={(_, data) => setMailbox(data.value)} placeholder="migration@contoso.com" />
+          </Field>
+          <div className={styles.row}>
+            <Button appearance="primary" icon={<PersonKeyRegular />} disabled={tenant.trim() === ""} onClick={() => void register(null)}>
+              Log in as Office 365 admin
+            </Button>
+          </div>
+        </>
+      )}
     </div>
   );
 }

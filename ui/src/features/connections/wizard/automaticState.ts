@@ -68,7 +68,7 @@ export function automaticAnnouncement(state: AutomaticState): string {
     case "registering": {
       const current = state.steps.find((s) => s.state === "started" || s.state === "waiting");
       if (!current) return `Signed in as ${state.user ?? "the administrator"}.`;
-      return current.state === "waiting" ? `${current.title}: waiting for Microsoft (${current.detail}).` : `${current.title}…`;
+      return current.state === "waiting" ? `Waiting for Microsoft to replicate: ${current.detail}.` : `${current.title}…`;
     }
   }
 }
