@@ -179,6 +179,19 @@ impl Fixture {
     }
 }
 
+/// Requests in a row, each starting after the one before finished.
+fn sequential_round_trips(requests: &[Value]) -> usize {
+    let mut waves = 0;
+    let mut last_finish = f64::MIN;
+    for request in requests {
+        if request["startedMs"].as_f64().unwrap() >= last_finish {
+            waves += 1;
+        }
+        last_finish = last_finish.max(request["finishedMs"].as_f64().unwrap());
+    }
+    waves
+}
+
 fn recorder() -> (Arc<Mutex<Vec<RegistrationEvent>>>, impl Fn(RegistrationEvent) + Send + Sync) {
     let events = Arc::new(Mutex::new(Vec::new()));
     let sink = events.clone();
@@ -201,8 +214,17 @@ async fn an_admin_signs_in_and_mailferry_registers_a_working_application() {
     let registrar = f.registrar();
     let registration = registrar.begin(&admin, f.request()).await.unwrap();
     let (events, on_event) = recorder();
+    f.sim(reqwest::Method::DELETE, "/_sim/requests", None).await;
+    // Some latency, so that requests in flight together overlap in the log.
+    f.set_faults(json!({"rules": [{"route": "/", "latencyMs": 50}]})).await;
 
     let connection = registrar.run(registration.id, &admin, &on_event, &CancellationToken::new()).await.unwrap();
+
+    // Create, then service principal with Graph's roles and the tenant's metadata read alongside,
+    // one batch of grants, one token: four round trips in a row.
+    let log = f.sim(reqwest::Method::GET, "/_sim/requests", None).await;
+    let log = log.as_array().unwrap();
+    assert!(sequential_round_trips(log) <= 4, "{log:#?}");
 
     assert_eq!(connection.registration, RegistrationMode::Automatic);
     assert_eq!(connection.tenant_id, TENANT);

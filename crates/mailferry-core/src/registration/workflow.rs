@@ -209,69 +209,89 @@ impl<'a> Registrar<'a> {
         };
 
         // 2. The application, with the permission set and the certificate.
-        let app_id = match (&r.application_object_id, &r.application_app_id) {
-            (Some(_), Some(app_id)) => {
-                report(RegistrationStep::Application, StepState::Skipped, app_id.clone());
-                app_id.clone()
-            }
-            _ => {
-                let tag = registration_tag(id);
-                self.journal(id, RegistrationStep::Application, "started", &tag).await?;
-                report(RegistrationStep::Application, StepState::Started, String::new());
-                let found = self.find_by_tag(&graph, r.role, &tag, cancel).await?;
-                let created = match found {
-                    Some(app) => app,
-                    None => self.create_application(&graph, r, &certificate, &tag, cancel).await?,
-                };
-                r.application_object_id = Some(created.0.clone());
-                r.application_app_id = Some(created.1.clone());
-                self.save(r).await?;
-                self.journal(id, RegistrationStep::Application, "done", &format!("{} {}", created.0, created.1))
-                    .await?;
-                report(RegistrationStep::Application, StepState::Done, created.1.clone());
-                created.1
-            }
-        };
+        let app_id =
+            match (&r.application_object_id, &r.application_app_id) {
+                (Some(_), Some(app_id)) => {
+                    report(RegistrationStep::Application, StepState::Skipped, app_id.clone());
+                    app_id.clone()
+                }
+                _ => {
+                    let tag = registration_tag(id);
+                    // Only an earlier attempt of this step can have created the application unseen:
+                    // a first attempt saves the round trip of looking for it.
+                    let tried_before =
+                        self.repo().journal(id).await?.iter().any(|(step, phase, _)| {
+                            step == RegistrationStep::Application.as_str() && phase == "started"
+                        });
+                    self.journal(id, RegistrationStep::Application, "started", &tag).await?;
+                    report(RegistrationStep::Application, StepState::Started, String::new());
+                    let found = if tried_before { self.find_by_tag(&graph, r.role, &tag, cancel).await? } else { None };
+                    let created = match found {
+                        Some(app) => app,
+                        None => self.create_application(&graph, r, &certificate, &tag, cancel).await?,
+                    };
+                    r.application_object_id = Some(created.0.clone());
+                    r.application_app_id = Some(created.1.clone());
+                    self.save(r).await?;
+                    self.journal(id, RegistrationStep::Application, "done", &format!("{} {}", created.0, created.1))
+                        .await?;
+                    report(RegistrationStep::Application, StepState::Done, created.1.clone());
+                    created.1
+                }
+            };
 
         // 3. The service principal (enterprise application): unknown to Entra for a while.
-        let service_principal = match &r.service_principal_id {
-            Some(sp) => {
-                report(RegistrationStep::ServicePrincipal, StepState::Skipped, sp.clone());
-                sp.clone()
-            }
-            None => {
-                self.journal(id, RegistrationStep::ServicePrincipal, "started", &app_id).await?;
-                report(RegistrationStep::ServicePrincipal, StepState::Started, String::new());
-                let sp = self.create_service_principal(&graph, &app_id, &report, cancel).await?;
-                r.service_principal_id = Some(sp.clone());
-                self.save(r).await?;
-                self.journal(id, RegistrationStep::ServicePrincipal, "done", &sp).await?;
-                report(RegistrationStep::ServicePrincipal, StepState::Done, sp.clone());
-                sp
+        // Microsoft Graph's role ids and the tenant's metadata are read at the same time.
+        let recorded_sp = r.service_principal_id.clone();
+        let creating_sp = async {
+            match recorded_sp {
+                Some(sp) => {
+                    report(RegistrationStep::ServicePrincipal, StepState::Skipped, sp.clone());
+                    Ok((sp, false))
+                }
+                None => {
+                    self.journal(id, RegistrationStep::ServicePrincipal, "started", &app_id).await?;
+                    report(RegistrationStep::ServicePrincipal, StepState::Started, String::new());
+                    Ok((self.create_service_principal(&graph, &app_id, &report, cancel).await?, true))
+                }
             }
         };
+        let roles_granted = r.roles_granted;
+        let reading_roles = async {
+            if roles_granted {
+                Ok(None)
+            } else {
+                self.graph_roles(&graph, r.role, cancel).await.map(Some)
+            }
+        };
+        let resolving = self.identity.tenants.resolve(&self.identity.http, &r.cloud, &r.tenant_id, cancel);
+        let ((service_principal, created), roles, tenant) = tokio::try_join!(creating_sp, reading_roles, resolving)?;
+        if created {
+            r.service_principal_id = Some(service_principal.clone());
+            self.save(r).await?;
+            self.journal(id, RegistrationStep::ServicePrincipal, "done", &service_principal).await?;
+            report(RegistrationStep::ServicePrincipal, StepState::Done, service_principal.clone());
+        }
 
         // 4. The application permissions, granted in one batch.
-        if r.roles_granted {
-            report(RegistrationStep::Permissions, StepState::Skipped, String::new());
-        } else {
-            self.journal(id, RegistrationStep::Permissions, "started", &service_principal).await?;
-            report(RegistrationStep::Permissions, StepState::Started, String::new());
-            self.grant(&graph, r, &service_principal, &app_id, &report, cancel).await?;
-            r.roles_granted = true;
-            self.save(r).await?;
-            self.journal(id, RegistrationStep::Permissions, "done", "").await?;
-            report(
-                RegistrationStep::Permissions,
-                StepState::Done,
-                format!("{} permissions", permission_set(r.role).len()),
-            );
+        match roles {
+            None => report(RegistrationStep::Permissions, StepState::Skipped, String::new()),
+            Some(roles) => {
+                self.journal(id, RegistrationStep::Permissions, "started", &service_principal).await?;
+                report(RegistrationStep::Permissions, StepState::Started, String::new());
+                self.grant(&graph, r, &service_principal, &app_id, roles, &report, cancel).await?;
+                r.roles_granted = true;
+                self.save(r).await?;
+                self.journal(id, RegistrationStep::Permissions, "done", "").await?;
+                let count = permission_set(r.role).len();
+                report(RegistrationStep::Permissions, StepState::Done, format!("{count} permissions"));
+            }
         }
 
         // 5. Wait until app-only tokens carry every role: then the connection works.
         self.journal(id, RegistrationStep::Consent, "started", "").await?;
         report(RegistrationStep::Consent, StepState::Started, String::new());
-        self.wait_for_roles(r, &app_id, &certificate, &report, cancel).await?;
+        self.wait_for_roles(r, &tenant, &app_id, &certificate, &report, cancel).await?;
         self.journal(id, RegistrationStep::Consent, "done", "").await?;
         report(RegistrationStep::Consent, StepState::Done, String::new());
 
@@ -393,16 +413,14 @@ impl<'a> Registrar<'a> {
         .await
     }
 
-    #[allow(clippy::too_many_arguments)]
-    async fn grant(
+    /// Microsoft Graph's service principal and the ids of the roles to grant, read by value
+    /// (the GUIDs Mailferry knows are the cross-check).
+    async fn graph_roles(
         &self,
         graph: &GraphClient<'_>,
-        r: &Registration,
-        service_principal: &str,
-        app_id: &str,
-        report: &impl Fn(RegistrationStep, StepState, String),
+        role: Role,
         cancel: &CancellationToken,
-    ) -> Result<()> {
+    ) -> Result<(String, Vec<String>)> {
         // The role ids are read from Microsoft Graph's own service principal, by value; the
         // GUIDs Mailferry knows are the cross-check.
         let what = "read Microsoft Graph's permissions";
@@ -414,7 +432,7 @@ impl<'a> Registrar<'a> {
             detail: "Microsoft Graph's service principal is missing from the tenant".into(),
         })?;
         let mut role_ids = Vec::new();
-        for permission in permission_set(r.role) {
+        for permission in permission_set(role) {
             let found = resource["appRoles"]
                 .as_array()
                 .into_iter()
@@ -437,6 +455,20 @@ impl<'a> Registrar<'a> {
             }
         }
 
+        Ok((resource_id, role_ids))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn grant(
+        &self,
+        graph: &GraphClient<'_>,
+        r: &Registration,
+        service_principal: &str,
+        app_id: &str,
+        (resource_id, role_ids): (String, Vec<String>),
+        report: &impl Fn(RegistrationStep, StepState, String),
+        cancel: &CancellationToken,
+    ) -> Result<()> {
         let mut pending = role_ids;
         let url = format!("/servicePrincipals/{resource_id}/appRoleAssignedTo");
         let what = "grant the permissions";
@@ -492,6 +524,7 @@ impl<'a> Registrar<'a> {
     async fn wait_for_roles(
         &self,
         r: &Registration,
+        tenant: &crate::identity::ResolvedTenant,
         app_id: &str,
         certificate: &CertificateInfo,
         report: &impl Fn(RegistrationStep, StepState, String),
@@ -499,11 +532,9 @@ impl<'a> Registrar<'a> {
     ) -> Result<()> {
         let keyed = std::sync::Arc::new(self.connections.certificates().load(&certificate.sha1_thumbprint).await?);
         let credential = AppCredential::Certificate(keyed);
-        let tenant = self.identity.tenants.resolve(&self.identity.http, &r.cloud, &r.tenant_id, cancel).await?;
         let needed = permission_set(r.role).len();
         self.poll(cancel, |attempt| {
             let credential = &credential;
-            let tenant = &tenant;
             async move {
                 let request = AppTokenRequest { cloud: &r.cloud, tenant, client_id: app_id, credential, fresh: true };
                 match self.identity.tokens.app_only(&self.identity.http, &request, cancel).await {
