@@ -9,6 +9,7 @@ use clap::Args;
 use mailferry_core::checks::CheckService;
 use mailferry_core::connections::ConnectionService;
 use mailferry_core::http::{CancellationToken, HttpConfig};
+use mailferry_core::identity::device_code::{device_code_sign_in, DeviceCodePrompt};
 use mailferry_core::identity::signin::{registration_scopes, sign_in, sign_in_client_id, SignIn, SystemBrowser};
 use mailferry_core::identity::IdentityClient;
 use mailferry_core::model::Role;
@@ -40,6 +41,9 @@ pub(crate) struct Register {
     /// Delete what an unfinished registration created in Entra ID and here.
     #[arg(long, value_name = "ID")]
     roll_back: Option<Uuid>,
+    /// Sign in with a code on any device instead of a browser on this computer.
+    #[arg(long)]
+    device_code: bool,
     /// Minutes the sign-in in the browser may take.
     #[arg(long, default_value_t = 5)]
     sign_in_minutes: u64,
@@ -90,16 +94,27 @@ pub(crate) async fn run(service: &ConnectionService, args: Register, out: &mut i
         }
     }
 
-    eprintln!("Sign in as a Global Administrator or Privileged Role Administrator in the browser that opens.");
     let client_id = sign_in_client_id();
-    let request = SignIn {
-        cloud: &cloud,
-        tenant: &args.tenant,
-        client_id: &client_id,
-        scopes: registration_scopes(&cloud),
-        timeout: Duration::from_secs(args.sign_in_minutes.max(1) * 60),
+    let admin = if args.device_code {
+        let scopes = registration_scopes(&cloud);
+        let show = |prompt: DeviceCodePrompt| {
+            eprintln!(
+                "On any device, open {} and enter the code {}; sign in as a Global Administrator or Privileged Role Administrator.",
+                prompt.verification_uri, prompt.user_code
+            );
+        };
+        device_code_sign_in(&identity.http, &cloud, &args.tenant, &client_id, &scopes, &show, &cancel).await?
+    } else {
+        eprintln!("Sign in as a Global Administrator or Privileged Role Administrator in the browser that opens.");
+        let request = SignIn {
+            cloud: &cloud,
+            tenant: &args.tenant,
+            client_id: &client_id,
+            scopes: registration_scopes(&cloud),
+            timeout: Duration::from_secs(args.sign_in_minutes.max(1) * 60),
+        };
+        sign_in(&identity.http, &request, &SystemBrowser, &cancel).await?
     };
-    let admin = sign_in(&identity.http, &request, &SystemBrowser, &cancel).await?;
     eprintln!("[done] Signed in as {}", admin.claims.user());
 
     if let Some(id) = args.roll_back {

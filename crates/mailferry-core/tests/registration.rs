@@ -445,3 +445,71 @@ async fn an_application_whose_creation_answer_was_lost_is_adopted_not_duplicated
     let tag = format!("mailferry-registration-{}", registration.id);
     assert!(adopted["tags"].as_array().unwrap().iter().any(|t| t == tag.as_str()));
 }
+
+#[tokio::test]
+async fn the_device_code_sign_in_registers_with_a_code_typed_on_another_device() {
+    use mailferry_core::identity::device_code::DeviceCodePrompt;
+    use mailferry_core::registration::{AutomaticRegistration, RegistrationProgress, RegistrationService};
+    struct NoBrowser;
+    impl Browser for NoBrowser {
+        fn open(&self, _url: &str) -> mailferry_core::Result<()> {
+            panic!("the device code sign-in opens no browser here");
+        }
+    }
+    let f = fixture().await;
+    f.sim(
+        reqwest::Method::PUT,
+        "/_sim/settings",
+        Some(json!({"deviceCodeIntervalSecs": 1, "deviceCodeLifetimeSecs": 60})),
+    )
+    .await;
+    let service =
+        RegistrationService::new(IdentityClient::new(fast_http(Duration::from_secs(5))).unwrap(), f.config.clone());
+    let prompts: Arc<Mutex<Vec<DeviceCodePrompt>>> = Arc::default();
+
+    // The other device: the admin opens the page shown and types the code.
+    let shown = prompts.clone();
+    tokio::spawn(async move {
+        let prompt = loop {
+            if let Some(prompt) = shown.lock().unwrap().first().cloned() {
+                break prompt;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        reqwest::Client::new()
+            .post(&prompt.verification_uri)
+            .form(&[
+                ("user_code", prompt.user_code.as_str()),
+                ("username", "admin@contoso.onmicrosoft.com"),
+                ("password", PASSWORD),
+                ("action", "accept"),
+            ])
+            .send()
+            .await
+            .unwrap();
+    });
+    let progress: Arc<Mutex<Vec<RegistrationProgress>>> = Arc::default();
+    let on_progress = |event: RegistrationProgress| {
+        if let RegistrationProgress::DeviceCode { prompt } = &event {
+            prompts.lock().unwrap().push(prompt.clone());
+        }
+        progress.lock().unwrap().push(event);
+    };
+    let request = AutomaticRegistration {
+        role: Role::Source,
+        cloud: f.cloud(),
+        tenant: DOMAIN.into(),
+        connection_name: None,
+        application_mailbox: Some("migration@contoso.onmicrosoft.com".into()),
+        resume: None,
+        device_code: true,
+    };
+    let connection = service.register(&f.connections, request, &NoBrowser, &on_progress).await.unwrap();
+
+    assert_eq!(connection.registration, RegistrationMode::Automatic);
+    assert_eq!(connection.name, "contoso.onmicrosoft.com", "named after the admin's domain");
+    let progress = progress.lock().unwrap();
+    assert!(progress.contains(&RegistrationProgress::SignedIn { user: "admin@contoso.onmicrosoft.com".into() }));
+    let prompt = prompts.lock().unwrap()[0].clone();
+    assert!(prompt.verification_uri.ends_with("/devicelogin") && !prompt.user_code.is_empty());
+}

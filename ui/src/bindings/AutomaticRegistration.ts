@@ -13,4 +13,8 @@ tenant: string, connectionName: string | null, applicationMailbox: string | null
 /**
  * Resume this unfinished registration instead of starting a new one.
  */
-resume: string | null, };
+resume: string | null, 
+/**
+ * Sign in with a code on any device instead of this computer's browser.
+ */
+deviceCode: boolean, };

@@ -33,10 +33,15 @@ fn aadsts_code(body: &TokenErrorBody) -> Option<u32> {
 pub async fn token_failure(response: Response, request: String, context: &TokenContext<'_>) -> Error {
     let status = response.status().as_u16();
     let text = response.text().await.unwrap_or_default();
-    let Ok(body) = serde_json::from_str::<TokenErrorBody>(&text) else {
+    token_failure_from(status, &text, request, context)
+}
+
+/// The same, from an answer already read.
+pub fn token_failure_from(status: u16, text: &str, request: String, context: &TokenContext<'_>) -> Error {
+    let Ok(body) = serde_json::from_str::<TokenErrorBody>(text) else {
         return Error::UnexpectedResponse {
             what: request,
-            detail: format!("HTTP {status} without Microsoft's JSON error body: {}", excerpt(&text)),
+            detail: format!("HTTP {status} without Microsoft's JSON error body: {}", excerpt(text)),
         };
     };
     let Some(code) = aadsts_code(&body) else {

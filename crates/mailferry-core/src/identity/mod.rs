@@ -3,6 +3,7 @@
 //! application's certificate.
 
 mod assertion;
+pub mod device_code;
 mod failure;
 pub mod signin;
 mod tenant;

@@ -191,7 +191,12 @@ pub async fn sign_in(
         .text()
         .await
         .map_err(|e| Error::UnexpectedResponse { what: description.clone(), detail: e.to_string() })?;
-    let parsed: TokenResponse = serde_json::from_str(&text).map_err(|_| Error::UnexpectedResponse {
+    admin_token(&text, description)
+}
+
+/// The delegated token in a token endpoint answer.
+pub(super) fn admin_token(text: &str, description: String) -> Result<AdminToken> {
+    let parsed: TokenResponse = serde_json::from_str(text).map_err(|_| Error::UnexpectedResponse {
         what: description.clone(),
         detail: "no access token in the answer".into(),
     })?;

@@ -13,6 +13,7 @@ use super::workflow::{Registrar, RegistrationConfig, RegistrationRequest};
 use crate::cloud::Cloud;
 use crate::connections::ConnectionService;
 use crate::http::CancellationToken;
+use crate::identity::device_code::{device_code_sign_in, DeviceCodePrompt};
 use crate::identity::signin::{registration_scopes, sign_in, sign_in_client_id, AdminToken, Browser, SignIn};
 use crate::identity::IdentityClient;
 use crate::model::{Connection, Role};
@@ -31,6 +32,9 @@ pub struct AutomaticRegistration {
     pub application_mailbox: Option<String>,
     /// Resume this unfinished registration instead of starting a new one.
     pub resume: Option<Uuid>,
+    /// Sign in with a code on any device instead of this computer's browser.
+    #[serde(default)]
+    pub device_code: bool,
 }
 
 /// Progress of the whole operation, sign-in included.
@@ -40,6 +44,10 @@ pub struct AutomaticRegistration {
 pub enum RegistrationProgress {
     /// The browser is open at Microsoft's sign-in page.
     SigningIn,
+    /// Sign in on any device: open the page and type the code.
+    DeviceCode {
+        prompt: DeviceCodePrompt,
+    },
     SignedIn {
         user: String,
     },
@@ -99,15 +107,25 @@ impl RegistrationService {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn sign_in(
         &self,
         cloud: &Cloud,
         tenant: &str,
+        device_code: bool,
         browser: &dyn Browser,
         on_progress: &(dyn Fn(RegistrationProgress) + Send + Sync),
         cancel: &CancellationToken,
     ) -> Result<AdminToken> {
         let client_id = sign_in_client_id();
+        if device_code {
+            let prompt = |prompt: DeviceCodePrompt| on_progress(RegistrationProgress::DeviceCode { prompt });
+            let scopes = registration_scopes(cloud);
+            let admin =
+                device_code_sign_in(&self.identity.http, cloud, tenant, &client_id, &scopes, &prompt, cancel).await?;
+            on_progress(RegistrationProgress::SignedIn { user: admin.claims.user().to_owned() });
+            return Ok(admin);
+        }
         let request = SignIn {
             cloud,
             tenant: tenant.trim(),
@@ -132,7 +150,9 @@ impl RegistrationService {
     ) -> Result<Connection> {
         let cancel = self.start()?;
         let outcome = async {
-            let admin = self.sign_in(&request.cloud, &request.tenant, browser, on_progress, &cancel).await?;
+            let admin = self
+                .sign_in(&request.cloud, &request.tenant, request.device_code, browser, on_progress, &cancel)
+                .await?;
             let registrar = self.registrar(connections);
             let id = match request.resume {
                 Some(id) => id,
@@ -166,8 +186,9 @@ impl RegistrationService {
         let outcome = async {
             let registrar = self.registrar(connections);
             let registration = registrar.get(id).await?;
-            let admin =
-                self.sign_in(&registration.cloud, &registration.tenant_id, browser, on_progress, &cancel).await?;
+            let admin = self
+                .sign_in(&registration.cloud, &registration.tenant_id, false, browser, on_progress, &cancel)
+                .await?;
             let rolled_back = registrar.roll_back(id, &admin, &cancel).await?;
             on_progress(RegistrationProgress::RolledBack);
             Ok(rolled_back)

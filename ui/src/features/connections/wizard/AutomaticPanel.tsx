@@ -1,4 +1,8 @@
 import {
+  Accordion,
+  AccordionHeader,
+  AccordionItem,
+  AccordionPanel,
   Body1,
   Button,
   Caption1,
@@ -12,7 +16,7 @@ import {
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import { CheckmarkCircle20Filled, Circle20Regular, PersonKeyRegular } from "@fluentui/react-icons";
+import { CheckmarkCircle20Filled, Circle20Regular, CopyRegular, PersonKeyRegular } from "@fluentui/react-icons";
 import { useEffect, useReducer, useRef, useState, type Dispatch } from "react";
 
 import { api, type CommandError } from "../../../api";
@@ -83,7 +87,7 @@ export function AutomaticPanel({ state, dispatch, onRunningChange, onRegistered 
     }
   };
 
-  const register = (resume: Registration | null) =>
+  const register = (resume: Registration | null, deviceCode = false) =>
     run(() =>
       api.registerAutomatically(
         {
@@ -93,6 +97,7 @@ export function AutomaticPanel({ state, dispatch, onRunningChange, onRegistered 
           connectionName: state.values.name.trim() || null,
           applicationMailbox: mailbox.trim() || null,
           resume: resume?.id ?? null,
+          deviceCode,
         },
         (event) => update({ type: "progress", progress: event }),
       ),
@@ -120,7 +125,27 @@ export function AutomaticPanel({ state, dispatch, onRunningChange, onRegistered 
           )}
         </>
       )}
+      {progress.deviceCode && progress.phase === "signingIn" && (
+        <MessageBar intent="info" layout="multiline">
+          <MessageBarBody>
+            On any device, open <Text weight="semibold">{progress.deviceCode.verificationUri}</Text> and enter the code{" "}
+            <Text weight="semibold" font="monospace" aria-label="Sign-in code">
+              {progress.deviceCode.userCode}
+            </Text>
+            , then sign in as a Global Administrator or Privileged Role Administrator.
+          </MessageBarBody>
+          <MessageBarActions>
+            <CopyButton text={progress.deviceCode.userCode} label="Copy code" />
+          </MessageBarActions>
+        </MessageBar>
+      )}
       {error && <ErrorBar error={error} title="The registration did not complete" />}
+      {error && consentLink(error) && (
+        <div className={styles.row}>
+          <CopyButton text={consentLink(error) ?? ""} label="Copy admin consent link" />
+          <Caption1>Send it to a Global Administrator or Privileged Role Administrator; once they accept, resume the registration.</Caption1>
+        </div>
+      )}
       {!busyView && (
         <>
           <Body1>
@@ -167,9 +192,45 @@ export function AutomaticPanel({ state, dispatch, onRunningChange, onRegistered 
               Log in as Office 365 admin
             </Button>
           </div>
+          <Accordion collapsible>
+            <AccordionItem value="other">
+              <AccordionHeader>Other ways to sign in</AccordionHeader>
+              <AccordionPanel>
+                <div className={styles.row}>
+                  <Button disabled={tenant.trim() === ""} onClick={() => void register(null, true)}>
+                    Sign in with a code on another device
+                  </Button>
+                  <Caption1>For a browser on another computer or phone, or when this computer cannot open one.</Caption1>
+                </div>
+              </AccordionPanel>
+            </AccordionItem>
+          </Accordion>
         </>
       )}
     </div>
+  );
+}
+
+/** The admin consent link a refusal carries in its hint, for another administrator. */
+function consentLink(error: CommandError): string | null {
+  return error.detail.hint?.match(/https?:\/\/\S+\/adminconsent\?\S+/)?.[0] ?? null;
+}
+
+function CopyButton({ text, label }: { text: string; label: string }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <Button
+      size="small"
+      icon={<CopyRegular />}
+      onClick={() =>
+        void navigator.clipboard.writeText(text).then(
+          () => setCopied(true),
+          () => setCopied(false),
+        )
+      }
+    >
+      {copied ? "Copied" : label}
+    </Button>
   );
 }
 

@@ -72,7 +72,7 @@ describe("the connection wizard", () => {
     const core = installFakeCore();
     const { user, onFinish } = renderWizard();
     const permissions = await screen.findByRole("list", { hidden: true, name: "Permissions that will be granted" });
-    expect(permissions).toHaveTextContent("Mail.Read: Read the mail to migrate.");
+    await waitFor(() => expect(permissions).toHaveTextContent("Mail.Read: Read the mail to migrate."));
     expect(screen.getByText(/registers the application “Mailferry Migration Source”/)).toBeInTheDocument();
     const login = screen.getByRole("button", { hidden: true, name: "Log in as Office 365 admin" });
     expect(login).toBeDisabled();
@@ -91,12 +91,22 @@ describe("the connection wizard", () => {
     expect(onFinish).toHaveBeenCalledWith(expect.objectContaining({ registration: "automatic" }), true);
   });
 
+  it("offers the sign-in with a code on another device", async () => {
+    const core = installFakeCore();
+    const { user } = renderWizard();
+    await user.type(await screen.findByRole("textbox", { hidden: true, name: /^Tenant/ }), "contoso.onmicrosoft.com");
+    await user.click(screen.getByRole("button", { hidden: true, name: "Other ways to sign in" }));
+    await user.click(screen.getByRole("button", { hidden: true, name: "Sign in with a code on another device" }));
+    await screen.findByRole("button", { hidden: true, name: "Configure" });
+    expect(core.registrations[0]).toMatchObject({ deviceCode: true, tenant: "contoso.onmicrosoft.com" });
+  });
+
   it("says why an automatic registration stopped and offers to resume or clean up", async () => {
     const core = installFakeCore();
     core.failNextRegistration = ipcError({
       code: "conflict",
       message: "appadmin@contoso.onmicrosoft.com may not grant Microsoft Graph application permissions: it needs the Global Administrator or Privileged Role Administrator role.",
-      hint: "Sign in as a Global Administrator or Privileged Role Administrator and resume the registration.",
+      hint: "Sign in as a Global Administrator or Privileged Role Administrator and resume the registration. Or send this admin consent link to such an administrator, then resume: https://login.microsoftonline.com/6babcaad-604b-40ac-a9d7-9fd97c0b779f/v2.0/adminconsent?client_id=9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d&scope=https://graph.microsoft.com/.default",
     });
     const { user } = renderWizard();
     await user.type(await screen.findByRole("textbox", { hidden: true, name: /^Tenant/ }), "contoso.onmicrosoft.com");
@@ -125,6 +135,10 @@ describe("the connection wizard", () => {
 
     expect(await screen.findByText(/it needs the Global Administrator or Privileged Role Administrator role/)).toBeInTheDocument();
     expect(screen.getByText(/did not finish: appadmin may not grant permissions/)).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { hidden: true, name: "Copy admin consent link" }));
+    expect(await navigator.clipboard.readText()).toBe(
+      "https://login.microsoftonline.com/6babcaad-604b-40ac-a9d7-9fd97c0b779f/v2.0/adminconsent?client_id=9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d&scope=https://graph.microsoft.com/.default",
+    );
     await user.click(screen.getByRole("button", { hidden: true, name: "Resume" }));
     await screen.findByRole("button", { hidden: true, name: "Configure" });
     expect(core.registrations.at(-1)).toMatchObject({ resume: "5d4c3b2a-1f0e-4d9c-8b7a-695847362514", tenant: "6babcaad-604b-40ac-a9d7-9fd97c0b779f" });

@@ -1,4 +1,5 @@
 // Progress of an automatic registration, from the core's events; free of React, tested alone.
+import type { DeviceCodePrompt } from "../../../bindings/DeviceCodePrompt";
 import type { RegistrationProgress } from "../../../bindings/RegistrationProgress";
 import type { RegistrationStep } from "../../../bindings/RegistrationStep";
 import type { StepState } from "../../../bindings/StepState";
@@ -22,11 +23,13 @@ export interface StepView {
 export interface AutomaticState {
   phase: "idle" | "signingIn" | "registering" | "done" | "stopped";
   user: string | null;
+  /** Where to sign in and the code to type, for a sign-in on another device. */
+  deviceCode: DeviceCodePrompt | null;
   steps: StepView[];
 }
 
 export function initialAutomatic(): AutomaticState {
-  return { phase: "idle", user: null, steps: REGISTRATION_STEPS.map(({ step, title }) => ({ step, title, state: "pending", detail: "" })) };
+  return { phase: "idle", user: null, deviceCode: null, steps: REGISTRATION_STEPS.map(({ step, title }) => ({ step, title, state: "pending", detail: "" })) };
 }
 
 export type AutomaticAction = { type: "start" } | { type: "progress"; progress: RegistrationProgress } | { type: "done" } | { type: "stopped" };
@@ -42,6 +45,7 @@ export function automaticReducer(state: AutomaticState, action: AutomaticAction)
     case "progress": {
       const { progress } = action;
       if (progress.kind === "signingIn") return { ...state, phase: "signingIn" };
+      if (progress.kind === "deviceCode") return { ...state, phase: "signingIn", deviceCode: progress.prompt };
       if (progress.kind === "signedIn") return { ...state, phase: "registering", user: progress.user };
       if (progress.kind === "rolledBack") return { ...state, phase: "done" };
       const { event } = progress;
@@ -60,7 +64,9 @@ export function automaticAnnouncement(state: AutomaticState): string {
     case "idle":
       return "";
     case "signingIn":
-      return "Sign in in the browser window that opened, then come back here.";
+      return state.deviceCode
+        ? `Waiting for the sign-in with code ${state.deviceCode.userCode}.`
+        : "Sign in in the browser window that opened, then come back here.";
     case "done":
       return "The application is registered and the connection saved.";
     case "stopped":
