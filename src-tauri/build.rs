@@ -14,6 +14,7 @@ const COMMANDS: &[&str] = &[
     "last_check_report",
     "export_connections",
     "show_export_in_folder",
+    "sign_in_for_registration",
     "register_automatically",
     "roll_back_registration",
     "cancel_registration",

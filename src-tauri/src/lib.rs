@@ -45,6 +45,7 @@ pub fn run() {
             commands::checks::last_check_report,
             commands::export::export_connections,
             commands::export::show_export_in_folder,
+            commands::registration::sign_in_for_registration,
             commands::registration::register_automatically,
             commands::registration::roll_back_registration,
             commands::registration::cancel_registration,

@@ -35,6 +35,13 @@ pub(crate) struct Register {
     /// The dedicated application mailbox (default: the admin who signs in).
     #[arg(long)]
     mailbox: Option<String>,
+    /// Upload the new certificate to this earlier Mailferry application (its application ID)
+    /// instead of registering another one.
+    #[arg(long, value_name = "APP_ID", conflicts_with = "new")]
+    reuse: Option<String>,
+    /// Register a new application even if earlier Mailferry registrations exist.
+    #[arg(long)]
+    new: bool,
     /// Resume an unfinished registration from its last completed step.
     #[arg(long, value_name = "ID", conflicts_with = "roll_back")]
     resume: Option<Uuid>,
@@ -125,11 +132,31 @@ pub(crate) async fn run(service: &ConnectionService, args: Register, out: &mut i
     let id = match args.resume {
         Some(id) => id,
         None => {
+            if args.reuse.is_none() && !args.new {
+                let earlier = registrar.earlier_registrations(&admin, &cloud, Role::from(args.role), &cancel).await?;
+                if !earlier.is_empty() {
+                    let list: Vec<String> = earlier
+                        .iter()
+                        .map(|e| {
+                            let held =
+                                if e.held_certificate.is_some() { "" } else { ", its certificates would be replaced" };
+                            let created =
+                                e.created_at.map(|t| t.format(" created %Y-%m-%d").to_string()).unwrap_or_default();
+                            format!("{}{created}{held}", e.app_id)
+                        })
+                        .collect();
+                    return Err(Error::Conflict {
+                        message: format!("The tenant already has {} Mailferry registration(s): {}.", earlier.len(), list.join("; ")),
+                        hint: "Reuse one with --reuse APP_ID (the new certificate is uploaded to it), or register another with --new.".into(),
+                    });
+                }
+            }
             let request = RegistrationRequest {
                 role: Role::from(args.role),
                 cloud: cloud.clone(),
                 connection_name: args.name,
                 application_mailbox: args.mailbox,
+                reuse_app_id: args.reuse,
             };
             registrar.begin(&admin, request).await?.id
         }

@@ -93,6 +93,7 @@ async fn register(consistency_secs: u64, poll: Duration) -> (usize, usize, Durat
         cloud: cloud.clone(),
         connection_name: None,
         application_mailbox: Some("migration@contoso.onmicrosoft.com".into()),
+        reuse_app_id: None,
     };
     let started = Instant::now();
     let registration = registrar.begin(&admin, begin).await.unwrap();

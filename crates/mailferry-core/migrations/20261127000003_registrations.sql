@@ -12,6 +12,8 @@ CREATE TABLE registrations (
     connection_name       TEXT NOT NULL,
     application_mailbox   TEXT NOT NULL,
     status                TEXT NOT NULL CHECK (status IN ('running', 'failed', 'completed', 'rolled_back')),
+    -- An earlier Mailferry application to upload the new certificate to, instead of a new one.
+    reuse_app_id          TEXT,
     certificate_sha1      TEXT,
     application_object_id TEXT,
     application_app_id    TEXT,

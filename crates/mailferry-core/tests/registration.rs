@@ -145,6 +145,7 @@ impl Fixture {
             cloud: self.cloud(),
             connection_name: Some("Contoso".into()),
             application_mailbox: Some("migration@contoso.onmicrosoft.com".into()),
+            reuse_app_id: None,
         }
     }
 
@@ -449,7 +450,9 @@ async fn an_application_whose_creation_answer_was_lost_is_adopted_not_duplicated
 #[tokio::test]
 async fn the_device_code_sign_in_registers_with_a_code_typed_on_another_device() {
     use mailferry_core::identity::device_code::DeviceCodePrompt;
-    use mailferry_core::registration::{AutomaticRegistration, RegistrationProgress, RegistrationService};
+    use mailferry_core::registration::{
+        AutomaticRegistration, RegistrationProgress, RegistrationService, RegistrationSignIn,
+    };
     struct NoBrowser;
     impl Browser for NoBrowser {
         fn open(&self, _url: &str) -> mailferry_core::Result<()> {
@@ -495,16 +498,17 @@ async fn the_device_code_sign_in_registers_with_a_code_typed_on_another_device()
         }
         progress.lock().unwrap().push(event);
     };
+    let sign_in = RegistrationSignIn { role: Role::Source, cloud: f.cloud(), tenant: DOMAIN.into(), device_code: true };
+    let signed_in = service.sign_in(&f.connections, sign_in, &NoBrowser, &on_progress).await.unwrap();
+    assert_eq!(signed_in.tenant_id, TENANT);
+    assert!(signed_in.earlier.is_empty());
     let request = AutomaticRegistration {
-        role: Role::Source,
-        cloud: f.cloud(),
-        tenant: DOMAIN.into(),
         connection_name: None,
         application_mailbox: Some("migration@contoso.onmicrosoft.com".into()),
         resume: None,
-        device_code: true,
+        reuse_app_id: None,
     };
-    let connection = service.register(&f.connections, request, &NoBrowser, &on_progress).await.unwrap();
+    let connection = service.register(&f.connections, request, &on_progress).await.unwrap();
 
     assert_eq!(connection.registration, RegistrationMode::Automatic);
     assert_eq!(connection.name, "contoso.onmicrosoft.com", "named after the admin's domain");
@@ -512,4 +516,41 @@ async fn the_device_code_sign_in_registers_with_a_code_typed_on_another_device()
     assert!(progress.contains(&RegistrationProgress::SignedIn { user: "admin@contoso.onmicrosoft.com".into() }));
     let prompt = prompts.lock().unwrap()[0].clone();
     assert!(prompt.verification_uri.ends_with("/devicelogin") && !prompt.user_code.is_empty());
+}
+
+/// An earlier Mailferry registration is offered after the sign-in, and reusing it uploads the
+/// new certificate to it (next to the one Mailferry holds) instead of registering another.
+#[tokio::test]
+async fn an_earlier_registration_is_offered_and_reused_without_a_second_application() {
+    let f = fixture().await;
+    let admin = f.admin().await;
+    let registrar = f.registrar();
+    let first = registrar.begin(&admin, f.request()).await.unwrap();
+    let earlier = registrar.run(first.id, &admin, &|_| {}, &CancellationToken::new()).await.unwrap();
+    let Credential::Certificate { sha1_thumbprint: earlier_thumbprint, .. } = &earlier.credential else { panic!() };
+
+    let offered =
+        registrar.earlier_registrations(&admin, &f.cloud(), Role::Source, &CancellationToken::new()).await.unwrap();
+    assert_eq!(offered.len(), 1);
+    assert_eq!(offered[0].app_id, earlier.client_id);
+    assert_eq!(offered[0].held_certificate.as_deref(), Some(earlier_thumbprint.as_str()));
+    assert_eq!(offered[0].connections, ["Contoso"]);
+
+    let mut request = f.request();
+    request.reuse_app_id = Some(earlier.client_id.clone());
+    request.connection_name = Some("Contoso again".into());
+    let second = registrar.begin(&admin, request).await.unwrap();
+    let reused = registrar.run(second.id, &admin, &|_| {}, &CancellationToken::new()).await.unwrap();
+
+    assert_eq!(reused.client_id, earlier.client_id, "the same application");
+    let apps = f.applications().await;
+    assert_eq!(apps.len(), 1, "no second application");
+    assert_eq!(apps[0]["keyCredentials"].as_array().unwrap().len(), 2, "the new certificate next to the earlier one");
+    assert_ne!(reused.credential, earlier.credential);
+    // Both connections still sign in.
+    let checks = CheckService::new(IdentityClient::new(fast_http(Duration::from_secs(5))).unwrap());
+    for connection in [earlier, reused] {
+        let run = checks.check(&f.connections, connection, &|_| {}).await.unwrap();
+        assert_eq!(run.report.outcome, CheckOutcome::Passed, "{:#?}", run.report.results);
+    }
 }

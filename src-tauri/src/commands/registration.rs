@@ -1,9 +1,12 @@
 //! Adapters for automatic registration: the admin signs in in the system browser (opened by
-//! the core after it checked the URL), and progress streams to the wizard.
+//! the core after it checked the URL) or with a device code; then the registration runs with
+//! that sign-in. Progress streams to the wizard.
 
 use mailferry_core::identity::signin::SystemBrowser;
 use mailferry_core::model::Connection;
-use mailferry_core::registration::{AutomaticRegistration, Registration, RegistrationProgress};
+use mailferry_core::registration::{
+    AutomaticRegistration, Registration, RegistrationProgress, RegistrationSignIn, SignedIn,
+};
 use mailferry_core::IpcError;
 use tauri::ipc::Channel;
 use tauri::State;
@@ -18,13 +21,22 @@ fn forward(channel: Channel<RegistrationProgress>) -> impl Fn(RegistrationProgre
 }
 
 #[tauri::command]
+pub async fn sign_in_for_registration(
+    state: State<'_, AppState>,
+    request: RegistrationSignIn,
+    on_progress: Channel<RegistrationProgress>,
+) -> Result<SignedIn, IpcError> {
+    let service = state.registrations()?;
+    Ok(service.sign_in(state.connections()?, request, &SystemBrowser, &forward(on_progress)).await?)
+}
+
+#[tauri::command]
 pub async fn register_automatically(
     state: State<'_, AppState>,
     request: AutomaticRegistration,
     on_progress: Channel<RegistrationProgress>,
 ) -> Result<Connection, IpcError> {
-    let service = state.registrations()?;
-    Ok(service.register(state.connections()?, request, &SystemBrowser, &forward(on_progress)).await?)
+    Ok(state.registrations()?.register(state.connections()?, request, &forward(on_progress)).await?)
 }
 
 #[tauri::command]
@@ -33,8 +45,7 @@ pub async fn roll_back_registration(
     id: Uuid,
     on_progress: Channel<RegistrationProgress>,
 ) -> Result<Registration, IpcError> {
-    let service = state.registrations()?;
-    Ok(service.roll_back(state.connections()?, id, &SystemBrowser, &forward(on_progress)).await?)
+    Ok(state.registrations()?.roll_back(state.connections()?, id, &forward(on_progress)).await?)
 }
 
 #[tauri::command]

@@ -11,6 +11,8 @@ import type { Cloud } from "../bindings/Cloud";
 import type { Connection } from "../bindings/Connection";
 import type { ExportOutcome } from "../bindings/ExportOutcome";
 import type { AutomaticRegistration } from "../bindings/AutomaticRegistration";
+import type { RegistrationSignIn } from "../bindings/RegistrationSignIn";
+import type { SignedIn } from "../bindings/SignedIn";
 import type { Registration } from "../bindings/Registration";
 import type { RegistrationProgress } from "../bindings/RegistrationProgress";
 import type { ConnectionDraft } from "../bindings/ConnectionDraft";
@@ -48,7 +50,13 @@ export const api = {
     channel.onmessage = onEvent;
     return call<CheckRun>("check_connection", { connection, onEvent: channel });
   },
-  /** Signs the admin in (system browser) and registers the application; streams progress. */
+  /** Signs the admin in (system browser or device code); lists earlier Mailferry registrations. */
+  signInForRegistration: (request: RegistrationSignIn, onProgress: (progress: RegistrationProgress) => void) => {
+    const channel = new Channel<RegistrationProgress>();
+    channel.onmessage = onProgress;
+    return call<SignedIn>("sign_in_for_registration", { request, onProgress: channel });
+  },
+  /** Registers the application with the signed-in admin; streams progress. */
   registerAutomatically: (request: AutomaticRegistration, onProgress: (progress: RegistrationProgress) => void) => {
     const channel = new Channel<RegistrationProgress>();
     channel.onmessage = onProgress;

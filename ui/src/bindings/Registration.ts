@@ -10,4 +10,8 @@ export type Registration = { id: string, role: Role, cloud: Cloud, tenantId: str
 /**
  * Who signed in to start it.
  */
-admin: string, connectionName: string, applicationMailbox: string, status: RegistrationStatus, certificateSha1: string | null, applicationObjectId: string | null, applicationAppId: string | null, servicePrincipalId: string | null, rolesGranted: boolean, connectionId: string | null, lastError: string | null, startedAt: string, updatedAt: string, };
+admin: string, connectionName: string, applicationMailbox: string, status: RegistrationStatus, 
+/**
+ * The earlier Mailferry application this registration reuses, if the admin chose one.
+ */
+reuseAppId: string | null, certificateSha1: string | null, applicationObjectId: string | null, applicationAppId: string | null, servicePrincipalId: string | null, rolesGranted: boolean, connectionId: string | null, lastError: string | null, startedAt: string, updatedAt: string, };

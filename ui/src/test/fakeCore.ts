@@ -4,6 +4,9 @@ import type { Channel } from "@tauri-apps/api/core";
 import { mockIPC } from "@tauri-apps/api/mocks";
 
 import type { AutomaticRegistration } from "../bindings/AutomaticRegistration";
+import type { Cloud } from "../bindings/Cloud";
+import type { EarlierRegistration } from "../bindings/EarlierRegistration";
+import type { RegistrationSignIn } from "../bindings/RegistrationSignIn";
 import type { CheckEvent } from "../bindings/CheckEvent";
 import type { Registration } from "../bindings/Registration";
 import type { RegistrationProgress } from "../bindings/RegistrationProgress";
@@ -78,6 +81,10 @@ export interface FakeCore {
   unfinished: Registration[];
   registrations: AutomaticRegistration[];
   failNextRegistration?: IpcError;
+  /** Sign-ins for a registration, and the earlier registrations they find. */
+  signIns: RegistrationSignIn[];
+  earlier: EarlierRegistration[];
+  signedInCloud?: Cloud;
 }
 
 export const PFX_PASSWORD = "pfx-pass";
@@ -135,6 +142,8 @@ export function installFakeCore(saved: Connection[] = []): FakeCore {
     exports: [],
     unfinished: [],
     registrations: [],
+    signIns: [],
+    earlier: [],
   };
   mockIPC((command, payload) => {
     const args = (payload ?? {}) as Record<string, unknown>;
@@ -185,6 +194,15 @@ export function installFakeCore(saved: Connection[] = []): FakeCore {
         return core.unfinished;
       case "cancel_registration":
         return true;
+      case "sign_in_for_registration": {
+        const request = args.request as RegistrationSignIn;
+        const channel = args.onProgress as Channel<RegistrationProgress>;
+        core.signIns.push(request);
+        channel.onmessage({ kind: "signingIn" });
+        channel.onmessage({ kind: "signedIn", user: "admin@contoso.onmicrosoft.com" });
+        core.signedInCloud = request.cloud;
+        return { user: "admin@contoso.onmicrosoft.com", tenantId: "6babcaad-604b-40ac-a9d7-9fd97c0b779f", earlier: core.earlier };
+      }
       case "register_automatically": {
         const request = args.request as AutomaticRegistration;
         const channel = args.onProgress as Channel<RegistrationProgress>;
@@ -192,11 +210,8 @@ export function installFakeCore(saved: Connection[] = []): FakeCore {
         if (core.failNextRegistration) {
           const error = core.failNextRegistration;
           core.failNextRegistration = undefined;
-          channel.onmessage({ kind: "signingIn" });
           return Promise.reject(error);
         }
-        channel.onmessage({ kind: "signingIn" });
-        channel.onmessage({ kind: "signedIn", user: "admin@contoso.onmicrosoft.com" });
         const id = request.resume ?? "5d4c3b2a-1f0e-4d9c-8b7a-695847362514";
         for (const step of ["certificate", "application", "servicePrincipal", "permissions", "consent", "connection"] as const) {
           channel.onmessage({ kind: "step", event: { registrationId: id, step, state: "started", detail: "" } });
@@ -205,9 +220,9 @@ export function installFakeCore(saved: Connection[] = []): FakeCore {
         const connection: Connection = {
           ...connectionFrom({
             id: null,
-            role: request.role,
+            role: "source",
             name: "contoso.onmicrosoft.com",
-            cloud: request.cloud,
+            cloud: core.signedInCloud ?? { kind: "global" },
             tenant: "6babcaad-604b-40ac-a9d7-9fd97c0b779f",
             clientId: "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
             applicationMailbox: request.applicationMailbox ?? "admin@contoso.onmicrosoft.com",

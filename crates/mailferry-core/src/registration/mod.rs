@@ -6,6 +6,8 @@ mod model;
 mod service;
 mod workflow;
 
-pub use model::{Registration, RegistrationEvent, RegistrationStatus, RegistrationStep, StepState};
-pub use service::{AutomaticRegistration, RegistrationProgress, RegistrationService};
+pub use model::{
+    EarlierRegistration, Registration, RegistrationEvent, RegistrationStatus, RegistrationStep, StepState,
+};
+pub use service::{AutomaticRegistration, RegistrationProgress, RegistrationService, RegistrationSignIn, SignedIn};
 pub use workflow::{admin_consent_url, application_name, OnEvent, Registrar, RegistrationConfig, RegistrationRequest};

@@ -100,6 +100,8 @@ pub struct Registration {
     pub connection_name: String,
     pub application_mailbox: String,
     pub status: RegistrationStatus,
+    /// The earlier Mailferry application this registration reuses, if the admin chose one.
+    pub reuse_app_id: Option<String>,
     pub certificate_sha1: Option<String>,
     pub application_object_id: Option<String>,
     pub application_app_id: Option<String>,
@@ -132,4 +134,21 @@ pub struct RegistrationEvent {
     pub step: RegistrationStep,
     pub state: StepState,
     pub detail: String,
+}
+
+/// A Mailferry application already registered in the tenant, offered for reuse.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct EarlierRegistration {
+    pub object_id: String,
+    pub app_id: String,
+    pub display_name: String,
+    pub created_at: Option<DateTime<Utc>>,
+    pub certificate_count: usize,
+    /// A certificate of it that Mailferry holds: the new one is added next to it (addKey).
+    /// Without one, reusing replaces the application's certificates.
+    pub held_certificate: Option<String>,
+    /// Mailferry connections that already use it.
+    pub connections: Vec<String>,
 }

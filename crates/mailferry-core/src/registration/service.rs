@@ -1,14 +1,16 @@
-//! Automatic registration as the app and the CLI start it: sign the admin in, then begin (or
-//! resume) the journaled workflow; one at a time, cancellable.
+//! Automatic registration as the app starts it, in two moves: the admin signs in (and is shown
+//! any earlier Mailferry registrations to reuse), then the journaled workflow runs with that
+//! sign-in. The admin's token lives in memory only, for this session; one operation at a time,
+//! cancellable.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
-use super::model::{Registration, RegistrationEvent};
+use super::model::{EarlierRegistration, Registration, RegistrationEvent};
 use super::workflow::{Registrar, RegistrationConfig, RegistrationRequest};
 use crate::cloud::Cloud;
 use crate::connections::ConnectionService;
@@ -19,22 +21,42 @@ use crate::identity::IdentityClient;
 use crate::model::{Connection, Role};
 use crate::{Error, Result};
 
-/// What the wizard's Automatic option sends.
+/// The sign-in that starts (or resumes, or cleans up) an automatic registration.
 #[derive(Debug, Clone, Deserialize, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
-pub struct AutomaticRegistration {
+pub struct RegistrationSignIn {
     pub role: Role,
     pub cloud: Cloud,
     /// A verified domain or the directory (tenant) ID to sign in to.
     pub tenant: String,
+    /// Sign in with a code on any device instead of this computer's browser.
+    #[serde(default)]
+    pub device_code: bool,
+}
+
+/// Who signed in, and the earlier Mailferry registrations of the tenant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SignedIn {
+    pub user: String,
+    pub tenant_id: String,
+    pub earlier: Vec<EarlierRegistration>,
+}
+
+/// What to register once signed in.
+#[derive(Debug, Clone, Deserialize, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AutomaticRegistration {
     pub connection_name: Option<String>,
     pub application_mailbox: Option<String>,
     /// Resume this unfinished registration instead of starting a new one.
     pub resume: Option<Uuid>,
-    /// Sign in with a code on any device instead of this computer's browser.
-    #[serde(default)]
-    pub device_code: bool,
+    /// Upload the new certificate to this earlier Mailferry application instead of
+    /// registering another one.
+    pub reuse_app_id: Option<String>,
 }
 
 /// Progress of the whole operation, sign-in included.
@@ -57,16 +79,31 @@ pub enum RegistrationProgress {
     RolledBack,
 }
 
+struct Session {
+    admin: Arc<AdminToken>,
+    role: Role,
+    cloud: Cloud,
+}
+
 pub struct RegistrationService {
     identity: IdentityClient,
     config: RegistrationConfig,
     sign_in_timeout: Duration,
     running: Mutex<Option<CancellationToken>>,
+    session: Mutex<Option<Session>>,
 }
+
+type OnProgress<'a> = &'a (dyn Fn(RegistrationProgress) + Send + Sync);
 
 impl RegistrationService {
     pub fn new(identity: IdentityClient, config: RegistrationConfig) -> Self {
-        RegistrationService { identity, config, sign_in_timeout: Duration::from_secs(300), running: Mutex::new(None) }
+        RegistrationService {
+            identity,
+            config,
+            sign_in_timeout: Duration::from_secs(300),
+            running: Mutex::new(None),
+            session: Mutex::new(None),
+        }
     }
 
     pub fn with_sign_in_timeout(mut self, timeout: Duration) -> Self {
@@ -88,6 +125,13 @@ impl RegistrationService {
         token.map(|t| t.cancel()).is_some()
     }
 
+    /// Forgets the admin's sign-in.
+    pub fn sign_out(&self) {
+        if let Ok(mut session) = self.session.lock() {
+            *session = None;
+        }
+    }
+
     fn start(&self) -> Result<CancellationToken> {
         let mut running = self.running.lock().map_err(|_| Error::Internal("registration lock poisoned".into()))?;
         if running.as_ref().is_some_and(|t| !t.is_cancelled()) {
@@ -107,61 +151,80 @@ impl RegistrationService {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    async fn sign_in(
-        &self,
-        cloud: &Cloud,
-        tenant: &str,
-        device_code: bool,
-        browser: &dyn Browser,
-        on_progress: &(dyn Fn(RegistrationProgress) + Send + Sync),
-        cancel: &CancellationToken,
-    ) -> Result<AdminToken> {
-        let client_id = sign_in_client_id();
-        if device_code {
-            let prompt = |prompt: DeviceCodePrompt| on_progress(RegistrationProgress::DeviceCode { prompt });
-            let scopes = registration_scopes(cloud);
-            let admin =
-                device_code_sign_in(&self.identity.http, cloud, tenant, &client_id, &scopes, &prompt, cancel).await?;
-            on_progress(RegistrationProgress::SignedIn { user: admin.claims.user().to_owned() });
-            return Ok(admin);
-        }
-        let request = SignIn {
-            cloud,
-            tenant: tenant.trim(),
-            client_id: &client_id,
-            scopes: registration_scopes(cloud),
-            timeout: self.sign_in_timeout,
-        };
-        on_progress(RegistrationProgress::SigningIn);
-        let admin = sign_in(&self.identity.http, &request, browser, cancel).await?;
-        on_progress(RegistrationProgress::SignedIn { user: admin.claims.user().to_owned() });
-        Ok(admin)
+    fn session(&self) -> Result<(Arc<AdminToken>, Role, Cloud)> {
+        let session = self.session.lock().map_err(|_| Error::Internal("session lock poisoned".into()))?;
+        session.as_ref().map(|s| (s.admin.clone(), s.role, s.cloud.clone())).ok_or_else(|| Error::Conflict {
+            message: "No administrator is signed in for the registration.".into(),
+            hint: "Press \"Log in as Office 365 admin\" first.".into(),
+        })
     }
 
-    /// Signs the admin in and registers (or resumes registering) the application; returns the
-    /// saved connection.
+    /// Signs the admin in (browser or device code) and lists the earlier registrations.
+    pub async fn sign_in(
+        &self,
+        connections: &ConnectionService,
+        request: RegistrationSignIn,
+        browser: &dyn Browser,
+        on_progress: OnProgress<'_>,
+    ) -> Result<SignedIn> {
+        let cancel = self.start()?;
+        let outcome = async {
+            let client_id = sign_in_client_id();
+            let scopes = registration_scopes(&request.cloud);
+            let tenant = request.tenant.trim();
+            let admin = if request.device_code {
+                let prompt = |prompt: DeviceCodePrompt| on_progress(RegistrationProgress::DeviceCode { prompt });
+                device_code_sign_in(&self.identity.http, &request.cloud, tenant, &client_id, &scopes, &prompt, &cancel)
+                    .await?
+            } else {
+                let sign_in_request = SignIn {
+                    cloud: &request.cloud,
+                    tenant,
+                    client_id: &client_id,
+                    scopes,
+                    timeout: self.sign_in_timeout,
+                };
+                on_progress(RegistrationProgress::SigningIn);
+                sign_in(&self.identity.http, &sign_in_request, browser, &cancel).await?
+            };
+            let user = admin.claims.user().to_owned();
+            on_progress(RegistrationProgress::SignedIn { user: user.clone() });
+            let earlier = self
+                .registrar(connections)
+                .earlier_registrations(&admin, &request.cloud, request.role, &cancel)
+                .await?;
+            let signed_in = SignedIn { user, tenant_id: admin.claims.tid.clone(), earlier };
+            if let Ok(mut session) = self.session.lock() {
+                *session = Some(Session { admin: Arc::new(admin), role: request.role, cloud: request.cloud });
+            }
+            Ok(signed_in)
+        }
+        .await;
+        self.finish();
+        outcome
+    }
+
+    /// Registers (or resumes registering) the application with the signed-in admin; returns
+    /// the saved connection.
     pub async fn register(
         &self,
         connections: &ConnectionService,
         request: AutomaticRegistration,
-        browser: &dyn Browser,
-        on_progress: &(dyn Fn(RegistrationProgress) + Send + Sync),
+        on_progress: OnProgress<'_>,
     ) -> Result<Connection> {
+        let (admin, role, cloud) = self.session()?;
         let cancel = self.start()?;
         let outcome = async {
-            let admin = self
-                .sign_in(&request.cloud, &request.tenant, request.device_code, browser, on_progress, &cancel)
-                .await?;
             let registrar = self.registrar(connections);
             let id = match request.resume {
                 Some(id) => id,
                 None => {
                     let begin = RegistrationRequest {
-                        role: request.role,
-                        cloud: request.cloud.clone(),
+                        role,
+                        cloud,
                         connection_name: request.connection_name.clone(),
                         application_mailbox: request.application_mailbox.clone(),
+                        reuse_app_id: request.reuse_app_id.clone(),
                     };
                     registrar.begin(&admin, begin).await?.id
                 }
@@ -174,22 +237,17 @@ impl RegistrationService {
         outcome
     }
 
-    /// Signs the admin in and deletes what an unfinished registration created.
+    /// Deletes what an unfinished registration created, with the signed-in admin.
     pub async fn roll_back(
         &self,
         connections: &ConnectionService,
         id: Uuid,
-        browser: &dyn Browser,
-        on_progress: &(dyn Fn(RegistrationProgress) + Send + Sync),
+        on_progress: OnProgress<'_>,
     ) -> Result<Registration> {
+        let (admin, _, _) = self.session()?;
         let cancel = self.start()?;
         let outcome = async {
-            let registrar = self.registrar(connections);
-            let registration = registrar.get(id).await?;
-            let admin = self
-                .sign_in(&registration.cloud, &registration.tenant_id, false, browser, on_progress, &cancel)
-                .await?;
-            let rolled_back = registrar.roll_back(id, &admin, &cancel).await?;
+            let rolled_back = self.registrar(connections).roll_back(id, &admin, &cancel).await?;
             on_progress(RegistrationProgress::RolledBack);
             Ok(rolled_back)
         }

@@ -12,7 +12,9 @@ use reqwest::Method;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use super::model::{Registration, RegistrationEvent, RegistrationStatus, RegistrationStep, StepState};
+use super::model::{
+    EarlierRegistration, Registration, RegistrationEvent, RegistrationStatus, RegistrationStep, StepState,
+};
 use crate::certs::{generate, subject_name, CertificateInfo};
 use crate::cloud::Cloud;
 use crate::connections::ConnectionService;
@@ -48,6 +50,9 @@ pub struct RegistrationRequest {
     pub connection_name: Option<String>,
     /// Defaults to the signed-in admin.
     pub application_mailbox: Option<String>,
+    /// Upload the new certificate to this earlier Mailferry application instead of registering
+    /// another one.
+    pub reuse_app_id: Option<String>,
 }
 
 pub type OnEvent<'a> = &'a (dyn Fn(RegistrationEvent) + Send + Sync);
@@ -100,6 +105,7 @@ impl<'a> Registrar<'a> {
             connection_name: request.connection_name.filter(|n| !n.trim().is_empty()).unwrap_or(domain),
             application_mailbox: request.application_mailbox.filter(|m| !m.trim().is_empty()).unwrap_or(user),
             status: RegistrationStatus::Running,
+            reuse_app_id: request.reuse_app_id.map(|id| id.trim().to_ascii_lowercase()),
             certificate_sha1: None,
             application_object_id: None,
             application_app_id: None,
@@ -225,10 +231,16 @@ impl<'a> Registrar<'a> {
                         });
                     self.journal(id, RegistrationStep::Application, "started", &tag).await?;
                     report(RegistrationStep::Application, StepState::Started, String::new());
-                    let found = if tried_before { self.find_by_tag(&graph, r.role, &tag, cancel).await? } else { None };
-                    let created = match found {
-                        Some(app) => app,
-                        None => self.create_application(&graph, r, &certificate, &tag, cancel).await?,
+                    let created = match r.reuse_app_id.clone() {
+                        Some(reused) => self.reuse_application(&graph, r, &reused, &certificate, cancel).await?,
+                        None => {
+                            let found =
+                                if tried_before { self.find_by_tag(&graph, r.role, &tag, cancel).await? } else { None };
+                            match found {
+                                Some(app) => app,
+                                None => self.create_application(&graph, r, &certificate, &tag, cancel).await?,
+                            }
+                        }
                     };
                     r.application_object_id = Some(created.0.clone());
                     r.application_app_id = Some(created.1.clone());
@@ -335,6 +347,120 @@ impl<'a> Registrar<'a> {
         Ok(found.and_then(|app| Some((app["id"].as_str()?.to_owned(), app["appId"].as_str()?.to_owned()))))
     }
 
+    /// The Mailferry applications already registered in the tenant for this role, newest first.
+    pub async fn earlier_registrations(
+        &self,
+        admin: &AdminToken,
+        cloud: &Cloud,
+        role: Role,
+        cancel: &CancellationToken,
+    ) -> Result<Vec<EarlierRegistration>> {
+        let graph = GraphClient::new(&self.identity.http, cloud.graph_url(), admin.bearer());
+        let path = format!(
+            "/applications?$filter=displayName%20eq%20'{}'&$select=id,appId,displayName,keyCredentials,createdDateTime",
+            odata_string(application_name(role)).replace(' ', "%20")
+        );
+        let what = "look for earlier Mailferry registrations";
+        let body = graph.send(Method::GET, &path, None, what, cancel).await?.into_result(what)?;
+        let held = self.connections.certificates().list().await?;
+        let connections = self.connections.list(Some(role)).await?;
+        let now = chrono::Utc::now();
+        let mut earlier: Vec<EarlierRegistration> = body["value"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|app| {
+                let app_id = app["appId"].as_str()?.to_owned();
+                let keys = app["keyCredentials"].as_array().cloned().unwrap_or_default();
+                let held_certificate = keys.iter().find_map(|key| {
+                    let id = key["customKeyIdentifier"].as_str()?;
+                    let end: chrono::DateTime<chrono::Utc> = key["endDateTime"].as_str()?.parse().ok()?;
+                    held.iter()
+                        .find(|c| c.not_after > now && end > now && thumbprint_identifier(&c.sha1_thumbprint) == id)
+                        .map(|c| c.sha1_thumbprint.clone())
+                });
+                Some(EarlierRegistration {
+                    object_id: app["id"].as_str()?.to_owned(),
+                    display_name: app["displayName"].as_str().unwrap_or_default().to_owned(),
+                    created_at: app["createdDateTime"].as_str().and_then(|t| t.parse().ok()),
+                    certificate_count: keys.len(),
+                    held_certificate,
+                    connections: connections.iter().filter(|c| c.client_id == app_id).map(|c| c.name.clone()).collect(),
+                    app_id,
+                })
+            })
+            .collect();
+        earlier.sort_by_key(|e| std::cmp::Reverse(e.created_at));
+        Ok(earlier)
+    }
+
+    /// Uploads the new certificate to an earlier Mailferry application: next to its current
+    /// one (addKey, proven with a certificate Mailferry holds), or in place of its
+    /// certificates when Mailferry holds none of them.
+    async fn reuse_application(
+        &self,
+        graph: &GraphClient<'_>,
+        r: &Registration,
+        app_id: &str,
+        certificate: &CertificateInfo,
+        cancel: &CancellationToken,
+    ) -> Result<(String, String)> {
+        let what = "find the application to reuse";
+        let path =
+            format!("/applications?$filter=appId%20eq%20'{}'&$select=id,appId,keyCredentials", odata_string(app_id));
+        let found = graph.send(Method::GET, &path, None, what, cancel).await?.into_result(what)?;
+        let app = found["value"][0].clone();
+        let Some(object_id) = app["id"].as_str().map(str::to_owned) else {
+            return Err(Error::NotFound { what: "Application", id: app_id.to_owned() });
+        };
+        let new_key = self.key_credential(r.role, certificate).await?;
+        let ours = thumbprint_identifier(&certificate.sha1_thumbprint);
+        let keys = app["keyCredentials"].as_array().cloned().unwrap_or_default();
+        if keys.iter().any(|k| k["customKeyIdentifier"].as_str() == Some(ours.as_str())) {
+            return Ok((object_id, app_id.to_owned()));
+        }
+        let now = chrono::Utc::now();
+        let mut held = None;
+        for key in &keys {
+            let Some(id) = key["customKeyIdentifier"].as_str() else { continue };
+            for info in self.connections.certificates().list().await? {
+                if info.not_after > now && thumbprint_identifier(&info.sha1_thumbprint) == id {
+                    held = Some(info.sha1_thumbprint.clone());
+                }
+            }
+        }
+        let what = "upload the new certificate to the application";
+        let answer = match held {
+            Some(sha1) => {
+                let proving = self.connections.certificates().load(&sha1).await?;
+                let proof = crate::identity::proof_of_possession(&proving, &object_id, chrono::Utc::now())?;
+                let body = json!({"keyCredential": new_key, "passwordCredential": null, "proof": proof});
+                graph
+                    .send(Method::POST, &format!("/applications/{object_id}/addKey"), Some(&body), what, cancel)
+                    .await?
+            }
+            None => {
+                let body = json!({"keyCredentials": [new_key]});
+                graph.send(Method::PATCH, &format!("/applications/{object_id}"), Some(&body), what, cancel).await?
+            }
+        };
+        answer.into_result(what)?;
+        Ok((object_id, app_id.to_owned()))
+    }
+
+    async fn key_credential(&self, role: Role, certificate: &CertificateInfo) -> Result<Value> {
+        let der = self.connections.certificates().load(&certificate.sha1_thumbprint).await?.der;
+        let date = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
+        Ok(json!({
+            "type": "AsymmetricX509Cert",
+            "usage": "Verify",
+            "key": base64::engine::general_purpose::STANDARD.encode(&der),
+            "displayName": subject_name(role),
+            "startDateTime": date(certificate.not_before),
+            "endDateTime": date(certificate.not_after),
+        }))
+    }
+
     async fn create_application(
         &self,
         graph: &GraphClient<'_>,
@@ -343,21 +469,12 @@ impl<'a> Registrar<'a> {
         tag: &str,
         cancel: &CancellationToken,
     ) -> Result<(String, String)> {
-        let der = self.connections.certificates().load(&certificate.sha1_thumbprint).await?.der;
-        let date = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
         let roles: Vec<Value> = permission_set(r.role).iter().map(|p| json!({"id": p.id, "type": "Role"})).collect();
         let body = json!({
             "displayName": application_name(r.role),
             "signInAudience": "AzureADMyOrg",
             "requiredResourceAccess": [{"resourceAppId": MICROSOFT_GRAPH_APP_ID, "resourceAccess": roles}],
-            "keyCredentials": [{
-                "type": "AsymmetricX509Cert",
-                "usage": "Verify",
-                "key": base64::engine::general_purpose::STANDARD.encode(&der),
-                "displayName": subject_name(r.role),
-                "startDateTime": date(certificate.not_before),
-                "endDateTime": date(certificate.not_after),
-            }],
+            "keyCredentials": [self.key_credential(r.role, certificate).await?],
             "tags": ["mailferry", tag],
             "notes": format!("Registered by Mailferry for mailbox migration ({}), signed in as {}.", r.role.as_str(), r.admin),
         });
@@ -657,6 +774,8 @@ impl<'a> Registrar<'a> {
         let graph = GraphClient::new(&self.identity.http, r.cloud.graph_url(), admin.bearer());
         self.journal(id, RegistrationStep::Application, "started", "roll back").await?;
         let object_id = match &r.application_object_id {
+            // A reused application was there before: it stays (with the new certificate).
+            _ if r.reuse_app_id.is_some() => None,
             Some(object_id) => Some(object_id.clone()),
             // Created, but the attempt stopped before recording it: found by its tag.
             None => {
@@ -683,6 +802,13 @@ impl<'a> Registrar<'a> {
         self.save(&mut r).await?;
         Ok(r)
     }
+}
+
+/// How Graph identifies a certificate in `customKeyIdentifier`: base64 of the SHA-1 bytes.
+fn thumbprint_identifier(sha1_hex: &str) -> String {
+    let bytes: Vec<u8> =
+        (0..sha1_hex.len() / 2).filter_map(|i| u8::from_str_radix(&sha1_hex[2 * i..2 * i + 2], 16).ok()).collect();
+    base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
 fn id_of(answer: &GraphResponse) -> Result<String> {

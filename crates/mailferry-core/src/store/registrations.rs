@@ -29,8 +29,8 @@ impl<'a> RegistrationRepo<'a> {
         sqlx::query(
             "INSERT INTO registrations (id, role, cloud, cloud_login_url, cloud_graph_url, tenant_id, admin, connection_name, \
              application_mailbox, status, certificate_sha1, application_object_id, application_app_id, service_principal_id, \
-             roles_granted, connection_id, last_error, started_at, updated_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) \
+             roles_granted, connection_id, last_error, started_at, updated_at, reuse_app_id) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20) \
              ON CONFLICT (id) DO UPDATE SET status = ?10, certificate_sha1 = ?11, application_object_id = ?12, \
              application_app_id = ?13, service_principal_id = ?14, roles_granted = ?15, connection_id = ?16, \
              last_error = ?17, updated_at = ?19",
@@ -54,6 +54,7 @@ impl<'a> RegistrationRepo<'a> {
         .bind(&r.last_error)
         .bind(timestamp(&r.started_at))
         .bind(timestamp(&r.updated_at))
+        .bind(&r.reuse_app_id)
         .execute(self.pool)
         .await?;
         Ok(())
@@ -117,6 +118,7 @@ fn decode(row: &SqliteRow) -> Result<Registration> {
         connection_name: text("connection_name")?,
         application_mailbox: text("application_mailbox")?,
         status: RegistrationStatus::parse(&text("status")?).ok_or_else(|| corrupt("status"))?,
+        reuse_app_id: optional("reuse_app_id")?,
         certificate_sha1: optional("certificate_sha1")?,
         application_object_id: optional("application_object_id")?,
         application_app_id: optional("application_app_id")?,

@@ -11,6 +11,8 @@ import {
   MessageBar,
   MessageBarActions,
   MessageBarBody,
+  Radio,
+  RadioGroup,
   Spinner,
   Text,
   makeStyles,
@@ -20,9 +22,12 @@ import { CheckmarkCircle20Filled, Circle20Regular, CopyRegular, PersonKeyRegular
 import { useEffect, useReducer, useRef, useState, type Dispatch } from "react";
 
 import { api, type CommandError } from "../../../api";
+import type { Cloud } from "../../../bindings/Cloud";
 import type { Connection } from "../../../bindings/Connection";
+import type { EarlierRegistration } from "../../../bindings/EarlierRegistration";
 import type { Permission } from "../../../bindings/Permission";
 import type { Registration } from "../../../bindings/Registration";
+import type { RegistrationProgress } from "../../../bindings/RegistrationProgress";
 import type { Role } from "../../../bindings/Role";
 import { ErrorBar } from "../../../components/ErrorBar";
 import { automaticAnnouncement, automaticReducer, initialAutomatic, type StepView } from "./automaticState";
@@ -55,6 +60,8 @@ export function AutomaticPanel({ state, dispatch, onRunningChange, onRegistered 
   const [unfinished, setUnfinished] = useState<Registration[]>([]);
   const [tenant, setTenant] = useState(state.values.tenant);
   const [mailbox, setMailbox] = useState(state.values.applicationMailbox);
+  const [earlier, setEarlier] = useState<EarlierRegistration[]>([]);
+  const [reuse, setReuse] = useState("new");
   const running = progress.phase === "signingIn" || progress.phase === "registering";
   const runningNow = useRef(false);
 
@@ -73,9 +80,12 @@ export function AutomaticPanel({ state, dispatch, onRunningChange, onRegistered 
     onRunningChange(true);
     try {
       const connection = await work();
-      update({ type: "done" });
-      if (connection) onRegistered(connection);
-      else setUnfinished(await api.unfinishedRegistrations().catch(() => []));
+      if (connection) {
+        update({ type: "done" });
+        onRegistered(connection);
+      } else {
+        setUnfinished((await api.unfinishedRegistrations().catch(() => [])).filter((r) => r.role === state.role));
+      }
     } catch (failure) {
       update({ type: "stopped" });
       const commandError = failure as CommandError;
@@ -87,28 +97,41 @@ export function AutomaticPanel({ state, dispatch, onRunningChange, onRegistered 
     }
   };
 
-  const register = (resume: Registration | null, deviceCode = false) =>
-    run(() =>
-      api.registerAutomatically(
-        {
-          role: state.role,
-          cloud: resume?.cloud ?? chosenCloud(state),
-          tenant: resume?.tenantId ?? tenant.trim(),
-          connectionName: state.values.name.trim() || null,
-          applicationMailbox: mailbox.trim() || null,
-          resume: resume?.id ?? null,
-          deviceCode,
-        },
-        (event) => update({ type: "progress", progress: event }),
-      ),
+  const onProgress = (event: RegistrationProgress) => update({ type: "progress", progress: event });
+  const signIn = (cloud: Cloud, tenantToUse: string, deviceCode: boolean) =>
+    api.signInForRegistration({ role: state.role, cloud, tenant: tenantToUse, deviceCode }, onProgress);
+  const registerWith = (resume: string | null, reuseAppId: string | null) =>
+    api.registerAutomatically(
+      { connectionName: state.values.name.trim() || null, applicationMailbox: mailbox.trim() || null, resume, reuseAppId },
+      onProgress,
     );
+
+  /** Log in: then register, unless earlier registrations are there to choose from. */
+  const start = (deviceCode: boolean) =>
+    run(async () => {
+      const signedIn = await signIn(chosenCloud(state), tenant.trim(), deviceCode);
+      if (signedIn.earlier.length > 0) {
+        setEarlier(signedIn.earlier);
+        setReuse("new");
+        update({ type: "choose" });
+        return null;
+      }
+      return registerWith(null, null);
+    });
+  const proceed = () => run(() => registerWith(null, reuse === "new" ? null : reuse));
+  const resumeOne = (registration: Registration) =>
+    run(async () => {
+      await signIn(registration.cloud, registration.tenantId, false);
+      return registerWith(registration.id, null);
+    });
   const cleanUp = (registration: Registration) =>
     run(async () => {
-      await api.rollBackRegistration(registration.id, (event) => update({ type: "progress", progress: event }));
+      await signIn(registration.cloud, registration.tenantId, false);
+      await api.rollBackRegistration(registration.id, onProgress);
       return null;
     });
 
-  const busyView = running || progress.phase === "done";
+  const busyView = running || progress.phase === "done" || progress.phase === "choosing";
   return (
     <div className={styles.root}>
       {progress.phase !== "idle" && (
@@ -138,6 +161,31 @@ export function AutomaticPanel({ state, dispatch, onRunningChange, onRegistered 
             <CopyButton text={progress.deviceCode.userCode} label="Copy code" />
           </MessageBarActions>
         </MessageBar>
+      )}
+      {progress.phase === "choosing" && (
+        <div className={styles.root}>
+          <RadioGroup value={reuse} onChange={(_, data) => setReuse(data.value)} aria-label="Earlier Mailferry registrations in this tenant">
+            <Radio value="new" label={`Register a new application “${applicationName(state.role)}”`} />
+            {earlier.map((e) => (
+              <Radio
+                key={e.appId}
+                value={e.appId}
+                label={`Reuse ${e.displayName} (${e.appId}${e.createdAt ? `, registered ${new Date(e.createdAt).toLocaleDateString()}` : ""}${
+                  e.connections.length > 0 ? `, used by ${e.connections.join(", ")}` : ""
+                }): ${
+                  e.heldCertificate
+                    ? "the new certificate is added next to its current one"
+                    : "Mailferry holds none of its certificates, so they are replaced by the new one"
+                }`}
+              />
+            ))}
+          </RadioGroup>
+          <div className={styles.row}>
+            <Button appearance="primary" onClick={() => void proceed()}>
+              Continue
+            </Button>
+          </div>
+        </div>
       )}
       {error && <ErrorBar error={error} title="The registration did not complete" />}
       {error && consentLink(error) && (
@@ -171,7 +219,7 @@ export function AutomaticPanel({ state, dispatch, onRunningChange, onRegistered 
                 Resume it, or clean up what it created.
               </MessageBarBody>
               <MessageBarActions>
-                <Button size="small" onClick={() => void register(r)}>
+                <Button size="small" onClick={() => void resumeOne(r)}>
                   Resume
                 </Button>
                 <Button size="small" onClick={() => void cleanUp(r)}>
@@ -188,7 +236,7 @@ export function AutomaticPanel({ state, dispatch, onRunningChange, onRegistered 
             <Input value={mailbox} type="email" onChange={(_, data) => setMailbox(data.value)} placeholder="migration@contoso.com" />
           </Field>
           <div className={styles.row}>
-            <Button appearance="primary" icon={<PersonKeyRegular />} disabled={tenant.trim() === ""} onClick={() => void register(null)}>
+            <Button appearance="primary" icon={<PersonKeyRegular />} disabled={tenant.trim() === ""} onClick={() => void start(false)}>
               Log in as Office 365 admin
             </Button>
           </div>
@@ -197,7 +245,7 @@ export function AutomaticPanel({ state, dispatch, onRunningChange, onRegistered 
               <AccordionHeader>Other ways to sign in</AccordionHeader>
               <AccordionPanel>
                 <div className={styles.row}>
-                  <Button disabled={tenant.trim() === ""} onClick={() => void register(null, true)}>
+                  <Button disabled={tenant.trim() === ""} onClick={() => void start(true)}>
                     Sign in with a code on another device
                   </Button>
                   <Caption1>For a browser on another computer or phone, or when this computer cannot open one.</Caption1>

@@ -80,15 +80,42 @@ describe("the connection wizard", () => {
     await user.click(login);
 
     await screen.findByRole("button", { hidden: true, name: "Configure" });
-    expect(core.registrations).toEqual([
-      expect.objectContaining({ role: "source", tenant: "contoso.onmicrosoft.com", cloud: { kind: "global" }, applicationMailbox: null, resume: null }),
-    ]);
+    expect(core.signIns).toEqual([{ role: "source", tenant: "contoso.onmicrosoft.com", cloud: { kind: "global" }, deviceCode: false }]);
+    expect(core.registrations).toEqual([{ connectionName: null, applicationMailbox: null, resume: null, reuseAppId: null }]);
     expect(screen.getByText("Configuration").closest("li")).toHaveAttribute("aria-current", "step");
     expect(screen.queryByRole("button", { hidden: true, name: "Back" })).not.toBeInTheDocument();
     await user.click(screen.getByRole("button", { hidden: true, name: "Configure" }));
     await screen.findByText("All checks passed: the connection works.");
     await user.click(screen.getByRole("button", { hidden: true, name: "Finish" }));
     expect(onFinish).toHaveBeenCalledWith(expect.objectContaining({ registration: "automatic" }), true);
+  });
+
+  it("offers to reuse an earlier Mailferry registration after the sign-in, saying what happens to its certificates", async () => {
+    const core = installFakeCore();
+    core.earlier = [
+      {
+        objectId: "1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f9",
+        appId: "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+        displayName: "Mailferry Migration Source",
+        createdAt: "2026-10-01T08:00:00.000Z",
+        certificateCount: 1,
+        heldCertificate: null,
+        connections: [],
+      },
+    ];
+    const { user } = renderWizard();
+    await user.type(await screen.findByRole("textbox", { hidden: true, name: /^Tenant/ }), "contoso.onmicrosoft.com");
+    await user.click(screen.getByRole("button", { hidden: true, name: "Log in as Office 365 admin" }));
+
+    const choices = await screen.findByRole("radiogroup", { hidden: true, name: "Earlier Mailferry registrations in this tenant" });
+    expect(within(choices).getByRole("radio", { hidden: true, name: /Register a new application/ })).toBeChecked();
+    const reuse = within(choices).getByRole("radio", { hidden: true, name: /Reuse Mailferry Migration Source \(0a1b2c3d/ });
+    expect(reuse).toHaveAccessibleName(/Mailferry holds none of its certificates, so they are replaced by the new one/);
+    expect(core.registrations).toEqual([]);
+    await user.click(reuse);
+    await user.click(screen.getByRole("button", { hidden: true, name: "Continue" }));
+    await screen.findByRole("button", { hidden: true, name: "Configure" });
+    expect(core.registrations).toEqual([expect.objectContaining({ reuseAppId: "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d" })]);
   });
 
   it("offers the sign-in with a code on another device", async () => {
@@ -98,7 +125,7 @@ describe("the connection wizard", () => {
     await user.click(screen.getByRole("button", { hidden: true, name: "Other ways to sign in" }));
     await user.click(screen.getByRole("button", { hidden: true, name: "Sign in with a code on another device" }));
     await screen.findByRole("button", { hidden: true, name: "Configure" });
-    expect(core.registrations[0]).toMatchObject({ deviceCode: true, tenant: "contoso.onmicrosoft.com" });
+    expect(core.signIns[0]).toMatchObject({ deviceCode: true, tenant: "contoso.onmicrosoft.com" });
   });
 
   it("says why an automatic registration stopped and offers to resume or clean up", async () => {
@@ -120,6 +147,7 @@ describe("the connection wizard", () => {
         connectionName: "contoso.onmicrosoft.com",
         applicationMailbox: "appadmin@contoso.onmicrosoft.com",
         status: "failed",
+        reuseAppId: null,
         certificateSha1: null,
         applicationObjectId: null,
         applicationAppId: null,
@@ -141,7 +169,8 @@ describe("the connection wizard", () => {
     );
     await user.click(screen.getByRole("button", { hidden: true, name: "Resume" }));
     await screen.findByRole("button", { hidden: true, name: "Configure" });
-    expect(core.registrations.at(-1)).toMatchObject({ resume: "5d4c3b2a-1f0e-4d9c-8b7a-695847362514", tenant: "6babcaad-604b-40ac-a9d7-9fd97c0b779f" });
+    expect(core.signIns.at(-1)).toMatchObject({ tenant: "6babcaad-604b-40ac-a9d7-9fd97c0b779f" });
+    expect(core.registrations.at(-1)).toMatchObject({ resume: "5d4c3b2a-1f0e-4d9c-8b7a-695847362514" });
   });
 
   it("shows the core's message for a field once the admin leaves it", async () => {

@@ -21,7 +21,7 @@ export interface StepView {
 }
 
 export interface AutomaticState {
-  phase: "idle" | "signingIn" | "registering" | "done" | "stopped";
+  phase: "idle" | "signingIn" | "choosing" | "registering" | "done" | "stopped";
   user: string | null;
   /** Where to sign in and the code to type, for a sign-in on another device. */
   deviceCode: DeviceCodePrompt | null;
@@ -32,12 +32,20 @@ export function initialAutomatic(): AutomaticState {
   return { phase: "idle", user: null, deviceCode: null, steps: REGISTRATION_STEPS.map(({ step, title }) => ({ step, title, state: "pending", detail: "" })) };
 }
 
-export type AutomaticAction = { type: "start" } | { type: "progress"; progress: RegistrationProgress } | { type: "done" } | { type: "stopped" };
+export type AutomaticAction =
+  | { type: "start" }
+  | { type: "progress"; progress: RegistrationProgress }
+  /** Signed in, and earlier registrations to choose from. */
+  | { type: "choose" }
+  | { type: "done" }
+  | { type: "stopped" };
 
 export function automaticReducer(state: AutomaticState, action: AutomaticAction): AutomaticState {
   switch (action.type) {
     case "start":
       return { ...initialAutomatic(), phase: "signingIn" };
+    case "choose":
+      return { ...state, phase: "choosing" };
     case "done":
       return { ...state, phase: "done" };
     case "stopped":
@@ -71,6 +79,8 @@ export function automaticAnnouncement(state: AutomaticState): string {
       return "The application is registered and the connection saved.";
     case "stopped":
       return "The registration stopped.";
+    case "choosing":
+      return `Signed in as ${state.user ?? "the administrator"}. Mailferry is already registered in this tenant: choose what to do.`;
     case "registering": {
       const current = state.steps.find((s) => s.state === "started" || s.state === "waiting");
       if (!current) return `Signed in as ${state.user ?? "the administrator"}.`;
