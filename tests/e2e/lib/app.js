@@ -118,6 +118,11 @@ export class App {
     return this.findVisible(By.id(id));
   }
 
+  /** Chooses the radio button whose label starts with `label`. */
+  async radio(label) {
+    await this.clickWhenFree(() => this.findVisible(By.xpath(`//label[starts-with(normalize-space(.), ${literal(label)})]`)));
+  }
+
   text(text) {
     return this.findVisible(By.xpath(`//*[normalize-space(text())=${literal(text)}]`));
   }

@@ -54,6 +54,7 @@ describe("a certificate imported through the wizard", () => {
     await app.choose("New");
     await app.choose("Office 365 connection");
     await app.dialog("New Office 365 source connection");
+    await app.radio("Manual registration");
     await app.press("Next");
     await (await app.findVisible(By.xpath("//label[normalize-space(.)='Certificate thumbprint']"))).click();
     await app.press("Import…");

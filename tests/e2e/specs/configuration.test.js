@@ -34,6 +34,7 @@ describe("the Configuration step", () => {
     await app.choose("New");
     await app.choose("Office 365 connection");
     await app.dialog("New Office 365 source connection");
+    await app.radio("Manual registration");
     await app.press("Next");
     const login = await app.field("Login URL");
     assert.equal(await login.getAttribute("value"), process.env.MAILFERRY_E2E_SIM);

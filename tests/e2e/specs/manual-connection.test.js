@@ -65,6 +65,7 @@ describe("a manual source connection", () => {
 
   it("explains each invalid value in the wizard", async () => {
     await openNewConnectionWizard(app);
+    await app.radio("Manual registration");
     await app.screenshot("wizard-application-registration");
     await app.press("Next");
 
