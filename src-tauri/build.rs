@@ -19,6 +19,8 @@ const COMMANDS: &[&str] = &[
     "roll_back_registration",
     "cancel_registration",
     "unfinished_registrations",
+    "application_deletion_preview",
+    "delete_connection_application",
     "import_certificate",
     "find_certificate",
 ];

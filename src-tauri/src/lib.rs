@@ -50,6 +50,8 @@ pub fn run() {
             commands::registration::roll_back_registration,
             commands::registration::cancel_registration,
             commands::registration::unfinished_registrations,
+            commands::registration::application_deletion_preview,
+            commands::registration::delete_connection_application,
             commands::certificates::import_certificate,
             commands::certificates::find_certificate,
         ])

@@ -554,3 +554,37 @@ async fn an_earlier_registration_is_offered_and_reused_without_a_second_applicat
         assert_eq!(run.report.outcome, CheckOutcome::Passed, "{:#?}", run.report.results);
     }
 }
+
+#[tokio::test]
+async fn an_automatic_connections_application_can_be_deleted_from_entra_with_a_preview_first() {
+    use mailferry_core::registration::RegistrationService;
+    let f = fixture().await;
+    let admin = f.admin().await;
+    let registrar = f.registrar();
+    let registration = registrar.begin(&admin, f.request()).await.unwrap();
+    let connection = registrar.run(registration.id, &admin, &|_| {}, &CancellationToken::new()).await.unwrap();
+    let service =
+        RegistrationService::new(IdentityClient::new(fast_http(Duration::from_secs(5))).unwrap(), f.config.clone());
+
+    let preview = service.deletion_preview(&f.connections, connection.id).await.unwrap();
+    assert_eq!(preview.display_name, "Mailferry Migration Source");
+    assert_eq!(preview.app_id, connection.client_id);
+    assert_eq!(preview.permissions.len(), 6);
+    assert!(preview.other_connections.is_empty());
+    assert_eq!(f.granted(&connection.client_id).await.len(), 6);
+
+    let browser = FormBrowser { user: "admin@contoso.onmicrosoft.com".into(), accept: true };
+    service.delete_application(&f.connections, connection.id, &browser, &|_| {}).await.unwrap();
+    assert!(f.applications().await.is_empty(), "the application is gone from Entra ID");
+    assert!(f.granted(&connection.client_id).await.is_empty(), "with its permissions");
+    assert!(f.connections.get(connection.id).await.is_ok(), "the connection itself goes with OK");
+
+    let mut manual = connection.clone();
+    manual.registration = RegistrationMode::Manual;
+    f.connections
+        .save(mailferry_core::model::StagedChanges { upserts: vec![manual.clone()], deletes: Vec::new() })
+        .await
+        .unwrap();
+    let refused = service.deletion_preview(&f.connections, manual.id).await.unwrap_err();
+    assert!(refused.to_string().contains("was registered by hand"), "{refused}");
+}

@@ -5,7 +5,7 @@
 use mailferry_core::identity::signin::SystemBrowser;
 use mailferry_core::model::Connection;
 use mailferry_core::registration::{
-    AutomaticRegistration, Registration, RegistrationProgress, RegistrationSignIn, SignedIn,
+    ApplicationDeletion, AutomaticRegistration, Registration, RegistrationProgress, RegistrationSignIn, SignedIn,
 };
 use mailferry_core::IpcError;
 use tauri::ipc::Channel;
@@ -56,4 +56,24 @@ pub fn cancel_registration(state: State<'_, AppState>) -> Result<bool, IpcError>
 #[tauri::command]
 pub async fn unfinished_registrations(state: State<'_, AppState>) -> Result<Vec<Registration>, IpcError> {
     Ok(state.registrations()?.unfinished(state.connections()?).await?)
+}
+
+#[tauri::command]
+pub async fn application_deletion_preview(
+    state: State<'_, AppState>,
+    connection_id: Uuid,
+) -> Result<ApplicationDeletion, IpcError> {
+    Ok(state.registrations()?.deletion_preview(state.connections()?, connection_id).await?)
+}
+
+/// Signs an admin in and deletes the connection's application from Entra ID now; the
+/// connection itself is deleted when the Manage connections window saves.
+#[tauri::command]
+pub async fn delete_connection_application(
+    state: State<'_, AppState>,
+    connection_id: Uuid,
+    on_progress: Channel<RegistrationProgress>,
+) -> Result<ApplicationDeletion, IpcError> {
+    let service = state.registrations()?;
+    Ok(service.delete_application(state.connections()?, connection_id, &SystemBrowser, &forward(on_progress)).await?)
 }

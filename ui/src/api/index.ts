@@ -10,6 +10,7 @@ import type { CheckRun } from "../bindings/CheckRun";
 import type { Cloud } from "../bindings/Cloud";
 import type { Connection } from "../bindings/Connection";
 import type { ExportOutcome } from "../bindings/ExportOutcome";
+import type { ApplicationDeletion } from "../bindings/ApplicationDeletion";
 import type { AutomaticRegistration } from "../bindings/AutomaticRegistration";
 import type { RegistrationSignIn } from "../bindings/RegistrationSignIn";
 import type { SignedIn } from "../bindings/SignedIn";
@@ -66,6 +67,13 @@ export const api = {
     const channel = new Channel<RegistrationProgress>();
     channel.onmessage = onProgress;
     return call<Registration>("roll_back_registration", { id, onProgress: channel });
+  },
+  applicationDeletionPreview: (connectionId: string) => call<ApplicationDeletion>("application_deletion_preview", { connectionId }),
+  /** Signs an admin in and deletes the connection's application from Entra ID now. */
+  deleteConnectionApplication: (connectionId: string, onProgress: (progress: RegistrationProgress) => void) => {
+    const channel = new Channel<RegistrationProgress>();
+    channel.onmessage = onProgress;
+    return call<ApplicationDeletion>("delete_connection_application", { connectionId, onProgress: channel });
   },
   cancelRegistration: () => call<boolean>("cancel_registration"),
   unfinishedRegistrations: () => call<Registration[]>("unfinished_registrations"),

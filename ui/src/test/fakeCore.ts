@@ -85,6 +85,8 @@ export interface FakeCore {
   signIns: RegistrationSignIn[];
   earlier: EarlierRegistration[];
   signedInCloud?: Cloud;
+  /** Connections whose Entra application was deleted. */
+  deletedApplications: string[];
 }
 
 export const PFX_PASSWORD = "pfx-pass";
@@ -144,6 +146,7 @@ export function installFakeCore(saved: Connection[] = []): FakeCore {
     registrations: [],
     signIns: [],
     earlier: [],
+    deletedApplications: [],
   };
   mockIPC((command, payload) => {
     const args = (payload ?? {}) as Record<string, unknown>;
@@ -194,6 +197,19 @@ export function installFakeCore(saved: Connection[] = []): FakeCore {
         return core.unfinished;
       case "cancel_registration":
         return true;
+      case "application_deletion_preview": {
+        const connection = core.saved.find((c) => c.id === args.connectionId);
+        return {
+          displayName: "Mailferry Migration Source",
+          appId: connection?.clientId ?? "",
+          tenantId: connection?.tenantId ?? "",
+          permissions: PERMISSIONS.map((p) => p.name),
+          otherConnections: [],
+        };
+      }
+      case "delete_connection_application":
+        core.deletedApplications.push(String(args.connectionId));
+        return { displayName: "Mailferry Migration Source", appId: "", tenantId: "", permissions: [], otherConnections: [] };
       case "sign_in_for_registration": {
         const request = args.request as RegistrationSignIn;
         const channel = args.onProgress as Channel<RegistrationProgress>;

@@ -7,7 +7,8 @@ mod service;
 mod workflow;
 
 pub use model::{
-    EarlierRegistration, Registration, RegistrationEvent, RegistrationStatus, RegistrationStep, StepState,
+    ApplicationDeletion, EarlierRegistration, Registration, RegistrationEvent, RegistrationStatus, RegistrationStep,
+    StepState,
 };
 pub use service::{AutomaticRegistration, RegistrationProgress, RegistrationService, RegistrationSignIn, SignedIn};
 pub use workflow::{admin_consent_url, application_name, OnEvent, Registrar, RegistrationConfig, RegistrationRequest};

@@ -152,3 +152,17 @@ pub struct EarlierRegistration {
     /// Mailferry connections that already use it.
     pub connections: Vec<String>,
 }
+
+/// What deleting an automatically registered connection's application would delete in Entra ID.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ApplicationDeletion {
+    pub display_name: String,
+    pub app_id: String,
+    pub tenant_id: String,
+    /// The permissions granted to it, which go with it.
+    pub permissions: Vec<String>,
+    /// Other Mailferry connections that use the same application and would stop working.
+    pub other_connections: Vec<String>,
+}

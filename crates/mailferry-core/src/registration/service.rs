@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
-use super::model::{EarlierRegistration, Registration, RegistrationEvent};
+use super::model::{ApplicationDeletion, EarlierRegistration, Registration, RegistrationEvent};
 use super::workflow::{Registrar, RegistrationConfig, RegistrationRequest};
 use crate::cloud::Cloud;
 use crate::connections::ConnectionService;
@@ -234,6 +234,41 @@ impl RegistrationService {
         }
         .await;
         self.finish();
+        outcome
+    }
+
+    /// What deleting this connection's application would delete in Entra ID.
+    pub async fn deletion_preview(
+        &self,
+        connections: &ConnectionService,
+        connection_id: Uuid,
+    ) -> Result<ApplicationDeletion> {
+        let connection = connections.get(connection_id).await?;
+        self.registrar(connections).deletion_preview(&connection).await
+    }
+
+    /// Signs an admin of the connection's tenant in, deletes the connection's application
+    /// from Entra ID, and forgets the sign-in. The connection itself is deleted with OK.
+    pub async fn delete_application(
+        &self,
+        connections: &ConnectionService,
+        connection_id: Uuid,
+        browser: &dyn Browser,
+        on_progress: OnProgress<'_>,
+    ) -> Result<ApplicationDeletion> {
+        let connection = connections.get(connection_id).await?;
+        let request = RegistrationSignIn {
+            role: connection.role,
+            cloud: connection.cloud.clone(),
+            tenant: connection.tenant_id.clone(),
+            device_code: false,
+        };
+        self.sign_in(connections, request, browser, on_progress).await?;
+        let (admin, _, _) = self.session()?;
+        let cancel = self.start()?;
+        let outcome = self.registrar(connections).delete_application(&connection, &admin, &cancel).await;
+        self.finish();
+        self.sign_out();
         outcome
     }
 

@@ -13,7 +13,8 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use super::model::{
-    EarlierRegistration, Registration, RegistrationEvent, RegistrationStatus, RegistrationStep, StepState,
+    ApplicationDeletion, EarlierRegistration, Registration, RegistrationEvent, RegistrationStatus, RegistrationStep,
+    StepState,
 };
 use crate::certs::{generate, subject_name, CertificateInfo};
 use crate::cloud::Cloud;
@@ -758,6 +759,74 @@ impl<'a> Registrar<'a> {
             self.pause(deadline, cancel).await?;
             n += 1;
         }
+    }
+
+    /// What deleting this automatically registered connection's application would delete.
+    pub async fn deletion_preview(&self, connection: &Connection) -> Result<ApplicationDeletion> {
+        if connection.registration != RegistrationMode::Automatic {
+            return Err(Error::Conflict {
+                message: format!(
+                    "\"{}\" was registered by hand: Mailferry does not delete its application.",
+                    connection.name
+                ),
+                hint: "Delete the application in the Microsoft Entra admin center if it is no longer needed.".into(),
+            });
+        }
+        let others = self
+            .connections
+            .list(None)
+            .await?
+            .into_iter()
+            .filter(|c| c.id != connection.id && c.client_id == connection.client_id)
+            .map(|c| c.name)
+            .collect();
+        Ok(ApplicationDeletion {
+            display_name: application_name(connection.role).to_owned(),
+            app_id: connection.client_id.clone(),
+            tenant_id: connection.tenant_id.clone(),
+            permissions: permission_set(connection.role).into_iter().map(|p| p.name).collect(),
+            other_connections: others,
+        })
+    }
+
+    /// Deletes an automatically registered connection's application from Entra ID (with its
+    /// service principal and grants; Entra keeps it restorable for 30 days).
+    pub async fn delete_application(
+        &self,
+        connection: &Connection,
+        admin: &AdminToken,
+        cancel: &CancellationToken,
+    ) -> Result<ApplicationDeletion> {
+        let preview = self.deletion_preview(connection).await?;
+        if admin.claims.tid != connection.tenant_id {
+            return Err(Error::Conflict {
+                message: format!(
+                    "{} signed in to another tenant than the connection's ({}).",
+                    admin.claims.user(),
+                    connection.tenant_id
+                ),
+                hint: "Sign in with an administrator account of the connection's tenant.".into(),
+            });
+        }
+        let graph = GraphClient::new(&self.identity.http, connection.cloud.graph_url(), admin.bearer());
+        let what = "find the application to delete";
+        let path = format!("/applications?$filter=appId%20eq%20'{}'&$select=id", odata_string(&connection.client_id));
+        let found = graph.send(Method::GET, &path, None, what, cancel).await?.into_result(what)?;
+        if let Some(object_id) = found["value"][0]["id"].as_str() {
+            let what = "delete the application";
+            let answer = graph.send(Method::DELETE, &format!("/applications/{object_id}"), None, what, cancel).await?;
+            if answer.status == 403 {
+                return Err(Error::Conflict {
+                    message: format!("{} may not delete applications.", admin.claims.user()),
+                    hint: "Sign in as an Application Administrator, Cloud Application Administrator or Global Administrator.".into(),
+                });
+            }
+            if !(answer.is_success() || answer.status == 404) {
+                answer.into_result(what)?;
+            }
+        }
+        tracing::info!(app_id = %connection.client_id, "application deleted from Entra ID");
+        Ok(preview)
     }
 
     /// Deletes what an unfinished registration created: its application (with its service

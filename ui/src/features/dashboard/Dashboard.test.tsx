@@ -196,4 +196,30 @@ describe("the dashboard", () => {
     await user.click(within(manage).getByRole("button", { hidden: true, name: "Export summary (1 selected)…" }));
     expect(await within(manage).findByText("Name the file with .json, .csv or .html.")).toBeInTheDocument();
   });
+
+  it("deleting an automatic connection keeps its Entra application unless asked, and shows what would be deleted", async () => {
+    const automatic = aConnection({ registration: "automatic", credential: { kind: "certificate", sha1Thumbprint: "3B7E115A90C4D2E81F00AABBCCDDEEFF01234567", sha256Thumbprint: null, subject: null, notAfter: null } });
+    const core = installFakeCore([automatic]);
+    const user = renderDashboard();
+    await user.click(await screen.findByRole("button", { hidden: true, name: "Settings for source connections" }));
+    await user.click(await screen.findByRole("menuitem", { hidden: true, name: "Manage connections" }));
+    const manage = await findDialog("Manage source connections");
+
+    await user.click(within(manage).getByRole("button", { hidden: true, name: "Delete Contoso" }));
+    const panel = await within(manage).findByText("Delete “Contoso”?");
+    expect(panel).toBeInTheDocument();
+    const also = within(manage).getByRole("checkbox", { hidden: true, name: /Also delete its application from Microsoft Entra ID/ });
+    await waitFor(() => expect(also).toBeEnabled());
+    expect(also).not.toBeChecked();
+    await user.click(also);
+    const preview = within(manage).getByLabelText("What will be deleted in Entra ID");
+    expect(preview).toHaveTextContent(`the application “Mailferry Migration Source” (application ID ${automatic.clientId})`);
+    expect(preview).toHaveTextContent("Mail.Read");
+    await user.click(within(manage).getByRole("button", { hidden: true, name: "Delete connection and application" }));
+
+    await waitFor(() => expect(within(manage).getByRole("row", { hidden: true, name: /Contoso/ })).toHaveTextContent("Will be deleted"));
+    expect(core.deletedApplications).toEqual([automatic.id]);
+    await user.click(within(manage).getByRole("button", { hidden: true, name: "OK" }));
+    await waitFor(() => expect(core.saves).toEqual([{ upserts: [], deletes: [automatic.id] }]));
+  });
 });

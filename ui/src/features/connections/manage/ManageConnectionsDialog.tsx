@@ -36,6 +36,7 @@ import { useFocusOnMount } from "../../../components/useFocusOnMount";
 import type { ExportOutcome } from "../../../bindings/ExportOutcome";
 import { exportSummaries, exportedMessage } from "../../export/exportSummaries";
 import { ConnectionWizard } from "../wizard/ConnectionWizard";
+import { DeleteAutomaticPanel } from "./DeleteAutomaticPanel";
 import { TestView } from "./TestView";
 import { hasChanges, initialRows, manageReducer, stagedChanges, type Row } from "./manageState";
 
@@ -112,6 +113,8 @@ function ConnectionsWindow({ request, saved, view, setView, onClose, onCancel }:
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [exported, setExported] = useState<ExportOutcome | null>(null);
   const [exportError, setExportError] = useState<CommandError | null>(null);
+  /** An automatically registered connection whose deletion is being confirmed. */
+  const [confirming, setConfirming] = useState<Connection | null>(null);
 
   if (view?.kind === "wizard") {
     return (
@@ -187,7 +190,25 @@ function ConnectionsWindow({ request, saved, view, setView, onClose, onCancel }:
             }}
             onEdit={(connection) => setView({ kind: "wizard", editing: connection })}
             onTest={(connection) => setView({ kind: "test", connection })}
-            onToggleDelete={(id) => dispatch({ type: "toggleDelete", id })}
+            onToggleDelete={(id) => {
+              const row = rows.find((r) => r.connection.id === id);
+              // Deleting an automatic registration's connection asks about its application first.
+              if (row && !row.deleted && row.change !== "new" && row.connection.registration === "automatic") {
+                setConfirming(row.connection);
+              } else {
+                dispatch({ type: "toggleDelete", id });
+              }
+            }}
+          />
+        )}
+        {confirming && (
+          <DeleteAutomaticPanel
+            connection={confirming}
+            onDelete={() => {
+              dispatch({ type: "toggleDelete", id: confirming.id });
+              setConfirming(null);
+            }}
+            onKeep={() => setConfirming(null)}
           />
         )}
         {exported && (
