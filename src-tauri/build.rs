@@ -21,6 +21,8 @@ const COMMANDS: &[&str] = &[
     "unfinished_registrations",
     "application_deletion_preview",
     "delete_connection_application",
+    "sign_in_client",
+    "set_sign_in_client",
     "import_certificate",
     "find_certificate",
 ];

@@ -52,6 +52,8 @@ pub fn run() {
             commands::registration::unfinished_registrations,
             commands::registration::application_deletion_preview,
             commands::registration::delete_connection_application,
+            commands::registration::sign_in_client,
+            commands::registration::set_sign_in_client,
             commands::certificates::import_certificate,
             commands::certificates::find_certificate,
         ])

@@ -10,7 +10,9 @@ use mailferry_core::checks::CheckService;
 use mailferry_core::connections::ConnectionService;
 use mailferry_core::http::{CancellationToken, HttpConfig};
 use mailferry_core::identity::device_code::{device_code_sign_in, DeviceCodePrompt};
-use mailferry_core::identity::signin::{registration_scopes, sign_in, sign_in_client_id, SignIn, SystemBrowser};
+use mailferry_core::identity::signin::{
+    registration_scopes, sign_in, sign_in_client_id_with, SignIn, SystemBrowser, SIGN_IN_CLIENT_SETTING,
+};
 use mailferry_core::identity::IdentityClient;
 use mailferry_core::model::Role;
 use mailferry_core::registration::{Registrar, RegistrationConfig, RegistrationEvent, RegistrationRequest, StepState};
@@ -101,7 +103,8 @@ pub(crate) async fn run(service: &ConnectionService, args: Register, out: &mut i
         }
     }
 
-    let client_id = sign_in_client_id();
+    let setting = service.store().settings().get(SIGN_IN_CLIENT_SETTING).await?;
+    let client_id = sign_in_client_id_with(setting.as_deref());
     let admin = if args.device_code {
         let scopes = registration_scopes(&cloud);
         let show = |prompt: DeviceCodePrompt| {

@@ -588,3 +588,21 @@ async fn an_automatic_connections_application_can_be_deleted_from_entra_with_a_p
     let refused = service.deletion_preview(&f.connections, manual.id).await.unwrap_err();
     assert!(refused.to_string().contains("was registered by hand"), "{refused}");
 }
+
+#[tokio::test]
+async fn the_sign_in_application_can_be_replaced_by_the_organizations_own() {
+    use mailferry_core::registration::RegistrationService;
+    let f = fixture().await;
+    let service = RegistrationService::new(IdentityClient::new(fast_http(Duration::from_secs(5))).unwrap(), f.config.clone());
+    let default = service.sign_in_client(&f.connections).await.unwrap();
+    assert!(default.is_default);
+    assert_eq!(default.client_id, DEFAULT_SIGN_IN_CLIENT_ID);
+
+    let refused = service.set_sign_in_client(&f.connections, Some("my sign-in app")).await.unwrap_err();
+    assert!(refused.to_string().contains("is not an application (client) ID"), "{refused}");
+    let own = service.set_sign_in_client(&f.connections, Some(" 7E8F9A0B-1C2D-4E3F-8A4B-5C6D7E8F9A0B ")).await.unwrap();
+    assert_eq!(own.client_id, "7e8f9a0b-1c2d-4e3f-8a4b-5c6d7e8f9a0b");
+    assert!(!own.is_default);
+    assert_eq!(service.sign_in_client(&f.connections).await.unwrap(), own, "kept in the database");
+    assert!(service.set_sign_in_client(&f.connections, None).await.unwrap().is_default);
+}

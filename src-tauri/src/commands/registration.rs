@@ -5,7 +5,8 @@
 use mailferry_core::identity::signin::SystemBrowser;
 use mailferry_core::model::Connection;
 use mailferry_core::registration::{
-    ApplicationDeletion, AutomaticRegistration, Registration, RegistrationProgress, RegistrationSignIn, SignedIn,
+    ApplicationDeletion, AutomaticRegistration, Registration, RegistrationProgress, RegistrationSignIn, SignInClient,
+    SignedIn,
 };
 use mailferry_core::IpcError;
 use tauri::ipc::Channel;
@@ -76,4 +77,18 @@ pub async fn delete_connection_application(
 ) -> Result<ApplicationDeletion, IpcError> {
     let service = state.registrations()?;
     Ok(service.delete_application(state.connections()?, connection_id, &SystemBrowser, &forward(on_progress)).await?)
+}
+
+#[tauri::command]
+pub async fn sign_in_client(state: State<'_, AppState>) -> Result<SignInClient, IpcError> {
+    Ok(state.registrations()?.sign_in_client(state.connections()?).await?)
+}
+
+/// Sets the application admins sign in with (an organization's own), or the default with null.
+#[tauri::command]
+pub async fn set_sign_in_client(
+    state: State<'_, AppState>,
+    client_id: Option<String>,
+) -> Result<SignInClient, IpcError> {
+    Ok(state.registrations()?.set_sign_in_client(state.connections()?, client_id.as_deref()).await?)
 }

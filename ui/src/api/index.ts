@@ -14,6 +14,7 @@ import type { ApplicationDeletion } from "../bindings/ApplicationDeletion";
 import type { AutomaticRegistration } from "../bindings/AutomaticRegistration";
 import type { RegistrationSignIn } from "../bindings/RegistrationSignIn";
 import type { SignedIn } from "../bindings/SignedIn";
+import type { SignInClient } from "../bindings/SignInClient";
 import type { Registration } from "../bindings/Registration";
 import type { RegistrationProgress } from "../bindings/RegistrationProgress";
 import type { ConnectionDraft } from "../bindings/ConnectionDraft";
@@ -75,6 +76,9 @@ export const api = {
     channel.onmessage = onProgress;
     return call<ApplicationDeletion>("delete_connection_application", { connectionId, onProgress: channel });
   },
+  signInClient: () => call<SignInClient>("sign_in_client"),
+  /** The application admins sign in with; null goes back to the default. */
+  setSignInClient: (clientId: string | null) => call<SignInClient>("set_sign_in_client", { clientId }),
   cancelRegistration: () => call<boolean>("cancel_registration"),
   unfinishedRegistrations: () => call<Registration[]>("unfinished_registrations"),
   cancelCheck: (connectionId: string) => call<boolean>("cancel_check", { connectionId }),

@@ -87,6 +87,7 @@ export interface FakeCore {
   signedInCloud?: Cloud;
   /** Connections whose Entra application was deleted. */
   deletedApplications: string[];
+  signInClient: { clientId: string; isDefault: boolean };
 }
 
 export const PFX_PASSWORD = "pfx-pass";
@@ -147,6 +148,7 @@ export function installFakeCore(saved: Connection[] = []): FakeCore {
     signIns: [],
     earlier: [],
     deletedApplications: [],
+    signInClient: { clientId: "14d82eec-204b-4c2f-b7e8-296a70dab67e", isDefault: true },
   };
   mockIPC((command, payload) => {
     const args = (payload ?? {}) as Record<string, unknown>;
@@ -197,6 +199,16 @@ export function installFakeCore(saved: Connection[] = []): FakeCore {
         return core.unfinished;
       case "cancel_registration":
         return true;
+      case "sign_in_client":
+        return core.signInClient;
+      case "set_sign_in_client": {
+        const id = args.clientId as string | null;
+        if (id !== null && !GUID.test(id)) {
+          return Promise.reject(ipcError({ code: "conflict", message: `"${id}" is not an application (client) ID.`, hint: "Copy it from the Overview page." }));
+        }
+        core.signInClient = id ? { clientId: id, isDefault: false } : { clientId: "14d82eec-204b-4c2f-b7e8-296a70dab67e", isDefault: true };
+        return core.signInClient;
+      }
       case "application_deletion_preview": {
         const connection = core.saved.find((c) => c.id === args.connectionId);
         return {

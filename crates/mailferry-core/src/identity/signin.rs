@@ -36,13 +36,23 @@ pub fn registration_scopes(cloud: &Cloud) -> Vec<String> {
     ]
 }
 
-/// The sign-in client: the environment's, else the default.
-pub fn sign_in_client_id() -> String {
+/// The setting that replaces the default sign-in client.
+pub const SIGN_IN_CLIENT_SETTING: &str = "sign_in_client_id";
+
+/// The sign-in client: the environment's, else the setting, else Microsoft Graph Command Line
+/// Tools.
+pub fn sign_in_client_id_with(setting: Option<&str>) -> String {
+    let valid = |s: String| crate::validate::parse_guid(&s);
     std::env::var(SIGN_IN_CLIENT_VAR)
         .ok()
-        .map(|s| s.trim().to_owned())
-        .filter(|s| crate::validate::parse_guid(s).is_some())
+        .and_then(valid)
+        .or_else(|| setting.map(str::to_owned).and_then(valid))
         .unwrap_or_else(|| DEFAULT_SIGN_IN_CLIENT_ID.to_owned())
+}
+
+/// The sign-in client when no setting is at hand (the CLI reads the same setting first).
+pub fn sign_in_client_id() -> String {
+    sign_in_client_id_with(None)
 }
 
 /// Who signed in, from the delegated token.

@@ -10,5 +10,7 @@ pub use model::{
     ApplicationDeletion, EarlierRegistration, Registration, RegistrationEvent, RegistrationStatus, RegistrationStep,
     StepState,
 };
-pub use service::{AutomaticRegistration, RegistrationProgress, RegistrationService, RegistrationSignIn, SignedIn};
+pub use service::{
+    AutomaticRegistration, RegistrationProgress, RegistrationService, RegistrationSignIn, SignInClient, SignedIn,
+};
 pub use workflow::{admin_consent_url, application_name, OnEvent, Registrar, RegistrationConfig, RegistrationRequest};

@@ -16,7 +16,10 @@ use crate::cloud::Cloud;
 use crate::connections::ConnectionService;
 use crate::http::CancellationToken;
 use crate::identity::device_code::{device_code_sign_in, DeviceCodePrompt};
-use crate::identity::signin::{registration_scopes, sign_in, sign_in_client_id, AdminToken, Browser, SignIn};
+use crate::identity::signin::{
+    registration_scopes, sign_in, sign_in_client_id_with, AdminToken, Browser, SignIn, DEFAULT_SIGN_IN_CLIENT_ID,
+    SIGN_IN_CLIENT_SETTING,
+};
 use crate::identity::IdentityClient;
 use crate::model::{Connection, Role};
 use crate::{Error, Result};
@@ -77,6 +80,15 @@ pub enum RegistrationProgress {
         event: RegistrationEvent,
     },
     RolledBack,
+}
+
+/// The public client application admins sign in with for automatic registration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SignInClient {
+    pub client_id: String,
+    pub is_default: bool,
 }
 
 struct Session {
@@ -169,7 +181,8 @@ impl RegistrationService {
     ) -> Result<SignedIn> {
         let cancel = self.start()?;
         let outcome = async {
-            let client_id = sign_in_client_id();
+            let setting = connections.store().settings().get(SIGN_IN_CLIENT_SETTING).await?;
+            let client_id = sign_in_client_id_with(setting.as_deref());
             let scopes = registration_scopes(&request.cloud);
             let tenant = request.tenant.trim();
             let admin = if request.device_code {
@@ -235,6 +248,36 @@ impl RegistrationService {
         .await;
         self.finish();
         outcome
+    }
+
+    /// The application (client) ID admins sign in with, and whether it is the default.
+    pub async fn sign_in_client(&self, connections: &ConnectionService) -> Result<SignInClient> {
+        let setting = connections.store().settings().get(SIGN_IN_CLIENT_SETTING).await?;
+        let client_id = sign_in_client_id_with(setting.as_deref());
+        Ok(SignInClient { is_default: client_id == DEFAULT_SIGN_IN_CLIENT_ID, client_id })
+    }
+
+    /// Sets the sign-in client (an organization's own public client app), or back to the
+    /// default with `None`.
+    pub async fn set_sign_in_client(
+        &self,
+        connections: &ConnectionService,
+        client_id: Option<&str>,
+    ) -> Result<SignInClient> {
+        let value = match client_id.map(str::trim).filter(|s| !s.is_empty()) {
+            None => None,
+            Some(id) => {
+                Some(
+                    crate::validate::parse_guid(id).ok_or_else(|| Error::Conflict {
+                        message: format!("\"{id}\" is not an application (client) ID."),
+                        hint: "Copy the sign-in application's Application (client) ID (a GUID) from its Overview page."
+                            .into(),
+                    })?,
+                )
+            }
+        };
+        connections.store().settings().set(SIGN_IN_CLIENT_SETTING, value.as_deref()).await?;
+        self.sign_in_client(connections).await
     }
 
     /// What deleting this connection's application would delete in Entra ID.

@@ -3,6 +3,7 @@
 mod check_runs;
 mod connections;
 mod registrations;
+mod settings;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -16,6 +17,7 @@ use crate::{Error, Result};
 pub use check_runs::CheckRunRepo;
 pub use connections::ConnectionRepo;
 pub use registrations::RegistrationRepo;
+pub use settings::SettingsRepo;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -55,6 +57,10 @@ impl Store {
 
     pub fn registrations(&self) -> RegistrationRepo<'_> {
         RegistrationRepo::new(&self.pool)
+    }
+
+    pub fn settings(&self) -> SettingsRepo<'_> {
+        SettingsRepo::new(&self.pool)
     }
 
     pub fn pool(&self) -> &SqlitePool {

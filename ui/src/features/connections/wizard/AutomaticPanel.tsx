@@ -28,6 +28,7 @@ import type { EarlierRegistration } from "../../../bindings/EarlierRegistration"
 import type { Permission } from "../../../bindings/Permission";
 import type { Registration } from "../../../bindings/Registration";
 import type { RegistrationProgress } from "../../../bindings/RegistrationProgress";
+import type { SignInClient } from "../../../bindings/SignInClient";
 import type { Role } from "../../../bindings/Role";
 import { ErrorBar } from "../../../components/ErrorBar";
 import { automaticAnnouncement, automaticReducer, initialAutomatic, type StepView } from "./automaticState";
@@ -244,11 +245,14 @@ export function AutomaticPanel({ state, dispatch, onRunningChange, onRegistered 
             <AccordionItem value="other">
               <AccordionHeader>Other ways to sign in</AccordionHeader>
               <AccordionPanel>
-                <div className={styles.row}>
-                  <Button disabled={tenant.trim() === ""} onClick={() => void start(true)}>
-                    Sign in with a code on another device
-                  </Button>
-                  <Caption1>For a browser on another computer or phone, or when this computer cannot open one.</Caption1>
+                <div className={styles.root}>
+                  <div className={styles.row}>
+                    <Button disabled={tenant.trim() === ""} onClick={() => void start(true)}>
+                      Sign in with a code on another device
+                    </Button>
+                    <Caption1>For a browser on another computer or phone, or when this computer cannot open one.</Caption1>
+                  </div>
+                  <SignInClientField />
                 </div>
               </AccordionPanel>
             </AccordionItem>
@@ -256,6 +260,53 @@ export function AutomaticPanel({ state, dispatch, onRunningChange, onRegistered 
         </>
       )}
     </div>
+  );
+}
+
+/**
+ * The application admins sign in with. Microsoft Graph Command Line Tools by default; tenants
+ * that disable it, or require their own sign-in app, set theirs here.
+ */
+function SignInClientField() {
+  const styles = useStyles();
+  const [current, setCurrent] = useState<SignInClient | null>(null);
+  const [value, setValue] = useState("");
+  const [error, setError] = useState<CommandError | null>(null);
+  useEffect(() => {
+    api.signInClient().then((client) => {
+      setCurrent(client);
+      setValue(client.isDefault ? "" : client.clientId);
+    }, setError);
+  }, []);
+  const save = (clientId: string | null) =>
+    api.setSignInClient(clientId).then((client) => {
+      setCurrent(client);
+      setValue(client.isDefault ? "" : client.clientId);
+      setError(null);
+    }, setError);
+  return (
+    <Field
+      label="Sign-in application (client) ID"
+      validationState={error ? "error" : "none"}
+      validationMessage={error ? `${error.message} ${error.detail.hint ?? ""}` : undefined}
+      hint={
+        current?.isDefault
+          ? `Default: Microsoft Graph Command Line Tools (${current.clientId}). Set your organization's own public client app if that one is disabled.`
+          : "Your organization's sign-in app. It needs http://localhost as a Mobile and desktop redirect URI."
+      }
+    >
+      <div className={styles.row}>
+        <Input value={value} onChange={(_, data) => setValue(data.value)} placeholder="00000000-0000-0000-0000-000000000000" />
+        <Button size="small" onClick={() => void save(value.trim() || null)}>
+          Save
+        </Button>
+        {current && !current.isDefault && (
+          <Button size="small" onClick={() => void save(null)}>
+            Use the default
+          </Button>
+        )}
+      </div>
+    </Field>
   );
 }
 

@@ -118,6 +118,22 @@ describe("the connection wizard", () => {
     expect(core.registrations).toEqual([expect.objectContaining({ reuseAppId: "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d" })]);
   });
 
+  it("lets an organization sign in with its own application instead of the default one", async () => {
+    const core = installFakeCore();
+    const { user } = renderWizard();
+    await user.click(await screen.findByRole("button", { hidden: true, name: "Other ways to sign in" }));
+    const field = await screen.findByRole("textbox", { hidden: true, name: /Sign-in application \(client\) ID/ });
+    expect(await screen.findByText(/Default: Microsoft Graph Command Line Tools \(14d82eec/)).toBeInTheDocument();
+    await user.type(field, "not-a-guid");
+    await user.click(screen.getByRole("button", { hidden: true, name: "Save" }));
+    expect(await screen.findByText(/is not an application \(client\) ID/)).toBeInTheDocument();
+    await user.clear(field);
+    await user.type(field, "7e8f9a0b-1c2d-4e3f-8a4b-5c6d7e8f9a0b");
+    await user.click(screen.getByRole("button", { hidden: true, name: "Save" }));
+    await screen.findByRole("button", { hidden: true, name: "Use the default" });
+    expect(core.signInClient).toEqual({ clientId: "7e8f9a0b-1c2d-4e3f-8a4b-5c6d7e8f9a0b", isDefault: false });
+  });
+
   it("offers the sign-in with a code on another device", async () => {
     const core = installFakeCore();
     const { user } = renderWizard();
