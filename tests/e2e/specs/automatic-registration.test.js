@@ -79,4 +79,24 @@ describe("an automatic registration", () => {
     connectionId = listed.find((c) => c.registration === "automatic")?.id;
     assert.ok(connectionId);
   });
+
+  it("deletes the connection and, when asked, its application from Entra ID after showing what goes", async () => {
+    await app.press("Settings for source connections");
+    await app.choose("Manage connections");
+    await app.dialog("Manage source connections");
+    await app.press("Delete contoso.onmicrosoft.com");
+    await app.containing("Delete “contoso.onmicrosoft.com”?");
+    await (await app.findVisible(By.xpath("//label[starts-with(normalize-space(.), 'Also delete its application')]"))).click();
+    const preview = await app.findVisible(By.xpath("//*[@aria-label='What will be deleted in Entra ID']"));
+    assert.match(await preview.getText(), /the application “Mailferry Migration Source”/);
+    await app.screenshot("manage-delete-automatic-preview");
+    await app.press("Delete connection and application");
+    await app.text("Will be deleted");
+    await app.press("OK");
+    await app.containing("No source connections yet");
+
+    const apps = await sim("/_sim/applications");
+    assert.equal(apps.filter((a) => a.displayName === "Mailferry Migration Source").length, 0, "the application left Entra ID");
+    connectionId = undefined;
+  });
 });
