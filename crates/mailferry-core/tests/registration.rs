@@ -593,7 +593,8 @@ async fn an_automatic_connections_application_can_be_deleted_from_entra_with_a_p
 async fn the_sign_in_application_can_be_replaced_by_the_organizations_own() {
     use mailferry_core::registration::RegistrationService;
     let f = fixture().await;
-    let service = RegistrationService::new(IdentityClient::new(fast_http(Duration::from_secs(5))).unwrap(), f.config.clone());
+    let service =
+        RegistrationService::new(IdentityClient::new(fast_http(Duration::from_secs(5))).unwrap(), f.config.clone());
     let default = service.sign_in_client(&f.connections).await.unwrap();
     assert!(default.is_default);
     assert_eq!(default.client_id, DEFAULT_SIGN_IN_CLIENT_ID);
