@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
+use entra_sim::request_log::sequential_round_trips;
 use entra_sim::seed::{ApplicationSeed, DomainSeed, SecretSeed, TenantSeed, UserSeed};
 use entra_sim::{Seed, SimHandle};
 use mailferry_core::certs::CertificateStore;
@@ -82,19 +83,6 @@ async fn request_log(client: &reqwest::Client, base: &str) -> Vec<Value> {
     let log: Value = client.get(format!("{base}/_sim/requests")).send().await.unwrap().json().await.unwrap();
     client.delete(format!("{base}/_sim/requests")).send().await.unwrap();
     log.as_array().cloned().unwrap_or_default()
-}
-
-/// Requests in a row, each starting after the one before finished.
-fn sequential_round_trips(requests: &[Value]) -> usize {
-    let mut waves = 0;
-    let mut last_finish = f64::MIN;
-    for request in requests {
-        if request["startedMs"].as_f64().unwrap() >= last_finish {
-            waves += 1;
-        }
-        last_finish = last_finish.max(request["finishedMs"].as_f64().unwrap());
-    }
-    waves
 }
 
 /// One request per check, in a row, as a first version of the checks would do it.

@@ -10,6 +10,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use entra_sim::request_log::sequential_round_trips;
 use entra_sim::{Seed, SimHandle};
 use mailferry_core::certs::CertificateStore;
 use mailferry_core::cloud::Cloud;
@@ -42,18 +43,6 @@ async fn sim_call(base: &str, method: reqwest::Method, path: &str, body: Option<
         request = request.json(&body);
     }
     request.send().await.unwrap().json().await.unwrap_or(Value::Null)
-}
-
-fn sequential_round_trips(requests: &[Value]) -> usize {
-    let mut waves = 0;
-    let mut last_finish = f64::MIN;
-    for request in requests {
-        if request["startedMs"].as_f64().unwrap() >= last_finish {
-            waves += 1;
-        }
-        last_finish = last_finish.max(request["finishedMs"].as_f64().unwrap());
-    }
-    waves
 }
 
 /// One registration on a fresh simulator; returns (requests, round trips, wall time).

@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::Utc;
+use entra_sim::request_log::sequential_round_trips;
 use entra_sim::seed::{ApplicationSeed, DomainSeed, SecretSeed, TenantSeed, UserSeed};
 use entra_sim::{Seed, SimHandle};
 use mailferry_core::certs::{generate, CertificateStore};
@@ -205,20 +206,6 @@ fn status(report: &CheckReport, id: CheckId) -> CheckStatus {
 fn text(report: &CheckReport, id: CheckId) -> (String, String) {
     let result = report.result(id).unwrap();
     (result.summary.clone(), result.fix.clone().unwrap_or_default())
-}
-
-/// Requests in a row, each starting after the one before finished.
-fn sequential_round_trips(requests: &[Value]) -> usize {
-    let mut waves = 0;
-    let mut last_finish = f64::MIN;
-    for request in requests {
-        let started = request["startedMs"].as_f64().unwrap();
-        if started >= last_finish {
-            waves += 1;
-        }
-        last_finish = last_finish.max(request["finishedMs"].as_f64().unwrap());
-    }
-    waves
 }
 
 #[tokio::test]

@@ -8,6 +8,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use entra_sim::request_log::sequential_round_trips;
 use entra_sim::{Seed, SimHandle};
 use mailferry_core::certs::CertificateStore;
 use mailferry_core::checks::CheckService;
@@ -178,19 +179,6 @@ impl Fixture {
         values.sort();
         values
     }
-}
-
-/// Requests in a row, each starting after the one before finished.
-fn sequential_round_trips(requests: &[Value]) -> usize {
-    let mut waves = 0;
-    let mut last_finish = f64::MIN;
-    for request in requests {
-        if request["startedMs"].as_f64().unwrap() >= last_finish {
-            waves += 1;
-        }
-        last_finish = last_finish.max(request["finishedMs"].as_f64().unwrap());
-    }
-    waves
 }
 
 fn recorder() -> (Arc<Mutex<Vec<RegistrationEvent>>>, impl Fn(RegistrationEvent) + Send + Sync) {

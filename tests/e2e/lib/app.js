@@ -118,6 +118,21 @@ export class App {
     return this.findVisible(By.id(id));
   }
 
+  /** Settings > New > Office 365 connection on a card: the wizard's dialog. */
+  async newConnectionWizard(role = "source") {
+    await this.press(`Settings for ${role} connections`);
+    await this.choose("New");
+    await this.choose("Office 365 connection");
+    return this.dialog(`New Office 365 ${role} connection`);
+  }
+
+  /** Settings > Manage connections on a card: the window's dialog. */
+  async manageConnections(role = "source") {
+    await this.press(`Settings for ${role} connections`);
+    await this.choose("Manage connections");
+    return this.dialog(`Manage ${role} connections`);
+  }
+
   /** Chooses the radio button whose label starts with `label`. */
   async radio(label) {
     await this.clickWhenFree(() => this.findVisible(By.xpath(`//label[starts-with(normalize-space(.), ${literal(label)})]`)));

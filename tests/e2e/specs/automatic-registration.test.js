@@ -34,10 +34,7 @@ describe("an automatic registration", () => {
   });
 
   it("explains what will be registered and granted", async () => {
-    await app.press("Settings for source connections");
-    await app.choose("New");
-    await app.choose("Office 365 connection");
-    await app.dialog("New Office 365 source connection");
+    await app.newConnectionWizard();
     const permissions = await app.findVisible(By.xpath("//ul[@aria-label='Permissions that will be granted']"));
     assert.match(await permissions.getText(), /Mail\.Read: Read the mail to migrate\./);
     await app.containing("Global Administrator");
@@ -81,9 +78,7 @@ describe("an automatic registration", () => {
   });
 
   it("deletes the connection and, when asked, its application from Entra ID after showing what goes", async () => {
-    await app.press("Settings for source connections");
-    await app.choose("Manage connections");
-    await app.dialog("Manage source connections");
+    await app.manageConnections();
     await app.press("Delete contoso.onmicrosoft.com");
     await app.containing("Delete “contoso.onmicrosoft.com”?");
     await (await app.findVisible(By.xpath("//label[starts-with(normalize-space(.), 'Also delete its application')]"))).click();

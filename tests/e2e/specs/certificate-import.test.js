@@ -50,10 +50,7 @@ describe("a certificate imported through the wizard", () => {
   });
 
   it("fills the thumbprint after the native dialog and the PFX password", async () => {
-    await app.press("Settings for source connections");
-    await app.choose("New");
-    await app.choose("Office 365 connection");
-    await app.dialog("New Office 365 source connection");
+    await app.newConnectionWizard();
     await app.radio("Manual registration");
     await app.press("Next");
     await (await app.findVisible(By.xpath("//label[normalize-space(.)='Certificate thumbprint']"))).click();
@@ -101,9 +98,7 @@ describe("a certificate imported through the wizard", () => {
   });
 
   it("takes the certificate and its key away with the connection", async () => {
-    await app.press("Settings for source connections");
-    await app.choose("Manage connections");
-    await app.dialog("Manage source connections");
+    await app.manageConnections();
     await app.press("Delete Contoso certificate");
     await app.press("OK");
     await app.containing("No source connections yet");

@@ -30,10 +30,7 @@ describe("the Configuration step", () => {
   });
 
   it("starts in the cloud the environment names, with its URLs", async () => {
-    await app.press("Settings for source connections");
-    await app.choose("New");
-    await app.choose("Office 365 connection");
-    await app.dialog("New Office 365 source connection");
+    await app.newConnectionWizard();
     await app.radio("Manual registration");
     await app.press("Next");
     const login = await app.field("Login URL");
@@ -81,9 +78,7 @@ describe("the Configuration step", () => {
   });
 
   it("reruns the checks with Test in Manage connections", async () => {
-    await app.press("Settings for source connections");
-    await app.choose("Manage connections");
-    await app.dialog("Manage source connections");
+    await app.manageConnections();
     await app.press("Test Contoso checks");
     await app.dialog("Test “Contoso checks”");
     await app.text("All checks passed: the connection works.");

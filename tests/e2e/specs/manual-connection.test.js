@@ -35,13 +35,6 @@ function filesContaining(dir, needle) {
   return hits;
 }
 
-async function openNewConnectionWizard(app) {
-  await app.press("Settings for source connections");
-  await app.choose("New");
-  await app.choose("Office 365 connection");
-  return app.dialog("New Office 365 source connection");
-}
-
 describe("a manual source connection", () => {
   /** @type {App} */
   let app;
@@ -64,7 +57,7 @@ describe("a manual source connection", () => {
   });
 
   it("explains each invalid value in the wizard", async () => {
-    await openNewConnectionWizard(app);
+    await app.newConnectionWizard();
     await app.radio("Manual registration");
     await app.screenshot("wizard-application-registration");
     await app.press("Next");
@@ -131,9 +124,7 @@ describe("a manual source connection", () => {
   });
 
   it("deletes the connection and its secret with OK", async () => {
-    await app.press("Settings for source connections");
-    await app.choose("Manage connections");
-    await app.dialog("Manage source connections");
+    await app.manageConnections();
     await app.press("Delete Contoso");
     await app.text("Will be deleted");
     await app.screenshot("manage-connections-delete");

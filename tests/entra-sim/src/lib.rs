@@ -10,6 +10,7 @@ mod graph;
 mod identity;
 pub mod keys;
 mod middleware;
+pub mod request_log;
 pub mod seed;
 mod sim_api;
 pub mod world;
