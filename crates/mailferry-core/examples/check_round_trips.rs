@@ -68,6 +68,7 @@ fn seed() -> Seed {
             conditional_access_block: false,
             mfa_required: false,
             sign_in_client_disabled: false,
+            generated_users: None,
         }],
         faults: Some(serde_json::from_value(json!({"rules": [{"route": "/", "latencyMs": LATENCY_MS}]})).unwrap()),
     }

@@ -30,6 +30,7 @@ async fn sim_with_certificate(pem: String) -> SimHandle {
             conditional_access_block: false,
             mfa_required: false,
             sign_in_client_disabled: false,
+            generated_users: None,
         }],
         faults: None,
     };

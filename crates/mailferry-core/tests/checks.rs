@@ -121,6 +121,7 @@ fn fabrikam(certificate_pem: String) -> Seed {
             conditional_access_block: false,
             mfa_required: false,
             sign_in_client_disabled: false,
+            generated_users: None,
         }],
         faults: None,
     }

@@ -33,6 +33,22 @@ pub struct TenantSeed {
     /// The admin sign-in client (Microsoft Graph Command Line Tools) is disabled (AADSTS7000112).
     #[serde(default)]
     pub sign_in_client_disabled: bool,
+    /// Many more users, generated (for mailbox discovery at scale).
+    #[serde(default)]
+    pub generated_users: Option<GeneratedUsers>,
+}
+
+/// `count` users `user000001@{initial domain}` ..., with mail at the default domain. Every
+/// `withoutMailboxEvery`-th has no Exchange Online mailbox (0: all have one), and every
+/// `withoutMailEvery`-th has no mail attribute at all (0: all have one).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct GeneratedUsers {
+    pub count: usize,
+    #[serde(default)]
+    pub without_mailbox_every: usize,
+    #[serde(default)]
+    pub without_mail_every: usize,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -142,6 +158,7 @@ impl Seed {
                 conditional_access_block: false,
                 mfa_required: false,
                 sign_in_client_disabled: false,
+                generated_users: None,
             }],
             faults: None,
         }

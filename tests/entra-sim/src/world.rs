@@ -237,6 +237,21 @@ impl Tenant {
                 })
             })
             .collect::<Result<Vec<_>, String>>()?;
+        let mut users = users;
+        if let Some(generated) = &seed.generated_users {
+            let initial = domains.iter().find(|d| d.is_initial).map(|d| d.id.clone()).unwrap_or_default();
+            let default = domains.iter().find(|d| d.is_default).map(|d| d.id.clone()).unwrap_or_default();
+            let every = |n: usize, k: usize| k > 0 && n.is_multiple_of(k);
+            users.extend((1..=generated.count).map(|n| User {
+                id: uuid::Uuid::new_v4().to_string(),
+                user_principal_name: format!("user{n:06}@{initial}"),
+                display_name: format!("User {n:06}"),
+                mail: (!every(n, generated.without_mail_every)).then(|| format!("user{n:06}@{default}")),
+                mailbox: !every(n, generated.without_mailbox_every) && !every(n, generated.without_mail_every),
+                password: None,
+                role_ids: Vec::new(),
+            }));
+        }
         let mut tenant = Tenant {
             id: seed.id.to_lowercase(),
             display_name: seed.display_name.clone(),

@@ -80,6 +80,23 @@ pub fn page(
     query: &Query,
     default_top: usize,
 ) -> Result<Value, GraphError> {
+    let total = items.len();
+    page_of(base_url, path, context, total, query, default_top, |skip, top| {
+        items.into_iter().skip(skip).take(top).collect()
+    })
+}
+
+/// A page of a collection of `total` items, building only the items on the page: a tenant of
+/// 100,000 users is paged without turning every user into JSON for every page.
+pub fn page_of(
+    base_url: &str,
+    path: &str,
+    context: &str,
+    total: usize,
+    query: &Query,
+    default_top: usize,
+    items: impl FnOnce(usize, usize) -> Vec<Value>,
+) -> Result<Value, GraphError> {
     let top = match query.get("$top") {
         Some(t) => match t.parse::<usize>() {
             Ok(n) if (1..=999).contains(&n) => n,
@@ -98,8 +115,7 @@ pub fn page(
             .ok_or_else(|| GraphError::new(StatusCode::BAD_REQUEST, "Request_BadRequest", "Invalid $skiptoken."))?,
         None => 0,
     };
-    let total = items.len();
-    let value: Vec<Value> = items.into_iter().skip(skip).take(top).map(|item| select(item, query)).collect();
+    let value: Vec<Value> = items(skip, top).into_iter().map(|item| select(item, query)).collect();
     let mut body =
         serde_json::json!({ "@odata.context": format!("{base_url}/v1.0/$metadata#{context}"), "value": value });
     if skip + top < total {

@@ -58,12 +58,21 @@ pub async fn list(State(sim): State<SharedSim>, headers: HeaderMap, Query(query)
         let filter = odata::filter(&query, &["userPrincipalName", "mail", "displayName", "id"])?;
         let world = sim.world();
         let tenant = caller.tenant_in(&world)?;
-        let mut users: Vec<Value> =
-            tenant.users.iter().map(user_json).filter(|u| filter.as_ref().is_none_or(|f| f.matches(u))).collect();
-        if !query.contains_key("$select") {
-            users = users.into_iter().map(|u| default_view(u, &ODataQuery::new())).collect();
+        let view = |user: &User| default_view(user_json(user), &ODataQuery::new());
+        let shown = |user: &User| if query.contains_key("$select") { user_json(user) } else { view(user) };
+        match filter {
+            // Only the users on the page are built.
+            None => {
+                odata::page_of(&sim.base_url, "/v1.0/users", "users", tenant.users.len(), &query, 100, |skip, top| {
+                    tenant.users.iter().skip(skip).take(top).map(shown).collect()
+                })
+            }
+            Some(filter) => {
+                let users: Vec<Value> =
+                    tenant.users.iter().filter(|u| filter.matches(&user_json(u))).map(shown).collect();
+                odata::page(&sim.base_url, "/v1.0/users", "users", users, &query, 100)
+            }
         }
-        odata::page(&sim.base_url, "/v1.0/users", "users", users, &query, 100)
     })())
 }
 

@@ -153,6 +153,7 @@ pub fn seed(cert: &TestCert) -> Seed {
             conditional_access_block: false,
             mfa_required: false,
             sign_in_client_disabled: false,
+            generated_users: None,
         }],
         faults: None,
     }

@@ -1,0 +1,144 @@
+//! Mailbox discovery: the tenant's users through Microsoft Graph, 999 a page, each page handed
+//! on as it arrives. A user is a mailbox when `provisionedPlans` holds an enabled `exchange`
+//! plan; users with a mail address but no Exchange Online plan are reported apart (they cannot
+//! be migrated), never dropped silently.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use ts_rs::TS;
+
+use crate::connections::ConnectionService;
+use crate::graph::GraphClient;
+use crate::http::CancellationToken;
+use crate::identity::{AppTokenRequest, IdentityClient};
+use crate::model::Connection;
+use crate::Result;
+
+/// The largest page Graph serves for users.
+pub const PAGE_SIZE: usize = 999;
+const SELECT: &str = "id,displayName,userPrincipalName,mail,provisionedPlans";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Mailbox {
+    pub id: String,
+    pub display_name: String,
+    pub user_principal_name: String,
+    pub mail: Option<String>,
+}
+
+/// Running totals, after each page.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct DiscoveryTotals {
+    pub users_read: usize,
+    pub mailboxes: usize,
+    /// Users with a mail address but no Exchange Online mailbox.
+    pub without_exchange: usize,
+    pub pages: usize,
+}
+
+/// One page, classified.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct DiscoveryPage {
+    pub mailboxes: Vec<Mailbox>,
+    pub without_exchange: Vec<Mailbox>,
+    pub totals: DiscoveryTotals,
+}
+
+fn has_exchange(user: &Value) -> bool {
+    user["provisionedPlans"].as_array().is_some_and(|plans| {
+        plans.iter().any(|plan| {
+            plan["service"].as_str().is_some_and(|s| s.eq_ignore_ascii_case("exchange"))
+                && plan["capabilityStatus"].as_str() == Some("Enabled")
+        })
+    })
+}
+
+fn mailbox_of(user: &Value) -> Option<Mailbox> {
+    Some(Mailbox {
+        id: user["id"].as_str()?.to_owned(),
+        display_name: user["displayName"].as_str().unwrap_or_default().to_owned(),
+        user_principal_name: user["userPrincipalName"].as_str().unwrap_or_default().to_owned(),
+        mail: user["mail"].as_str().map(str::to_owned),
+    })
+}
+
+/// Sorts one page of users into mailboxes and users without Exchange Online.
+pub fn classify(users: Vec<Value>, totals: &mut DiscoveryTotals) -> DiscoveryPage {
+    let mut page = DiscoveryPage { mailboxes: Vec::new(), without_exchange: Vec::new(), totals: *totals };
+    for user in &users {
+        let Some(mailbox) = mailbox_of(user) else { continue };
+        if has_exchange(user) {
+            page.mailboxes.push(mailbox);
+        } else if mailbox.mail.is_some() {
+            page.without_exchange.push(mailbox);
+        }
+    }
+    totals.users_read += users.len();
+    totals.mailboxes += page.mailboxes.len();
+    totals.without_exchange += page.without_exchange.len();
+    totals.pages += 1;
+    page.totals = *totals;
+    page
+}
+
+/// Reads every user of the connection's tenant and hands each classified page to `on_page`
+/// as it arrives. Throttled pages are retried after `Retry-After`; cancelling stops at once.
+pub async fn discover(
+    identity: &IdentityClient,
+    connections: &ConnectionService,
+    connection: &Connection,
+    mut on_page: impl FnMut(DiscoveryPage) -> Result<()>,
+    cancel: &CancellationToken,
+) -> Result<DiscoveryTotals> {
+    let credential = connections.app_credential(connection).await?;
+    let tenant = identity.tenants.resolve(&identity.http, &connection.cloud, &connection.tenant_id, cancel).await?;
+    let request = AppTokenRequest {
+        cloud: &connection.cloud,
+        tenant: &tenant,
+        client_id: &connection.client_id,
+        credential: &credential,
+        fresh: false,
+    };
+    let token = identity.tokens.app_only(&identity.http, &request, cancel).await?;
+    let graph = GraphClient::new(&identity.http, connection.cloud.graph_url(), token.bearer());
+    let mut totals = DiscoveryTotals::default();
+    let path = format!("/users?$select={SELECT}&$top={PAGE_SIZE}");
+    graph
+        .pages(&path, "list the tenant's users", cancel, |users| {
+            let page = classify(users, &mut totals);
+            on_page(page)
+        })
+        .await?;
+    tracing::info!(users = totals.users_read, mailboxes = totals.mailboxes, "mailboxes discovered");
+    Ok(totals)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn only_an_enabled_exchange_plan_makes_a_mailbox_and_mail_users_without_one_are_kept_apart() {
+        let users = vec![
+            json!({"id": "1", "displayName": "A", "userPrincipalName": "a@x", "mail": "a@x",
+                   "provisionedPlans": [{"service": "exchange", "capabilityStatus": "Enabled"}]}),
+            json!({"id": "2", "displayName": "B", "userPrincipalName": "b@x", "mail": "b@x",
+                   "provisionedPlans": [{"service": "exchange", "capabilityStatus": "Suspended"}]}),
+            json!({"id": "3", "displayName": "C", "userPrincipalName": "c@x", "mail": null, "provisionedPlans": []}),
+            json!({"id": "4", "displayName": "D", "userPrincipalName": "d@x", "mail": "d@x",
+                   "provisionedPlans": [{"service": "SharePoint", "capabilityStatus": "Enabled"}]}),
+        ];
+        let mut totals = DiscoveryTotals::default();
+        let page = classify(users, &mut totals);
+        assert_eq!(page.mailboxes.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(), ["1"]);
+        assert_eq!(page.without_exchange.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(), ["2", "4"]);
+        assert_eq!(totals, DiscoveryTotals { users_read: 4, mailboxes: 1, without_exchange: 2, pages: 1 });
+    }
+}

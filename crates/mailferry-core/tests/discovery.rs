@@ -1,0 +1,211 @@
+//! Mailbox discovery against entra-sim tenants of thousands of generated users: every page read,
+//! every user classified, throttling survived, and a cancel that stops the requests.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // helpers of tests: a failure here is a test failure
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use entra_sim::seed::{ApplicationSeed, GeneratedUsers, SecretSeed};
+use entra_sim::{Seed, SimHandle};
+use mailferry_core::certs::CertificateStore;
+use mailferry_core::cloud::Cloud;
+use mailferry_core::connections::ConnectionService;
+use mailferry_core::http::{CancellationToken, HttpConfig};
+use mailferry_core::identity::IdentityClient;
+use mailferry_core::mailboxes::{discover, DiscoveryPage, DiscoveryTotals};
+use mailferry_core::model::{Connection, ConnectionDraft, CredentialDraft, Role};
+use mailferry_core::secrets::MemorySecretStore;
+use mailferry_core::store::Store;
+use mailferry_core::ErrorCode;
+use serde_json::{json, Value};
+
+const APP: &str = "7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+const SECRET: &str = "Ds1~discovery.SecretValue_0123456789abcdefXYZ";
+/// The demo tenant's own users, before the generated ones.
+const DEMO_USERS: usize = 6;
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    sim: SimHandle,
+    identity: IdentityClient,
+    connections: ConnectionService,
+    connection: Connection,
+}
+
+async fn fixture(generated: usize) -> Fixture {
+    let mut seed = Seed::demo();
+    seed.tenants[0].generated_users =
+        Some(GeneratedUsers { count: generated, without_mailbox_every: 10, without_mail_every: 25 });
+    seed.tenants[0].applications = vec![ApplicationSeed {
+        app_id: APP.into(),
+        display_name: "Migration app".into(),
+        secrets: vec![SecretSeed {
+            key_id: uuid::Uuid::new_v4().to_string(),
+            value: SECRET.into(),
+            end_date_time: chrono::Utc::now() + chrono::Duration::days(365),
+        }],
+        certificates: Vec::new(),
+        granted_roles: vec!["User.Read.All".into()],
+    }];
+    let sim = SimHandle::start(seed, 0).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let vault = Arc::new(MemorySecretStore::new());
+    let store = Store::open(&dir.path().join("mailferry.db")).await.unwrap();
+    let connections = ConnectionService::new(store, vault.clone(), CertificateStore::new(dir.path(), vault));
+    let connection = connections
+        .stage(ConnectionDraft {
+            id: None,
+            role: Role::Source,
+            name: "Contoso".into(),
+            cloud: Cloud::Custom { login_url: sim.base_url.clone(), graph_url: sim.base_url.clone() },
+            tenant: "contoso.onmicrosoft.com".into(),
+            client_id: APP.into(),
+            application_mailbox: "migration@contoso.onmicrosoft.com".into(),
+            credential: CredentialDraft::Secret { value: Some(SECRET.into()) },
+        })
+        .await
+        .unwrap();
+    let http = HttpConfig {
+        request_timeout: Duration::from_secs(30),
+        min_backoff: Duration::from_millis(20),
+        max_backoff: Duration::from_millis(100),
+        ..HttpConfig::default()
+    };
+    Fixture { _dir: dir, identity: IdentityClient::new(http).unwrap(), sim, connections, connection }
+}
+
+impl Fixture {
+    async fn user_requests(&self) -> Vec<Value> {
+        let log: Value =
+            reqwest::get(format!("{}/_sim/requests", self.sim.base_url)).await.unwrap().json().await.unwrap();
+        log.as_array().unwrap().iter().filter(|r| r["path"] == "/v1.0/users").cloned().collect()
+    }
+
+    async fn set_faults(&self, faults: Value) {
+        reqwest::Client::new().put(format!("{}/_sim/faults", self.sim.base_url)).json(&faults).send().await.unwrap();
+    }
+}
+
+/// What the generated tenant holds: every 10th user has no mailbox, every 25th no mail.
+fn expected(generated: usize) -> DiscoveryTotals {
+    let every = |k: usize| generated / k;
+    let no_mail = every(25);
+    let no_mailbox = every(10) + no_mail - generated / 50; // multiples of 50 counted once
+    let pages = (generated + DEMO_USERS).div_ceil(999);
+    DiscoveryTotals {
+        users_read: generated + DEMO_USERS,
+        // The demo tenant has one user without a mailbox (with a mail address).
+        mailboxes: generated - no_mailbox + DEMO_USERS - 1,
+        without_exchange: no_mailbox - no_mail + 1,
+        pages,
+    }
+}
+
+#[tokio::test]
+async fn every_page_is_read_and_every_user_classified() {
+    let f = fixture(2_500).await;
+    let mut pages: Vec<DiscoveryPage> = Vec::new();
+    let totals = discover(
+        &f.identity,
+        &f.connections,
+        &f.connection,
+        |page| {
+            pages.push(page);
+            Ok(())
+        },
+        &CancellationToken::new(),
+    )
+    .await
+    .unwrap();
+
+    assert_eq!(totals, expected(2_500));
+    assert_eq!(pages.len(), 3, "999 users a page");
+    assert_eq!(pages.last().unwrap().totals, totals, "running totals reach the end");
+    let without: Vec<&str> =
+        pages.iter().flat_map(|p| &p.without_exchange).map(|m| m.user_principal_name.as_str()).collect();
+    assert!(without.contains(&"nomailbox@contoso.onmicrosoft.com"));
+    assert!(without.contains(&"user000010@contoso.onmicrosoft.com"));
+    assert!(!without.contains(&"user000025@contoso.onmicrosoft.com"), "no mail address: not a mailbox user at all");
+    let all: Vec<&str> = pages.iter().flat_map(|p| &p.mailboxes).map(|m| m.user_principal_name.as_str()).collect();
+    assert!(all.contains(&"user002499@contoso.onmicrosoft.com"));
+    assert_eq!(f.user_requests().await.len(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn throttling_in_the_middle_is_waited_out() {
+    let f = Arc::new(fixture(2_500).await);
+    let (first_page, page_seen) = std::sync::mpsc::channel::<()>();
+    let (go_on, may_continue) = std::sync::mpsc::channel::<()>();
+    let running = {
+        let f = f.clone();
+        let may_continue = std::sync::Mutex::new(may_continue);
+        tokio::spawn(async move {
+            let mut seen = 0;
+            discover(
+                &f.identity,
+                &f.connections,
+                &f.connection,
+                |_| {
+                    seen += 1;
+                    if seen == 1 {
+                        // Hold the next request until Microsoft has started throttling.
+                        first_page.send(()).unwrap();
+                        may_continue.lock().unwrap().recv().unwrap();
+                    }
+                    Ok(())
+                },
+                &CancellationToken::new(),
+            )
+            .await
+        })
+    };
+    tokio::task::spawn_blocking(move || page_seen.recv().unwrap()).await.unwrap();
+    f.set_faults(json!({"rules": [{"route": "/v1.0/users", "status": 429, "retryAfter": 1, "times": 1}]})).await;
+    go_on.send(()).unwrap();
+
+    let totals = running.await.unwrap().unwrap();
+    assert_eq!(totals, expected(2_500));
+    let statuses: Vec<u64> = f.user_requests().await.iter().map(|r| r["status"].as_u64().unwrap()).collect();
+    assert_eq!(statuses, [200, 429, 200, 200]);
+}
+
+#[tokio::test]
+async fn a_cancel_stops_the_requests() {
+    let f = fixture(2_500).await;
+    let cancel = CancellationToken::new();
+    let outcome = discover(
+        &f.identity,
+        &f.connections,
+        &f.connection,
+        |_| {
+            cancel.cancel();
+            Ok(())
+        },
+        &cancel,
+    )
+    .await;
+    assert_eq!(outcome.unwrap_err().code(), ErrorCode::Cancelled);
+    assert_eq!(f.user_requests().await.len(), 1, "no page asked for after the cancel");
+}
+
+#[tokio::test]
+async fn a_tenant_of_100000_users_is_read_in_the_fewest_pages() {
+    let f = fixture(100_000).await;
+    let mut largest_page = 0;
+    let totals = discover(
+        &f.identity,
+        &f.connections,
+        &f.connection,
+        |page| {
+            largest_page = largest_page.max(page.mailboxes.len() + page.without_exchange.len());
+            Ok(())
+        },
+        &CancellationToken::new(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(totals, expected(100_000));
+    assert_eq!(f.user_requests().await.len(), 100_006usize.div_ceil(999), "ceil(users / 999) requests");
+    assert!(largest_page <= 999, "pages are handed on one by one");
+}
