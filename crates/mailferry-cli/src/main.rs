@@ -3,6 +3,7 @@
 
 mod cert;
 mod check;
+mod mailboxes;
 mod output;
 mod register;
 
@@ -40,6 +41,9 @@ enum Command {
     /// Register the application automatically: sign in as an admin, and Mailferry registers it,
     /// grants the permissions and saves a verified connection (exit codes as for check).
     Register(register::Register),
+    /// List the mailboxes of a connection's tenant.
+    #[command(subcommand)]
+    Mailboxes(MailboxesCommand),
     /// Export connection summaries (never a secret) as JSON, CSV or HTML.
     Export {
         #[arg(long, value_enum)]
@@ -131,6 +135,17 @@ enum ConnectionsCommand {
     },
 }
 
+#[derive(Subcommand)]
+enum MailboxesCommand {
+    /// Every mailbox of the tenant, streamed as it is read (NDJSON with --json; totals on stderr).
+    List {
+        #[arg(long)]
+        connection: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 pub(crate) enum FormatArg {
     Json,
@@ -187,6 +202,9 @@ async fn run(cli: Cli) -> Result<u8, Error> {
     let written = match cli.command {
         Command::Check { connection, json } => return check::check(&service, &connection, json, &mut out).await,
         Command::Register(args) => return register::run(&service, args, &mut out).await,
+        Command::Mailboxes(MailboxesCommand::List { connection, json }) => {
+            return mailboxes::list(&service, &connection, json, &mut out).await;
+        }
         Command::Export { format, out: path, bom, connections } => {
             return export(&service, format, &path, bom, &connections, &mut out).await;
         }

@@ -303,3 +303,28 @@ fn curl_put(url: &str, body: &str) {
         .unwrap();
     assert!(status.success());
 }
+
+#[test]
+fn mailboxes_list_streams_ndjson_and_puts_the_totals_on_stderr() {
+    let sim = sim();
+    let dir = tempfile::tempdir().unwrap();
+    let added = add_manual(&sim, dir.path(), APP, &[]);
+    assert_eq!(added.status.code(), Some(0), "{}", stderr(&added));
+
+    let out = mailferry_on(&sim, dir.path(), &["mailboxes", "list", "--connection", "Contoso", "--json"], "");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let users: Vec<serde_json::Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(users.len(), 6);
+    let nomailbox = users.iter().find(|u| u["userPrincipalName"] == "nomailbox@contoso.onmicrosoft.com").unwrap();
+    assert_eq!(nomailbox["exchangeOnline"], false);
+    assert_eq!(users.iter().filter(|u| u["exchangeOnline"] == true).count(), 5);
+    assert!(
+        stderr(&out).contains(
+            "6 users read in 1 pages: 5 mailboxes, 1 users with a mail address but no Exchange Online mailbox"
+        ),
+        "{}",
+        stderr(&out)
+    );
+
+    mailferry_on(&sim, dir.path(), &["connections", "delete", "Contoso", "--yes"], "");
+}
