@@ -307,6 +307,19 @@ impl ConnectionService {
         for id in &changes.deletes {
             obsolete_secrets.push(SecretKey::client_secret(*id));
         }
+        for id in &changes.deletes {
+            let jobs = crate::jobs::jobs_using(&self.store, *id).await?;
+            if !jobs.is_empty() {
+                let name = self.store.connections().get(*id).await?.map(|c| c.name).unwrap_or_else(|| id.to_string());
+                return Err(Error::Conflict {
+                    message: format!(
+                        "The connection \"{name}\" is used by the migration job {}.",
+                        jobs.iter().map(|j| format!("\"{j}\"")).collect::<Vec<_>>().join(", ")
+                    ),
+                    hint: "Delete that job, or give it another connection, first.".into(),
+                });
+            }
+        }
         let obsolete_certificates = self.certificates_left_unused(&upserts, &changes.deletes).await?;
 
         // Make sure the keychain answers before anything is deleted from the database, so a

@@ -11,6 +11,7 @@ pub mod export;
 pub mod graph;
 pub mod http;
 pub mod identity;
+pub mod jobs;
 pub mod mailboxes;
 pub mod microsoft_errors;
 pub mod model;

@@ -45,7 +45,10 @@ async fn an_empty_folder_gets_a_migrated_database_in_wal_mode_and_reopening_is_h
     .fetch_all(store.pool())
     .await
     .unwrap();
-    assert_eq!(tables, ["check_runs", "connections", "registration_steps", "registrations", "settings"]);
+    assert_eq!(
+        tables,
+        ["check_runs", "connections", "job_mailboxes", "jobs", "registration_steps", "registrations", "settings"]
+    );
     store.connections().create(&connection(Role::Source, "Contoso")).await.unwrap();
     store.close().await;
 
