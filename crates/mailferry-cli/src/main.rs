@@ -3,6 +3,7 @@
 
 mod cert;
 mod check;
+mod jobs;
 mod mailboxes;
 mod output;
 mod register;
@@ -41,6 +42,9 @@ enum Command {
     /// Register the application automatically: sign in as an admin, and Mailferry registers it,
     /// grants the permissions and saves a verified connection (exit codes as for check).
     Register(register::Register),
+    /// Create, list, show and delete migration job drafts.
+    #[command(subcommand)]
+    Jobs(jobs::JobsCommand),
     /// List the mailboxes of a connection's tenant.
     #[command(subcommand)]
     Mailboxes(MailboxesCommand),
@@ -202,6 +206,7 @@ async fn run(cli: Cli) -> Result<u8, Error> {
     let written = match cli.command {
         Command::Check { connection, json } => return check::check(&service, &connection, json, &mut out).await,
         Command::Register(args) => return register::run(&service, args, &mut out).await,
+        Command::Jobs(command) => return jobs::run(&service, command, &mut out).await,
         Command::Mailboxes(MailboxesCommand::List { connection, json }) => {
             return mailboxes::list(&service, &connection, json, &mut out).await;
         }

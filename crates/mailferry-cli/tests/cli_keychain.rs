@@ -328,3 +328,77 @@ fn mailboxes_list_streams_ndjson_and_puts_the_totals_on_stderr() {
 
     mailferry_on(&sim, dir.path(), &["connections", "delete", "Contoso", "--yes"], "");
 }
+
+#[test]
+fn jobs_are_created_from_the_source_mailboxes_listed_and_keep_their_connections() {
+    let sim = sim();
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(add_manual(&sim, dir.path(), APP, &[]).status.code(), Some(0));
+    let target = mailferry_on(
+        &sim,
+        dir.path(),
+        &[
+            "connections",
+            "add-manual",
+            "--role",
+            "target",
+            "--name",
+            "Fabrikam",
+            "--tenant",
+            "contoso.onmicrosoft.com",
+            "--client-id",
+            APP,
+            "--mailbox",
+            "migration@contoso.onmicrosoft.com",
+            "--secret-stdin",
+        ],
+        &format!("{SECRET}\n"),
+    );
+    assert_eq!(target.status.code(), Some(0), "{}", stderr(&target));
+
+    let list = dir.path().join("wave.txt");
+    std::fs::write(&list, "adele@contoso.onmicrosoft.com\nghost@contoso.com\n").unwrap();
+    let refused = mailferry_on(
+        &sim,
+        dir.path(),
+        &[
+            "jobs",
+            "create",
+            "--name",
+            "Wave 1",
+            "--source",
+            "Contoso",
+            "--target",
+            "Fabrikam",
+            "--mailboxes",
+            list.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(refused.status.code(), Some(3));
+    assert!(
+        stderr(&refused).contains("Not mailboxes of the source tenant: ghost@contoso.com."),
+        "{}",
+        stderr(&refused)
+    );
+
+    let created = mailferry_on(
+        &sim,
+        dir.path(),
+        &["jobs", "create", "--name", "Wave 1", "--source", "Contoso", "--target", "Fabrikam", "--all"],
+        "",
+    );
+    assert_eq!(created.status.code(), Some(0), "{}", stderr(&created));
+    assert!(stdout(&created).contains("with 5 mailboxes"), "{}", stdout(&created));
+    let listed: serde_json::Value =
+        serde_json::from_slice(&mailferry_on(&sim, dir.path(), &["jobs", "list", "--json"], "").stdout).unwrap();
+    assert_eq!(listed[0]["name"], "Wave 1");
+    assert_eq!(listed[0]["mailboxCount"], 5);
+
+    let in_use = mailferry_on(&sim, dir.path(), &["connections", "delete", "Contoso", "--yes"], "");
+    assert!(stderr(&in_use).contains("is used by the migration job \"Wave 1\""), "{}", stderr(&in_use));
+    assert!(mailferry_on(&sim, dir.path(), &["jobs", "delete", "Wave 1", "--yes"], "").status.success());
+    for name in ["Contoso", "Fabrikam"] {
+        assert!(mailferry_on(&sim, dir.path(), &["connections", "delete", name, "--yes"], "").status.success());
+    }
+}
