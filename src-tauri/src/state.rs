@@ -7,6 +7,8 @@ use mailferry_core::checks::CheckService;
 use mailferry_core::connections::ConnectionService;
 use mailferry_core::http::HttpConfig;
 use mailferry_core::identity::IdentityClient;
+use mailferry_core::jobs::JobService;
+use mailferry_core::mailboxes::DiscoveryService;
 use mailferry_core::paths;
 use mailferry_core::registration::{RegistrationConfig, RegistrationService};
 use mailferry_core::secrets::KeyringStore;
@@ -20,6 +22,7 @@ pub struct AppState {
     connections: Result<ConnectionService, IpcError>,
     checks: Result<CheckService, IpcError>,
     registrations: Result<RegistrationService, IpcError>,
+    discovery: Result<DiscoveryService, IpcError>,
     /// Files exported in this session: the only ones "Show in folder" may reveal.
     exported: Mutex<HashSet<PathBuf>>,
     _log_guard: Option<WorkerGuard>,
@@ -35,6 +38,7 @@ impl AppState {
             connections,
             checks: open_checks(),
             registrations: open_registrations(),
+            discovery: IdentityClient::new(HttpConfig::default()).map(DiscoveryService::new).map_err(IpcError::from),
             exported: Mutex::default(),
             _log_guard: log_guard,
         }
@@ -52,6 +56,15 @@ impl AppState {
 
     pub fn was_exported(&self, path: &Path) -> bool {
         self.exported.lock().is_ok_and(|exported| exported.contains(path))
+    }
+
+    pub fn discovery(&self) -> Result<&DiscoveryService, IpcError> {
+        self.discovery.as_ref().map_err(Clone::clone)
+    }
+
+    /// Job drafts live in the connections' database.
+    pub fn jobs(&self) -> Result<JobService, IpcError> {
+        Ok(JobService::new(self.connections()?.store().clone()))
     }
 
     pub fn registrations(&self) -> Result<&RegistrationService, IpcError> {

@@ -119,6 +119,40 @@ pub async fn discover(
     Ok(totals)
 }
 
+/// Discovery as the app runs it: one at a time, cancellable from another command.
+pub struct DiscoveryService {
+    identity: IdentityClient,
+    running: std::sync::Mutex<Option<CancellationToken>>,
+}
+
+impl DiscoveryService {
+    pub fn new(identity: IdentityClient) -> Self {
+        DiscoveryService { identity, running: std::sync::Mutex::new(None) }
+    }
+
+    /// Discovers the mailboxes of a saved connection; a new discovery cancels the one running.
+    pub async fn discover(
+        &self,
+        connections: &ConnectionService,
+        connection_id: uuid::Uuid,
+        on_page: impl FnMut(DiscoveryPage) -> Result<()>,
+    ) -> Result<DiscoveryTotals> {
+        let connection = connections.get(connection_id).await?;
+        let cancel = CancellationToken::new();
+        if let Ok(mut running) = self.running.lock() {
+            if let Some(previous) = running.replace(cancel.clone()) {
+                previous.cancel();
+            }
+        }
+        discover(&self.identity, connections, &connection, on_page, &cancel).await
+    }
+
+    pub fn cancel(&self) -> bool {
+        let token = self.running.lock().ok().and_then(|mut running| running.take());
+        token.map(|t| t.cancel()).is_some()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,4 +2,5 @@ pub mod certificates;
 pub mod checks;
 pub mod connections;
 pub mod export;
+pub mod jobs;
 pub mod registration;
