@@ -11,6 +11,10 @@ import type { Cloud } from "../bindings/Cloud";
 import type { Connection } from "../bindings/Connection";
 import type { ExportOutcome } from "../bindings/ExportOutcome";
 import type { ApplicationDeletion } from "../bindings/ApplicationDeletion";
+import type { DiscoveryPage } from "../bindings/DiscoveryPage";
+import type { DiscoveryTotals } from "../bindings/DiscoveryTotals";
+import type { Job } from "../bindings/Job";
+import type { JobDraft } from "../bindings/JobDraft";
 import type { AutomaticRegistration } from "../bindings/AutomaticRegistration";
 import type { RegistrationSignIn } from "../bindings/RegistrationSignIn";
 import type { SignedIn } from "../bindings/SignedIn";
@@ -79,6 +83,17 @@ export const api = {
   signInClient: () => call<SignInClient>("sign_in_client"),
   /** The application admins sign in with; null goes back to the default. */
   setSignInClient: (clientId: string | null) => call<SignInClient>("set_sign_in_client", { clientId }),
+  /** Reads a source tenant's mailboxes; each page arrives on `onPage` as Microsoft sends it. */
+  discoverMailboxes: (connectionId: string, onPage: (page: DiscoveryPage) => void) => {
+    const channel = new Channel<DiscoveryPage>();
+    channel.onmessage = onPage;
+    return call<DiscoveryTotals>("discover_mailboxes", { connectionId, onPage: channel });
+  },
+  cancelDiscovery: () => call<boolean>("cancel_discovery"),
+  listJobs: () => call<Job[]>("list_jobs"),
+  getJob: (id: string) => call<Job>("get_job", { id }),
+  saveJob: (draft: JobDraft) => call<Job>("save_job", { draft }),
+  deleteJob: (id: string) => call<Job>("delete_job", { id }),
   cancelRegistration: () => call<boolean>("cancel_registration"),
   unfinishedRegistrations: () => call<Registration[]>("unfinished_registrations"),
   cancelCheck: (connectionId: string) => call<boolean>("cancel_check", { connectionId }),

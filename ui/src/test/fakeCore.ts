@@ -8,6 +8,10 @@ import type { Cloud } from "../bindings/Cloud";
 import type { EarlierRegistration } from "../bindings/EarlierRegistration";
 import type { RegistrationSignIn } from "../bindings/RegistrationSignIn";
 import type { CheckEvent } from "../bindings/CheckEvent";
+import type { DiscoveryPage } from "../bindings/DiscoveryPage";
+import type { Job } from "../bindings/Job";
+import type { JobDraft } from "../bindings/JobDraft";
+import type { Mailbox } from "../bindings/Mailbox";
 import type { Registration } from "../bindings/Registration";
 import type { RegistrationProgress } from "../bindings/RegistrationProgress";
 import type { CheckReport } from "../bindings/CheckReport";
@@ -88,6 +92,9 @@ export interface FakeCore {
   /** Connections whose Entra application was deleted. */
   deletedApplications: string[];
   signInClient: { clientId: string; isDefault: boolean };
+  jobs: Job[];
+  /** What mailbox discovery finds in any source tenant. */
+  tenantMailboxes: Mailbox[];
 }
 
 export const PFX_PASSWORD = "pfx-pass";
@@ -149,6 +156,8 @@ export function installFakeCore(saved: Connection[] = []): FakeCore {
     earlier: [],
     deletedApplications: [],
     signInClient: { clientId: "14d82eec-204b-4c2f-b7e8-296a70dab67e", isDefault: true },
+    jobs: [],
+    tenantMailboxes: [],
   };
   mockIPC((command, payload) => {
     const args = (payload ?? {}) as Record<string, unknown>;
@@ -156,6 +165,8 @@ export function installFakeCore(saved: Connection[] = []): FakeCore {
     switch (command) {
       case "list_connections":
         return core.saved.filter((c) => !args.role || c.role === args.role);
+      case "get_connection":
+        return core.saved.find((c) => c.id === args.id) ?? Promise.reject(ipcError({ code: "not_found", message: "Connection does not exist" }));
       case "permission_set":
         return PERMISSIONS;
       case "validate_connection_draft":
@@ -199,6 +210,46 @@ export function installFakeCore(saved: Connection[] = []): FakeCore {
         return core.unfinished;
       case "cancel_registration":
         return true;
+      case "list_jobs":
+        return core.jobs.map((j) => ({ ...j, mailboxes: [] }));
+      case "get_job":
+        return core.jobs.find((j) => j.id === args.id) ?? Promise.reject(ipcError({ code: "not_found", message: "Job does not exist" }));
+      case "save_job": {
+        const draft = args.draft as JobDraft;
+        if (core.jobs.some((j) => j.name.toLowerCase() === draft.name.trim().toLowerCase() && j.id !== draft.id)) {
+          return Promise.reject(ipcError({ code: "invalid", message: `Job name: a job named "${draft.name}" already exists.`, hint: "Give this job another name." }));
+        }
+        const job: Job = {
+          id: draft.id ?? `0000000${core.jobs.length}-0000-4000-8000-000000000000`,
+          name: draft.name.trim(),
+          sourceConnectionId: draft.sourceConnectionId,
+          targetConnectionId: draft.targetConnectionId,
+          state: "draft",
+          mailboxCount: draft.mailboxes.length,
+          mailboxes: draft.mailboxes,
+          createdAt: "2026-11-27T12:00:00.000Z",
+          updatedAt: "2026-11-27T12:00:00.000Z",
+        };
+        core.jobs = [...core.jobs.filter((j) => j.id !== job.id), job];
+        return job;
+      }
+      case "delete_job":
+        core.jobs = core.jobs.filter((j) => j.id !== args.id);
+        return null;
+      case "cancel_discovery":
+        return true;
+      case "discover_mailboxes": {
+        const channel = args.onPage as Channel<DiscoveryPage>;
+        const totals = { usersRead: 0, mailboxes: 0, withoutExchange: 0, pages: 0 };
+        for (let i = 0; i < core.tenantMailboxes.length; i += 999) {
+          const mailboxes = core.tenantMailboxes.slice(i, i + 999);
+          totals.usersRead += mailboxes.length;
+          totals.mailboxes += mailboxes.length;
+          totals.pages += 1;
+          channel.onmessage({ mailboxes, withoutExchange: [], totals: { ...totals } });
+        }
+        return totals;
+      }
       case "sign_in_client":
         return core.signInClient;
       case "set_sign_in_client": {

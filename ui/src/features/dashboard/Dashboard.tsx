@@ -7,6 +7,8 @@ import type { Role } from "../../bindings/Role";
 import { ErrorBar } from "../../components/ErrorBar";
 import { ManageConnectionsDialog } from "../connections/manage/ManageConnectionsDialog";
 import { AppToaster, useExportWithToast } from "../export/ExportToast";
+import { JobWizard } from "../jobs/JobWizard";
+import type { Job } from "../../bindings/Job";
 import { ConnectionsCard } from "./ConnectionsCard";
 import { HowToStartCard } from "./HowToStartCard";
 
@@ -27,11 +29,16 @@ export function Dashboard() {
   const [connections, setConnections] = useState<Connection[] | null>(null);
   const [loadError, setLoadError] = useState<CommandError | null>(null);
   const [manage, setManage] = useState<ManageRequest | null>(null);
+  const [jobs, setJobs] = useState<Job[]>([]);
+  /** The job wizard: undefined closed, null for a new job. */
+  const [jobWizard, setJobWizard] = useState<Job | null | undefined>(undefined);
   const exportWithToast = useExportWithToast();
 
   const load = useCallback(async () => {
     try {
-      setConnections(await api.listConnections());
+      const [connections, jobs] = await Promise.all([api.listConnections(), api.listJobs()]);
+      setConnections(connections);
+      setJobs(jobs);
       setLoadError(null);
     } catch (error) {
       setLoadError(error as CommandError);
@@ -52,7 +59,13 @@ export function Dashboard() {
         <Spinner label="Loading connections…" />
       ) : (
         <>
-          <HowToStartCard hasSourceConnection={ofRole("source").length > 0} />
+          <HowToStartCard
+            jobs={jobs}
+            connections={connections ?? []}
+            onCreate={() => setJobWizard(null)}
+            onOpen={(job) => void api.getJob(job.id).then(setJobWizard, setLoadError)}
+            onDelete={(job) => void api.deleteJob(job.id).then(() => load(), setLoadError)}
+          />
           <div className={styles.grid}>
             {(["source", "target"] as const).map((role) => (
               <ConnectionsCard
@@ -74,6 +87,16 @@ export function Dashboard() {
           // Without OK, an automatic registration may still have saved a connection.
           if (saved) setConnections(saved);
           else void load();
+        }}
+      />
+      <JobWizard
+        open={jobWizard !== undefined}
+        job={jobWizard ?? null}
+        connections={connections ?? []}
+        onConnectionAdded={(connection) => setConnections((list) => [...(list ?? []).filter((c) => c.id !== connection.id), connection])}
+        onClose={() => {
+          setJobWizard(undefined);
+          void load();
         }}
       />
       <AppToaster />

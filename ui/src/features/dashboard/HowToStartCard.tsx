@@ -1,15 +1,37 @@
-import { Body1, Button, Card, CardHeader, Text, Tooltip, makeStyles, tokens } from "@fluentui/react-components";
-import { ArrowRightRegular } from "@fluentui/react-icons";
+import { Body1, Button, Caption1, Card, CardHeader, Text, makeStyles, tokens } from "@fluentui/react-components";
+import { ArrowRightRegular, DeleteRegular, EditRegular } from "@fluentui/react-icons";
+import { useState } from "react";
+
+import type { Connection } from "../../bindings/Connection";
+import type { Job } from "../../bindings/Job";
 
 const useStyles = makeStyles({
   steps: { margin: 0, paddingLeft: tokens.spacingHorizontalXL, display: "grid", gap: tokens.spacingVerticalXS },
+  jobs: { listStyle: "none", margin: 0, padding: 0, display: "grid", gap: tokens.spacingVerticalS },
+  job: {
+    display: "flex",
+    gap: tokens.spacingHorizontalS,
+    alignItems: "center",
+    flexWrap: "wrap",
+    padding: tokens.spacingVerticalS,
+    borderRadius: tokens.borderRadiusMedium,
+    backgroundColor: tokens.colorNeutralBackground2,
+  },
+  grow: { flexGrow: 1, display: "grid" },
 });
 
-export function HowToStartCard({ hasSourceConnection }: { hasSourceConnection: boolean }) {
+interface Props {
+  jobs: Job[];
+  connections: Connection[];
+  onCreate: () => void;
+  onOpen: (job: Job) => void;
+  onDelete: (job: Job) => void;
+}
+
+export function HowToStartCard({ jobs, connections, onCreate, onOpen, onDelete }: Props) {
   const styles = useStyles();
-  const why = hasSourceConnection
-    ? "Migration jobs are not available in this version of Mailferry yet."
-    : "A source connection is needed first: use Settings > New > Office 365 connection on the Defined source server connections card.";
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const nameOf = (id: string | null) => connections.find((c) => c.id === id)?.name ?? "—";
   return (
     <Card aria-labelledby="how-to-start-title">
       <CardHeader header={<Text id="how-to-start-title" as="h2" weight="semibold" size={500}>How to start</Text>} />
@@ -19,12 +41,45 @@ export function HowToStartCard({ hasSourceConnection }: { hasSourceConnection: b
         <li><Body1>Create a migration job and choose its mailboxes.</Body1></li>
       </ol>
       <div>
-        <Tooltip content={why} relationship="description">
-          <Button appearance="primary" icon={<ArrowRightRegular />} disabledFocusable>
-            Create a new migration job
-          </Button>
-        </Tooltip>
+        <Button appearance="primary" icon={<ArrowRightRegular />} onClick={onCreate}>
+          Create a new migration job
+        </Button>
       </div>
+      {jobs.length > 0 && (
+        <ul className={styles.jobs} aria-label="Migration jobs">
+          {jobs.map((job) => (
+            <li key={job.id} className={styles.job} aria-label={job.name}>
+              <div className={styles.grow}>
+                <Text weight="semibold">{job.name}</Text>
+                <Caption1>
+                  Draft · {job.mailboxCount} mailbox{job.mailboxCount === 1 ? "" : "es"} · {nameOf(job.sourceConnectionId)} →{" "}
+                  {nameOf(job.targetConnectionId)}
+                </Caption1>
+              </div>
+              {confirming === job.id ? (
+                <>
+                  <Caption1>Delete this job?</Caption1>
+                  <Button size="small" appearance="primary" onClick={() => onDelete(job)}>
+                    Delete
+                  </Button>
+                  <Button size="small" onClick={() => setConfirming(null)}>
+                    Keep
+                  </Button>
+                </>
+              ) : (
+                <>
+                  <Button size="small" icon={<EditRegular />} aria-label={`Open ${job.name}`} onClick={() => onOpen(job)}>
+                    Open
+                  </Button>
+                  <Button size="small" icon={<DeleteRegular />} aria-label={`Delete ${job.name}`} onClick={() => setConfirming(job.id)}>
+                    Delete
+                  </Button>
+                </>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
     </Card>
   );
 }

@@ -1,0 +1,365 @@
+import {
+  Body1,
+  Button,
+  Caption1,
+  Checkbox,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  Dropdown,
+  Field,
+  Input,
+  Option,
+  Spinner,
+  Text,
+  makeStyles,
+  tokens,
+} from "@fluentui/react-components";
+import { useEffect, useMemo, useRef, useState } from "react";
+
+import { api, type CommandError } from "../../api";
+import type { Connection } from "../../bindings/Connection";
+import type { DiscoveryTotals } from "../../bindings/DiscoveryTotals";
+import type { Job } from "../../bindings/Job";
+import type { Mailbox } from "../../bindings/Mailbox";
+import type { Role } from "../../bindings/Role";
+import { ErrorBar } from "../../components/ErrorBar";
+import { useFocusOnMount } from "../../components/useFocusOnMount";
+import { ConnectionWizard } from "../connections/wizard/ConnectionWizard";
+import { MailboxList } from "./MailboxList";
+import { clickRow, toggleAll, visibleMailboxes, type SortKey } from "./mailboxSelection";
+
+const useStyles = makeStyles({
+  surface: { maxWidth: "960px", width: "92vw" },
+  content: { display: "grid", gap: tokens.spacingVerticalM },
+  row: { display: "flex", gap: tokens.spacingHorizontalM, alignItems: "end", flexWrap: "wrap" },
+  grow: { flexGrow: 1 },
+});
+
+const ADD = "__add__";
+type Step = "name" | "source" | "target" | "summary";
+const STEPS: { step: Step; title: string }[] = [
+  { step: "name", title: "Name" },
+  { step: "source", title: "Source mailboxes" },
+  { step: "target", title: "Target server" },
+  { step: "summary", title: "Summary" },
+];
+
+interface Props {
+  open: boolean;
+  /** The job to open, or null for a new one. */
+  job: Job | null;
+  connections: Connection[];
+  /** A connection was added from inside the wizard: the dashboard lists it too. */
+  onConnectionAdded: (connection: Connection) => void;
+  onClose: (saved?: Job) => void;
+}
+
+/** Create a new migration job: Name, Source mailboxes, Target server, Summary. */
+export function JobWizard({ open, job, connections, onConnectionAdded, onClose }: Props) {
+  const styles = useStyles();
+  return (
+    <Dialog open={open} modalType="modal" onOpenChange={(_, data) => !data.open && onClose()}>
+      <DialogSurface className={styles.surface} aria-describedby={undefined}>
+        {open && <JobWizardBody job={job} connections={connections} onConnectionAdded={onConnectionAdded} onClose={onClose} />}
+      </DialogSurface>
+    </Dialog>
+  );
+}
+
+function JobWizardBody({ job, connections, onConnectionAdded, onClose }: Omit<Props, "open">) {
+  const styles = useStyles();
+  const titleRef = useFocusOnMount<HTMLHeadingElement>();
+  const [step, setStep] = useState<Step>("name");
+  const [name, setName] = useState(job?.name ?? "");
+  const [sourceId, setSourceId] = useState<string | null>(job?.sourceConnectionId ?? null);
+  const [targetId, setTargetId] = useState<string | null>(job?.targetConnectionId ?? null);
+  const [adding, setAdding] = useState<Role | null>(null);
+  const [added, setAdded] = useState<Connection[]>([]);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set(job?.mailboxes.map((m) => m.id) ?? []));
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<CommandError | null>(null);
+  const known = useMemo(() => [...connections, ...added.filter((a) => !connections.some((c) => c.id === a.id))], [connections, added]);
+  const discovery = useDiscovery(sourceId);
+
+  if (adding) {
+    return (
+      <ConnectionWizard
+        role={adding}
+        editing={null}
+        onCancel={() => setAdding(null)}
+        onFinish={(connection, alreadySaved) => {
+          const role = adding;
+          void (async () => {
+            try {
+              // A connection staged by the wizard is saved now: the job refers to it.
+              if (!alreadySaved) await api.saveConnections({ upserts: [connection], deletes: [] });
+              const saved = await api.getConnection(connection.id);
+              setAdded((list) => [...list, saved]);
+              onConnectionAdded(saved);
+              if (role === "source") setSourceId(saved.id);
+              else setTargetId(saved.id);
+            } catch (failure) {
+              setError(failure as CommandError);
+            }
+            setAdding(null);
+          })();
+        }}
+      />
+    );
+  }
+
+  const source = known.find((c) => c.id === sourceId) ?? null;
+  const target = known.find((c) => c.id === targetId) ?? null;
+  const chosen = discovery.mailboxes.filter((m) => selected.has(m.id));
+  const canNext =
+    (step === "name" && name.trim() !== "") || (step === "source" && source !== null && selected.size > 0) || (step === "target" && target !== null);
+  const index = STEPS.findIndex((s) => s.step === step);
+
+  const save = async () => {
+    setSaving(true);
+    setError(null);
+    try {
+      const mailboxes = chosen.length > 0 || !job ? chosen : job.mailboxes.map((m) => ({ id: m.id, displayName: m.displayName, userPrincipalName: m.address, mail: null }));
+      const saved = await api.saveJob({
+        id: job?.id ?? null,
+        name,
+        sourceConnectionId: sourceId,
+        targetConnectionId: targetId,
+        mailboxes: mailboxes.map((m) => ({ id: m.id, address: m.userPrincipalName, displayName: m.displayName })),
+      });
+      onClose(saved);
+    } catch (failure) {
+      setError(failure as CommandError);
+      setSaving(false);
+    }
+  };
+
+  return (
+    <DialogBody>
+      <DialogTitle ref={titleRef} tabIndex={-1}>
+        {job ? `Migration job “${job.name}”` : "New migration job"}
+      </DialogTitle>
+      <DialogContent className={styles.content}>
+        <ol aria-label="Job steps" className={styles.row} style={{ listStyle: "none", margin: 0, padding: 0 }}>
+          {STEPS.map((s, i) => (
+            <li key={s.step} aria-current={s.step === step ? "step" : undefined}>
+              <Text weight={s.step === step ? "semibold" : "regular"}>
+                {i + 1}. {s.title}
+              </Text>
+            </li>
+          ))}
+        </ol>
+        {step === "name" && (
+          <Field label="Job name" required hint="A name you will recognise, such as the customer and the wave: Contoso to Fabrikam, wave 1.">
+            <Input value={name} onChange={(_, data) => setName(data.value)} maxLength={100} />
+          </Field>
+        )}
+        {step === "source" && (
+          <SourceStep
+            connections={known.filter((c) => c.role === "source")}
+            source={source}
+            onSource={(id) => (id === ADD ? setAdding("source") : (setSourceId(id), setSelected(new Set())))}
+            discovery={discovery}
+            selected={selected}
+            onSelected={setSelected}
+          />
+        )}
+        {step === "target" && (
+          <ServerDropdown
+            role="target"
+            label="Target server"
+            connections={known.filter((c) => c.role === "target")}
+            value={target}
+            onChange={(id) => (id === ADD ? setAdding("target") : setTargetId(id))}
+          />
+        )}
+        {step === "summary" && (
+          <div aria-label="Job summary">
+            <Body1>
+              <Text weight="semibold">{name.trim()}</Text>: {chosen.length || job?.mailboxCount || 0} mailboxes from {source?.name ?? "—"} to{" "}
+              {target?.name ?? "—"}.
+            </Body1>
+            <Caption1>The job is saved as a draft.</Caption1>
+          </div>
+        )}
+        {error && <ErrorBar error={error} title="The job was not saved" />}
+      </DialogContent>
+      <DialogActions>
+        {saving && <Spinner size="tiny" label="Saving…" />}
+        {index > 0 && (
+          <Button onClick={() => setStep(STEPS[index - 1].step)} disabled={saving}>
+            Back
+          </Button>
+        )}
+        {step !== "summary" ? (
+          <Button appearance="primary" disabled={!canNext} onClick={() => setStep(STEPS[index + 1].step)}>
+            Next
+          </Button>
+        ) : (
+          <Button appearance="primary" disabled={saving} onClick={() => void save()}>
+            Save
+          </Button>
+        )}
+        <Button onClick={() => onClose()} disabled={saving}>
+          Cancel
+        </Button>
+      </DialogActions>
+    </DialogBody>
+  );
+}
+
+interface Discovery {
+  mailboxes: Mailbox[];
+  totals: DiscoveryTotals | null;
+  running: boolean;
+  error: CommandError | null;
+}
+
+/** The source tenant's mailboxes, read page by page; a new source starts over. */
+function useDiscovery(connectionId: string | null): Discovery {
+  const list = useRef<Mailbox[]>([]);
+  const [, setVersion] = useState(0);
+  const [totals, setTotals] = useState<DiscoveryTotals | null>(null);
+  const [running, setRunning] = useState(false);
+  const [error, setError] = useState<CommandError | null>(null);
+  useEffect(() => {
+    if (!connectionId) return;
+    let current = true;
+    list.current = [];
+    setTotals(null);
+    setError(null);
+    setRunning(true);
+    api
+      .discoverMailboxes(connectionId, (page) => {
+        if (!current) return;
+        // Appended in place: 100,000 mailboxes arrive in about a hundred pages.
+        list.current.push(...page.mailboxes);
+        setTotals(page.totals);
+        setVersion((v) => v + 1);
+      })
+      .then(
+        (done) => current && setTotals(done),
+        (failure: CommandError) => current && failure.code !== "cancelled" && setError(failure),
+      )
+      .finally(() => current && setRunning(false));
+    return () => {
+      current = false;
+      void api.cancelDiscovery().catch(() => undefined);
+    };
+  }, [connectionId]);
+  return { mailboxes: list.current, totals, running, error };
+}
+
+interface SourceProps {
+  connections: Connection[];
+  source: Connection | null;
+  onSource: (id: string) => void;
+  discovery: Discovery;
+  selected: ReadonlySet<string>;
+  onSelected: (selected: Set<string>) => void;
+}
+
+function SourceStep({ connections, source, onSource, discovery, selected, onSelected }: SourceProps) {
+  const styles = useStyles();
+  const [search, setSearch] = useState("");
+  const [sort, setSort] = useState<SortKey>("name");
+  const anchor = useRef<number | null>(null);
+  const { mailboxes, totals, running } = discovery;
+  const count = mailboxes.length;
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- the list grows in place; its length is its version
+  const visible = useMemo(() => visibleMailboxes(mailboxes, search, sort), [count, search, sort, totals]);
+  const allShown = visible.length > 0 && visible.every((m) => selected.has(m.id));
+  return (
+    <div className={styles.content}>
+      <ServerDropdown role="source" label="Source server" connections={connections} value={source} onChange={onSource} />
+      {source && (
+        <>
+          <Text role="status" aria-live="polite">
+            {running
+              ? `Reading the mailboxes of ${source.name}… ${totals?.usersRead ?? 0} users read, ${totals?.mailboxes ?? 0} mailboxes.`
+              : totals
+                ? `${totals.mailboxes} mailboxes in ${source.name}.${
+                    totals.withoutExchange > 0
+                      ? ` ${totals.withoutExchange} users have a mail address but no Exchange Online mailbox, and cannot be migrated.`
+                      : ""
+                  }`
+                : ""}
+          </Text>
+          {discovery.error && <ErrorBar error={discovery.error} title="The mailboxes could not be read" />}
+          <div className={styles.row}>
+            <Field label="Search" className={styles.grow}>
+              <Input value={search} onChange={(_, data) => setSearch(data.value)} placeholder="Name or address" />
+            </Field>
+            <Field label="Sort by">
+              <Dropdown
+                value={sort === "name" ? "Name" : "Address"}
+                selectedOptions={[sort]}
+                onOptionSelect={(_, data) => setSort(data.optionValue === "address" ? "address" : "name")}
+              >
+                <Option value="name">Name</Option>
+                <Option value="address">Address</Option>
+              </Dropdown>
+            </Field>
+            {running && (
+              <Button onClick={() => void api.cancelDiscovery()}>
+                Stop reading
+              </Button>
+            )}
+          </div>
+          <div className={styles.row}>
+            <Checkbox
+              checked={allShown ? true : visible.some((m) => selected.has(m.id)) ? "mixed" : false}
+              onChange={() => onSelected(toggleAll(selected, visible))}
+              label={`Select all ${visible.length} shown`}
+            />
+            <Caption1>{selected.size} selected · shift-click selects a range</Caption1>
+          </div>
+          <MailboxList
+            mailboxes={visible}
+            selected={selected}
+            onClick={(index, shift) => {
+              onSelected(clickRow(selected, visible, index, anchor.current, shift));
+              anchor.current = index;
+            }}
+          />
+        </>
+      )}
+    </div>
+  );
+}
+
+interface DropdownProps {
+  role: Role;
+  label: string;
+  connections: Connection[];
+  value: Connection | null;
+  onChange: (id: string) => void;
+}
+
+/** The defined connections of one side, and "Add new … connection", which opens the wizard. */
+function ServerDropdown({ role, label, connections, value, onChange }: DropdownProps) {
+  return (
+    <Field label={label} required>
+      <Dropdown
+        value={value?.name ?? ""}
+        placeholder={connections.length > 0 ? `Choose a ${role} connection` : `No ${role} connection yet: add one`}
+        selectedOptions={value ? [value.id] : []}
+        onOptionSelect={(_, data) => data.optionValue && onChange(data.optionValue)}
+      >
+        {connections.map((c) => (
+          <Option key={c.id} value={c.id} text={c.name}>
+            {c.name}
+            {c.tenantName ? ` (${c.tenantName})` : ""}
+          </Option>
+        ))}
+        <Option value={ADD} text={`Add new ${role} connection`}>
+          {`Add new ${role} connection…`}
+        </Option>
+      </Dropdown>
+    </Field>
+  );
+}
