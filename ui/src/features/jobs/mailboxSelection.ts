@@ -15,7 +15,8 @@ export function visibleMailboxes(all: Mailbox[], search: string, sort: SortKey):
           (m.mail?.toLowerCase().includes(needle) ?? false),
       )
     : all.slice();
-  const key = sort === "name" ? (m: Mailbox) => m.displayName : (m: Mailbox) => m.userPrincipalName;
+  // Lower-cased first: some web views' collators order by code point, capitals before all.
+  const key = sort === "name" ? (m: Mailbox) => m.displayName.toLowerCase() : (m: Mailbox) => m.userPrincipalName.toLowerCase();
   const collator = new Intl.Collator(undefined, { sensitivity: "base", numeric: true });
   return matches.sort((a, b) => collator.compare(key(a), key(b)));
 }
