@@ -595,3 +595,28 @@ async fn the_sign_in_application_can_be_replaced_by_the_organizations_own() {
     assert_eq!(service.sign_in_client(&f.connections).await.unwrap(), own, "kept in the database");
     assert!(service.set_sign_in_client(&f.connections, None).await.unwrap().is_default);
 }
+
+#[tokio::test]
+async fn a_target_registration_is_named_for_the_target_and_granted_the_write_set() {
+    let f = fixture().await;
+    let admin = f.admin().await;
+    let registrar = f.registrar();
+    let mut request = f.request();
+    request.role = Role::Target;
+    let registration = registrar.begin(&admin, request).await.unwrap();
+    let connection = registrar.run(registration.id, &admin, &|_| {}, &CancellationToken::new()).await.unwrap();
+
+    assert_eq!(connection.role, Role::Target);
+    assert!(
+        matches!(&connection.credential, Credential::Certificate { subject: Some(s), .. } if s == "CN=Mailferry Migration Target")
+    );
+    let apps = f.applications().await;
+    assert_eq!(apps[0]["displayName"], "Mailferry Migration Target");
+    let mut expected: Vec<String> =
+        mailferry_core::permissions::permission_set(Role::Target).into_iter().map(|p| p.name).collect();
+    expected.sort();
+    assert_eq!(f.granted(&connection.client_id).await, expected);
+    let checks = CheckService::new(IdentityClient::new(fast_http(Duration::from_secs(5))).unwrap());
+    let run = checks.check(&f.connections, connection, &|_| {}).await.unwrap();
+    assert_eq!(run.report.outcome, CheckOutcome::Passed, "{:#?}", run.report.results);
+}

@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 
-import { By, launchApp } from "../lib/app.js";
+import { By, launchApp, until } from "../lib/app.js";
 
 const SECRET = "Zq48Q~e2e.SecretValue_0123456789abcdefXYZ";
 const dataDir = join(process.env.XDG_DATA_HOME ?? "", "com.mailferry.desktop");
@@ -54,8 +54,11 @@ describe("a migration job", () => {
     await app.press("Next");
     await chooseOption(app, "Source server", "Add new source connection…");
     await addConnection(app, "source", "Contoso source", "1b2c3d4e-5f60-4a1b-8c9d-0e1f2a3b4c5d");
+    const finished = Date.now();
 
     await app.dialog("New migration job");
+    await app.driver.wait(until.elementLocated(By.xpath("//*[@role='listitem'][contains(@aria-label, '@contoso')]")), 30_000);
+    console.log(`first mailbox rows on screen ${Date.now() - finished} ms after Finish (connection saved, then the first page of 999 users)`);
     // 20,000 generated users and the tenant's own: every 10th generated user has no mailbox.
     const status = await app.findVisible(By.xpath("//*[@role='status'][contains(., 'mailboxes in Contoso source')]"));
     await app.driver.wait(async () => /^18\d{3} mailboxes in Contoso source\./.test(await status.getText()), 60_000);
