@@ -67,28 +67,47 @@ describe("a migration job", () => {
   });
 
   it("scrolls 18,000 mailboxes without stalling", async () => {
-    const frames = await app.driver.executeAsyncScript(`
+    // The baseline: frames of this web view when nothing moves (Xvfb, software rendering).
+    const idle = await app.driver.executeAsyncScript(`
       const done = arguments[arguments.length - 1];
-      const scroller = document.querySelector("[data-testid='mailbox-scroller']");
       const gaps = [];
       let last = performance.now();
       const step = () => {
         const now = performance.now();
         gaps.push(now - last);
         last = now;
-        scroller.scrollTop += scroller.scrollHeight / 120;
-        if (gaps.length < 120) requestAnimationFrame(step);
-        else done({ gaps, rendered: scroller.querySelectorAll("[role='listitem']").length, atEnd: scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 2 });
+        if (gaps.length < 60) requestAnimationFrame(step); else done(gaps);
       };
       requestAnimationFrame(step);
     `);
-    const gaps = frames.gaps.slice(1).sort((a, b) => a - b);
-    const median = gaps[Math.floor(gaps.length / 2)];
-    const p95 = gaps[Math.floor(gaps.length * 0.95)];
-    console.log(`scrolling 18,000 rows: median frame ${median.toFixed(1)} ms, 95th percentile ${p95.toFixed(1)} ms, ${frames.rendered} rows in the DOM`);
+    const idleSorted = idle.slice(1).sort((a, b) => a - b);
+    console.log(`idle frames of the web view: median ${idleSorted[Math.floor(idleSorted.length / 2)].toFixed(1)} ms`);
+    // Scrolled as a wheel does (about 3 rows a frame), then in jumps across the whole list.
+    const measure = (stepPx) => app.driver.executeAsyncScript(`
+      const done = arguments[arguments.length - 1];
+      const scroller = document.querySelector("[data-testid='mailbox-scroller']");
+      const step = ${stepPx} || scroller.scrollHeight / 120;
+      const gaps = [];
+      let last = performance.now();
+      const tick = () => {
+        const now = performance.now();
+        gaps.push(now - last);
+        last = now;
+        scroller.scrollTop += step;
+        if (gaps.length < 120) requestAnimationFrame(tick);
+        else done({ gaps, rendered: scroller.querySelectorAll("[role='listitem']").length, atEnd: scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 2 });
+      };
+      requestAnimationFrame(tick);
+    `);
+    const summary = (frames) => {
+      const gaps = frames.gaps.slice(1).sort((a, b) => a - b);
+      return `median frame ${gaps[Math.floor(gaps.length / 2)].toFixed(1)} ms, 95th percentile ${gaps[Math.floor(gaps.length * 0.95)].toFixed(1)} ms`;
+    };
+    const wheel = await measure(108);
+    const frames = await measure(0);
+    console.log(`scrolling 18,000 rows like a wheel: ${summary(wheel)}; in jumps to the end: ${summary(frames)}; ${frames.rendered} rows in the DOM`);
     assert.ok(frames.atEnd, "the list scrolled to its end");
     assert.ok(frames.rendered < 100, `only the rows in view are rendered (${frames.rendered})`);
-    // Sorted by name whatever the case: the last of "User 000001" ... "User 019999" ends the list.
     await app.findVisible(By.xpath("//*[@role='listitem'][contains(@aria-label, 'user019999@')]"));
     const rows = await app.driver.findElements(By.xpath("//*[@role='listitem']"));
     assert.match(await rows.at(-1).getAttribute("aria-label"), /User 019999/);

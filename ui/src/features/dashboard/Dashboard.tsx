@@ -65,6 +65,21 @@ export function Dashboard() {
             onCreate={() => setJobWizard(null)}
             onOpen={(job) => void api.getJob(job.id).then(setJobWizard, setLoadError)}
             onDelete={(job) => void api.deleteJob(job.id).then(() => load(), setLoadError)}
+            onRename={async (job, name) => {
+              try {
+                const full = await api.getJob(job.id);
+                await api.saveJob({
+                  id: full.id,
+                  name,
+                  sourceConnectionId: full.sourceConnectionId,
+                  targetConnectionId: full.targetConnectionId,
+                  mailboxes: full.mailboxes,
+                });
+                await load();
+              } catch (failure) {
+                setLoadError(failure as CommandError);
+              }
+            }}
           />
           <div className={styles.grid}>
             {(["source", "target"] as const).map((role) => (

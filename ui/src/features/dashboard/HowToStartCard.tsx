@@ -1,5 +1,5 @@
-import { Body1, Button, Caption1, Card, CardHeader, Text, makeStyles, tokens } from "@fluentui/react-components";
-import { ArrowRightRegular, DeleteRegular, EditRegular } from "@fluentui/react-icons";
+import { Body1, Button, Caption1, Card, CardHeader, Input, Text, makeStyles, tokens } from "@fluentui/react-components";
+import { ArrowRightRegular, DeleteRegular, EditRegular, RenameRegular } from "@fluentui/react-icons";
 import { useState } from "react";
 
 import type { Connection } from "../../bindings/Connection";
@@ -26,11 +26,13 @@ interface Props {
   onCreate: () => void;
   onOpen: (job: Job) => void;
   onDelete: (job: Job) => void;
+  onRename: (job: Job, name: string) => Promise<void>;
 }
 
-export function HowToStartCard({ jobs, connections, onCreate, onOpen, onDelete }: Props) {
+export function HowToStartCard({ jobs, connections, onCreate, onOpen, onDelete, onRename }: Props) {
   const styles = useStyles();
   const [confirming, setConfirming] = useState<string | null>(null);
+  const [renaming, setRenaming] = useState<{ id: string; name: string } | null>(null);
   const nameOf = (id: string | null) => connections.find((c) => c.id === id)?.name ?? "—";
   return (
     <Card aria-labelledby="how-to-start-title">
@@ -56,7 +58,26 @@ export function HowToStartCard({ jobs, connections, onCreate, onOpen, onDelete }
                   {nameOf(job.targetConnectionId)}
                 </Caption1>
               </div>
-              {confirming === job.id ? (
+              {renaming?.id === job.id ? (
+                <>
+                  <Input
+                    aria-label={`New name for ${job.name}`}
+                    value={renaming.name}
+                    onChange={(_, data) => setRenaming({ id: job.id, name: data.value })}
+                  />
+                  <Button
+                    size="small"
+                    appearance="primary"
+                    disabled={renaming.name.trim() === ""}
+                    onClick={() => void onRename(job, renaming.name).then(() => setRenaming(null))}
+                  >
+                    Rename
+                  </Button>
+                  <Button size="small" onClick={() => setRenaming(null)}>
+                    Cancel
+                  </Button>
+                </>
+              ) : confirming === job.id ? (
                 <>
                   <Caption1>Delete this job?</Caption1>
                   <Button size="small" appearance="primary" onClick={() => onDelete(job)}>
@@ -70,6 +91,9 @@ export function HowToStartCard({ jobs, connections, onCreate, onOpen, onDelete }
                 <>
                   <Button size="small" icon={<EditRegular />} aria-label={`Open ${job.name}`} onClick={() => onOpen(job)}>
                     Open
+                  </Button>
+                  <Button size="small" icon={<RenameRegular />} aria-label={`Rename ${job.name}`} onClick={() => setRenaming({ id: job.id, name: job.name })}>
+                    Rename
                   </Button>
                   <Button size="small" icon={<DeleteRegular />} aria-label={`Delete ${job.name}`} onClick={() => setConfirming(job.id)}>
                     Delete

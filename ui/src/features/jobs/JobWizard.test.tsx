@@ -72,4 +72,39 @@ describe("the migration job wizard", () => {
     expect(core.jobs[0].mailboxes.every((m) => m.displayName.startsWith("Finance"))).toBe(true);
     await waitFor(() => expect(screen.queryByRole("dialog", { hidden: true })).not.toBeInTheDocument());
   });
+
+  it("renames and deletes a job from the How to start card", async () => {
+    const core = installFakeCore([aConnection()]);
+    core.jobs = [
+      {
+        id: "00000001-0000-4000-8000-000000000000",
+        name: "Wave 1",
+        sourceConnectionId: aConnection().id,
+        targetConnectionId: null,
+        state: "draft",
+        mailboxCount: 1,
+        mailboxes: [{ id: "m-1", address: "user1@contoso.com", displayName: "User 1" }],
+        createdAt: "2026-11-27T12:00:00.000Z",
+        updatedAt: "2026-11-27T12:00:00.000Z",
+      },
+    ];
+    render(
+      <FluentProvider theme={webLightTheme}>
+        <Dashboard />
+      </FluentProvider>,
+    );
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", { hidden: true, name: "Rename Wave 1" }));
+    const input = screen.getByRole("textbox", { hidden: true, name: "New name for Wave 1" });
+    await user.clear(input);
+    await user.type(input, "Wave 1 (executives)");
+    await user.click(screen.getByRole("button", { hidden: true, name: "Rename" }));
+    const item = await screen.findByRole("listitem", { hidden: true, name: "Wave 1 (executives)" });
+    expect(core.jobs[0].mailboxes).toHaveLength(1);
+
+    await user.click(within(item).getByRole("button", { hidden: true, name: "Delete Wave 1 (executives)" }));
+    await user.click(within(item).getByRole("button", { hidden: true, name: "Delete" }));
+    await waitFor(() => expect(screen.queryByRole("list", { hidden: true, name: "Migration jobs" })).not.toBeInTheDocument());
+    expect(core.jobs).toEqual([]);
+  });
 });

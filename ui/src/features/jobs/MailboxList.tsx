@@ -1,4 +1,4 @@
-import { Caption1, Checkbox, Text, makeStyles, tokens } from "@fluentui/react-components";
+import { makeStyles, tokens } from "@fluentui/react-components";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useRef } from "react";
 
@@ -27,8 +27,16 @@ const useStyles = makeStyles({
     borderBottom: `1px solid ${tokens.colorNeutralStroke3}`,
     cursor: "default",
   },
-  address: { color: tokens.colorNeutralForeground2, overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" },
-  name: { overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" },
+  address: {
+    color: tokens.colorNeutralForeground2,
+    fontSize: tokens.fontSizeBase200,
+    overflow: "hidden",
+    textOverflow: "ellipsis",
+    whiteSpace: "nowrap",
+  },
+  name: { fontSize: tokens.fontSizeBase300, overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" },
+  // A native checkbox: a row is re-created on every scroll step, so it must be light.
+  check: { width: "16px", height: "16px", margin: 0, accentColor: tokens.colorBrandBackground },
 });
 
 interface Props {
@@ -49,7 +57,7 @@ export function MailboxList({ mailboxes, selected, onClick }: Props) {
   });
   return (
     <div ref={scroller} className={styles.scroller} role="list" aria-label="Source mailboxes" data-testid="mailbox-scroller">
-      <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
+      <div style={{ height: virtualizer.getTotalSize(), position: "relative", willChange: "transform" }}>
         {virtualizer.getVirtualItems().map((item) => {
           const mailbox = mailboxes[item.index];
           const on = selected.has(mailbox.id);
@@ -63,13 +71,16 @@ export function MailboxList({ mailboxes, selected, onClick }: Props) {
               className={styles.row}
               style={{ transform: `translateY(${item.start}px)` }}
             >
-              <Checkbox
+              <input
+                type="checkbox"
+                className={styles.check}
                 checked={on}
                 aria-label={`Select ${mailbox.displayName}`}
+                onChange={() => undefined}
                 onClick={(event) => onClick(item.index, event.shiftKey)}
               />
-              <Text className={styles.name}>{mailbox.displayName}</Text>
-              <Caption1 className={styles.address}>{mailbox.userPrincipalName}</Caption1>
+              <span className={styles.name}>{mailbox.displayName}</span>
+              <span className={styles.address}>{mailbox.userPrincipalName}</span>
             </div>
           );
         })}
