@@ -50,11 +50,6 @@ pub fn sign_in_client_id_with(setting: Option<&str>) -> String {
         .unwrap_or_else(|| DEFAULT_SIGN_IN_CLIENT_ID.to_owned())
 }
 
-/// The sign-in client when no setting is at hand (the CLI reads the same setting first).
-pub fn sign_in_client_id() -> String {
-    sign_in_client_id_with(None)
-}
-
 /// Who signed in, from the delegated token.
 #[derive(Debug, Clone, Deserialize)]
 pub struct AdminClaims {

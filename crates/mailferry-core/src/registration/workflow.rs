@@ -373,13 +373,7 @@ impl<'a> Registrar<'a> {
             .filter_map(|app| {
                 let app_id = app["appId"].as_str()?.to_owned();
                 let keys = app["keyCredentials"].as_array().cloned().unwrap_or_default();
-                let held_certificate = keys.iter().find_map(|key| {
-                    let id = key["customKeyIdentifier"].as_str()?;
-                    let end: chrono::DateTime<chrono::Utc> = key["endDateTime"].as_str()?.parse().ok()?;
-                    held.iter()
-                        .find(|c| c.not_after > now && end > now && thumbprint_identifier(&c.sha1_thumbprint) == id)
-                        .map(|c| c.sha1_thumbprint.clone())
-                });
+                let held_certificate = held_certificate(&keys, &held, now);
                 Some(EarlierRegistration {
                     object_id: app["id"].as_str()?.to_owned(),
                     display_name: app["displayName"].as_str().unwrap_or_default().to_owned(),
@@ -420,18 +414,9 @@ impl<'a> Registrar<'a> {
         if keys.iter().any(|k| k["customKeyIdentifier"].as_str() == Some(ours.as_str())) {
             return Ok((object_id, app_id.to_owned()));
         }
-        let now = chrono::Utc::now();
-        let mut held = None;
-        for key in &keys {
-            let Some(id) = key["customKeyIdentifier"].as_str() else { continue };
-            for info in self.connections.certificates().list().await? {
-                if info.not_after > now && thumbprint_identifier(&info.sha1_thumbprint) == id {
-                    held = Some(info.sha1_thumbprint.clone());
-                }
-            }
-        }
+        let stored = self.connections.certificates().list().await?;
         let what = "upload the new certificate to the application";
-        let answer = match held {
+        let answer = match held_certificate(&keys, &stored, chrono::Utc::now()) {
             Some(sha1) => {
                 let proving = self.connections.certificates().load(&sha1).await?;
                 let proof = crate::identity::proof_of_possession(&proving, &object_id, chrono::Utc::now())?;
@@ -871,6 +856,19 @@ impl<'a> Registrar<'a> {
         self.save(&mut r).await?;
         Ok(r)
     }
+}
+
+/// A still-valid certificate of the application (its `keyCredentials`) that Mailferry holds
+/// with its key: it can prove possession for `addKey`.
+fn held_certificate(keys: &[Value], stored: &[CertificateInfo], now: chrono::DateTime<chrono::Utc>) -> Option<String> {
+    keys.iter().find_map(|key| {
+        let id = key["customKeyIdentifier"].as_str()?;
+        let end: chrono::DateTime<chrono::Utc> = key["endDateTime"].as_str()?.parse().ok()?;
+        stored
+            .iter()
+            .find(|c| c.not_after > now && end > now && thumbprint_identifier(&c.sha1_thumbprint) == id)
+            .map(|c| c.sha1_thumbprint.clone())
+    })
 }
 
 /// How Graph identifies a certificate in `customKeyIdentifier`: base64 of the SHA-1 bytes.
