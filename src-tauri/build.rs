@@ -27,6 +27,7 @@ const COMMANDS: &[&str] = &[
     "list_jobs",
     "get_job",
     "save_job",
+    "rename_job",
     "delete_job",
     "set_sign_in_client",
     "import_certificate",

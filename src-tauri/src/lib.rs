@@ -58,6 +58,7 @@ pub fn run() {
             commands::jobs::list_jobs,
             commands::jobs::get_job,
             commands::jobs::save_job,
+            commands::jobs::rename_job,
             commands::jobs::delete_job,
             commands::registration::set_sign_in_client,
             commands::certificates::import_certificate,

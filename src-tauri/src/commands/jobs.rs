@@ -44,6 +44,11 @@ pub async fn save_job(state: State<'_, AppState>, draft: JobDraft) -> Result<Job
 }
 
 #[tauri::command]
+pub async fn rename_job(state: State<'_, AppState>, id: Uuid, name: String) -> Result<Job, IpcError> {
+    Ok(state.jobs()?.rename(id, &name).await?)
+}
+
+#[tauri::command]
 pub async fn delete_job(state: State<'_, AppState>, id: Uuid) -> Result<Job, IpcError> {
     Ok(state.jobs()?.delete(id).await?)
 }

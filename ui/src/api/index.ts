@@ -93,6 +93,7 @@ export const api = {
   listJobs: () => call<Job[]>("list_jobs"),
   getJob: (id: string) => call<Job>("get_job", { id }),
   saveJob: (draft: JobDraft) => call<Job>("save_job", { draft }),
+  renameJob: (id: string, name: string) => call<Job>("rename_job", { id, name }),
   deleteJob: (id: string) => call<Job>("delete_job", { id }),
   cancelRegistration: () => call<boolean>("cancel_registration"),
   unfinishedRegistrations: () => call<Registration[]>("unfinished_registrations"),

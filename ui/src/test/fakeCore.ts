@@ -233,6 +233,12 @@ export function installFakeCore(saved: Connection[] = []): FakeCore {
         core.jobs = [...core.jobs.filter((j) => j.id !== job.id), job];
         return job;
       }
+      case "rename_job": {
+        const job = core.jobs.find((j) => j.id === args.id);
+        if (!job) return Promise.reject(ipcError({ code: "not_found", message: "Job does not exist" }));
+        job.name = String(args.name).trim();
+        return job;
+      }
       case "delete_job":
         core.jobs = core.jobs.filter((j) => j.id !== args.id);
         return null;

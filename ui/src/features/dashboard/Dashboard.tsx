@@ -67,14 +67,7 @@ export function Dashboard() {
             onDelete={(job) => void api.deleteJob(job.id).then(() => load(), setLoadError)}
             onRename={async (job, name) => {
               try {
-                const full = await api.getJob(job.id);
-                await api.saveJob({
-                  id: full.id,
-                  name,
-                  sourceConnectionId: full.sourceConnectionId,
-                  targetConnectionId: full.targetConnectionId,
-                  mailboxes: full.mailboxes,
-                });
+                await api.renameJob(job.id, name);
                 await load();
               } catch (failure) {
                 setLoadError(failure as CommandError);
