@@ -119,18 +119,8 @@ const PARTIAL_APP: &str = "8b2c3d4e-5f6a-4b7c-9d8e-0f1a2b3c4d5e";
 const SECRET: &str = "Cl1~cli.SecretValue_0123456789abcdefXYZ";
 
 fn sim() -> Sim {
-    use entra_sim::seed::{ApplicationSeed, SecretSeed};
-    let app = |app_id: &str, roles: &[&str]| ApplicationSeed {
-        app_id: app_id.into(),
-        display_name: "Migration app".into(),
-        secrets: vec![SecretSeed {
-            key_id: uuid::Uuid::new_v4().to_string(),
-            value: SECRET.into(),
-            end_date_time: chrono::Utc::now() + chrono::Duration::days(365),
-        }],
-        certificates: Vec::new(),
-        granted_roles: roles.iter().map(|r| (*r).into()).collect(),
-    };
+    use entra_sim::seed::ApplicationSeed;
+    let app = |app_id: &str, roles: &[&str]| ApplicationSeed::with_secret(app_id, SECRET, roles);
     let mut seed = entra_sim::Seed::demo();
     let source_set = [
         "User.Read.All",

@@ -9,9 +9,8 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chrono::Utc;
 use entra_sim::request_log::sequential_round_trips;
-use entra_sim::seed::{ApplicationSeed, DomainSeed, SecretSeed, TenantSeed, UserSeed};
+use entra_sim::seed::{ApplicationSeed, DomainSeed, TenantSeed, UserSeed};
 use entra_sim::{Seed, SimHandle};
 use mailferry_core::certs::CertificateStore;
 use mailferry_core::checks::CheckService;
@@ -45,26 +44,18 @@ fn seed() -> Seed {
                 password: None,
                 roles: Vec::new(),
             }],
-            applications: vec![ApplicationSeed {
-                app_id: APP.into(),
-                display_name: "Migration app".into(),
-                secrets: vec![SecretSeed {
-                    key_id: uuid::Uuid::new_v4().to_string(),
-                    value: SECRET.into(),
-                    end_date_time: Utc::now() + chrono::Duration::days(365),
-                }],
-                certificates: Vec::new(),
-                granted_roles: [
+            applications: vec![ApplicationSeed::with_secret(
+                APP,
+                SECRET,
+                &[
                     "User.Read.All",
                     "Organization.Read.All",
                     "Mail.Read",
                     "MailboxSettings.Read",
                     "Calendars.Read",
                     "Contacts.Read",
-                ]
-                .map(String::from)
-                .to_vec(),
-            }],
+                ],
+            )],
             conditional_access_block: false,
             mfa_required: false,
             sign_in_client_disabled: false,

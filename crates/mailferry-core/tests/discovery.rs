@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use entra_sim::seed::{ApplicationSeed, GeneratedUsers, SecretSeed};
+use entra_sim::seed::{ApplicationSeed, GeneratedUsers};
 use entra_sim::{Seed, SimHandle};
 use mailferry_core::certs::CertificateStore;
 use mailferry_core::cloud::Cloud;
@@ -37,17 +37,7 @@ async fn fixture(generated: usize) -> Fixture {
     let mut seed = Seed::demo();
     seed.tenants[0].generated_users =
         Some(GeneratedUsers { count: generated, without_mailbox_every: 10, without_mail_every: 25 });
-    seed.tenants[0].applications = vec![ApplicationSeed {
-        app_id: APP.into(),
-        display_name: "Migration app".into(),
-        secrets: vec![SecretSeed {
-            key_id: uuid::Uuid::new_v4().to_string(),
-            value: SECRET.into(),
-            end_date_time: chrono::Utc::now() + chrono::Duration::days(365),
-        }],
-        certificates: Vec::new(),
-        granted_roles: vec!["User.Read.All".into()],
-    }];
+    seed.tenants[0].applications = vec![ApplicationSeed::with_secret(APP, SECRET, &["User.Read.All"])];
     let sim = SimHandle::start(seed, 0).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let vault = Arc::new(MemorySecretStore::new());

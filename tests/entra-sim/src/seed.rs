@@ -108,6 +108,20 @@ pub struct SecretSeed {
     pub end_date_time: DateTime<Utc>,
 }
 
+impl ApplicationSeed {
+    /// A pre-registered application with one client secret valid a year and the given Microsoft
+    /// Graph application permissions: what most tests connect to.
+    pub fn with_secret(app_id: &str, secret: &str, granted_roles: &[&str]) -> ApplicationSeed {
+        ApplicationSeed {
+            app_id: app_id.into(),
+            display_name: "Migration app".into(),
+            secrets: vec![SecretSeed { key_id: new_id(), value: secret.into(), end_date_time: in_a_year() }],
+            certificates: Vec::new(),
+            granted_roles: granted_roles.iter().map(|r| (*r).into()).collect(),
+        }
+    }
+}
+
 fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
