@@ -47,17 +47,18 @@ const useStyles = makeStyles({
 
 interface Props {
   state: WizardState;
+  /** The role's permission set, read once by the registration step. */
+  permissions: Permission[];
   dispatch: Dispatch<WizardAction>;
   onRunningChange: (running: boolean) => void;
   onRegistered: (connection: Connection) => void;
 }
 
 /** Automatic registration: what will happen, then the sign-in and each step as it happens. */
-export function AutomaticPanel({ state, dispatch, onRunningChange, onRegistered }: Props) {
+export function AutomaticPanel({ state, permissions, dispatch, onRunningChange, onRegistered }: Props) {
   const styles = useStyles();
   const [progress, update] = useReducer(automaticReducer, undefined, initialAutomatic);
   const [error, setError] = useState<CommandError | null>(null);
-  const [permissions, setPermissions] = useState<Permission[]>([]);
   const [unfinished, setUnfinished] = useState<Registration[]>([]);
   const [tenant, setTenant] = useState(state.values.tenant);
   const [mailbox, setMailbox] = useState(state.values.applicationMailbox);
@@ -67,7 +68,6 @@ export function AutomaticPanel({ state, dispatch, onRunningChange, onRegistered 
   const runningNow = useRef(false);
 
   useEffect(() => {
-    api.permissionSet(state.role).then(setPermissions, setError);
     api.unfinishedRegistrations().then((list) => setUnfinished(list.filter((r) => r.role === state.role)), () => undefined);
   }, [state.role]);
 

@@ -70,6 +70,7 @@ export function RegistrationStep({ state, dispatch, onRunningChange, onRegistere
       {state.registrationMode === "automatic" && (
         <AutomaticPanel
           state={state}
+          permissions={permissions ?? []}
           dispatch={dispatch}
           onRegistered={onRegistered}
           onRunningChange={(now) => {
