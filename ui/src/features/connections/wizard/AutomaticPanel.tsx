@@ -67,8 +67,12 @@ export function AutomaticPanel({ state, permissions, dispatch, onRunningChange, 
   const running = progress.phase === "signingIn" || progress.phase === "registering";
   const runningNow = useRef(false);
 
+  /** Unfinished registrations of this role, offered for resume or clean-up. */
+  const refreshUnfinished = async () =>
+    setUnfinished((await api.unfinishedRegistrations().catch(() => [])).filter((r) => r.role === state.role));
   useEffect(() => {
-    api.unfinishedRegistrations().then((list) => setUnfinished(list.filter((r) => r.role === state.role)), () => undefined);
+    void refreshUnfinished();
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once per role
   }, [state.role]);
 
   // Leaving the wizard stops a sign-in or registration in progress (it can be resumed).
@@ -85,13 +89,13 @@ export function AutomaticPanel({ state, permissions, dispatch, onRunningChange, 
         update({ type: "done" });
         onRegistered(connection);
       } else {
-        setUnfinished((await api.unfinishedRegistrations().catch(() => [])).filter((r) => r.role === state.role));
+        await refreshUnfinished();
       }
     } catch (failure) {
       update({ type: "stopped" });
       const commandError = failure as CommandError;
       if (commandError.code !== "cancelled") setError(commandError);
-      setUnfinished((await api.unfinishedRegistrations().catch(() => [])).filter((r) => r.role === state.role));
+      await refreshUnfinished();
     } finally {
       runningNow.current = false;
       onRunningChange(false);
