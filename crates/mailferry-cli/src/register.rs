@@ -141,8 +141,11 @@ pub(crate) async fn run(service: &ConnectionService, args: Register, out: &mut i
                     let list: Vec<String> = earlier
                         .iter()
                         .map(|e| {
-                            let held =
-                                if e.held_certificate.is_some() { "" } else { ", its certificates would be replaced" };
+                            let held = if e.held_certificate.is_some() {
+                                ""
+                            } else {
+                                ", its certificates are kept beside the new one"
+                            };
                             let created =
                                 e.created_at.map(|t| t.format(" created %Y-%m-%d").to_string()).unwrap_or_default();
                             format!("{}{created}{held}", e.app_id)

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::cloud::Cloud;
+use crate::graph::GraphErrorBody;
 
 /// What Microsoft answered, kept for the details section and for Microsoft support.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
@@ -117,24 +118,26 @@ pub fn explain_aadsts(code: u32, context: &TokenContext<'_>) -> (String, String)
     (message, hint)
 }
 
-/// The sentence and the fix for a Graph error code that is not specific to one check.
-pub fn explain_graph(status: u16, code: &str, what: &str) -> (String, String) {
-    match (status, code) {
-        (401, _) => (
+/// The sentence and the fix for a Graph refusal that is not specific to one check. Codes are
+/// looked for at the top level and in `details` alike.
+pub fn explain_graph(status: u16, error: &GraphErrorBody, what: &str) -> (String, String) {
+    let denied = ["Authorization_RequestDenied", "ErrorAccessDenied", "Forbidden"].iter().any(|c| error.has_code(c));
+    match status {
+        401 => (
             format!("Microsoft Graph refused the token while trying to {what}."),
             "The token was issued for another Microsoft cloud or has expired: check the cloud chosen for this connection, then retry.".to_owned(),
         ),
-        (403, "Authorization_RequestDenied") | (403, "ErrorAccessDenied") | (403, "Forbidden") => (
+        403 if denied => (
             format!("Microsoft Graph denied the application the right to {what}."),
             "Add the missing Microsoft Graph application permission under API permissions and grant admin consent, then retry.".to_owned(),
         ),
-        (404, _) => (format!("Microsoft Graph found nothing while trying to {what}."), "Check the value and retry.".to_owned()),
-        (429, _) | (503, _) | (504, _) => (
+        404 => (format!("Microsoft Graph found nothing while trying to {what}."), "Check the value and retry.".to_owned()),
+        429 | 503 | 504 => (
             format!("Microsoft Graph is busy and did not {what}."),
             "Microsoft throttles busy tenants for a few seconds to minutes: wait, then retry.".to_owned(),
         ),
         _ => (
-            format!("Microsoft Graph could not {what} (HTTP {status}, {code})."),
+            format!("Microsoft Graph could not {what} (HTTP {status}, {}).", error.codes().collect::<Vec<_>>().join(" / ")),
             "The details below hold Microsoft's own text; retry, and contact Microsoft support with the request id if it persists.".to_owned(),
         ),
     }

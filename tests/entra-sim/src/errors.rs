@@ -73,15 +73,35 @@ pub struct GraphError {
     pub status: StatusCode,
     pub code: String,
     pub message: String,
+    /// `error.details`: the specific reasons behind a generic top-level code (Microsoft's
+    /// JSON error format for Graph: `{ "code", "message", "target" }` each).
+    pub details: Vec<ErrorDetail>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ErrorDetail {
+    pub code: String,
+    pub message: String,
+    pub target: Option<String>,
 }
 
 impl GraphError {
     pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> GraphError {
-        GraphError { status, code: code.into(), message: message.into() }
+        GraphError { status, code: code.into(), message: message.into(), details: Vec::new() }
+    }
+
+    /// Adds a specific reason under `error.details`, as Entra does for directory errors.
+    pub fn with_detail(mut self, code: &str, target: Option<&str>) -> GraphError {
+        self.details.push(ErrorDetail {
+            code: code.into(),
+            message: self.message.clone(),
+            target: target.map(str::to_owned),
+        });
+        self
     }
 
     pub fn body(&self) -> serde_json::Value {
-        serde_json::json!({ "error": {
+        let mut error = serde_json::json!({
             "code": self.code,
             "message": self.message,
             "innerError": {
@@ -89,7 +109,15 @@ impl GraphError {
                 "request-id": uuid::Uuid::new_v4().to_string(),
                 "client-request-id": uuid::Uuid::new_v4().to_string(),
             }
-        }})
+        });
+        if !self.details.is_empty() {
+            error["details"] = self
+                .details
+                .iter()
+                .map(|d| serde_json::json!({"code": d.code, "message": d.message, "target": d.target}))
+                .collect();
+        }
+        serde_json::json!({ "error": error })
     }
 
     pub fn not_found(id: &str) -> GraphError {

@@ -31,6 +31,10 @@ pub struct FaultRule {
     /// Answer with this status instead (429 and 503 in Microsoft's shapes).
     #[serde(default)]
     pub status: Option<u16>,
+    /// The JSON body to answer with (with `status`, 400 when absent): a Microsoft answer
+    /// copied from Microsoft's documentation, word for word.
+    #[serde(default)]
+    pub body: Option<serde_json::Value>,
     /// Seconds for the Retry-After header of a 429 or 503.
     #[serde(default)]
     pub retry_after: Option<u64>,
@@ -68,6 +72,7 @@ pub struct Consistency {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Failure {
     Status { status: u16, retry_after: Option<u64> },
+    Body { status: u16, body: serde_json::Value },
     Drop,
     DropAfter,
 }
@@ -86,7 +91,7 @@ impl Faults {
                 continue;
             }
             latency += rule.latency_ms;
-            if failure.is_some() || (rule.status.is_none() && !rule.drop && !rule.drop_after) {
+            if failure.is_some() || (rule.status.is_none() && rule.body.is_none() && !rule.drop && !rule.drop_after) {
                 continue;
             }
             if let Some(times) = rule.times.as_mut() {
@@ -99,6 +104,8 @@ impl Faults {
                 Failure::Drop
             } else if rule.drop_after {
                 Failure::DropAfter
+            } else if let Some(body) = &rule.body {
+                Failure::Body { status: rule.status.unwrap_or(400), body: body.clone() }
             } else {
                 Failure::Status { status: rule.status.unwrap_or(503), retry_after: rule.retry_after }
             });

@@ -13,6 +13,7 @@ mod middleware;
 pub mod request_log;
 pub mod seed;
 mod sim_api;
+pub mod tls;
 pub mod world;
 
 use std::net::SocketAddr;
@@ -64,13 +65,23 @@ pub struct SimHandle {
 }
 
 impl SimHandle {
-    /// Starts on 127.0.0.1 (`port` 0 picks a free one) with the given tenants.
+    /// Starts on 127.0.0.1 (`port` 0 picks a free one) with the given tenants, over HTTP.
     pub async fn start(seed: Seed, port: u16) -> Result<SimHandle, String> {
-        let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port)))
-            .await
+        Self::start_with(seed, port, None).await
+    }
+
+    /// The same over HTTPS, with `tls`'s certificate: Microsoft's own clients (MSAL) accept
+    /// only an https authority.
+    pub async fn start_tls(seed: Seed, port: u16, tls: &tls::TlsIdentity) -> Result<SimHandle, String> {
+        Self::start_with(seed, port, Some(tls)).await
+    }
+
+    async fn start_with(seed: Seed, port: u16, tls: Option<&tls::TlsIdentity>) -> Result<SimHandle, String> {
+        let listener = std::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port)))
             .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e}"))?;
+        listener.set_nonblocking(true).map_err(|e| e.to_string())?;
         let address = listener.local_addr().map_err(|e| e.to_string())?;
-        let base_url = format!("http://{address}");
+        let base_url = format!("{}://{address}", if tls.is_some() { "https" } else { "http" });
         let sim = Arc::new(Sim {
             world: Mutex::new(World::from_seed(seed)?),
             key: keys::SigningKey::generate()?,
@@ -79,13 +90,30 @@ impl SimHandle {
         });
         let app = router(sim.clone());
         let (shutdown, stopped) = oneshot::channel::<()>();
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
+        match tls {
+            None => {
+                let listener = tokio::net::TcpListener::from_std(listener).map_err(|e| e.to_string())?;
+                tokio::spawn(async move {
+                    let _ = axum::serve(listener, app)
+                        .with_graceful_shutdown(async {
+                            let _ = stopped.await;
+                        })
+                        .await;
+                });
+            }
+            Some(tls) => {
+                let server = axum_server::from_tcp_rustls(listener, tls.server_config()?).map_err(|e| e.to_string())?;
+                let handle = axum_server::Handle::new();
+                let stopper = handle.clone();
+                tokio::spawn(async move {
                     let _ = stopped.await;
-                })
-                .await;
-        });
+                    stopper.graceful_shutdown(Some(std::time::Duration::from_secs(1)));
+                });
+                tokio::spawn(async move {
+                    let _ = server.handle(handle).serve(app.into_make_service()).await;
+                });
+            }
+        }
         Ok(SimHandle { base_url, sim, _shutdown: shutdown })
     }
 }

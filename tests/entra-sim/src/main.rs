@@ -25,6 +25,9 @@ struct Args {
     /// Sign this user in and consent at once, without showing the sign-in page.
     #[arg(long, value_name = "UPN")]
     auto_approve: Option<String>,
+    /// Serve HTTPS with a certificate made now, and write the authority to trust (PEM) here.
+    #[arg(long, value_name = "FILE")]
+    tls_ca_out: Option<PathBuf>,
     /// Latency added to every request.
     #[arg(long, default_value_t = 0, value_name = "MS")]
     latency_ms: u64,
@@ -50,7 +53,17 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let handle = match SimHandle::start(seed, args.port).await {
+    let started = match &args.tls_ca_out {
+        None => SimHandle::start(seed, args.port).await,
+        Some(path) => match entra_sim::tls::TlsIdentity::generate() {
+            Err(error) => Err(error),
+            Ok(tls) => match std::fs::write(path, &tls.ca_pem) {
+                Err(error) => Err(format!("cannot write {}: {error}", path.display())),
+                Ok(()) => SimHandle::start_tls(seed, args.port, &tls).await,
+            },
+        },
+    };
+    let handle = match started {
         Ok(handle) => handle,
         Err(error) => {
             eprintln!("entra-sim: {error}");

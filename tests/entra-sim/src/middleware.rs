@@ -42,6 +42,9 @@ pub async fn log_and_faults(State(sim): State<SharedSim>, request: Request, next
             lost
         }
         Some(Failure::Status { status, retry_after }) => injected_status(&path, status, retry_after),
+        Some(Failure::Body { status, body }) => {
+            (StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST), axum::Json(body)).into_response()
+        }
     };
     if !is_sim_api {
         let record = RequestRecord {

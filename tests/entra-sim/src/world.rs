@@ -55,9 +55,13 @@ pub struct KeyCredential {
     pub usage: String,
     pub start_date_time: DateTime<Utc>,
     pub end_date_time: DateTime<Utc>,
-    /// Base64 of the SHA-1 thumbprint, as Graph returns it.
+    /// As the uploader gave it (Graph's type is Binary: base64 on the wire), or, when none was
+    /// given, the SHA-1 thumbprint as 40 upper-case hex characters, as Entra sets it
+    /// ("Add a certificate to an app using Microsoft Graph" shows
+    /// `"customKeyIdentifier": "BB5D1064437D8720A5C53078185E6A361A78B10A"`).
     pub custom_key_identifier: String,
-    /// Graph never returns the key on reads.
+    /// The certificate (base64 DER): Graph returns it only on `$select=keyCredentials` of a
+    /// single object, and `null` everywhere else (keyCredential resource type).
     pub key: Option<String>,
     #[serde(skip)]
     pub der: Vec<u8>,
@@ -72,7 +76,6 @@ pub struct KeyCredential {
 
 impl KeyCredential {
     pub fn from_der(der: Vec<u8>, display_name: Option<String>, start: DateTime<Utc>, end: DateTime<Utc>) -> Self {
-        use base64::Engine as _;
         let sha1 = sha1::Sha1::digest(&der).to_vec();
         let sha256 = sha2::Sha256::digest(&der).to_vec();
         KeyCredential {
@@ -82,7 +85,7 @@ impl KeyCredential {
             usage: "Verify".into(),
             start_date_time: start,
             end_date_time: end,
-            custom_key_identifier: base64::engine::general_purpose::STANDARD.encode(&sha1),
+            custom_key_identifier: sha1.iter().map(|b| format!("{b:02X}")).collect(),
             key: None,
             der,
             sha1,

@@ -115,8 +115,16 @@ async fn a_new_application_service_principal_and_grant_become_visible_only_after
     let secret = secret["secretText"].as_str().unwrap().to_owned();
 
     let (status, body) = f.graph(Method::POST, "/servicePrincipals", &admin, Some(json!({ "appId": app_id }))).await;
+    // Microsoft's shape: the generic code on top, the specific one in details.
     assert_eq!(status, 400);
-    assert_graph_error(&body, "NoBackingApplicationObject");
+    assert_graph_error(&body, "Request_BadRequest");
+    let message =
+        format!("The appId '{app_id}' of the service principal does not reference a valid application object.");
+    assert_eq!(body["error"]["message"], message.as_str());
+    assert_eq!(
+        body["error"]["details"],
+        json!([{ "code": "NoBackingApplicationObject", "message": message, "target": "appId" }])
+    );
     assert_aadsts(&f.secret_token(&app_id, &secret).await.1, 700016);
 
     tokio::time::sleep(Duration::from_millis(2100)).await;

@@ -6,7 +6,8 @@
 export type EarlierRegistration = { objectId: string, appId: string, displayName: string, createdAt: string | null, certificateCount: number, 
 /**
  * A certificate of it that Mailferry holds: the new one is added next to it (addKey).
- * Without one, reusing replaces the application's certificates.
+ * Without one, the new one is added with a PATCH that writes every current certificate
+ * back: reusing never removes a certificate.
  */
 heldCertificate: string | null, 
 /**

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::model::{CheckEvent, CheckId, CheckReport, CheckResult, CheckStatus};
 use super::permissions::compare_roles;
-use crate::graph::{odata_string, path_segment, BatchRequest, BatchResponse, GraphClient};
+use crate::graph::{odata_string, path_segment, BatchRequest, BatchResponse, GraphClient, GraphErrorBody};
 use crate::identity::{AppCredential, AppTokenRequest, IdentityClient, ResolvedTenant};
 use crate::model::{CheckOutcome, Connection, Credential};
 use crate::{Error, Result};
@@ -220,13 +220,12 @@ pub async fn run_checks(
         // The address was an alias: the inbox is asked for again by the user's id.
         Found::ByMail(id) => {
             let path = format!("/users/{}/mailFolders/inbox?$select=id,totalItemCount", path_segment(id));
-            match graph.get(&path, "read the mailbox's inbox", cancel).await {
-                Ok(body) => inbox_pass(mailbox, &body),
-                Err(Error::Cancelled) => return Err(Error::Cancelled),
-                Err(Error::Microsoft(failure)) => {
-                    mail_access_failure(mailbox, failure.detail.http_status, &failure.detail.code)
-                        .with_microsoft(Some(failure.detail.clone()))
+            match graph.send(reqwest::Method::GET, &path, None, "read the mailbox's inbox", cancel).await {
+                Ok(answer) if answer.is_success() => inbox_pass(mailbox, &answer.body),
+                Ok(answer) => {
+                    mail_access_failure(mailbox, answer.status, &answer.error()).with_microsoft(Some(answer.detail()))
                 }
+                Err(Error::Cancelled) => return Err(Error::Cancelled),
                 Err(error) => failed(CheckId::MailAccess, &error),
             }
         }
@@ -401,8 +400,7 @@ fn mail_access_result(mailbox: &str, answer: &BatchResponse) -> CheckResult {
     if answer.is_success() {
         return inbox_pass(mailbox, &answer.body);
     }
-    mail_access_failure(mailbox, answer.status, &answer.error_code().unwrap_or_default())
-        .with_microsoft(Some(answer.detail()))
+    mail_access_failure(mailbox, answer.status, &answer.error()).with_microsoft(Some(answer.detail()))
 }
 
 fn inbox_pass(mailbox: &str, body: &Value) -> CheckResult {
@@ -416,22 +414,23 @@ fn inbox_pass(mailbox: &str, body: &Value) -> CheckResult {
     )
 }
 
-fn mail_access_failure(mailbox: &str, status: u16, code: &str) -> CheckResult {
-    match code {
-        "MailboxNotEnabledForRESTAPI" | "MailboxNotEnabledForRESTAPIError" => CheckResult::fail(
+fn mail_access_failure(mailbox: &str, status: u16, error: &GraphErrorBody) -> CheckResult {
+    let any = |codes: &[&str]| codes.iter().any(|c| error.has_code(c));
+    if any(&["MailboxNotEnabledForRESTAPI", "MailboxNotEnabledForRESTAPIError"]) {
+        CheckResult::fail(
             CheckId::MailAccess,
             format!("{mailbox} has no Exchange Online mailbox."),
             "Assign the user a licence that includes Exchange Online (a new mailbox takes a few minutes to appear), or choose another mailbox.",
-        ),
-        "ErrorAccessDenied" | "AccessDenied" => CheckResult::fail(
+        )
+    } else if any(&["ErrorAccessDenied", "AccessDenied"]) {
+        CheckResult::fail(
             CheckId::MailAccess,
             format!("Exchange Online refused the application access to {mailbox}'s mail."),
             "Grant the Microsoft Graph application permission Mail.Read (Mail.ReadWrite for a target) with admin consent. If it is granted, an application access policy may exclude this mailbox: check it with Test-ApplicationAccessPolicy in Exchange Online PowerShell.",
-        ),
-        _ => {
-            let (summary, fix) = crate::microsoft_errors::explain_graph(status, code, &format!("read {mailbox}'s inbox"));
-            CheckResult::fail(CheckId::MailAccess, summary, fix)
-        }
+        )
+    } else {
+        let (summary, fix) = crate::microsoft_errors::explain_graph(status, error, &format!("read {mailbox}'s inbox"));
+        CheckResult::fail(CheckId::MailAccess, summary, fix)
     }
 }
 
@@ -441,8 +440,8 @@ fn graph_refusal(id: CheckId, answer: &BatchResponse, forbidden: &str, forbidden
     let result = if answer.status == 403 {
         CheckResult::fail(id, forbidden, forbidden_fix)
     } else {
-        let code = answer.error_code().unwrap_or_default();
-        let (summary, fix) = crate::microsoft_errors::explain_graph(answer.status, &code, &id.title().to_lowercase());
+        let (summary, fix) =
+            crate::microsoft_errors::explain_graph(answer.status, &answer.error(), &id.title().to_lowercase());
         CheckResult::fail(id, summary, fix)
     };
     result.with_microsoft(Some(answer.detail()))

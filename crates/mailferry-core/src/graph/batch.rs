@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::failure::graph_detail;
+use super::failure::{graph_detail, GraphErrorBody};
 use super::MAX_BATCH;
 use crate::http::{parse_retry_after, CancellationToken, Http};
 use crate::microsoft_errors::MicrosoftDetail;
@@ -58,9 +58,10 @@ impl BatchResponse {
         (200..300).contains(&self.status)
     }
 
-    /// Graph's error code (`ErrorAccessDenied`, ...) of a failed answer.
-    pub fn error_code(&self) -> Option<String> {
-        self.body.get("error")?.get("code")?.as_str().map(str::to_owned)
+    /// Graph's error of a failed answer: its code (`ErrorAccessDenied`, ...) and the specific
+    /// codes in `details`.
+    pub fn error(&self) -> GraphErrorBody {
+        GraphErrorBody::parse(&self.body)
     }
 
     pub fn detail(&self) -> MicrosoftDetail {

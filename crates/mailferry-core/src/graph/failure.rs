@@ -1,4 +1,7 @@
-//! Graph's error body, `{ "error": { "code", "message", "innerError": { "request-id", "date" } } }`.
+//! Graph's error body, `{ "error": { "code", "message", "details": [{ "code", "message",
+//! "target" }], "innerError": { "request-id", "date" } } }`. Entra often answers with a generic
+//! top-level code (`Request_BadRequest`) and the specific one in `details`, so a decision on a
+//! code looks at both ([`GraphErrorBody::has_code`]).
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -12,8 +15,22 @@ pub struct GraphErrorBody {
     pub code: String,
     #[serde(default)]
     pub message: String,
-    #[serde(default, rename = "innerError")]
+    /// The specific reasons behind the top-level code (Microsoft Graph's JSON error format).
+    #[serde(default)]
+    pub details: Vec<ErrorDetail>,
+    /// Graph writes `innerError`; some workloads behind it write `innererror`.
+    #[serde(default, rename = "innerError", alias = "innererror")]
     pub inner_error: Option<InnerError>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ErrorDetail {
+    #[serde(default)]
+    pub code: String,
+    #[serde(default)]
+    pub message: String,
+    #[serde(default)]
+    pub target: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -27,17 +44,48 @@ impl GraphErrorBody {
     pub fn parse(body: &Value) -> GraphErrorBody {
         body.get("error").and_then(|e| serde_json::from_value(e.clone()).ok()).unwrap_or_default()
     }
+
+    /// The top-level code, then each `details[].code`.
+    pub fn codes(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.code.as_str())
+            .chain(self.details.iter().map(|d| d.code.as_str()))
+            .filter(|c| !c.is_empty())
+    }
+
+    /// Whether Microsoft gave `code` at the top level or in `details` (compared as Microsoft's
+    /// codes are documented: exactly, but without regard to case).
+    pub fn has_code(&self, code: &str) -> bool {
+        self.codes().any(|c| c.eq_ignore_ascii_case(code))
+    }
+
+    /// The code that says most: the first specific one in `details`, else the top-level one.
+    pub fn specific_code(&self) -> &str {
+        self.details.iter().map(|d| d.code.as_str()).find(|c| !c.is_empty()).unwrap_or(&self.code)
+    }
+
+    /// Microsoft's message, with the details' own messages where they add something.
+    pub fn full_message(&self) -> String {
+        let mut message = self.message.clone();
+        for detail in &self.details {
+            if !detail.message.is_empty() && detail.message != self.message {
+                message.push_str(&format!(" [{}: {}]", detail.code, detail.message));
+            }
+        }
+        message
+    }
 }
 
 /// The details of a Graph refusal, for a check result or an error.
 pub fn graph_detail(status: u16, body: &Value, request_id: Option<String>, request: &str) -> MicrosoftDetail {
-    let parsed = GraphErrorBody::parse(body);
-    let inner = parsed.inner_error.unwrap_or_default();
+    let mut parsed = GraphErrorBody::parse(body);
+    let inner = parsed.inner_error.take().unwrap_or_default();
+    let codes: Vec<&str> = parsed.codes().collect();
+    let code = if codes.is_empty() { format!("HTTP {status}") } else { codes.join(" / ") };
     MicrosoftDetail {
-        code: if parsed.code.is_empty() { format!("HTTP {status}") } else { parsed.code },
+        code,
         http_status: status,
         request: request.to_owned(),
-        description: parsed.message,
+        description: parsed.full_message(),
         trace_id: None,
         correlation_id: None,
         request_id: inner.request_id.or(request_id),
@@ -48,6 +96,6 @@ pub fn graph_detail(status: u16, body: &Value, request_id: Option<String>, reque
 /// A Graph refusal as an error explained in terms of `what` was being done.
 pub fn graph_failure(status: u16, body: &Value, request_id: Option<String>, request: &str, what: &str) -> Error {
     let detail = graph_detail(status, body, request_id, request);
-    let (message, hint) = explain_graph(status, &detail.code, what);
+    let (message, hint) = explain_graph(status, &GraphErrorBody::parse(body), what);
     Error::Microsoft(Box::new(MicrosoftFailure { message, hint, aadsts: None, detail }))
 }

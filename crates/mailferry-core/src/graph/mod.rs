@@ -37,8 +37,14 @@ impl GraphResponse {
         (200..300).contains(&self.status)
     }
 
-    pub fn error_code(&self) -> String {
-        GraphErrorBody::parse(&self.body).code
+    /// Graph's error of a refused answer (top-level code, `details`, inner error).
+    pub fn error(&self) -> GraphErrorBody {
+        GraphErrorBody::parse(&self.body)
+    }
+
+    /// Microsoft's codes and ids of a refused answer, for a check result or an error.
+    pub fn detail(&self) -> crate::microsoft_errors::MicrosoftDetail {
+        failure::graph_detail(self.status, &self.body, self.request_id.clone(), &self.request)
     }
 
     /// The answer as a result: a refusal becomes an explained error about `what`.

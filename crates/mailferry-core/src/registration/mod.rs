@@ -2,6 +2,7 @@
 //! Source" (or Target) with its own certificate, grants the permissions, waits until
 //! Microsoft applies them, and saves the connection. Journaled, resumable, reversible.
 
+pub mod key_credentials;
 mod model;
 mod service;
 mod workflow;

@@ -147,7 +147,8 @@ pub struct EarlierRegistration {
     pub created_at: Option<DateTime<Utc>>,
     pub certificate_count: usize,
     /// A certificate of it that Mailferry holds: the new one is added next to it (addKey).
-    /// Without one, reusing replaces the application's certificates.
+    /// Without one, the new one is added with a PATCH that writes every current certificate
+    /// back: reusing never removes a certificate.
     pub held_certificate: Option<String>,
     /// Mailferry connections that already use it.
     pub connections: Vec<String>,

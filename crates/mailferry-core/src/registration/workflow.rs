@@ -12,6 +12,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
+use super::key_credentials;
 use super::model::{
     ApplicationDeletion, EarlierRegistration, Registration, RegistrationEvent, RegistrationStatus, RegistrationStep,
     StepState,
@@ -19,7 +20,7 @@ use super::model::{
 use crate::certs::{generate, subject_name, CertificateInfo};
 use crate::cloud::Cloud;
 use crate::connections::ConnectionService;
-use crate::graph::{odata_string, BatchRequest, GraphClient, GraphResponse};
+use crate::graph::{odata_string, BatchRequest, GraphClient, GraphErrorBody, GraphResponse};
 use crate::http::CancellationToken;
 use crate::identity::signin::AdminToken;
 use crate::identity::{AppCredential, AppTokenRequest, IdentityClient};
@@ -373,7 +374,7 @@ impl<'a> Registrar<'a> {
             .filter_map(|app| {
                 let app_id = app["appId"].as_str()?.to_owned();
                 let keys = app["keyCredentials"].as_array().cloned().unwrap_or_default();
-                let held_certificate = held_certificate(&keys, &held, now);
+                let held_certificate = key_credentials::held_certificate(&keys, &held, now);
                 Some(EarlierRegistration {
                     object_id: app["id"].as_str()?.to_owned(),
                     display_name: app["displayName"].as_str().unwrap_or_default().to_owned(),
@@ -389,9 +390,10 @@ impl<'a> Registrar<'a> {
         Ok(earlier)
     }
 
-    /// Uploads the new certificate to an earlier Mailferry application: next to its current
-    /// one (addKey, proven with a certificate Mailferry holds), or in place of its
-    /// certificates when Mailferry holds none of them.
+    /// Uploads the new certificate to an earlier Mailferry application, never removing one it
+    /// holds: next to them with addKey (proven with a certificate Mailferry holds), or, when
+    /// Mailferry holds none of them, with a PATCH of the whole list that writes every current
+    /// certificate back with its own bytes (PATCH replaces the list, section 4).
     async fn reuse_application(
         &self,
         graph: &GraphClient<'_>,
@@ -401,22 +403,24 @@ impl<'a> Registrar<'a> {
         cancel: &CancellationToken,
     ) -> Result<(String, String)> {
         let what = "find the application to reuse";
-        let path =
-            format!("/applications?$filter=appId%20eq%20'{}'&$select=id,appId,keyCredentials", odata_string(app_id));
+        let path = format!("/applications?$filter=appId%20eq%20'{}'&$select=id,appId", odata_string(app_id));
         let found = graph.send(Method::GET, &path, None, what, cancel).await?.into_result(what)?;
-        let app = found["value"][0].clone();
-        let Some(object_id) = app["id"].as_str().map(str::to_owned) else {
+        let Some(object_id) = found["value"][0]["id"].as_str().map(str::to_owned) else {
             return Err(Error::NotFound { what: "Application", id: app_id.to_owned() });
         };
-        let new_key = self.key_credential(r.role, certificate).await?;
-        let ours = thumbprint_identifier(&certificate.sha1_thumbprint);
+        // Only a single-object read with keyCredentials selected returns each certificate's
+        // bytes (keyCredential resource type): what identifies it surely and lets it be kept.
+        let what = "read the certificates of the application to reuse";
+        let path = format!("/applications/{object_id}?$select=id,keyCredentials");
+        let app = graph.send(Method::GET, &path, None, what, cancel).await?.into_result(what)?;
         let keys = app["keyCredentials"].as_array().cloned().unwrap_or_default();
-        if keys.iter().any(|k| k["customKeyIdentifier"].as_str() == Some(ours.as_str())) {
+        if keys.iter().any(|k| key_credentials::is_certificate(k, &certificate.sha1_thumbprint)) {
             return Ok((object_id, app_id.to_owned()));
         }
+        let new_key = self.key_credential(r.role, certificate).await?;
         let stored = self.connections.certificates().list().await?;
         let what = "upload the new certificate to the application";
-        let answer = match held_certificate(&keys, &stored, chrono::Utc::now()) {
+        let answer = match key_credentials::held_certificate(&keys, &stored, chrono::Utc::now()) {
             Some(sha1) => {
                 let proving = self.connections.certificates().load(&sha1).await?;
                 let proof = crate::identity::proof_of_possession(&proving, &object_id, chrono::Utc::now())?;
@@ -426,7 +430,14 @@ impl<'a> Registrar<'a> {
                     .await?
             }
             None => {
-                let body = json!({"keyCredentials": [new_key]});
+                let mut all = key_credentials::kept_as_they_are(&keys).map_err(|name| Error::Conflict {
+                    message: format!(
+                        "Microsoft did not return the bytes of certificate \"{name}\" of application {app_id}, so Mailferry cannot add its certificate without removing that one."
+                    ),
+                    hint: "Register a new application instead, or upload Mailferry's certificate to this application in the Microsoft Entra admin center.".into(),
+                })?;
+                all.push(new_key);
+                let body = json!({ "keyCredentials": all });
                 graph.send(Method::PATCH, &format!("/applications/{object_id}"), Some(&body), what, cancel).await?
             }
         };
@@ -507,7 +518,7 @@ impl<'a> Registrar<'a> {
                     }
                 });
             }
-            if replicating(&answer) {
+            if replicating(answer.status, &answer.error()) {
                 report(RegistrationStep::ServicePrincipal, StepState::Waiting, waiting_detail(attempt));
                 return Ok(None);
             }
@@ -592,7 +603,7 @@ impl<'a> Registrar<'a> {
                     // 409: granted by an earlier attempt.
                     200..=299 | 409 => {}
                     // Our service principal is not visible to grants yet.
-                    404 => still.push(role.clone()),
+                    status if replicating(status, &answer.error()) => still.push(role.clone()),
                     403 => {
                         return Err(denied(
                             r,
@@ -602,8 +613,8 @@ impl<'a> Registrar<'a> {
                         ));
                     }
                     _ => {
-                        let code = answer.error_code().unwrap_or_default();
-                        let (message, hint) = crate::microsoft_errors::explain_graph(answer.status, &code, what);
+                        let (message, hint) =
+                            crate::microsoft_errors::explain_graph(answer.status, &answer.error(), what);
                         let detail = answer.detail();
                         return Err(Error::Microsoft(Box::new(MicrosoftFailure {
                             message,
@@ -858,26 +869,6 @@ impl<'a> Registrar<'a> {
     }
 }
 
-/// A still-valid certificate of the application (its `keyCredentials`) that Mailferry holds
-/// with its key: it can prove possession for `addKey`.
-fn held_certificate(keys: &[Value], stored: &[CertificateInfo], now: chrono::DateTime<chrono::Utc>) -> Option<String> {
-    keys.iter().find_map(|key| {
-        let id = key["customKeyIdentifier"].as_str()?;
-        let end: chrono::DateTime<chrono::Utc> = key["endDateTime"].as_str()?.parse().ok()?;
-        stored
-            .iter()
-            .find(|c| c.not_after > now && end > now && thumbprint_identifier(&c.sha1_thumbprint) == id)
-            .map(|c| c.sha1_thumbprint.clone())
-    })
-}
-
-/// How Graph identifies a certificate in `customKeyIdentifier`: base64 of the SHA-1 bytes.
-fn thumbprint_identifier(sha1_hex: &str) -> String {
-    let bytes: Vec<u8> =
-        (0..sha1_hex.len() / 2).filter_map(|i| u8::from_str_radix(&sha1_hex[2 * i..2 * i + 2], 16).ok()).collect();
-    base64::engine::general_purpose::STANDARD.encode(bytes)
-}
-
 fn id_of(answer: &GraphResponse) -> Result<String> {
     answer.body["id"]
         .as_str()
@@ -885,9 +876,10 @@ fn id_of(answer: &GraphResponse) -> Result<String> {
         .ok_or_else(|| Error::UnexpectedResponse { what: answer.request.clone(), detail: "no id in the answer".into() })
 }
 
-/// Entra has not replicated the new object yet (section 8).
-fn replicating(answer: &GraphResponse) -> bool {
-    answer.status == 404 || (answer.status == 400 && answer.error_code() == "NoBackingApplicationObject")
+/// Entra has not replicated the new object yet (sections 4 and 8): 404, or 400 whose code,
+/// at the top level or (as Microsoft sends it) in `details`, is `NoBackingApplicationObject`.
+fn replicating(status: u16, error: &GraphErrorBody) -> bool {
+    status == 404 || (status == 400 && error.has_code("NoBackingApplicationObject"))
 }
 
 fn waiting_detail(attempt: u32) -> String {

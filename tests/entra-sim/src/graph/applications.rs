@@ -126,6 +126,14 @@ pub fn parse_key_credential(value: &Value) -> Result<KeyCredential, GraphError> 
     if let Some(id) = value["keyId"].as_str().and_then(crate::world_guid) {
         key.key_id = id;
     }
+    // Binary in Graph's model, so base64 on the wire; kept as given (the 40 hex characters of
+    // a thumbprint are valid base64 too, which is how Microsoft's own example sends one).
+    if let Some(identifier) = value["customKeyIdentifier"].as_str() {
+        if base64::engine::general_purpose::STANDARD.decode(identifier).is_err() {
+            return Err(invalid_property("customKeyIdentifier", "A base64 (Edm.Binary) value is expected."));
+        }
+        key.custom_key_identifier = identifier.to_owned();
+    }
     Ok(key)
 }
 
@@ -200,7 +208,16 @@ pub async fn get(
         caller.require(READ_ROLES, &["Application.Read.All", "Application.ReadWrite.All", "Directory.Read.All"])?;
         let world = sim.world();
         let tenant = caller.tenant_in(&world)?;
-        Ok((StatusCode::OK, odata::select(app_json(find(tenant, &id)?), &query)))
+        let app = find(tenant, &id)?;
+        let mut json = app_json(app);
+        // Only here, a single object with keyCredentials selected, does Graph return each
+        // certificate's bytes (keyCredential resource type, property `key`).
+        if odata::selects(&query, "keyCredentials") {
+            for (shown, key) in json["keyCredentials"].as_array_mut().into_iter().flatten().zip(&app.key_credentials) {
+                shown["key"] = Value::String(base64::engine::general_purpose::STANDARD.encode(&key.der));
+            }
+        }
+        Ok((StatusCode::OK, odata::select(json, &query)))
     })())
 }
 

@@ -74,6 +74,10 @@ async fn run_one(
     if let (_, Some(failure)) = sim.world().faults.take(&method, &path_only, tenant.as_ref()) {
         let (status, retry_after) = match failure {
             Failure::Status { status, retry_after } => (status, retry_after),
+            Failure::Body { status, body } => {
+                let headers = serde_json::json!({ "Content-Type": "application/json" });
+                return serde_json::json!({ "id": id, "status": status, "headers": headers, "body": body });
+            }
             Failure::Drop | Failure::DropAfter => (503, None),
         };
         let code = if status == 429 { "TooManyRequests" } else { "serviceNotAvailable" };

@@ -22,6 +22,11 @@ pub fn select(value: Value, query: &Query) -> Value {
     }
 }
 
+/// Whether `$select` names `property` (case-insensitive, as Graph reads it).
+pub fn selects(query: &Query, property: &str) -> bool {
+    query.get("$select").is_some_and(|s| s.split(',').any(|p| p.trim().eq_ignore_ascii_case(property)))
+}
+
 /// One clause of `$filter`: `prop eq 'value'` or `startswith(prop,'value')`.
 #[derive(Debug, PartialEq)]
 pub enum Filter {

@@ -83,15 +83,7 @@ pub async fn create(State(sim): State<SharedSim>, headers: HeaderMap, Json(body)
             .app_by_app_id(&app_id)
             .filter(|a| Utc::now() - a.created_date_time >= app_window)
             .cloned()
-            .ok_or_else(|| {
-                GraphError::new(
-                    StatusCode::BAD_REQUEST,
-                    "NoBackingApplicationObject",
-                    format!(
-                        "The appId '{app_id}' of the service principal does not reference a valid application object."
-                    ),
-                )
-            })?;
+            .ok_or_else(|| no_backing_application(&app_id))?;
         if tenant.sp_by_app_id(&app_id).is_some() {
             return Err(GraphError::new(
                 StatusCode::CONFLICT,
@@ -112,6 +104,15 @@ pub async fn create(State(sim): State<SharedSim>, headers: HeaderMap, Json(body)
         tenant.service_principals.push(sp);
         Ok((StatusCode::CREATED, json))
     })())
+}
+
+/// Microsoft's answer while a new application has not replicated: the generic top-level code,
+/// the specific one in `details` (microsoft-identity.md section 4, step 4).
+pub fn no_backing_application(app_id: &str) -> GraphError {
+    GraphError::bad_request(format!(
+        "The appId '{app_id}' of the service principal does not reference a valid application object."
+    ))
+    .with_detail("NoBackingApplicationObject", Some("appId"))
 }
 
 pub async fn assignments(

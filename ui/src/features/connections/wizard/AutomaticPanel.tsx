@@ -180,7 +180,7 @@ export function AutomaticPanel({ state, permissions, dispatch, onRunningChange, 
                 }): ${
                   e.heldCertificate
                     ? "the new certificate is added next to its current one"
-                    : "Mailferry holds none of its certificates, so they are replaced by the new one"
+                    : reuseWithoutHeldCertificate(e.certificateCount)
                 }`}
               />
             ))}
@@ -335,6 +335,13 @@ function CopyButton({ text, label }: { text: string; label: string }) {
       {copied ? "Copied" : label}
     </Button>
   );
+}
+
+/** What reusing an application whose certificates Mailferry does not hold does: it adds, never removes. */
+function reuseWithoutHeldCertificate(count: number): string {
+  if (count === 0) return "it has no certificate yet: the new one is added";
+  if (count === 1) return "Mailferry does not hold its certificate: the new one is added and the current one is kept";
+  return `Mailferry holds none of its ${count} certificates: the new one is added and they are kept`;
 }
 
 function applicationName(role: Role): string {

@@ -110,7 +110,7 @@ describe("the connection wizard", () => {
     const choices = await screen.findByRole("radiogroup", { hidden: true, name: "Earlier Mailferry registrations in this tenant" });
     expect(within(choices).getByRole("radio", { hidden: true, name: /Register a new application/ })).toBeChecked();
     const reuse = within(choices).getByRole("radio", { hidden: true, name: /Reuse Mailferry Migration Source \(0a1b2c3d/ });
-    expect(reuse).toHaveAccessibleName(/Mailferry holds none of its certificates, so they are replaced by the new one/);
+    expect(reuse).toHaveAccessibleName(/Mailferry does not hold its certificate: the new one is added and the current one is kept/);
     expect(core.registrations).toEqual([]);
     await user.click(reuse);
     await user.click(screen.getByRole("button", { hidden: true, name: "Continue" }));
