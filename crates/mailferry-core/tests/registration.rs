@@ -19,7 +19,7 @@ use mailferry_core::identity::signin::{
     registration_scopes, sign_in, AdminToken, Browser, SignIn, DEFAULT_SIGN_IN_CLIENT_ID,
 };
 use mailferry_core::identity::IdentityClient;
-use mailferry_core::model::{CheckOutcome, Credential, RegistrationMode, Role};
+use mailferry_core::model::{CheckOutcome, Connection, Credential, RegistrationMode, Role};
 use mailferry_core::registration::{
     Registrar, RegistrationConfig, RegistrationEvent, RegistrationRequest, RegistrationStatus, RegistrationStep,
     StepState,
@@ -166,6 +166,15 @@ impl Fixture {
         self.sim(reqwest::Method::GET, "/_sim/applications", None).await.as_array().cloned().unwrap_or_default()
     }
 
+    /// Each connection passes every configuration check: it really works.
+    async fn assert_every_check_passes(&self, connections: impl IntoIterator<Item = Connection>) {
+        let checks = CheckService::new(IdentityClient::new(fast_http(Duration::from_secs(5))).unwrap());
+        for connection in connections {
+            let run = checks.check(&self.connections, connection, &|_| {}).await.unwrap();
+            assert_eq!(run.report.outcome, CheckOutcome::Passed, "{:#?}", run.report.results);
+        }
+    }
+
     /// The Microsoft Graph roles granted to the application `app_id`.
     async fn granted(&self, app_id: &str) -> Vec<String> {
         let grants = self.sim(reqwest::Method::GET, "/_sim/grants", None).await;
@@ -232,9 +241,7 @@ async fn an_admin_signs_in_and_mailferry_registers_a_working_application() {
     assert_eq!(registrar.get(registration.id).await.unwrap().status, RegistrationStatus::Completed);
 
     // The connection it saved passes every configuration check.
-    let checks = CheckService::new(IdentityClient::new(fast_http(Duration::from_secs(5))).unwrap());
-    let run = checks.check(&f.connections, connection, &|_| {}).await.unwrap();
-    assert_eq!(run.report.outcome, CheckOutcome::Passed, "{:#?}", run.report.results);
+    f.assert_every_check_passes([connection]).await;
 }
 
 #[tokio::test]
@@ -605,11 +612,7 @@ async fn an_earlier_registration_is_offered_and_reused_without_a_second_applicat
     assert!(!calls.iter().any(|c| c.starts_with("PATCH")), "nothing replaced: {calls:#?}");
     assert_ne!(reused.credential, earlier.credential);
     // Both connections still sign in.
-    let checks = CheckService::new(IdentityClient::new(fast_http(Duration::from_secs(5))).unwrap());
-    for connection in [earlier, reused] {
-        let run = checks.check(&f.connections, connection, &|_| {}).await.unwrap();
-        assert_eq!(run.report.outcome, CheckOutcome::Passed, "{:#?}", run.report.results);
-    }
+    f.assert_every_check_passes([earlier, reused]).await;
 }
 
 /// What a Graph client sees of the application (`$select=keyCredentials` on one object
@@ -685,11 +688,7 @@ async fn reusing_an_application_whose_certificate_mailferry_does_not_hold_keeps_
         subject: None,
         not_after: Some(other_tool.info.not_after),
     };
-    let checks = CheckService::new(IdentityClient::new(fast_http(Duration::from_secs(5))).unwrap());
-    for connection in [connection, other] {
-        let run = checks.check(&f.connections, connection, &|_| {}).await.unwrap();
-        assert_eq!(run.report.outcome, CheckOutcome::Passed, "{:#?}", run.report.results);
-    }
+    f.assert_every_check_passes([connection, other]).await;
 }
 
 /// A certificate of Mailferry's whose `customKeyIdentifier` an older tool rewrote as base64
@@ -809,7 +808,5 @@ async fn a_target_registration_is_named_for_the_target_and_granted_the_write_set
         mailferry_core::permissions::permission_set(Role::Target).into_iter().map(|p| p.name).collect();
     expected.sort();
     assert_eq!(f.granted(&connection.client_id).await, expected);
-    let checks = CheckService::new(IdentityClient::new(fast_http(Duration::from_secs(5))).unwrap());
-    let run = checks.check(&f.connections, connection, &|_| {}).await.unwrap();
-    assert_eq!(run.report.outcome, CheckOutcome::Passed, "{:#?}", run.report.results);
+    f.assert_every_check_passes([connection]).await;
 }
