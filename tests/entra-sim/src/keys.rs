@@ -38,6 +38,9 @@ pub struct Claims {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upn: Option<String>,
     pub idtyp: String,
+    /// Microsoft's unique token identifier: no two tokens are alike, even within one second.
+    #[serde(default)]
+    pub uti: String,
 }
 
 pub const TOKEN_LIFETIME_SECS: i64 = 3599;

@@ -420,6 +420,8 @@ pub struct AuthCode {
     pub client_id: String,
     pub redirect_uri: String,
     pub code_challenge: Option<String>,
+    /// OpenID Connect's `nonce` of the authorize request, echoed in the ID token.
+    pub nonce: Option<String>,
     pub user_id: String,
     pub scopes: Vec<String>,
     pub expires: DateTime<Utc>,

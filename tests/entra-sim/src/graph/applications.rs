@@ -336,8 +336,9 @@ fn verify_proof(app: &Application, proof: &str) -> Result<(), GraphError> {
     #[derive(serde::Deserialize)]
     struct Proof {
         iss: String,
-        nbf: i64,
-        exp: i64,
+        // NumericDates, fractional where a client sends them so (RFC 7519).
+        nbf: f64,
+        exp: f64,
     }
     let mut last_error = "no valid certificate is registered on the application; use PATCH instead".to_owned();
     for key in app.key_credentials.iter().filter(|k| k.end_date_time > now) {
@@ -351,7 +352,7 @@ fn verify_proof(app: &Application, proof: &str) -> Result<(), GraphError> {
                 if data.claims.iss != app.id {
                     return Err(invalid("iss must be the application's object id."));
                 }
-                if data.claims.exp - data.claims.nbf > 600 {
+                if data.claims.exp - data.claims.nbf > 600.0 {
                     return Err(invalid("the token may be valid for at most 10 minutes."));
                 }
                 return Ok(());

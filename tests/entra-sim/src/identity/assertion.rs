@@ -18,14 +18,16 @@ use crate::world::Application;
 const MAX_LIFETIME_SECS: i64 = 600;
 const SKEW_SECS: u64 = 300;
 
+/// Times are JWT NumericDates: seconds, which RFC 7519 lets be fractional (MSAL for Python
+/// sends `time.time()` as it is, e.g. `1796156230.0261126`).
 #[derive(Debug, Deserialize)]
 struct AssertionClaims {
     iss: Option<String>,
     sub: Option<String>,
     jti: Option<String>,
-    nbf: Option<i64>,
-    iat: Option<i64>,
-    exp: i64,
+    nbf: Option<f64>,
+    iat: Option<f64>,
+    exp: f64,
 }
 
 fn invalid_client(code: u32, text: String) -> Aadsts {
@@ -98,8 +100,8 @@ pub fn verify(app: &Application, assertion: &str, token_url: &str, key_window_se
         return Err(malformed("The assertion has no 'jti' claim."));
     }
     let start = claims.nbf.or(claims.iat).unwrap_or(claims.exp);
-    if claims.exp - start > MAX_LIFETIME_SECS {
-        return Err(time_range(now.timestamp(), Some(start), Some(claims.exp)));
+    if claims.exp - start > MAX_LIFETIME_SECS as f64 {
+        return Err(time_range(now.timestamp(), Some(start as i64), Some(claims.exp as i64)));
     }
     Ok(())
 }

@@ -211,6 +211,7 @@ fn complete(sim: &SharedSim, tenant: &Tenant, params: &Params, username: &str, p
                     client_id,
                     redirect_uri: redirect_uri.clone(),
                     code_challenge: params.get("code_challenge").cloned(),
+                    nonce: params.get("nonce").cloned(),
                     user_id: user.id,
                     scopes: split_scopes(&scope),
                     expires: Utc::now() + Duration::minutes(10),

@@ -11,7 +11,7 @@ use base64::Engine as _;
 use chrono::{Duration, Utc};
 use sha2::Digest as _;
 
-use super::tokens::{app_only, delegated};
+use super::tokens::{app_only, delegated, OpenIdRequest};
 use super::{assertion, split_scopes};
 use crate::catalog::{EXCHANGE_APP_ID, SIGN_IN_CLIENT_ID};
 use crate::errors::Aadsts;
@@ -239,7 +239,12 @@ fn authorization_code(
         .cloned()
         .ok_or_else(|| invalid_grant(50034, "The user account does not exist in the directory."))?;
     let tenant = tenant.clone();
-    issue_delegated(sim, world, &tenant, client_id, &user, &grant.scopes)
+    let oidc = OpenIdRequest { nonce: grant.nonce.clone(), client_info: asks_client_info(form) };
+    issue_delegated(sim, world, &tenant, client_id, &user, &grant.scopes, &oidc)
+}
+
+fn asks_client_info(form: &Form) -> bool {
+    form.get("client_info").is_some_and(|v| v == "1")
 }
 
 fn refresh_token(
@@ -276,7 +281,8 @@ fn refresh_token(
             "The user account does not exist in the directory.",
         )
     })?;
-    issue_delegated(sim, world, &tenant, client_id, &user, &grant.scopes)
+    let oidc = OpenIdRequest { nonce: None, client_info: asks_client_info(form) };
+    issue_delegated(sim, world, &tenant, client_id, &user, &grant.scopes, &oidc)
 }
 
 fn device_code(
@@ -323,7 +329,8 @@ fn device_code(
             let user = tenant.user(&user_id).cloned().ok_or_else(|| {
                 flow_error("invalid_grant", 50034, "The user account does not exist in the directory.")
             })?;
-            issue_delegated(sim, world, &tenant, client_id, &user, &scopes)
+            let oidc = OpenIdRequest { nonce: None, client_info: asks_client_info(form) };
+            issue_delegated(sim, world, &tenant, client_id, &user, &scopes, &oidc)
         }
     }
 }
@@ -336,8 +343,9 @@ fn issue_delegated(
     client_id: &str,
     user: &crate::world::User,
     scopes: &[String],
+    oidc: &OpenIdRequest,
 ) -> Result<serde_json::Value, Aadsts> {
-    let (issued, refresh) = delegated(sim, tenant, client_id, user, scopes).map_err(internal)?;
+    let (issued, refresh) = delegated(sim, tenant, client_id, user, scopes, oidc).map_err(internal)?;
     if let Some((token, refresh_grant)) = refresh {
         world.refresh_tokens.insert(token, refresh_grant);
     }

@@ -1,5 +1,6 @@
 //! The tokens the simulator issues.
 
+use base64::Engine as _;
 use chrono::Duration;
 
 use crate::keys::{now, Claims, TOKEN_LIFETIME_SECS};
@@ -38,6 +39,7 @@ pub fn app_only(
         wids: Vec::new(),
         upn: None,
         idtyp: "app".into(),
+        uti: token_identifier(),
     };
     let token = sim.key.sign(&claims)?;
     Ok(Issued {
@@ -45,6 +47,20 @@ pub fn app_only(
             "token_type": "Bearer", "expires_in": TOKEN_LIFETIME_SECS, "ext_expires_in": TOKEN_LIFETIME_SECS, "access_token": token,
         }),
     })
+}
+
+/// A `uti` as Microsoft's look: 22 base64url characters.
+fn token_identifier() -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(uuid::Uuid::new_v4().as_bytes())
+}
+
+/// What a delegated token request asked of OpenID Connect beyond the scopes.
+#[derive(Debug, Default)]
+pub struct OpenIdRequest {
+    /// The authorize request's `nonce`, for the ID token (only on the code's redemption).
+    pub nonce: Option<String>,
+    /// `client_info=1` in the token request.
+    pub client_info: bool,
 }
 
 /// A delegated token for a signed-in user, with `scp` and `wids`; a refresh token when
@@ -55,6 +71,7 @@ pub fn delegated(
     client_id: &str,
     user: &User,
     scopes: &[String],
+    oidc: &OpenIdRequest,
 ) -> Result<(Issued, Option<(String, RefreshGrant)>), String> {
     let resource_scopes: Vec<&str> = scopes
         .iter()
@@ -79,6 +96,7 @@ pub fn delegated(
         wids: user.role_ids.clone(),
         upn: Some(user.user_principal_name.clone()),
         idtyp: "user".into(),
+        uti: token_identifier(),
     };
     let access_token = sim.key.sign(&claims)?;
     let mut body = serde_json::json!({
@@ -89,12 +107,20 @@ pub fn delegated(
         "access_token": access_token,
     });
     if scopes.iter().any(|s| s == "openid") {
-        let id_claims = serde_json::json!({
+        let mut id_claims = serde_json::json!({
             "aud": client_id, "iss": format!("{}/{}/v2.0", sim.base_url, tenant.id), "iat": iat, "nbf": iat,
             "exp": iat + TOKEN_LIFETIME_SECS, "tid": tenant.id, "oid": user.id, "sub": user.id,
             "name": user.display_name, "preferred_username": user.user_principal_name, "ver": "2.0",
         });
+        if let Some(nonce) = &oidc.nonce {
+            id_claims["nonce"] = serde_json::Value::String(nonce.clone());
+        }
         body["id_token"] = serde_json::Value::String(sim.key.sign_value(&id_claims)?);
+    }
+    // `client_info=1` asks for the account's home ids (MSAL sends it): base64url JSON.
+    if oidc.client_info {
+        let info = serde_json::json!({ "uid": user.id, "utid": tenant.id }).to_string();
+        body["client_info"] = serde_json::Value::String(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(info));
     }
     let refresh = scopes.iter().any(|s| s == "offline_access").then(|| {
         let token = format!("{}.{}", new_id(), new_id());
