@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 APP := target/debug/mailferry-app
 
-.PHONY: help run deps test-deps build app lint bindings test-rust test-keychain test-ui e2e test fuzz clean
+.PHONY: help run deps test-deps build app lint bindings test-rust test-keychain test-ui conformance e2e test fuzz clean
 
 help:
 	@echo "make run    install what is missing, build, and start Mailferry"
@@ -43,6 +43,11 @@ test-keychain:
 test-ui:
 	npm --workspace ui run test
 
+# entra-sim checked by Microsoft's own client libraries (MSAL, the Graph SDK for Python).
+conformance:
+	cargo build -p entra-sim
+	scripts/conformance.sh
+
 e2e: app
 	cargo build -p mailferry-cli -p entra-sim
 	scripts/e2e.sh
@@ -53,6 +58,7 @@ test: test-deps
 	$(MAKE) test-rust
 	$(MAKE) test-keychain
 	$(MAKE) test-ui
+	$(MAKE) conformance
 	$(MAKE) e2e
 
 FUZZ_SECONDS ?= 120

@@ -62,7 +62,13 @@ async fn run_one(
 ) -> Value {
     let id = request["id"].as_str().unwrap_or_default();
     let method = request["method"].as_str().unwrap_or("GET").to_uppercase();
+    // Microsoft documents a URL relative to the version; the Graph SDK for Python sends the
+    // absolute URL it would have called, so that form is taken too.
     let url = request["url"].as_str().unwrap_or_default();
+    let url = [sim.base_url.as_str(), "https://graph.microsoft.com"]
+        .iter()
+        .find_map(|host| url.strip_prefix(host))
+        .unwrap_or(url);
     let path = format!("/v1.0/{}", url.trim_start_matches('/').trim_start_matches("v1.0/"));
     let path_only = path.split('?').next().unwrap_or_default().to_owned();
 
