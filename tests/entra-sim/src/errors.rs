@@ -21,10 +21,11 @@ impl Aadsts {
         Aadsts { status, error, code, text: text.into() }
     }
 
-    /// The `error_description` Microsoft sends: code, text, then trace, correlation and time.
+    /// The `error_description` Microsoft sends: code, text, then trace, correlation and time,
+    /// each on its own CRLF line (the client credentials page's error example).
     pub fn description(&self, trace_id: &str, correlation_id: &str, timestamp: &str) -> String {
         format!(
-            "AADSTS{}: {} Trace ID: {trace_id} Correlation ID: {correlation_id} Timestamp: {timestamp}",
+            "AADSTS{}: {}\r\nTrace ID: {trace_id}\r\nCorrelation ID: {correlation_id}\r\nTimestamp: {timestamp}",
             self.code, self.text
         )
     }

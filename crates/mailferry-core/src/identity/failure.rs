@@ -59,7 +59,9 @@ pub fn token_failure_from(status: u16, text: &str, request: String, context: &To
             code: format!("AADSTS{code}"),
             http_status: status,
             request,
-            description: body.error_description,
+            // Microsoft puts the trace, correlation and time on CRLF lines of their own; they
+            // are kept as fields, so the description reads as one line.
+            description: body.error_description.split_whitespace().collect::<Vec<_>>().join(" "),
             trace_id: body.trace_id,
             correlation_id: body.correlation_id,
             request_id: None,

@@ -424,9 +424,9 @@ pub fn assert_aadsts(body: &Value, code: u32) -> String {
     let description = body["error_description"].as_str().unwrap_or_default().to_owned();
     assert!(description.starts_with(&format!("AADSTS{code}: ")), "expected AADSTS{code}, got {body}");
     assert!(
-        description.contains(" Trace ID: ")
-            && description.contains(" Correlation ID: ")
-            && description.contains(" Timestamp: "),
+        description.contains("\r\nTrace ID: ")
+            && description.contains("\r\nCorrelation ID: ")
+            && description.contains("\r\nTimestamp: "),
         "{description}"
     );
     assert_eq!(body["error_codes"], json!([code]));
