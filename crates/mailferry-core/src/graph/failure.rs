@@ -134,7 +134,8 @@ mod tests {
 
     #[test]
     fn an_empty_top_level_code_as_in_microsofts_batch_example_falls_back_to_the_status() {
-        let body = json!({"error": {"code": "", "message": "You do not have the required permissions to access this item."}});
+        let body =
+            json!({"error": {"code": "", "message": "You do not have the required permissions to access this item."}});
         assert_eq!(graph_detail(403, &body, None, "GET /me/planner/tasks").code, "HTTP 403");
     }
 }
