@@ -361,6 +361,26 @@ async fn a_sign_in_cancelled_in_the_browser_says_so() {
     assert!(error.to_string().contains("cancelled"), "{error}");
 }
 
+/// What the identity platform refuses at sign-in comes back in the redirect's
+/// `error_description` (AADSTS code first): each is explained with its fix.
+#[tokio::test]
+async fn sign_ins_refused_by_tenant_policy_name_the_policy_and_the_fix() {
+    let f = fixture().await;
+    for (switch, code, words) in [
+        ("conditionalAccessBlock", 53003, "Conditional Access"),
+        ("mfaRequired", 50076, "multi-factor"),
+        ("signInClientDisabled", 7000112, "disabled"),
+    ] {
+        f.sim(reqwest::Method::PATCH, &format!("/_sim/tenants/{DOMAIN}"), Some(json!({ switch: true }))).await;
+        let error = f.sign_in_as("admin@contoso.onmicrosoft.com", true).await.unwrap_err();
+        f.sim(reqwest::Method::PATCH, &format!("/_sim/tenants/{DOMAIN}"), Some(json!({ switch: false }))).await;
+        let mailferry_core::Error::Microsoft(failure) = &error else { panic!("{switch}: {error:?}") };
+        assert_eq!(failure.aadsts, Some(code), "{switch}");
+        assert!(failure.message.contains(words), "{switch}: {}", failure.message);
+        assert!(!failure.hint.is_empty());
+    }
+}
+
 #[tokio::test]
 async fn a_sign_in_nobody_completes_times_out_and_a_cancel_stops_it() {
     struct Nowhere;
