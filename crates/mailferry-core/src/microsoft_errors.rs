@@ -1,5 +1,5 @@
 //! What Microsoft's error codes mean and what the admin should do about them
-//! (microsoft-identity.md section 7). Raw Microsoft text is kept as detail, never as the only
+//! (docs/microsoft-contract.md). Raw Microsoft text is kept as detail, never as the only
 //! message: support asks for the codes and ids, the admin needs the sentence.
 
 use serde::{Deserialize, Serialize};

@@ -1,4 +1,4 @@
-//! The application permissions a connection needs, by role (microsoft-identity.md section 5).
+//! The application permissions a connection needs, by role (docs/microsoft-contract.md).
 //! Graph-only by default: EWS in Exchange Online is being retired.
 
 use serde::{Deserialize, Serialize};

@@ -271,7 +271,7 @@ async fn replication_delays_are_waited_out_by_polling() {
 }
 
 /// Microsoft's answer to `POST /servicePrincipals` while a new application replicates, word
-/// for word (microsoft-identity.md section 4, step 4): the generic code on top, the specific
+/// for word (docs/microsoft-contract.md): the generic code on top, the specific
 /// one in `details`. It is waited out, not reported.
 #[tokio::test]
 async fn microsofts_exact_no_backing_application_answer_is_waited_out() {

@@ -1,4 +1,4 @@
-//! Configuration checks (microsoft-identity.md section 6): does this connection really work?
+//! Configuration checks (docs/microsoft-contract.md): does this connection really work?
 
 mod model;
 mod permissions;

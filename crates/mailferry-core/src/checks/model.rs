@@ -1,4 +1,4 @@
-//! What a configuration check run reports (microsoft-identity.md section 6), shared with the
+//! What a configuration check run reports (docs/microsoft-contract.md), shared with the
 //! UI through ts-rs. Nothing here holds a secret.
 
 use chrono::{DateTime, Utc};

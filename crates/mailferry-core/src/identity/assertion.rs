@@ -1,5 +1,5 @@
-//! Client assertions (microsoft-identity.md section 3) and the proof-of-possession token of
-//! addKey/removeKey (section 4), built with jsonwebtoken from a stored certificate.
+//! Client assertions (docs/microsoft-contract.md) and the proof-of-possession token of
+//! addKey/removeKey, built with jsonwebtoken from a stored certificate.
 
 use chrono::{DateTime, Duration, Utc};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};

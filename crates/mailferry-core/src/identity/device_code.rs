@@ -1,4 +1,4 @@
-//! The device code sign-in (microsoft-identity.md section 2): for a browser on another
+//! The device code sign-in (docs/microsoft-contract.md): for a browser on another
 //! machine, or where no loopback redirect is possible. The admin opens the verification page
 //! anywhere and types the code; Mailferry polls the token endpoint at Microsoft's interval.
 

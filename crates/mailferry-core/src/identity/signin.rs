@@ -1,4 +1,4 @@
-//! Admin sign-in for automatic registration (microsoft-identity.md section 2): the system
+//! Admin sign-in for automatic registration (docs/microsoft-contract.md): the system
 //! browser, a loopback redirect on 127.0.0.1 with an ephemeral port, PKCE S256 and `state`
 //! (from the oauth2 crate), then the code redeemed for a delegated token.
 

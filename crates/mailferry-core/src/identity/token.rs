@@ -1,4 +1,4 @@
-//! App-only tokens (client credentials, microsoft-identity.md section 3), cached until five
+//! App-only tokens (client credentials, docs/microsoft-contract.md), cached until five
 //! minutes before they expire.
 
 use std::collections::HashMap;

@@ -1,6 +1,5 @@
-//! Which of an application's `keyCredentials` is which certificate (microsoft-identity.md
-//! section 4). Microsoft writes `customKeyIdentifier` in two forms: uploaded without one, Entra
-//! sets it to the SHA-1 thumbprint as 40 upper-case hex characters (Microsoft's "Add a
+//! Which of an application's `keyCredentials` is which certificate (docs/microsoft-contract.md).
+//! Microsoft writes `customKeyIdentifier` in two forms: uploaded without one, Entra sets it to the SHA-1 thumbprint as 40 upper-case hex characters (Microsoft's "Add a
 //! certificate to an app using Microsoft Graph"); older tools wrote base64 of the 20 hash bytes.
 //! Both are accepted, case-insensitively. Surest of all is the certificate itself: a
 //! single-object read with `$select=keyCredentials` returns each `key` (base64 DER), hashed here.

@@ -1,5 +1,5 @@
-//! Automatic registration as a journaled, resumable workflow (microsoft-identity.md sections
-//! 4, 5 and 8): certificate, application, service principal, permissions, consent, connection.
+//! Automatic registration as a journaled, resumable workflow (docs/microsoft-contract.md):
+//! certificate, application, service principal, permissions, consent, connection.
 //! Each step records its output before moving on; a step whose output is recorded is skipped
 //! when the registration is resumed. Entra's replication delays are waited out by polling,
 //! never by fixed sleeps.

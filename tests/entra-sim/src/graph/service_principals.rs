@@ -107,7 +107,7 @@ pub async fn create(State(sim): State<SharedSim>, headers: HeaderMap, Json(body)
 }
 
 /// Microsoft's answer while a new application has not replicated: the generic top-level code,
-/// the specific one in `details` (microsoft-identity.md section 4, step 4).
+/// the specific one in `details` (docs/microsoft-contract.md).
 pub fn no_backing_application(app_id: &str) -> GraphError {
     GraphError::bad_request(format!(
         "The appId '{app_id}' of the service principal does not reference a valid application object."
