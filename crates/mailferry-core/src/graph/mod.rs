@@ -1,13 +1,17 @@
 //! A typed Microsoft Graph v1.0 client: single requests, `$batch`, paging, with the retries
 //! and cancellation of [`crate::http::Http`]. Graph error bodies become explained errors.
 
+mod applications;
 mod batch;
 mod failure;
+mod service_principals;
 
 use serde_json::Value;
 
+pub use applications::{Application, KeyCredential};
 pub use batch::{BatchRequest, BatchResponse};
 pub use failure::{graph_failure, GraphErrorBody};
+pub use service_principals::{grant_request, AppRole};
 
 use crate::http::{CancellationToken, Http};
 use crate::{Error, Result};

@@ -6,9 +6,6 @@
 
 use std::time::Duration;
 
-use base64::Engine;
-use chrono::SecondsFormat;
-use reqwest::Method;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -20,7 +17,7 @@ use super::model::{
 use crate::certs::{generate, subject_name, CertificateInfo};
 use crate::cloud::Cloud;
 use crate::connections::ConnectionService;
-use crate::graph::{odata_string, BatchRequest, GraphClient, GraphErrorBody, GraphResponse};
+use crate::graph::{grant_request, BatchRequest, GraphClient, GraphErrorBody, GraphResponse, KeyCredential};
 use crate::http::CancellationToken;
 use crate::identity::signin::AdminToken;
 use crate::identity::{AppCredential, AppTokenRequest, IdentityClient};
@@ -335,18 +332,10 @@ impl<'a> Registrar<'a> {
         tag: &str,
         cancel: &CancellationToken,
     ) -> Result<Option<(String, String)>> {
-        let path = format!(
-            "/applications?$filter=displayName%20eq%20'{}'&$select=id,appId,tags",
-            odata_string(application_name(role)).replace(' ', "%20")
-        );
-        let body = graph.send(Method::GET, &path, None, "look for this registration's application", cancel).await?;
-        let body = body.into_result("look for this registration's application")?;
-        let found = body["value"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|app| app["tags"].as_array().is_some_and(|tags| tags.iter().any(|t| t.as_str() == Some(tag))));
-        Ok(found.and_then(|app| Some((app["id"].as_str()?.to_owned(), app["appId"].as_str()?.to_owned()))))
+        let apps = graph
+            .applications_named(application_name(role), "look for this registration's application", cancel)
+            .await?;
+        Ok(apps.into_iter().find(|app| app.tags.iter().any(|t| t == tag)).map(|app| (app.id, app.app_id)))
     }
 
     /// The Mailferry applications already registered in the tenant for this role, newest first.
@@ -358,32 +347,21 @@ impl<'a> Registrar<'a> {
         cancel: &CancellationToken,
     ) -> Result<Vec<EarlierRegistration>> {
         let graph = GraphClient::new(&self.identity.http, cloud.graph_url(), admin.bearer());
-        let path = format!(
-            "/applications?$filter=displayName%20eq%20'{}'&$select=id,appId,displayName,keyCredentials,createdDateTime",
-            odata_string(application_name(role)).replace(' ', "%20")
-        );
         let what = "look for earlier Mailferry registrations";
-        let body = graph.send(Method::GET, &path, None, what, cancel).await?.into_result(what)?;
+        let apps = graph.applications_named(application_name(role), what, cancel).await?;
         let held = self.connections.certificates().list().await?;
         let connections = self.connections.list(Some(role)).await?;
         let now = chrono::Utc::now();
-        let mut earlier: Vec<EarlierRegistration> = body["value"]
-            .as_array()
+        let mut earlier: Vec<EarlierRegistration> = apps
             .into_iter()
-            .flatten()
-            .filter_map(|app| {
-                let app_id = app["appId"].as_str()?.to_owned();
-                let keys = app["keyCredentials"].as_array().cloned().unwrap_or_default();
-                let held_certificate = key_credentials::held_certificate(&keys, &held, now);
-                Some(EarlierRegistration {
-                    object_id: app["id"].as_str()?.to_owned(),
-                    display_name: app["displayName"].as_str().unwrap_or_default().to_owned(),
-                    created_at: app["createdDateTime"].as_str().and_then(|t| t.parse().ok()),
-                    certificate_count: keys.len(),
-                    held_certificate,
-                    connections: connections.iter().filter(|c| c.client_id == app_id).map(|c| c.name.clone()).collect(),
-                    app_id,
-                })
+            .map(|app| EarlierRegistration {
+                held_certificate: key_credentials::held_certificate(&app.key_credentials, &held, now),
+                certificate_count: app.key_credentials.len(),
+                connections: connections.iter().filter(|c| c.client_id == app.app_id).map(|c| c.name.clone()).collect(),
+                display_name: app.display_name.unwrap_or_default(),
+                created_at: app.created_date_time,
+                object_id: app.id,
+                app_id: app.app_id,
             })
             .collect();
         earlier.sort_by_key(|e| std::cmp::Reverse(e.created_at));
@@ -403,31 +381,24 @@ impl<'a> Registrar<'a> {
         cancel: &CancellationToken,
     ) -> Result<(String, String)> {
         let what = "find the application to reuse";
-        let path = format!("/applications?$filter=appId%20eq%20'{}'&$select=id,appId", odata_string(app_id));
-        let found = graph.send(Method::GET, &path, None, what, cancel).await?.into_result(what)?;
-        let Some(object_id) = found["value"][0]["id"].as_str().map(str::to_owned) else {
+        let Some(object_id) = graph.application_object_id(app_id, what, cancel).await? else {
             return Err(Error::NotFound { what: "Application", id: app_id.to_owned() });
         };
         // Only a single-object read with keyCredentials selected returns each certificate's
         // bytes (keyCredential resource type): what identifies it surely and lets it be kept.
         let what = "read the certificates of the application to reuse";
-        let path = format!("/applications/{object_id}?$select=id,keyCredentials");
-        let app = graph.send(Method::GET, &path, None, what, cancel).await?.into_result(what)?;
-        let keys = app["keyCredentials"].as_array().cloned().unwrap_or_default();
+        let keys = graph.application_certificates(&object_id, what, cancel).await?;
         if keys.iter().any(|k| key_credentials::is_certificate(k, &certificate.sha1_thumbprint)) {
             return Ok((object_id, app_id.to_owned()));
         }
         let new_key = self.key_credential(r.role, certificate).await?;
         let stored = self.connections.certificates().list().await?;
         let what = "upload the new certificate to the application";
-        let answer = match key_credentials::held_certificate(&keys, &stored, chrono::Utc::now()) {
+        match key_credentials::held_certificate(&keys, &stored, chrono::Utc::now()) {
             Some(sha1) => {
                 let proving = self.connections.certificates().load(&sha1).await?;
                 let proof = crate::identity::proof_of_possession(&proving, &object_id, chrono::Utc::now())?;
-                let body = json!({"keyCredential": new_key, "passwordCredential": null, "proof": proof});
-                graph
-                    .send(Method::POST, &format!("/applications/{object_id}/addKey"), Some(&body), what, cancel)
-                    .await?
+                graph.add_key(&object_id, &new_key, &proof, what, cancel).await?;
             }
             None => {
                 let mut all = key_credentials::kept_as_they_are(&keys).map_err(|name| Error::Conflict {
@@ -437,25 +408,15 @@ impl<'a> Registrar<'a> {
                     hint: "Register a new application instead, or upload Mailferry's certificate to this application in the Microsoft Entra admin center.".into(),
                 })?;
                 all.push(new_key);
-                let body = json!({ "keyCredentials": all });
-                graph.send(Method::PATCH, &format!("/applications/{object_id}"), Some(&body), what, cancel).await?
+                graph.replace_key_credentials(&object_id, &all, what, cancel).await?;
             }
-        };
-        answer.into_result(what)?;
+        }
         Ok((object_id, app_id.to_owned()))
     }
 
-    async fn key_credential(&self, role: Role, certificate: &CertificateInfo) -> Result<Value> {
+    async fn key_credential(&self, role: Role, certificate: &CertificateInfo) -> Result<KeyCredential> {
         let der = self.connections.certificates().load(&certificate.sha1_thumbprint).await?.der;
-        let date = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
-        Ok(json!({
-            "type": "AsymmetricX509Cert",
-            "usage": "Verify",
-            "key": base64::engine::general_purpose::STANDARD.encode(&der),
-            "displayName": subject_name(role),
-            "startDateTime": date(certificate.not_before),
-            "endDateTime": date(certificate.not_after),
-        }))
+        Ok(KeyCredential::certificate(&der, subject_name(role), certificate.not_before, certificate.not_after))
     }
 
     async fn create_application(
@@ -476,7 +437,7 @@ impl<'a> Registrar<'a> {
             "notes": format!("Registered by Mailferry for mailbox migration ({}), signed in as {}.", r.role.as_str(), r.admin),
         });
         let what = "register the application";
-        let answer = graph.send(Method::POST, "/applications", Some(&body), what, cancel).await?;
+        let answer = graph.create_application(&body, what, cancel).await?;
         if answer.status == 403 {
             return Err(denied(
                 r,
@@ -500,18 +461,14 @@ impl<'a> Registrar<'a> {
         cancel: &CancellationToken,
     ) -> Result<String> {
         let what = "create the enterprise application";
-        let body = json!({ "appId": app_id });
-        let body = &body;
         self.poll(cancel, |attempt| async move {
-            let answer = graph.send(Method::POST, "/servicePrincipals", Some(body), what, cancel).await?;
+            let answer = graph.create_service_principal(app_id, what, cancel).await?;
             if answer.is_success() {
                 return Ok(Some(id_of(&answer)?));
             }
             if answer.status == 409 {
                 // Created by an earlier attempt: look it up.
-                let path = format!("/servicePrincipals?$filter=appId%20eq%20'{app_id}'&$select=id");
-                let found = graph.send(Method::GET, &path, None, what, cancel).await?.into_result(what)?;
-                return found["value"][0]["id"].as_str().map(|id| Some(id.to_owned())).ok_or_else(|| {
+                return graph.service_principal_id(app_id, what, cancel).await?.map(Some).ok_or_else(|| {
                     Error::UnexpectedResponse {
                         what: "GET /servicePrincipals".into(),
                         detail: "no service principal".into(),
@@ -535,30 +492,23 @@ impl<'a> Registrar<'a> {
         role: Role,
         cancel: &CancellationToken,
     ) -> Result<(String, Vec<String>)> {
-        // The role ids are read from Microsoft Graph's own service principal, by value; the
-        // GUIDs Mailferry knows are the cross-check.
         let what = "read Microsoft Graph's permissions";
-        let path = format!("/servicePrincipals?$filter=appId%20eq%20'{MICROSOFT_GRAPH_APP_ID}'&$select=id,appRoles");
-        let graph_sp = graph.send(Method::GET, &path, None, what, cancel).await?.into_result(what)?;
-        let resource = graph_sp["value"][0].clone();
-        let resource_id = resource["id"].as_str().map(str::to_owned).ok_or_else(|| Error::UnexpectedResponse {
-            what: "GET /servicePrincipals (Microsoft Graph)".into(),
-            detail: "Microsoft Graph's service principal is missing from the tenant".into(),
-        })?;
+        let (resource_id, app_roles) = graph
+            .resource_app_roles(MICROSOFT_GRAPH_APP_ID, what, cancel)
+            .await?
+            .ok_or_else(|| Error::UnexpectedResponse {
+                what: "GET /servicePrincipals (Microsoft Graph)".into(),
+                detail: "Microsoft Graph's service principal is missing from the tenant".into(),
+            })?;
         let mut role_ids = Vec::new();
         for permission in permission_set(role) {
-            let found = resource["appRoles"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .find(|role| role["value"].as_str() == Some(permission.name.as_str()))
-                .and_then(|role| role["id"].as_str());
+            let found = app_roles.iter().find(|role| role.value.as_deref() == Some(permission.name.as_str()));
             match found {
-                Some(id) => {
-                    if !id.eq_ignore_ascii_case(&permission.id) {
-                        tracing::warn!(permission = %permission.name, %id, "Microsoft Graph reports another role id than expected");
+                Some(found) => {
+                    if !found.id.eq_ignore_ascii_case(&permission.id) {
+                        tracing::warn!(permission = %permission.name, id = %found.id, "Microsoft Graph reports another role id than expected");
                     }
-                    role_ids.push(id.to_owned());
+                    role_ids.push(found.id.clone());
                 }
                 None => {
                     return Err(Error::UnexpectedResponse {
@@ -584,18 +534,12 @@ impl<'a> Registrar<'a> {
         cancel: &CancellationToken,
     ) -> Result<()> {
         let mut pending = role_ids;
-        let url = format!("/servicePrincipals/{resource_id}/appRoleAssignedTo");
         let what = "grant the permissions";
         let deadline = self.deadline();
         let mut attempt = 1;
         loop {
-            let requests: Vec<BatchRequest> = pending
-                .iter()
-                .map(|role| {
-                    let body = json!({"principalId": service_principal, "resourceId": resource_id, "appRoleId": role});
-                    BatchRequest::post(url.clone(), body)
-                })
-                .collect();
+            let requests: Vec<BatchRequest> =
+                pending.iter().map(|role| grant_request(&resource_id, service_principal, role)).collect();
             let answers = graph.batch(requests, cancel).await?;
             let mut still = Vec::new();
             for (role, answer) in pending.iter().zip(&answers) {
@@ -806,11 +750,9 @@ impl<'a> Registrar<'a> {
         }
         let graph = GraphClient::new(&self.identity.http, connection.cloud.graph_url(), admin.bearer());
         let what = "find the application to delete";
-        let path = format!("/applications?$filter=appId%20eq%20'{}'&$select=id", odata_string(&connection.client_id));
-        let found = graph.send(Method::GET, &path, None, what, cancel).await?.into_result(what)?;
-        if let Some(object_id) = found["value"][0]["id"].as_str() {
+        if let Some(object_id) = graph.application_object_id(&connection.client_id, what, cancel).await? {
             let what = "delete the application";
-            let answer = graph.send(Method::DELETE, &format!("/applications/{object_id}"), None, what, cancel).await?;
+            let answer = graph.delete_application(&object_id, what, cancel).await?;
             if answer.status == 403 {
                 return Err(Error::Conflict {
                     message: format!("{} may not delete applications.", admin.claims.user()),
@@ -849,7 +791,7 @@ impl<'a> Registrar<'a> {
         };
         if let Some(object_id) = object_id {
             let what = "delete the application";
-            let answer = graph.send(Method::DELETE, &format!("/applications/{object_id}"), None, what, cancel).await?;
+            let answer = graph.delete_application(&object_id, what, cancel).await?;
             if !(answer.is_success() || answer.status == 404) {
                 answer.into_result(what)?;
             }

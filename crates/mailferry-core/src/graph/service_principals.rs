@@ -1,0 +1,90 @@
+//! Microsoft Graph's service principals and app role assignments, as automatic registration
+//! uses them (docs/microsoft-contract.md): paths, filters and shapes in one place; statuses
+//! that registration judges itself (409, replication) come back as [`GraphResponse`].
+
+use reqwest::Method;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{odata_string, BatchRequest, GraphClient, GraphResponse};
+use crate::http::CancellationToken;
+use crate::{Error, Result};
+
+/// An app role a resource offers, by the `value` Mailferry asks for and the `id` it grants.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AppRole {
+    pub id: String,
+    #[serde(default)]
+    pub value: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ServicePrincipal {
+    id: String,
+    #[serde(default)]
+    app_roles: Vec<AppRole>,
+}
+
+#[derive(Deserialize)]
+struct Page {
+    value: Vec<ServicePrincipal>,
+}
+
+impl GraphClient<'_> {
+    /// `POST /servicePrincipals { appId }`: the caller judges 409 and replication.
+    pub async fn create_service_principal(
+        &self,
+        app_id: &str,
+        what: &str,
+        cancel: &CancellationToken,
+    ) -> Result<GraphResponse> {
+        self.send(Method::POST, "/servicePrincipals", Some(&json!({ "appId": app_id })), what, cancel).await
+    }
+
+    /// The service principal of the application `app_id`, with its app roles.
+    async fn service_principal(
+        &self,
+        app_id: &str,
+        select: &str,
+        what: &str,
+        cancel: &CancellationToken,
+    ) -> Result<Option<ServicePrincipal>> {
+        let path = format!("/servicePrincipals?$filter=appId%20eq%20'{}'&$select={select}", odata_string(app_id));
+        let answer = self.send(Method::GET, &path, None, what, cancel).await?;
+        let request = answer.request.clone();
+        let page: Page = serde_json::from_value(answer.into_result(what)?)
+            .map_err(|e| Error::UnexpectedResponse { what: request, detail: e.to_string() })?;
+        Ok(page.value.into_iter().next())
+    }
+
+    /// The object id of the application's service principal (enterprise application).
+    pub async fn service_principal_id(
+        &self,
+        app_id: &str,
+        what: &str,
+        cancel: &CancellationToken,
+    ) -> Result<Option<String>> {
+        Ok(self.service_principal(app_id, "id", what, cancel).await?.map(|sp| sp.id))
+    }
+
+    /// A resource's service principal id and the app roles it offers (Microsoft Graph's, for
+    /// the permissions to grant), read at run time rather than trusted from a table.
+    pub async fn resource_app_roles(
+        &self,
+        resource_app_id: &str,
+        what: &str,
+        cancel: &CancellationToken,
+    ) -> Result<Option<(String, Vec<AppRole>)>> {
+        Ok(self.service_principal(resource_app_id, "id,appRoles", what, cancel).await?.map(|sp| (sp.id, sp.app_roles)))
+    }
+}
+
+/// One grant of an application permission, for a `$batch`: the app role `app_role_id` of the
+/// resource `resource_id`, to the service principal `principal_id`.
+pub fn grant_request(resource_id: &str, principal_id: &str, app_role_id: &str) -> BatchRequest {
+    BatchRequest::post(
+        format!("/servicePrincipals/{resource_id}/appRoleAssignedTo"),
+        json!({"principalId": principal_id, "resourceId": resource_id, "appRoleId": app_role_id}),
+    )
+}
