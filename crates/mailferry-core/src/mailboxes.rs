@@ -8,6 +8,7 @@ use serde_json::Value;
 use ts_rs::TS;
 
 use crate::connections::ConnectionService;
+use crate::graph::directory::{self, User};
 use crate::graph::GraphClient;
 use crate::http::CancellationToken;
 use crate::identity::{AppTokenRequest, IdentityClient};
@@ -16,7 +17,6 @@ use crate::Result;
 
 /// The largest page Graph serves for users.
 pub const PAGE_SIZE: usize = 999;
-const SELECT: &str = "id,displayName,userPrincipalName,mail,provisionedPlans";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -50,36 +50,28 @@ pub struct DiscoveryPage {
     pub totals: DiscoveryTotals,
 }
 
-fn has_exchange(user: &Value) -> bool {
-    user["provisionedPlans"].as_array().is_some_and(|plans| {
-        plans.iter().any(|plan| {
-            plan["service"].as_str().is_some_and(|s| s.eq_ignore_ascii_case("exchange"))
-                && plan["capabilityStatus"].as_str() == Some("Enabled")
-        })
-    })
-}
-
-fn mailbox_of(user: &Value) -> Option<Mailbox> {
-    Some(Mailbox {
-        id: user["id"].as_str()?.to_owned(),
-        display_name: user["displayName"].as_str().unwrap_or_default().to_owned(),
-        user_principal_name: user["userPrincipalName"].as_str().unwrap_or_default().to_owned(),
-        mail: user["mail"].as_str().map(str::to_owned),
-    })
+fn mailbox_of(user: &User) -> Mailbox {
+    Mailbox {
+        id: user.id.clone(),
+        display_name: user.display_name.clone().unwrap_or_default(),
+        user_principal_name: user.user_principal_name.clone().unwrap_or_default(),
+        mail: user.mail.clone(),
+    }
 }
 
 /// Sorts one page of users into mailboxes and users without Exchange Online.
 pub fn classify(users: Vec<Value>, totals: &mut DiscoveryTotals) -> DiscoveryPage {
     let mut page = DiscoveryPage { mailboxes: Vec::new(), without_exchange: Vec::new(), totals: *totals };
-    for user in &users {
-        let Some(mailbox) = mailbox_of(user) else { continue };
-        if has_exchange(user) {
+    let read = users.len();
+    for user in users.into_iter().filter_map(|user| serde_json::from_value::<User>(user).ok()) {
+        let mailbox = mailbox_of(&user);
+        if user.has_exchange_mailbox() {
             page.mailboxes.push(mailbox);
         } else if mailbox.mail.is_some() {
             page.without_exchange.push(mailbox);
         }
     }
-    totals.users_read += users.len();
+    totals.users_read += read;
     totals.mailboxes += page.mailboxes.len();
     totals.without_exchange += page.without_exchange.len();
     totals.pages += 1;
@@ -108,7 +100,7 @@ pub async fn discover(
     let token = identity.tokens.app_only(&identity.http, &request, cancel).await?;
     let graph = GraphClient::new(&identity.http, connection.cloud.graph_url(), token.bearer());
     let mut totals = DiscoveryTotals::default();
-    let path = format!("/users?$select={SELECT}&$top={PAGE_SIZE}");
+    let path = directory::users_page_path(PAGE_SIZE);
     graph
         .pages(&path, "list the tenant's users", cancel, |users| {
             let page = classify(users, &mut totals);

@@ -9,7 +9,10 @@ use serde_json::Value;
 
 use super::model::{CheckEvent, CheckId, CheckReport, CheckResult, CheckStatus};
 use super::permissions::compare_roles;
-use crate::graph::{odata_string, path_segment, BatchRequest, BatchResponse, GraphClient, GraphErrorBody};
+use crate::graph::directory::{self, MailFolder, Organization, User};
+use crate::graph::{
+    password_credentials_request, Application, BatchRequest, BatchResponse, GraphClient, GraphErrorBody,
+};
 use crate::identity::{AppCredential, AppTokenRequest, IdentityClient, ResolvedTenant};
 use crate::model::{CheckOutcome, Connection, Credential};
 use crate::{Error, Result};
@@ -185,17 +188,14 @@ pub async fn run_checks(
     run.start(CheckId::MailAccess);
     let graph = GraphClient::new(&identity.http, connection.cloud.graph_url(), token.bearer());
     let mailbox = connection.application_mailbox.trim();
-    let mut requests = vec![
-        BatchRequest::get("/organization?$select=id,displayName,verifiedDomains"),
-        BatchRequest::get(format!("/users/{}?$select=id,userPrincipalName,mail", path_segment(mailbox))),
-        BatchRequest::get(format!("/users/{}/mailFolders/inbox?$select=id,totalItemCount", path_segment(mailbox))),
+    let requests = vec![
+        directory::organization_request(),
+        directory::user_request(mailbox),
+        BatchRequest::get(directory::inbox_path(mailbox)),
+        // The application's own registration (object id, secret end dates), in the same round
+        // trip; readable only with Application.Read.All, and refused harmlessly without it.
+        password_credentials_request(&connection.client_id),
     ];
-    // The application's own registration (object id, secret end dates), in the same round
-    // trip; readable only with Application.Read.All, and refused harmlessly without it.
-    requests.push(BatchRequest::get(format!(
-        "/applications?$filter=appId%20eq%20'{}'&$select=id,passwordCredentials",
-        odata_string(&connection.client_id)
-    )));
     let answers = match graph.batch(requests, cancel).await {
         Err(Error::Cancelled) => return Err(Error::Cancelled),
         Err(error) => {
@@ -219,7 +219,7 @@ pub async fn run_checks(
     let inbox_result = match &found {
         // The address was an alias: the inbox is asked for again by the user's id.
         Found::ByMail(id) => {
-            let path = format!("/users/{}/mailFolders/inbox?$select=id,totalItemCount", path_segment(id));
+            let path = directory::inbox_path(id);
             match graph.send(reqwest::Method::GET, &path, None, "read the mailbox's inbox", cancel).await {
                 Ok(answer) if answer.is_success() => inbox_pass(mailbox, &answer.body),
                 Ok(answer) => {
@@ -237,12 +237,11 @@ pub async fn run_checks(
     // 7. Expiry: the certificate's NotAfter, or the secret's end date where readable.
     run.start(CheckId::CredentialExpiry);
     let mut expiry = local_expiry;
-    if let Some(answer) = rest.first().filter(|a| a.is_success()) {
-        run.report.application_object_id =
-            answer.body.pointer("/value/0/id").and_then(Value::as_str).map(str::to_owned);
+    if let Some(app) = rest.first().filter(|a| a.is_success()).and_then(|a| Application::first_of(&a.body)) {
         if let (AppCredential::Secret(secret), None) = (&credential, local_expiry) {
-            expiry = secret_end_date(answer, secret.expose_secret());
+            expiry = app.secret_end_date(secret.expose_secret());
         }
+        run.report.application_object_id = Some(app.id);
     }
     run.report.credential_expires_at = expiry;
     run.finish(expiry_result(&connection.credential, expiry, now));
@@ -313,16 +312,9 @@ fn organization_result(answer: &BatchResponse, report: &mut CheckReport) -> Chec
             "Add the Microsoft Graph application permission Organization.Read.All and grant admin consent, then retry.",
         );
     }
-    let org = answer.body.get("value").and_then(|v| v.get(0)).cloned().unwrap_or(Value::Null);
-    let name = org.get("displayName").and_then(Value::as_str).map(str::to_owned);
-    let domains = org.get("verifiedDomains").and_then(Value::as_array).cloned().unwrap_or_default();
-    let default_domain = domains
-        .iter()
-        .find(|d| d.get("isDefault").and_then(Value::as_bool) == Some(true))
-        .or_else(|| domains.first())
-        .and_then(|d| d.get("name"))
-        .and_then(Value::as_str)
-        .map(str::to_owned);
+    let org = Organization::from_collection(&answer.body).unwrap_or_default();
+    let default_domain = org.default_domain().map(str::to_owned);
+    let name = org.display_name;
     report.tenant_name = name.clone();
     report.default_domain = default_domain.clone();
     match (name, default_domain) {
@@ -370,16 +362,13 @@ async fn mailbox_result(
             Found::No,
         ));
     }
-    let path = format!("/users?$filter=mail eq '{}'&$select=id,userPrincipalName,mail", odata_string(mailbox));
+    let path = directory::user_by_mail_path(mailbox);
     let found = match graph.get(&path, "look the mailbox up by its address", cancel).await {
         Err(Error::Cancelled) => return Err(Error::Cancelled),
-        Ok(body) => body.get("value").and_then(|v| v.get(0)).cloned(),
+        Ok(body) => User::first_of(&body),
         Err(_) => None,
     };
-    let found = found.and_then(|user| {
-        let upn = user.get("userPrincipalName").and_then(Value::as_str)?.to_owned();
-        Some((upn, user.get("id").and_then(Value::as_str)?.to_owned()))
-    });
+    let found = found.and_then(|user| Some((user.user_principal_name?, user.id)));
     Ok(match found {
         Some((upn, id)) => {
             (CheckResult::pass(CheckId::Mailbox, format!("{mailbox} is the address of {upn}.")), Found::ByMail(id))
@@ -404,7 +393,7 @@ fn mail_access_result(mailbox: &str, answer: &BatchResponse) -> CheckResult {
 }
 
 fn inbox_pass(mailbox: &str, body: &Value) -> CheckResult {
-    let items = body.get("totalItemCount").and_then(Value::as_u64);
+    let items = serde_json::from_value::<MailFolder>(body.clone()).ok().and_then(|folder| folder.total_item_count);
     CheckResult::pass(
         CheckId::MailAccess,
         match items {
@@ -445,22 +434,6 @@ fn graph_refusal(id: CheckId, answer: &BatchResponse, forbidden: &str, forbidden
         CheckResult::fail(id, summary, fix)
     };
     result.with_microsoft(Some(answer.detail()))
-}
-
-/// The end date of the secret in use, from the application's `passwordCredentials` (readable
-/// only with Application.Read.All). Microsoft's `hint` is the secret's first three characters.
-fn secret_end_date(answer: &BatchResponse, secret: &str) -> Option<DateTime<Utc>> {
-    if !answer.is_success() {
-        return None;
-    }
-    let hint: String = secret.chars().take(3).collect();
-    let credentials = answer.body.get("value")?.get(0)?.get("passwordCredentials")?.as_array()?;
-    let matching: Vec<&Value> =
-        credentials.iter().filter(|c| c.get("hint").and_then(Value::as_str) == Some(hint.as_str())).collect();
-    match matching.as_slice() {
-        [one] => one.get("endDateTime")?.as_str()?.parse().ok(),
-        _ => None,
-    }
 }
 
 fn renew_fix(credential: &Credential) -> &'static str {

@@ -8,7 +8,7 @@ use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::{odata_string, GraphClient, GraphResponse};
+use super::{odata_string, BatchRequest, GraphClient, GraphResponse};
 use crate::http::CancellationToken;
 use crate::{Error, Result};
 
@@ -26,6 +26,46 @@ pub struct Application {
     pub tags: Vec<String>,
     #[serde(default)]
     pub key_credentials: Vec<KeyCredential>,
+    #[serde(default)]
+    pub password_credentials: Vec<PasswordCredential>,
+}
+
+/// One of an application's client secrets: never its value, only its first three characters.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PasswordCredential {
+    #[serde(default)]
+    pub hint: Option<String>,
+    #[serde(default)]
+    pub end_date_time: Option<DateTime<Utc>>,
+}
+
+impl Application {
+    /// The first application of a collection answer.
+    pub fn first_of(body: &Value) -> Option<Application> {
+        serde_json::from_value(body.get("value")?.get(0)?.clone()).ok()
+    }
+
+    /// The end date of the secret whose first three characters (Microsoft's `hint`) are those
+    /// of `secret`, when exactly one matches.
+    pub fn secret_end_date(&self, secret: &str) -> Option<DateTime<Utc>> {
+        let hint: String = secret.chars().take(3).collect();
+        let matching: Vec<&PasswordCredential> =
+            self.password_credentials.iter().filter(|c| c.hint.as_deref() == Some(hint.as_str())).collect();
+        match matching.as_slice() {
+            [one] => one.end_date_time,
+            _ => None,
+        }
+    }
+}
+
+/// The application `app_id` with its secrets' hints and end dates, for a `$batch`: readable
+/// only with Application.Read.All (or by the application itself), refused harmlessly without.
+pub fn password_credentials_request(app_id: &str) -> BatchRequest {
+    BatchRequest::get(format!(
+        "/applications?$filter=appId%20eq%20'{}'&$select=id,appId,passwordCredentials",
+        odata_string(app_id)
+    ))
 }
 
 /// One of an application's certificates (keyCredential resource type). Written back as it was

@@ -3,12 +3,13 @@
 
 mod applications;
 mod batch;
+pub mod directory;
 mod failure;
 mod service_principals;
 
 use serde_json::Value;
 
-pub use applications::{Application, KeyCredential};
+pub use applications::{password_credentials_request, Application, KeyCredential, PasswordCredential};
 pub use batch::{BatchRequest, BatchResponse};
 pub use failure::{graph_failure, GraphErrorBody};
 pub use service_principals::{grant_request, AppRole};
