@@ -34,11 +34,20 @@ impl AppState {
             tracing::error!(%error, "the connection database could not be opened");
             IpcError::from(error)
         });
+        // One client to Microsoft for the whole app: its caches (tenant metadata, tokens) and
+        // connection pool serve checks, registration and discovery alike. It fails only if the
+        // TLS backend cannot start, and then every command that needs it answers with why.
+        let identity = IdentityClient::new(HttpConfig::default()).map_err(|error| {
+            tracing::error!(%error, "the HTTP client to Microsoft could not be built");
+            IpcError::from(error)
+        });
         AppState {
             connections,
-            checks: open_checks(),
-            registrations: open_registrations(),
-            discovery: IdentityClient::new(HttpConfig::default()).map(DiscoveryService::new).map_err(IpcError::from),
+            checks: identity.clone().map(CheckService::new),
+            registrations: identity
+                .clone()
+                .map(|identity| RegistrationService::new(identity, RegistrationConfig::default())),
+            discovery: identity.map(DiscoveryService::new),
             exported: Mutex::default(),
             _log_guard: log_guard,
         }
@@ -74,21 +83,6 @@ impl AppState {
     pub fn checks(&self) -> Result<&CheckService, IpcError> {
         self.checks.as_ref().map_err(Clone::clone)
     }
-}
-
-fn open_registrations() -> Result<RegistrationService, IpcError> {
-    IdentityClient::new(HttpConfig::default())
-        .map(|identity| RegistrationService::new(identity, RegistrationConfig::default()))
-        .map_err(IpcError::from)
-}
-
-/// The client to Microsoft; it fails only if the TLS backend cannot start, and then every
-/// check answers with the reason.
-fn open_checks() -> Result<CheckService, IpcError> {
-    IdentityClient::new(HttpConfig::default()).map(CheckService::new).map_err(|error| {
-        tracing::error!(%error, "the HTTP client to Microsoft could not be built");
-        IpcError::from(error)
-    })
 }
 
 async fn open_service() -> Result<ConnectionService, Error> {

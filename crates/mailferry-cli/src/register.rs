@@ -175,7 +175,8 @@ pub(crate) async fn run(service: &ConnectionService, args: Register, out: &mut i
         }
     };
 
-    let checks = CheckService::new(IdentityClient::new(HttpConfig::default())?);
+    // The same client: the tenant's metadata and its connection pool are reused.
+    let checks = CheckService::new(identity.clone());
     let run = checks
         .check(service, connection, &|event| {
             if let mailferry_core::checks::CheckEvent::Finished { result } = event {

@@ -18,7 +18,9 @@ pub use token::{AppCredential, AppToken, AppTokenClaims, AppTokenRequest, TokenC
 use crate::http::{Http, HttpConfig};
 
 /// Everything needed to reach Microsoft as an application: the HTTP client, the tenant
-/// metadata cache and the token cache. One per process.
+/// metadata cache and the token cache. One per process: clones share the connection pool and
+/// both caches.
+#[derive(Clone)]
 pub struct IdentityClient {
     pub http: Http,
     pub tenants: TenantResolver,

@@ -27,9 +27,10 @@ struct Metadata {
     cloud_instance_name: Option<String>,
 }
 
-#[derive(Debug, Default)]
+/// Clones share one cache: the app and the CLI resolve a tenant once per process.
+#[derive(Debug, Default, Clone)]
 pub struct TenantResolver {
-    cache: Mutex<HashMap<(String, String), ResolvedTenant>>,
+    cache: std::sync::Arc<Mutex<HashMap<(String, String), ResolvedTenant>>>,
 }
 
 impl TenantResolver {

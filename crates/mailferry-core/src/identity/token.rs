@@ -112,9 +112,10 @@ struct CacheKey {
     credential: String,
 }
 
-#[derive(Default)]
+/// Clones share one cache, so checks and discovery of one process reuse a valid token.
+#[derive(Default, Clone)]
 pub struct TokenClient {
-    cache: Mutex<HashMap<CacheKey, Arc<AppToken>>>,
+    cache: Arc<Mutex<HashMap<CacheKey, Arc<AppToken>>>>,
 }
 
 impl TokenClient {
