@@ -46,15 +46,6 @@ impl ExportFormat {
             }),
         }
     }
-
-    pub fn parse(name: &str) -> Option<ExportFormat> {
-        match name.to_ascii_lowercase().as_str() {
-            "json" => Some(ExportFormat::Json),
-            "csv" => Some(ExportFormat::Csv),
-            "html" => Some(ExportFormat::Html),
-            _ => None,
-        }
-    }
 }
 
 #[derive(Debug, Clone, Copy, Default)]

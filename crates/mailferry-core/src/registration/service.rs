@@ -118,11 +118,6 @@ impl RegistrationService {
         }
     }
 
-    pub fn with_sign_in_timeout(mut self, timeout: Duration) -> Self {
-        self.sign_in_timeout = timeout;
-        self
-    }
-
     fn registrar<'a>(&'a self, connections: &'a ConnectionService) -> Registrar<'a> {
         Registrar::new(&self.identity, connections, self.config.clone())
     }

@@ -5,10 +5,6 @@ import type { Credential } from "../../bindings/Credential";
 export const EXPIRY_WARNING_DAYS = 60;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export function roleLabel(role: Connection["role"]): string {
-  return role === "source" ? "source" : "target";
-}
-
 export function tenantLabel(connection: Connection): string {
   return connection.tenantName ?? connection.tenantId;
 }
