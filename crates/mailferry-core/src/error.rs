@@ -219,9 +219,21 @@ const KEYCHAIN_HINT: &str =
 const KEYCHAIN_HINT: &str =
     "Mailferry keeps secrets in the operating system's keychain. Make it available, then try again.";
 
+/// Every error that reaches the UI passes here once, and is logged here once: with its code and
+/// Microsoft's ids, never its message, which may quote what the user typed.
 impl From<Error> for IpcError {
     fn from(error: Error) -> Self {
-        error.to_ipc()
+        let ipc = error.to_ipc();
+        let microsoft = ipc.microsoft.as_ref().map(|m| m.code.as_str()).unwrap_or_default();
+        let correlation = ipc.correlation_id.as_deref().unwrap_or_default();
+        match ipc.code {
+            // Typing and cancelling are not failures worth a warning.
+            ErrorCode::Invalid | ErrorCode::Cancelled => {
+                tracing::debug!(code = ?ipc.code, "a command was refused")
+            }
+            _ => tracing::warn!(code = ?ipc.code, microsoft, correlation, "a command failed"),
+        }
+        ipc
     }
 }
 
