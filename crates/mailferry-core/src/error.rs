@@ -23,6 +23,11 @@ pub enum Error {
     #[error("{message}")]
     Conflict { message: String, hint: String },
 
+    /// The signed-in administrator lacks a directory role; another administrator who has it
+    /// can finish, from the admin consent link where there is one.
+    #[error("{user} may not {action}: it needs the {roles} role.")]
+    RoleRequired { user: String, action: String, roles: String, consent_url: Option<String> },
+
     #[error("The client secret of connection \"{name}\" is no longer held by Mailferry")]
     SecretMissing { name: String },
 
@@ -86,6 +91,8 @@ pub enum ErrorCode {
     Invalid,
     NotFound,
     Conflict,
+    /// The signed-in administrator lacks the role; `consentUrl` may let another one finish.
+    RoleRequired,
     SecretMissing,
     KeychainUnavailable,
     Keychain,
@@ -121,6 +128,8 @@ pub struct IpcError {
     pub correlation_id: Option<String>,
     /// Everything Microsoft said, for the copyable details.
     pub microsoft: Option<Box<MicrosoftDetail>>,
+    /// The admin consent link an administrator with the missing role can open.
+    pub consent_url: Option<String>,
 }
 
 impl Error {
@@ -129,6 +138,7 @@ impl Error {
             Error::Invalid(_) | Error::InvalidDraft(_) => ErrorCode::Invalid,
             Error::NotFound { .. } => ErrorCode::NotFound,
             Error::Conflict { .. } => ErrorCode::Conflict,
+            Error::RoleRequired { .. } => ErrorCode::RoleRequired,
             Error::SecretMissing { .. } => ErrorCode::SecretMissing,
             Error::KeychainUnavailable { .. } => ErrorCode::KeychainUnavailable,
             Error::Keychain { .. } => ErrorCode::Keychain,
@@ -154,6 +164,13 @@ impl Error {
             Error::InvalidDraft(_) => "Correct the highlighted fields and try again.",
             Error::NotFound { .. } => "It may have been deleted in the meantime; list the connections again to see the current ones.",
             Error::Conflict { hint, .. } => return Some(hint.clone()),
+            Error::RoleRequired { roles, consent_url, .. } => {
+                let mut hint = format!("Sign in as an administrator with the {roles} role and resume.");
+                if let Some(url) = consent_url {
+                    hint.push_str(&format!(" Or send this admin consent link to such an administrator, then resume: {url}"));
+                }
+                return Some(hint);
+            }
             Error::SecretMissing { .. } => {
                 "Edit the connection and paste the client secret again; Mailferry holds a secret only until OK saves it."
             }
@@ -199,6 +216,10 @@ impl Error {
             correlation_id: microsoft
                 .and_then(|f| f.detail.correlation_id.clone().or_else(|| f.detail.request_id.clone())),
             microsoft: microsoft.map(|f| Box::new(f.detail.clone())),
+            consent_url: match self {
+                Error::RoleRequired { consent_url, .. } => consent_url.clone(),
+                _ => None,
+            },
         }
     }
 
@@ -266,7 +287,8 @@ mod tests {
                 "issues": [{"field": "clientId", "message": "Client ID: not a GUID.", "hint": "Find it on the app's Overview page."}],
                 "aadsts": null,
                 "correlationId": null,
-                "microsoft": null
+                "microsoft": null,
+                "consentUrl": null
             })
         );
     }

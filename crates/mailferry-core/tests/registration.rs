@@ -342,6 +342,14 @@ async fn an_admin_without_the_granting_role_is_told_which_role_and_given_the_con
     );
     let hint = error.hint().unwrap();
     assert!(hint.contains("/v2.0/adminconsent?client_id="), "{hint}");
+    // The UI gets the link as a field of its own, not to be dug out of the hint.
+    let ipc = mailferry_core::IpcError::from(error);
+    assert_eq!(ipc.code, mailferry_core::ErrorCode::RoleRequired);
+    let app_id = f.applications().await[0]["appId"].as_str().unwrap().to_owned();
+    assert_eq!(
+        ipc.consent_url.as_deref(),
+        Some(mailferry_core::registration::admin_consent_url(&f.cloud(), TENANT, &app_id).as_str())
+    );
     let failed = registrar.get(registration.id).await.unwrap();
     assert_eq!(failed.status, RegistrationStatus::Failed);
     assert_eq!(registrar.unfinished().await.unwrap().len(), 1, "offered to resume or clean up");

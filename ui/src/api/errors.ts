@@ -23,7 +23,9 @@ function isIpcError(value: unknown): value is IpcError {
 /** Whatever invoke() rejected with, as a CommandError the UI can show. */
 export function toCommandError(error: unknown): CommandError {
   if (error instanceof CommandError) return error;
-  if (isIpcError(error)) return new CommandError({ ...error, issues: error.issues ?? [], microsoft: error.microsoft ?? null });
+  if (isIpcError(error)) {
+    return new CommandError({ ...error, issues: error.issues ?? [], microsoft: error.microsoft ?? null, consentUrl: error.consentUrl ?? null });
+  }
   const message = error instanceof Error ? error.message : String(error);
   return new CommandError({
     code: "internal",
@@ -33,5 +35,6 @@ export function toCommandError(error: unknown): CommandError {
     aadsts: null,
     correlationId: null,
     microsoft: null,
+    consentUrl: null,
   });
 }

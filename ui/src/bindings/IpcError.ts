@@ -22,4 +22,8 @@ correlationId: string | null,
 /**
  * Everything Microsoft said, for the copyable details.
  */
-microsoft: MicrosoftDetail | null, };
+microsoft: MicrosoftDetail | null, 
+/**
+ * The admin consent link an administrator with the missing role can open.
+ */
+consentUrl: string | null, };

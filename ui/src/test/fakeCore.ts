@@ -57,7 +57,7 @@ export const PERMISSIONS: Permission[] = [
 ];
 
 export function ipcError(partial: Partial<IpcError> & Pick<IpcError, "code" | "message">): IpcError {
-  return { hint: null, issues: [], aadsts: null, correlationId: null, microsoft: null, ...partial };
+  return { hint: null, issues: [], aadsts: null, correlationId: null, microsoft: null, consentUrl: null, ...partial };
 }
 
 export interface FakeCore {

@@ -754,9 +754,11 @@ impl<'a> Registrar<'a> {
             let what = "delete the application";
             let answer = graph.delete_application(&object_id, what, cancel).await?;
             if answer.status == 403 {
-                return Err(Error::Conflict {
-                    message: format!("{} may not delete applications.", admin.claims.user()),
-                    hint: "Sign in as an Application Administrator, Cloud Application Administrator or Global Administrator.".into(),
+                return Err(Error::RoleRequired {
+                    user: admin.claims.user().to_owned(),
+                    action: "delete applications".into(),
+                    roles: "Application Administrator, Cloud Application Administrator or Global Administrator".into(),
+                    consent_url: None,
                 });
             }
             if !(answer.is_success() || answer.status == 404) {
@@ -829,17 +831,10 @@ fn waiting_detail(attempt: u32) -> String {
 }
 
 fn denied(r: &Registration, what: &str, roles: &str, app_id: Option<&str>) -> Error {
-    let consent = app_id.map(|app_id| {
-        format!(
-            " Or send this admin consent link to such an administrator, then resume: {}",
-            admin_consent_url(&r.cloud, &r.tenant_id, app_id)
-        )
-    });
-    Error::Conflict {
-        message: format!("{} may not {what}: it needs the {roles} role.", r.admin),
-        hint: format!(
-            "Sign in as a Global Administrator or Privileged Role Administrator and resume the registration.{}",
-            consent.unwrap_or_default()
-        ),
+    Error::RoleRequired {
+        user: r.admin.clone(),
+        action: what.to_owned(),
+        roles: roles.to_owned(),
+        consent_url: app_id.map(|app_id| admin_consent_url(&r.cloud, &r.tenant_id, app_id)),
     }
 }

@@ -314,9 +314,9 @@ function SignInClientField() {
   );
 }
 
-/** The admin consent link a refusal carries in its hint, for another administrator. */
+/** The admin consent link a refusal carries, for another administrator. */
 function consentLink(error: CommandError): string | null {
-  return error.detail.hint?.match(/https?:\/\/\S+\/adminconsent\?\S+/)?.[0] ?? null;
+  return error.detail.consentUrl;
 }
 
 function CopyButton({ text, label }: { text: string; label: string }) {

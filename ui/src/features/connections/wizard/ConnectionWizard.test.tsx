@@ -147,9 +147,11 @@ describe("the connection wizard", () => {
   it("says why an automatic registration stopped and offers to resume or clean up", async () => {
     const core = installFakeCore();
     core.failNextRegistration = ipcError({
-      code: "conflict",
+      code: "role_required",
       message: "appadmin@contoso.onmicrosoft.com may not grant Microsoft Graph application permissions: it needs the Global Administrator or Privileged Role Administrator role.",
-      hint: "Sign in as a Global Administrator or Privileged Role Administrator and resume the registration. Or send this admin consent link to such an administrator, then resume: https://login.microsoftonline.com/6babcaad-604b-40ac-a9d7-9fd97c0b779f/v2.0/adminconsent?client_id=9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d&scope=https://graph.microsoft.com/.default",
+      hint: "Sign in as an administrator with the Global Administrator or Privileged Role Administrator role and resume. Or send this admin consent link to such an administrator, then resume: https://login.microsoftonline.com/6babcaad-604b-40ac-a9d7-9fd97c0b779f/v2.0/adminconsent?client_id=9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d&scope=https://graph.microsoft.com/.default",
+      consentUrl:
+        "https://login.microsoftonline.com/6babcaad-604b-40ac-a9d7-9fd97c0b779f/v2.0/adminconsent?client_id=9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d&scope=https://graph.microsoft.com/.default",
     });
     const { user } = renderWizard();
     await user.type(await screen.findByRole("textbox", { hidden: true, name: /^Tenant/ }), "contoso.onmicrosoft.com");
