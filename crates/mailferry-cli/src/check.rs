@@ -4,7 +4,7 @@
 use std::io::{BufRead, Write};
 
 use clap::{Args, ValueEnum};
-use mailferry_core::checks::{CheckEvent, CheckService, CheckStatus};
+use mailferry_core::checks::{CheckEvent, CheckService};
 use mailferry_core::cloud::Cloud;
 use mailferry_core::connections::ConnectionService;
 use mailferry_core::http::HttpConfig;
@@ -150,7 +150,7 @@ pub(crate) async fn check(
     let progress = |event: CheckEvent| {
         if let CheckEvent::Finished { result } = event {
             if !json {
-                eprintln!("{} {}", marker(result.status), result.title);
+                eprintln!("{} {}", output::marker(result.status), result.title);
             }
         }
     };
@@ -158,15 +158,6 @@ pub(crate) async fn check(
     let written = if json { output::json(out, &run.report) } else { output::report(out, &run.connection, &run.report) };
     written.map_err(write_error)?;
     Ok(exit_code(run.report.outcome))
-}
-
-pub(crate) fn marker(status: CheckStatus) -> &'static str {
-    match status {
-        CheckStatus::Pass => "[pass]",
-        CheckStatus::Warn => "[warn]",
-        CheckStatus::Fail => "[FAIL]",
-        CheckStatus::Skipped => "[skip]",
-    }
 }
 
 fn write_error(source: std::io::Error) -> Error {

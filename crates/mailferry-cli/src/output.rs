@@ -2,6 +2,7 @@
 
 use std::io::{self, Write};
 
+use mailferry_core::checks::CheckStatus;
 use mailferry_core::model::{CheckOutcome, Connection, Credential};
 use serde::Serialize;
 
@@ -101,7 +102,7 @@ fn status(c: &Connection) -> &'static str {
 pub fn report(out: &mut impl Write, c: &Connection, report: &mailferry_core::checks::CheckReport) -> io::Result<()> {
     writeln!(out, "Checks of {} connection \"{}\" ({}):", c.role.as_str(), c.name, c.id)?;
     for result in &report.results {
-        writeln!(out, "{} {}: {}", crate::check::marker(result.status), result.title, result.summary)?;
+        writeln!(out, "{} {}: {}", marker(result.status), result.title, result.summary)?;
         if let Some(fix) = &result.fix {
             writeln!(out, "       fix: {fix}")?;
         }
@@ -123,4 +124,14 @@ pub fn report(out: &mut impl Write, c: &Connection, report: &mailferry_core::che
         writeln!(out, "Tenant: {name} ({domain})")?;
     }
     writeln!(out, "Result: {}", report.outcome.as_str())
+}
+
+/// The mark a check result gets in text output.
+pub(crate) fn marker(status: CheckStatus) -> &'static str {
+    match status {
+        CheckStatus::Pass => "[pass]",
+        CheckStatus::Warn => "[warn]",
+        CheckStatus::Fail => "[FAIL]",
+        CheckStatus::Skipped => "[skip]",
+    }
 }

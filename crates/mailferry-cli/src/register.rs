@@ -180,7 +180,7 @@ pub(crate) async fn run(service: &ConnectionService, args: Register, out: &mut i
     let run = checks
         .check(service, connection, &|event| {
             if let mailferry_core::checks::CheckEvent::Finished { result } = event {
-                eprintln!("{} {}", crate::check::marker(result.status), result.title);
+                eprintln!("{} {}", crate::output::marker(result.status), result.title);
             }
         })
         .await?;

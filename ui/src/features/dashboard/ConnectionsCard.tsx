@@ -19,7 +19,7 @@ import { AddRegular, SettingsRegular, WarningRegular } from "@fluentui/react-ico
 import type { Connection } from "../../bindings/Connection";
 import type { Role } from "../../bindings/Role";
 import { checkedAgo, connectionHealth, credentialLabel, formatDate, tenantLabel } from "../connections/describe";
-import type { ManageRequest } from "./Dashboard";
+import type { ManageRequest } from "../connections/manage/manageRequest";
 
 const useStyles = makeStyles({
   list: { listStyle: "none", margin: 0, padding: 0, display: "grid", gap: tokens.spacingVerticalS },

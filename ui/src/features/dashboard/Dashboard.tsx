@@ -6,6 +6,7 @@ import type { Connection } from "../../bindings/Connection";
 import type { Role } from "../../bindings/Role";
 import { ErrorBar } from "../../components/ErrorBar";
 import { ManageConnectionsDialog } from "../connections/manage/ManageConnectionsDialog";
+import type { ManageRequest } from "../connections/manage/manageRequest";
 import { AppToaster, useExportWithToast } from "../export/ExportToast";
 import { JobWizard } from "../jobs/JobWizard";
 import type { Job } from "../../bindings/Job";
@@ -16,13 +17,6 @@ const useStyles = makeStyles({
   page: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalL, padding: tokens.spacingHorizontalXXL },
   grid: { display: "grid", gridTemplateColumns: "repeat(auto-fit, minmax(360px, 1fr))", gap: tokens.spacingHorizontalL },
 });
-
-/** What the Manage connections window opens with. */
-export interface ManageRequest {
-  role: Role;
-  /** Open the wizard at once: for a new connection (null) or to edit one. */
-  wizard?: { editing: Connection | null };
-}
 
 export function Dashboard() {
   const styles = useStyles();

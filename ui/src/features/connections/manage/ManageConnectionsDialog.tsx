@@ -30,7 +30,7 @@ import { useReducer, useState } from "react";
 import { api, type CommandError } from "../../../api";
 import type { Connection } from "../../../bindings/Connection";
 import { ErrorBar } from "../../../components/ErrorBar";
-import type { ManageRequest } from "../../dashboard/Dashboard";
+import type { ManageRequest } from "./manageRequest";
 import { checkedAgo, connectionHealth, credentialLabel, tenantLabel } from "../describe";
 import { useFocusOnMount } from "../../../components/useFocusOnMount";
 import type { ExportOutcome } from "../../../bindings/ExportOutcome";
