@@ -308,7 +308,7 @@ impl ConnectionService {
             obsolete_secrets.push(SecretKey::client_secret(*id));
         }
         for id in &changes.deletes {
-            let jobs = crate::jobs::jobs_using(&self.store, *id).await?;
+            let jobs = self.store.jobs().using(*id).await?;
             if !jobs.is_empty() {
                 let name = self.store.connections().get(*id).await?.map(|c| c.name).unwrap_or_else(|| id.to_string());
                 return Err(Error::Conflict {

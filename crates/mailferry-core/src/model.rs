@@ -213,3 +213,50 @@ pub struct StagedChanges {
     pub upserts: Vec<Connection>,
     pub deletes: Vec<Uuid>,
 }
+
+// Migration jobs (drafts for now): a name, the source connection and its chosen mailboxes, and
+// the target connection. The rules are in `jobs`, the rows in `store`.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum JobState {
+    Draft,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct JobMailbox {
+    pub id: String,
+    pub address: String,
+    pub display_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Job {
+    pub id: Uuid,
+    pub name: String,
+    pub source_connection_id: Option<Uuid>,
+    pub target_connection_id: Option<Uuid>,
+    pub state: JobState,
+    pub mailbox_count: usize,
+    /// Empty in lists; filled when one job is read.
+    pub mailboxes: Vec<JobMailbox>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// What the job wizard saves.
+#[derive(Debug, Clone, Deserialize, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct JobDraft {
+    pub id: Option<Uuid>,
+    pub name: String,
+    pub source_connection_id: Option<Uuid>,
+    pub target_connection_id: Option<Uuid>,
+    pub mailboxes: Vec<JobMailbox>,
+}

@@ -2,6 +2,7 @@
 
 mod check_runs;
 mod connections;
+mod jobs;
 mod registrations;
 mod settings;
 
@@ -16,6 +17,7 @@ use crate::{Error, Result};
 
 pub use check_runs::CheckRunRepo;
 pub use connections::ConnectionRepo;
+pub use jobs::JobRepo;
 pub use registrations::RegistrationRepo;
 pub use settings::SettingsRepo;
 
@@ -49,6 +51,10 @@ impl Store {
 
     pub fn connections(&self) -> ConnectionRepo<'_> {
         ConnectionRepo::new(&self.pool)
+    }
+
+    pub fn jobs(&self) -> JobRepo<'_> {
+        JobRepo::new(&self.pool)
     }
 
     pub fn check_runs(&self) -> CheckRunRepo<'_> {
