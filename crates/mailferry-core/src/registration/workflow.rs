@@ -181,6 +181,10 @@ impl<'a> Registrar<'a> {
         self.repo().save(registration).await
     }
 
+    /// The runner: each step in order, skipped when its output is already recorded (a resumed
+    /// registration), else journaled as started, performed, saved, journaled as done, and
+    /// reported at each stage. Adding a step is one `RegistrationStep` variant, one arm in
+    /// [`Self::recorded`] and one in [`Self::perform`].
     async fn steps(
         &self,
         r: &mut Registration,
@@ -188,129 +192,151 @@ impl<'a> Registrar<'a> {
         on_event: OnEvent<'_>,
         cancel: &CancellationToken,
     ) -> Result<Connection> {
-        let graph = GraphClient::new(&self.identity.http, r.cloud.graph_url(), admin.bearer());
         let id = r.id;
         let report = |step: RegistrationStep, state: StepState, detail: String| {
             on_event(RegistrationEvent { registration_id: id, step, state, detail });
         };
-
-        // 1. The certificate, generated here; only its public part leaves the machine.
-        let certificate = match self.recorded_certificate(r).await? {
-            Some(info) => {
-                report(RegistrationStep::Certificate, StepState::Skipped, info.sha1_thumbprint.clone());
-                info
-            }
-            None => {
-                self.journal(id, RegistrationStep::Certificate, "started", "").await?;
-                report(RegistrationStep::Certificate, StepState::Started, String::new());
-                let generated = generate(r.role)?;
-                let info = self.connections.certificates().put(&generated).await?;
-                r.certificate_sha1 = Some(info.sha1_thumbprint.clone());
-                self.save(r).await?;
-                self.journal(id, RegistrationStep::Certificate, "done", &info.sha1_thumbprint).await?;
-                report(RegistrationStep::Certificate, StepState::Done, info.sha1_thumbprint.clone());
-                info
-            }
+        let journal = self.repo().journal(id).await?;
+        let mut run = Run {
+            graph: GraphClient::new(&self.identity.http, r.cloud.graph_url(), admin.bearer()),
+            certificate: None,
+            app_id: r.application_app_id.clone(),
+            roles: None,
+            tenant: None,
+            connection: None,
         };
-
-        // 2. The application, with the permission set and the certificate.
-        let app_id =
-            match (&r.application_object_id, &r.application_app_id) {
-                (Some(_), Some(app_id)) => {
-                    report(RegistrationStep::Application, StepState::Skipped, app_id.clone());
-                    app_id.clone()
-                }
-                _ => {
-                    let tag = registration_tag(id);
-                    // Only an earlier attempt of this step can have created the application unseen:
-                    // a first attempt saves the round trip of looking for it.
-                    let tried_before =
-                        self.repo().journal(id).await?.iter().any(|(step, phase, _)| {
-                            step == RegistrationStep::Application.as_str() && phase == "started"
-                        });
-                    self.journal(id, RegistrationStep::Application, "started", &tag).await?;
-                    report(RegistrationStep::Application, StepState::Started, String::new());
-                    let created = match r.reuse_app_id.clone() {
-                        Some(reused) => self.reuse_application(&graph, r, &reused, &certificate, cancel).await?,
-                        None => {
-                            let found =
-                                if tried_before { self.find_by_tag(&graph, r.role, &tag, cancel).await? } else { None };
-                            match found {
-                                Some(app) => app,
-                                None => self.create_application(&graph, r, &certificate, &tag, cancel).await?,
-                            }
-                        }
-                    };
-                    r.application_object_id = Some(created.0.clone());
-                    r.application_app_id = Some(created.1.clone());
-                    self.save(r).await?;
-                    self.journal(id, RegistrationStep::Application, "done", &format!("{} {}", created.0, created.1))
-                        .await?;
-                    report(RegistrationStep::Application, StepState::Done, created.1.clone());
-                    created.1
-                }
-            };
-
-        // 3. The service principal (enterprise application): unknown to Entra for a while.
-        // Microsoft Graph's role ids and the tenant's metadata are read at the same time.
-        let recorded_sp = r.service_principal_id.clone();
-        let creating_sp = async {
-            match recorded_sp {
-                Some(sp) => {
-                    report(RegistrationStep::ServicePrincipal, StepState::Skipped, sp.clone());
-                    Ok((sp, false))
-                }
-                None => {
-                    self.journal(id, RegistrationStep::ServicePrincipal, "started", &app_id).await?;
-                    report(RegistrationStep::ServicePrincipal, StepState::Started, String::new());
-                    Ok((self.create_service_principal(&graph, &app_id, &report, cancel).await?, true))
-                }
+        for step in RegistrationStep::ALL {
+            if let Some(shown) = self.recorded(step, r, &mut run).await? {
+                report(step, StepState::Skipped, shown);
+                continue;
             }
-        };
-        let roles_granted = r.roles_granted;
-        let reading_roles = async {
-            if roles_granted {
-                Ok(None)
-            } else {
-                self.graph_roles(&graph, r.role, cancel).await.map(Some)
-            }
-        };
-        let resolving = self.identity.tenants.resolve(&self.identity.http, &r.cloud, &r.tenant_id, cancel);
-        let ((service_principal, created), roles, tenant) = tokio::try_join!(creating_sp, reading_roles, resolving)?;
-        if created {
-            r.service_principal_id = Some(service_principal.clone());
+            // Only an earlier attempt of this step can have done its work unseen (its answer
+            // lost): a first attempt saves the round trip of looking for it.
+            let tried_before = journal.iter().any(|(s, phase, _)| s == step.as_str() && phase == "started");
+            self.journal(id, step, "started", &self.started_detail(step, r)).await?;
+            report(step, StepState::Started, String::new());
+            let done = self.perform(step, r, &mut run, tried_before, &report, cancel).await?;
             self.save(r).await?;
-            self.journal(id, RegistrationStep::ServicePrincipal, "done", &service_principal).await?;
-            report(RegistrationStep::ServicePrincipal, StepState::Done, service_principal.clone());
+            self.journal(id, step, "done", &done.journal).await?;
+            report(step, StepState::Done, done.shown);
         }
+        run.connection.ok_or_else(|| Error::Internal("the registration ended without its connection".into()))
+    }
 
-        // 4. The application permissions, granted in one batch.
-        match roles {
-            None => report(RegistrationStep::Permissions, StepState::Skipped, String::new()),
-            Some(roles) => {
-                self.journal(id, RegistrationStep::Permissions, "started", &service_principal).await?;
-                report(RegistrationStep::Permissions, StepState::Started, String::new());
-                self.grant(&graph, r, &service_principal, &app_id, roles, &report, cancel).await?;
+    /// The step's output when an earlier attempt recorded it: what to show for the skip.
+    async fn recorded(&self, step: RegistrationStep, r: &Registration, run: &mut Run<'_>) -> Result<Option<String>> {
+        Ok(match step {
+            RegistrationStep::Certificate => {
+                run.certificate = self.recorded_certificate(r).await?;
+                run.certificate.as_ref().map(|c| c.sha1_thumbprint.clone())
+            }
+            RegistrationStep::Application => r.application_object_id.as_ref().and(r.application_app_id.clone()),
+            RegistrationStep::ServicePrincipal => r.service_principal_id.clone(),
+            RegistrationStep::Permissions => r.roles_granted.then(String::new),
+            // Whether Microsoft applied the permissions is asked again on every run, and the
+            // connection is saved once, at the end.
+            RegistrationStep::Consent | RegistrationStep::Connection => None,
+        })
+    }
+
+    fn started_detail(&self, step: RegistrationStep, r: &Registration) -> String {
+        match step {
+            RegistrationStep::Application => registration_tag(r.id),
+            RegistrationStep::ServicePrincipal => r.application_app_id.clone().unwrap_or_default(),
+            RegistrationStep::Permissions => r.service_principal_id.clone().unwrap_or_default(),
+            _ => String::new(),
+        }
+    }
+
+    /// Carries out one step, recording its output in the registration.
+    async fn perform(
+        &self,
+        step: RegistrationStep,
+        r: &mut Registration,
+        run: &mut Run<'_>,
+        tried_before: bool,
+        report: &(impl Fn(RegistrationStep, StepState, String) + Sync),
+        cancel: &CancellationToken,
+    ) -> Result<StepDone> {
+        match step {
+            // The certificate, generated here; only its public part leaves the machine.
+            RegistrationStep::Certificate => {
+                let info = self.connections.certificates().put(&generate(r.role)?).await?;
+                r.certificate_sha1 = Some(info.sha1_thumbprint.clone());
+                let done = StepDone::same(info.sha1_thumbprint.clone());
+                run.certificate = Some(info);
+                Ok(done)
+            }
+            // The application, with the permission set and the certificate (or an earlier
+            // Mailferry application reused).
+            RegistrationStep::Application => {
+                let certificate = run.certificate()?;
+                let (object_id, app_id) = match r.reuse_app_id.clone() {
+                    Some(reused) => self.reuse_application(&run.graph, r, &reused, certificate, cancel).await?,
+                    None => {
+                        let tag = registration_tag(r.id);
+                        let found =
+                            if tried_before { self.find_by_tag(&run.graph, r.role, &tag, cancel).await? } else { None };
+                        match found {
+                            Some(app) => app,
+                            None => self.create_application(&run.graph, r, certificate, &tag, cancel).await?,
+                        }
+                    }
+                };
+                r.application_object_id = Some(object_id.clone());
+                r.application_app_id = Some(app_id.clone());
+                run.app_id = Some(app_id.clone());
+                Ok(StepDone { journal: format!("{object_id} {app_id}"), shown: app_id })
+            }
+            // The service principal (enterprise application), unknown to Entra for a while;
+            // Microsoft Graph's role ids and the tenant's metadata are read at the same time.
+            RegistrationStep::ServicePrincipal => {
+                let app_id = run.app_id()?.to_owned();
+                let needs_roles = !r.roles_granted;
+                let (sp, roles, tenant) = tokio::try_join!(
+                    self.create_service_principal(&run.graph, &app_id, report, cancel),
+                    async {
+                        match needs_roles {
+                            true => self.graph_roles(&run.graph, r.role, cancel).await.map(Some),
+                            false => Ok(None),
+                        }
+                    },
+                    self.identity.tenants.resolve(&self.identity.http, &r.cloud, &r.tenant_id, cancel),
+                )?;
+                r.service_principal_id = Some(sp.clone());
+                run.roles = roles;
+                run.tenant = Some(tenant);
+                Ok(StepDone::same(sp))
+            }
+            // The application permissions, granted in one batch.
+            RegistrationStep::Permissions => {
+                let roles = match run.roles.take() {
+                    Some(roles) => roles,
+                    None => self.graph_roles(&run.graph, r.role, cancel).await?,
+                };
+                let sp =
+                    r.service_principal_id.clone().ok_or_else(|| Error::Internal("no service principal".into()))?;
+                self.grant(&run.graph, r, &sp, run.app_id()?, roles, report, cancel).await?;
                 r.roles_granted = true;
-                self.save(r).await?;
-                self.journal(id, RegistrationStep::Permissions, "done", "").await?;
-                let count = permission_set(r.role).len();
-                report(RegistrationStep::Permissions, StepState::Done, format!("{count} permissions"));
+                Ok(StepDone { journal: String::new(), shown: format!("{} permissions", permission_set(r.role).len()) })
+            }
+            // Wait until app-only tokens carry every role: then the connection works.
+            RegistrationStep::Consent => {
+                let tenant = match run.tenant.take() {
+                    Some(tenant) => tenant,
+                    None => self.identity.tenants.resolve(&self.identity.http, &r.cloud, &r.tenant_id, cancel).await?,
+                };
+                self.wait_for_roles(r, &tenant, run.app_id()?, run.certificate()?, report, cancel).await?;
+                Ok(StepDone::same(String::new()))
+            }
+            // The connection, saved with its certificate credential.
+            RegistrationStep::Connection => {
+                let connection = self.save_connection(r, run.app_id()?, run.certificate()?).await?;
+                let done = StepDone { journal: connection.id.to_string(), shown: connection.name.clone() };
+                run.connection = Some(connection);
+                Ok(done)
             }
         }
-
-        // 5. Wait until app-only tokens carry every role: then the connection works.
-        self.journal(id, RegistrationStep::Consent, "started", "").await?;
-        report(RegistrationStep::Consent, StepState::Started, String::new());
-        self.wait_for_roles(r, &tenant, &app_id, &certificate, &report, cancel).await?;
-        self.journal(id, RegistrationStep::Consent, "done", "").await?;
-        report(RegistrationStep::Consent, StepState::Done, String::new());
-
-        // 6. The connection, saved with its certificate credential.
-        let connection = self.save_connection(r, &app_id, &certificate).await?;
-        self.journal(id, RegistrationStep::Connection, "done", &connection.id.to_string()).await?;
-        report(RegistrationStep::Connection, StepState::Done, connection.name.clone());
-        Ok(connection)
     }
 
     async fn journal(&self, id: Uuid, step: RegistrationStep, phase: &str, detail: &str) -> Result<()> {
@@ -781,35 +807,96 @@ impl<'a> Registrar<'a> {
         }
         self.check_tenant(&r, admin)?;
         let graph = GraphClient::new(&self.identity.http, r.cloud.graph_url(), admin.bearer());
-        self.journal(id, RegistrationStep::Application, "started", "roll back").await?;
-        let object_id = match &r.application_object_id {
-            // A reused application was there before: it stays (with the new certificate).
-            _ if r.reuse_app_id.is_some() => None,
-            Some(object_id) => Some(object_id.clone()),
-            // Created, but the attempt stopped before recording it: found by its tag.
-            None => {
-                self.find_by_tag(&graph, r.role, &registration_tag(id), cancel).await?.map(|(object_id, _)| object_id)
-            }
-        };
-        if let Some(object_id) = object_id {
-            let what = "delete the application";
-            let answer = graph.delete_application(&object_id, what, cancel).await?;
-            if !(answer.is_success() || answer.status == 404) {
-                answer.into_result(what)?;
+        // The steps' undos, last step first.
+        for step in RegistrationStep::ALL.into_iter().rev() {
+            if self.undo(step, &r, &graph, cancel).await? {
+                self.journal(id, step, "undone", "").await?;
             }
         }
-        if let Some(sha1) = &r.certificate_sha1 {
-            let used = self.connections.list(None).await?.iter().any(
-                |c| matches!(&c.credential, Credential::Certificate { sha1_thumbprint, .. } if sha1_thumbprint == sha1),
-            );
-            if !used {
-                self.connections.certificates().delete(sha1).await?;
-            }
-        }
-        self.journal(id, RegistrationStep::Application, "undone", "").await?;
         r.status = RegistrationStatus::RolledBack;
         self.save(&mut r).await?;
         Ok(r)
+    }
+
+    /// Undoes one step of an unfinished registration; whether there was anything to undo.
+    /// Deleting the application takes its service principal and grants with it, so only the
+    /// application and the certificate have undos of their own.
+    async fn undo(
+        &self,
+        step: RegistrationStep,
+        r: &Registration,
+        graph: &GraphClient<'_>,
+        cancel: &CancellationToken,
+    ) -> Result<bool> {
+        match step {
+            RegistrationStep::Application => {
+                let object_id = match &r.application_object_id {
+                    // A reused application was there before: it stays (with the new certificate).
+                    _ if r.reuse_app_id.is_some() => None,
+                    Some(object_id) => Some(object_id.clone()),
+                    // Created, but the attempt stopped before recording it: found by its tag.
+                    None => self
+                        .find_by_tag(graph, r.role, &registration_tag(r.id), cancel)
+                        .await?
+                        .map(|(object_id, _)| object_id),
+                };
+                let Some(object_id) = object_id else { return Ok(false) };
+                let what = "delete the application";
+                let answer = graph.delete_application(&object_id, what, cancel).await?;
+                if !(answer.is_success() || answer.status == 404) {
+                    answer.into_result(what)?;
+                }
+                Ok(true)
+            }
+            RegistrationStep::Certificate => {
+                let Some(sha1) = &r.certificate_sha1 else { return Ok(false) };
+                let used = self.connections.list(None).await?.iter().any(
+                    |c| matches!(&c.credential, Credential::Certificate { sha1_thumbprint, .. } if sha1_thumbprint == sha1),
+                );
+                if used {
+                    return Ok(false);
+                }
+                self.connections.certificates().delete(sha1).await?;
+                Ok(true)
+            }
+            RegistrationStep::ServicePrincipal
+            | RegistrationStep::Permissions
+            | RegistrationStep::Consent
+            | RegistrationStep::Connection => Ok(false),
+        }
+    }
+}
+
+/// What the steps of one run share.
+struct Run<'g> {
+    graph: GraphClient<'g>,
+    certificate: Option<CertificateInfo>,
+    app_id: Option<String>,
+    /// Microsoft Graph's service principal and role ids, read beside the service principal.
+    roles: Option<(String, Vec<String>)>,
+    tenant: Option<crate::identity::ResolvedTenant>,
+    connection: Option<Connection>,
+}
+
+impl Run<'_> {
+    fn certificate(&self) -> Result<&CertificateInfo> {
+        self.certificate.as_ref().ok_or_else(|| Error::Internal("the registration's certificate is missing".into()))
+    }
+
+    fn app_id(&self) -> Result<&str> {
+        self.app_id.as_deref().ok_or_else(|| Error::Internal("the registration's application is missing".into()))
+    }
+}
+
+/// What a step leaves in the journal, and what the admin is shown.
+struct StepDone {
+    journal: String,
+    shown: String,
+}
+
+impl StepDone {
+    fn same(detail: String) -> Self {
+        StepDone { journal: detail.clone(), shown: detail }
     }
 }
 
