@@ -2,9 +2,12 @@
 //! Source" (or Target) with its own certificate, grants the permissions, waits until
 //! Microsoft applies them, and saves the connection. Journaled, resumable, reversible.
 
+mod deletion;
 pub mod key_credentials;
 mod model;
+mod reuse;
 mod service;
+mod steps;
 mod workflow;
 
 pub use model::{
