@@ -21,5 +21,6 @@ pub mod registration;
 pub mod secrets;
 pub mod store;
 pub mod validate;
+pub mod words;
 
 pub use error::{Error, ErrorCode, IpcError, Result};

@@ -2,7 +2,8 @@
 import type { Connection } from "../../bindings/Connection";
 import type { Credential } from "../../bindings/Credential";
 
-export const EXPIRY_WARNING_DAYS = 60;
+import { EXPIRY_WARNING_DAYS } from "../../bindings/words";
+export { EXPIRY_WARNING_DAYS };
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function tenantLabel(connection: Connection): string {

@@ -4,16 +4,9 @@ import type { CheckId } from "../../../bindings/CheckId";
 import type { CheckReport } from "../../../bindings/CheckReport";
 import type { CheckResult } from "../../../bindings/CheckResult";
 
-/** The checks in the order they run, with the title shown before a result arrives. */
-export const CHECKS: { id: CheckId; title: string }[] = [
-  { id: "tenant", title: "Tenant" },
-  { id: "token", title: "Sign-in as the application" },
-  { id: "permissions", title: "Permissions" },
-  { id: "organization", title: "Organization" },
-  { id: "mailbox", title: "Application mailbox" },
-  { id: "mailAccess", title: "Mail access" },
-  { id: "credentialExpiry", title: "Credential expiry" },
-];
+/** The checks in the order they run, with the title shown before a result arrives (the core's). */
+import { CHECKS } from "../../../bindings/words";
+export { CHECKS };
 
 export type CheckRow =
   | { id: CheckId; title: string; state: "waiting" | "running" }

@@ -32,6 +32,7 @@ import type { SignInClient } from "../../../bindings/SignInClient";
 import type { Role } from "../../../bindings/Role";
 import { ErrorBar } from "../../../components/ErrorBar";
 import { automaticAnnouncement, automaticReducer, initialAutomatic, type StepView } from "./automaticState";
+import { APPLICATION_NAMES } from "../../../bindings/words";
 import { CloudChooser } from "./CloudChooser";
 import { chosenCloud, type WizardAction, type WizardState } from "./wizardState";
 
@@ -345,7 +346,7 @@ function reuseWithoutHeldCertificate(count: number): string {
 }
 
 function applicationName(role: Role): string {
-  return role === "source" ? "Mailferry Migration Source" : "Mailferry Migration Target";
+  return APPLICATION_NAMES[role];
 }
 
 function StepList({ steps, user }: { steps: StepView[]; user: string | null }) {

@@ -4,14 +4,9 @@ import type { RegistrationProgress } from "../../../bindings/RegistrationProgres
 import type { RegistrationStep } from "../../../bindings/RegistrationStep";
 import type { StepState } from "../../../bindings/StepState";
 
-export const REGISTRATION_STEPS: { step: RegistrationStep; title: string }[] = [
-  { step: "certificate", title: "Certificate created (RSA-2048, valid 5 years)" },
-  { step: "application", title: "Application registered in Entra ID" },
-  { step: "servicePrincipal", title: "Enterprise application created" },
-  { step: "permissions", title: "Permissions granted" },
-  { step: "consent", title: "Microsoft applied the permissions" },
-  { step: "connection", title: "Connection saved" },
-];
+// The steps and their titles are the core's (generated into the bindings).
+import { REGISTRATION_STEPS } from "../../../bindings/words";
+export { REGISTRATION_STEPS };
 
 export interface StepView {
   step: RegistrationStep;
