@@ -7,7 +7,7 @@ use clap::Subcommand;
 use mailferry_core::connections::ConnectionService;
 use mailferry_core::http::{CancellationToken, HttpConfig};
 use mailferry_core::identity::IdentityClient;
-use mailferry_core::jobs::{Job, JobDraft, JobMailbox, JobService};
+use mailferry_core::jobs::{Job, JobDraft, JobService, MailboxChoice};
 use mailferry_core::mailboxes::discover;
 use mailferry_core::Error;
 
@@ -58,61 +58,33 @@ pub(crate) async fn run(
 ) -> Result<u8, Error> {
     let jobs = JobService::new(connections.store().clone());
     match command {
-        JobsCommand::Create { name, source, target, all, mailboxes } => {
+        // clap requires --all or --mailboxes: without a file, every mailbox is taken.
+        JobsCommand::Create { name, source, target, all: _, mailboxes } => {
             let source = connections.find(&source).await?;
             let target = connections.find(&target).await?;
-            let wanted: Option<Vec<String>> = match &mailboxes {
-                None => None,
+            let mut choice = match &mailboxes {
+                None => MailboxChoice::all(),
                 Some(path) => {
                     let text = tokio::fs::read_to_string(path).await.map_err(|source| Error::Io {
                         context: format!("Could not read {}", path.display()),
                         source,
                     })?;
-                    Some(text.lines().map(|l| l.trim().to_ascii_lowercase()).filter(|l| !l.is_empty()).collect())
+                    MailboxChoice::named(text.lines())
                 }
             };
             let identity = IdentityClient::new(HttpConfig::default())?;
-            let mut found: Vec<JobMailbox> = Vec::new();
-            let keep = |address: &str, mail: Option<&str>| {
-                all || wanted.as_ref().is_some_and(|w| {
-                    w.iter().any(|a| {
-                        a == &address.to_ascii_lowercase() || mail.is_some_and(|m| a == &m.to_ascii_lowercase())
-                    })
-                })
-            };
             discover(
                 &identity,
                 connections,
                 &source,
                 |page| {
-                    for m in page.mailboxes {
-                        if keep(&m.user_principal_name, m.mail.as_deref()) {
-                            found.push(JobMailbox {
-                                id: m.id,
-                                address: m.user_principal_name,
-                                display_name: m.display_name,
-                            });
-                        }
-                    }
+                    page.mailboxes.into_iter().for_each(|mailbox| choice.offer(mailbox));
                     Ok(())
                 },
                 &CancellationToken::new(),
             )
             .await?;
-            if let Some(wanted) = &wanted {
-                let missing: Vec<&String> =
-                    wanted.iter().filter(|a| !found.iter().any(|m| &m.address.to_ascii_lowercase() == *a)).collect();
-                if !missing.is_empty() {
-                    return Err(Error::Conflict {
-                        message: format!(
-                            "Not mailboxes of the source tenant: {}.",
-                            missing.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
-                        ),
-                        hint: "Check the addresses; a user without an Exchange Online mailbox cannot be migrated."
-                            .into(),
-                    });
-                }
-            }
+            let found = choice.finish()?;
             let job = jobs
                 .save(JobDraft {
                     id: None,

@@ -4,6 +4,7 @@
 
 use uuid::Uuid;
 
+use crate::mailboxes::Mailbox;
 use crate::model::Role;
 pub use crate::model::{Job, JobDraft, JobMailbox, JobState};
 use crate::store::Store;
@@ -112,6 +113,104 @@ impl JobService {
     }
 }
 
+impl From<Mailbox> for JobMailbox {
+    /// A discovered mailbox as a job keeps it: by id, with its user principal name as address.
+    fn from(mailbox: Mailbox) -> JobMailbox {
+        JobMailbox { id: mailbox.id, address: mailbox.user_principal_name, display_name: mailbox.display_name }
+    }
+}
+
+/// Which discovered mailboxes go into a job: all of them, or those a list of addresses names
+/// (by user principal name or mail, without regard to case). Mailboxes are offered page by
+/// page as discovery finds them; `finish` says which addresses named none.
+pub struct MailboxChoice {
+    wanted: Option<Vec<String>>,
+    named: std::collections::HashSet<String>,
+    chosen: Vec<JobMailbox>,
+}
+
+impl MailboxChoice {
+    pub fn all() -> Self {
+        MailboxChoice { wanted: None, named: Default::default(), chosen: Vec::new() }
+    }
+
+    /// The mailboxes these addresses name (blank ones are ignored).
+    pub fn named<'a>(addresses: impl IntoIterator<Item = &'a str>) -> Self {
+        let wanted = addresses.into_iter().map(|a| a.trim().to_lowercase()).filter(|a| !a.is_empty()).collect();
+        MailboxChoice { wanted: Some(wanted), named: Default::default(), chosen: Vec::new() }
+    }
+
+    pub fn offer(&mut self, mailbox: Mailbox) {
+        let Some(wanted) = &self.wanted else {
+            self.chosen.push(mailbox.into());
+            return;
+        };
+        let upn = mailbox.user_principal_name.to_lowercase();
+        let mail = mailbox.mail.as_deref().map(str::to_lowercase);
+        let hits: Vec<&String> = wanted.iter().filter(|a| **a == upn || mail.as_ref() == Some(*a)).collect();
+        if hits.is_empty() {
+            return;
+        }
+        self.named.extend(hits.into_iter().cloned());
+        self.chosen.push(mailbox.into());
+    }
+
+    /// The chosen mailboxes, or the addresses that named no mailbox of the tenant.
+    pub fn finish(self) -> Result<Vec<JobMailbox>> {
+        let missing: Vec<String> = self.wanted.iter().flatten().filter(|a| !self.named.contains(*a)).cloned().collect();
+        if !missing.is_empty() {
+            return Err(Error::Conflict {
+                message: format!("Not mailboxes of the source tenant: {}.", missing.join(", ")),
+                hint: "Check the addresses; a user without an Exchange Online mailbox cannot be migrated.".into(),
+            });
+        }
+        Ok(self.chosen)
+    }
+}
+
 fn issue(message: &str, hint: &str) -> FieldIssue {
     FieldIssue { field: Field::Name, message: message.into(), hint: hint.into() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mailbox(upn: &str, mail: Option<&str>) -> Mailbox {
+        Mailbox {
+            id: upn.into(),
+            display_name: upn.into(),
+            user_principal_name: upn.into(),
+            mail: mail.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn a_mailbox_named_by_its_mail_address_is_chosen_and_not_reported_missing() {
+        let mut choice = MailboxChoice::named(["Adele@Contoso.com", " ", "lee@contoso.onmicrosoft.com"]);
+        choice.offer(mailbox("adele@contoso.onmicrosoft.com", Some("adele@contoso.com")));
+        choice.offer(mailbox("lee@contoso.onmicrosoft.com", None));
+        choice.offer(mailbox("other@contoso.onmicrosoft.com", None));
+        let chosen = choice.finish().unwrap_or_default();
+        assert_eq!(
+            chosen.iter().map(|m| m.address.as_str()).collect::<Vec<_>>(),
+            ["adele@contoso.onmicrosoft.com", "lee@contoso.onmicrosoft.com"]
+        );
+    }
+
+    #[test]
+    fn an_address_of_no_mailbox_is_named_in_the_error() {
+        let mut choice = MailboxChoice::named(["nobody@contoso.com"]);
+        choice.offer(mailbox("adele@contoso.onmicrosoft.com", None));
+        let error = choice.finish().unwrap_err();
+        assert!(error.to_string().contains("nobody@contoso.com"), "{error}");
+    }
+
+    #[test]
+    fn all_takes_every_mailbox_offered() {
+        let mut choice = MailboxChoice::all();
+        choice.offer(mailbox("a@x", None));
+        choice.offer(mailbox("b@x", None));
+        assert_eq!(choice.finish().unwrap_or_default().len(), 2);
+    }
 }
