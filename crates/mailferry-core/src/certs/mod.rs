@@ -67,8 +67,13 @@ impl std::fmt::Debug for KeyedCertificate {
     }
 }
 
-fn hex_upper(bytes: &[u8]) -> String {
+pub(crate) fn hex_upper(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02X}")).collect()
+}
+
+/// The SHA-1 thumbprint of a DER certificate as Entra ID shows it: 40 upper-case hex characters.
+pub fn sha1_thumbprint(der: &[u8]) -> String {
+    hex_upper(&sha1::Sha1::digest(der))
 }
 
 pub(crate) fn certificate_error(message: impl Into<String>, hint: impl Into<String>) -> Error {
@@ -100,7 +105,7 @@ pub fn inspect(der: &[u8]) -> Result<CertificateInfo> {
         not_after: to_utc(cert.validity().not_after),
         key_algorithm,
         key_bits,
-        sha1_thumbprint: hex_upper(&sha1),
+        sha1_thumbprint: sha1_thumbprint(der),
         sha256_thumbprint: hex_upper(&sha256),
         x5t: URL_SAFE_NO_PAD.encode(sha1),
         x5t_s256: URL_SAFE_NO_PAD.encode(sha256),

@@ -11,7 +11,7 @@ use super::model::{CheckEvent, CheckId, CheckReport, CheckResult, CheckStatus};
 use super::permissions::compare_roles;
 use crate::graph::directory::{self, MailFolder, Organization, User};
 use crate::graph::{
-    password_credentials_request, Application, BatchRequest, BatchResponse, GraphClient, GraphErrorBody,
+    first_item, password_credentials_request, Application, BatchRequest, BatchResponse, GraphClient, GraphErrorBody,
 };
 use crate::identity::{AppCredential, AppTokenRequest, IdentityClient, ResolvedTenant};
 use crate::model::{CheckOutcome, Connection, Credential};
@@ -237,7 +237,7 @@ pub async fn run_checks(
     // 7. Expiry: the certificate's NotAfter, or the secret's end date where readable.
     run.start(CheckId::CredentialExpiry);
     let mut expiry = local_expiry;
-    if let Some(app) = rest.first().filter(|a| a.is_success()).and_then(|a| Application::first_of(&a.body)) {
+    if let Some(app) = rest.first().filter(|a| a.is_success()).and_then(|a| first_item::<Application>(&a.body)) {
         if let (AppCredential::Secret(secret), None) = (&credential, local_expiry) {
             expiry = app.secret_end_date(secret.expose_secret());
         }
@@ -312,7 +312,7 @@ fn organization_result(answer: &BatchResponse, report: &mut CheckReport) -> Chec
             "Add the Microsoft Graph application permission Organization.Read.All and grant admin consent, then retry.",
         );
     }
-    let org = Organization::from_collection(&answer.body).unwrap_or_default();
+    let org = first_item::<Organization>(&answer.body).unwrap_or_default();
     let default_domain = org.default_domain().map(str::to_owned);
     let name = org.display_name;
     report.tenant_name = name.clone();
@@ -365,7 +365,7 @@ async fn mailbox_result(
     let path = directory::user_by_mail_path(mailbox);
     let found = match graph.get(&path, "look the mailbox up by its address", cancel).await {
         Err(Error::Cancelled) => return Err(Error::Cancelled),
-        Ok(body) => User::first_of(&body),
+        Ok(body) => first_item::<User>(&body),
         Err(_) => None,
     };
     let found = found.and_then(|user| Some((user.user_principal_name?, user.id)));

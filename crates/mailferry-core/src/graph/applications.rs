@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use super::{odata_string, BatchRequest, GraphClient, GraphResponse};
 use crate::http::CancellationToken;
-use crate::{Error, Result};
+use crate::Result;
 
 /// An application, with the properties Mailferry selects.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -41,11 +41,6 @@ pub struct PasswordCredential {
 }
 
 impl Application {
-    /// The first application of a collection answer.
-    pub fn first_of(body: &Value) -> Option<Application> {
-        serde_json::from_value(body.get("value")?.get(0)?.clone()).ok()
-    }
-
     /// The end date of the secret whose first three characters (Microsoft's `hint`) are those
     /// of `secret`, when exactly one matches.
     pub fn secret_end_date(&self, secret: &str) -> Option<DateTime<Utc>> {
@@ -115,19 +110,6 @@ impl KeyCredential {
     }
 }
 
-fn unexpected(request: &str, detail: impl Into<String>) -> Error {
-    Error::UnexpectedResponse { what: request.to_owned(), detail: detail.into() }
-}
-
-/// The `value` of a collection, read as `T`.
-fn collection<T: serde::de::DeserializeOwned>(body: Value, request: &str) -> Result<Vec<T>> {
-    #[derive(Deserialize)]
-    struct Page<T> {
-        value: Vec<T>,
-    }
-    serde_json::from_value::<Page<T>>(body).map(|p| p.value).map_err(|e| unexpected(request, e.to_string()))
-}
-
 impl GraphClient<'_> {
     /// Applications with this display name (display names are not unique), with their tags and
     /// certificates (without the certificates' bytes: this is a list).
@@ -141,9 +123,7 @@ impl GraphClient<'_> {
             "/applications?$filter=displayName%20eq%20'{}'&$select=id,appId,displayName,createdDateTime,tags,keyCredentials",
             odata_string(name).replace(' ', "%20")
         );
-        let answer = self.send(Method::GET, &path, None, what, cancel).await?;
-        let request = answer.request.clone();
-        collection(answer.into_result(what)?, &request)
+        self.read_collection(&path, what, cancel).await
     }
 
     /// The object id of the application whose application (client) id is `app_id`.
@@ -158,9 +138,7 @@ impl GraphClient<'_> {
             id: String,
         }
         let path = format!("/applications?$filter=appId%20eq%20'{}'&$select=id", odata_string(app_id));
-        let answer = self.send(Method::GET, &path, None, what, cancel).await?;
-        let request = answer.request.clone();
-        Ok(collection::<Id>(answer.into_result(what)?, &request)?.into_iter().next().map(|a| a.id))
+        Ok(self.read_collection::<Id>(&path, what, cancel).await?.into_iter().next().map(|a| a.id))
     }
 
     /// The application's certificates with their bytes: only a single-object read with
@@ -178,11 +156,7 @@ impl GraphClient<'_> {
             key_credentials: Vec<KeyCredential>,
         }
         let path = format!("/applications/{object_id}?$select=id,keyCredentials");
-        let answer = self.send(Method::GET, &path, None, what, cancel).await?;
-        let request = answer.request.clone();
-        let keys: Keys =
-            serde_json::from_value(answer.into_result(what)?).map_err(|e| unexpected(&request, e.to_string()))?;
-        Ok(keys.key_credentials)
+        Ok(self.read::<Keys>(&path, what, cancel).await?.key_credentials)
     }
 
     /// `POST /applications`; the caller judges a refusal (403: the signed-in role).

@@ -3,7 +3,6 @@
 //! serde types for the properties it reads.
 
 use serde::Deserialize;
-use serde_json::Value;
 
 use super::{odata_string, path_segment, BatchRequest};
 
@@ -27,11 +26,6 @@ pub struct VerifiedDomain {
 }
 
 impl Organization {
-    /// The first organization of a `GET /organization` answer.
-    pub fn from_collection(body: &Value) -> Option<Organization> {
-        serde_json::from_value(body.get("value")?.get(0)?.clone()).ok()
-    }
-
     /// The default domain, else the first one.
     pub fn default_domain(&self) -> Option<&str> {
         self.verified_domains
@@ -74,11 +68,6 @@ impl User {
                 && plan.capability_status.as_deref() == Some("Enabled")
         })
     }
-
-    /// The first user of a collection answer.
-    pub fn first_of(body: &Value) -> Option<User> {
-        serde_json::from_value(body.get("value")?.get(0)?.clone()).ok()
-    }
 }
 
 /// A mail folder's id and item count.
@@ -117,7 +106,8 @@ pub fn users_page_path(page_size: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::graph::first_item;
+    use serde_json::{json, Value};
 
     #[test]
     fn only_an_enabled_exchange_plan_makes_a_mailbox() {
@@ -137,12 +127,12 @@ mod tests {
         let body = json!({"value": [{"displayName": "Contoso", "verifiedDomains": [
             {"capabilities": "Email, OfficeCommunicationsOnline", "isDefault": false, "isInitial": true, "name": "contoso.onmicrosoft.com", "type": "Managed"},
             {"isDefault": true, "isInitial": false, "name": "contoso.com", "type": "Managed"}]}]});
-        let organization = Organization::from_collection(&body).unwrap_or_default();
+        let organization = first_item::<Organization>(&body).unwrap_or_default();
         assert_eq!(organization.display_name.as_deref(), Some("Contoso"));
         assert_eq!(organization.default_domain(), Some("contoso.com"));
         let none_marked = json!({"value": [{"verifiedDomains": [{"name": "a.onmicrosoft.com"}]}]});
         assert_eq!(
-            Organization::from_collection(&none_marked).unwrap_or_default().default_domain(),
+            first_item::<Organization>(&none_marked).unwrap_or_default().default_domain(),
             Some("a.onmicrosoft.com")
         );
     }

@@ -99,6 +99,34 @@ impl<'a> GraphClient<'a> {
         Ok(GraphResponse { status, body, request: format!("{method} {url}"), request_id })
     }
 
+    /// `GET {graph}/v1.0{path}` read as `T`: a refusal is an explained error, an answer of
+    /// another shape an unexpected one naming the request.
+    pub async fn read<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        what: &str,
+        cancel: &CancellationToken,
+    ) -> Result<T> {
+        let answer = self.send(reqwest::Method::GET, path, None, what, cancel).await?;
+        let request = answer.request.clone();
+        serde_json::from_value(answer.into_result(what)?)
+            .map_err(|e| Error::UnexpectedResponse { what: request, detail: e.to_string() })
+    }
+
+    /// The `value` of a collection (one page), read as `T`s.
+    pub async fn read_collection<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        what: &str,
+        cancel: &CancellationToken,
+    ) -> Result<Vec<T>> {
+        #[derive(serde::Deserialize)]
+        struct Page<T> {
+            value: Vec<T>,
+        }
+        Ok(self.read::<Page<T>>(path, what, cancel).await?.value)
+    }
+
     /// `GET {graph}/v1.0{path}`; `what` says what it is for ("read the organization").
     pub async fn get(&self, path: &str, what: &str, cancel: &CancellationToken) -> Result<Value> {
         let url = if path.starts_with("http") { path.to_owned() } else { format!("{}{path}", self.base) };
@@ -158,6 +186,12 @@ fn header(response: &reqwest::Response, name: &str) -> Option<String> {
 
 fn unreadable(url: &str, detail: String) -> Error {
     Error::UnexpectedResponse { what: format!("GET {url}"), detail }
+}
+
+/// The first item of a collection answer, when it reads as `T`: for answers a check reads
+/// leniently, inside a `$batch`.
+pub fn first_item<T: serde::de::DeserializeOwned>(body: &Value) -> Option<T> {
+    serde_json::from_value(body.get("value")?.get(0)?.clone()).ok()
 }
 
 /// Percent-encodes one path segment (a user principal name may hold `#`, `'` or `%`).

@@ -8,7 +8,7 @@ use serde_json::json;
 
 use super::{odata_string, BatchRequest, GraphClient, GraphResponse};
 use crate::http::CancellationToken;
-use crate::{Error, Result};
+use crate::Result;
 
 /// An app role a resource offers, by the `value` Mailferry asks for and the `id` it grants.
 #[derive(Debug, Clone, Deserialize)]
@@ -24,11 +24,6 @@ struct ServicePrincipal {
     id: String,
     #[serde(default)]
     app_roles: Vec<AppRole>,
-}
-
-#[derive(Deserialize)]
-struct Page {
-    value: Vec<ServicePrincipal>,
 }
 
 impl GraphClient<'_> {
@@ -51,11 +46,7 @@ impl GraphClient<'_> {
         cancel: &CancellationToken,
     ) -> Result<Option<ServicePrincipal>> {
         let path = format!("/servicePrincipals?$filter=appId%20eq%20'{}'&$select={select}", odata_string(app_id));
-        let answer = self.send(Method::GET, &path, None, what, cancel).await?;
-        let request = answer.request.clone();
-        let page: Page = serde_json::from_value(answer.into_result(what)?)
-            .map_err(|e| Error::UnexpectedResponse { what: request, detail: e.to_string() })?;
-        Ok(page.value.into_iter().next())
+        Ok(self.read_collection::<ServicePrincipal>(&path, what, cancel).await?.into_iter().next())
     }
 
     /// The object id of the application's service principal (enterprise application).

@@ -1,24 +1,19 @@
 //! Which of an application's `keyCredentials` is which certificate (docs/microsoft-contract.md).
-//! Microsoft writes `customKeyIdentifier` in two forms: uploaded without one, Entra sets it to the SHA-1 thumbprint as 40 upper-case hex characters (Microsoft's "Add a
-//! certificate to an app using Microsoft Graph"); older tools wrote base64 of the 20 hash bytes.
-//! Both are accepted, case-insensitively. Surest of all is the certificate itself: a
-//! single-object read with `$select=keyCredentials` returns each `key` (base64 DER), hashed here.
+//! Microsoft writes `customKeyIdentifier` in two forms: uploaded without one, Entra sets it to
+//! the SHA-1 thumbprint as 40 upper-case hex characters (Microsoft's "Add a certificate to an
+//! app using Microsoft Graph"); older tools wrote base64 of the 20 hash bytes. Both are
+//! accepted, case-insensitively. Surest of all is the certificate itself: a single-object read
+//! with `$select=keyCredentials` returns each `key` (base64 DER), hashed here.
 
 use base64::Engine;
 use chrono::{DateTime, Utc};
-use sha1::{Digest, Sha1};
 
-use crate::certs::CertificateInfo;
+use crate::certs::{hex_upper, sha1_thumbprint, CertificateInfo};
 use crate::graph::KeyCredential;
 
 /// The certificate's bytes, when Microsoft returned them (`key` is null in lists).
 fn key_bytes(key: &KeyCredential) -> Option<Vec<u8>> {
     base64::engine::general_purpose::STANDARD.decode(key.key.as_deref()?.trim()).ok()
-}
-
-/// The SHA-1 thumbprint as 40 upper-case hex characters.
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02X}")).collect()
 }
 
 /// The SHA-1 thumbprint (upper-case hex) that `customKeyIdentifier` names, in either form.
@@ -28,14 +23,14 @@ fn identifier_thumbprint(identifier: &str) -> Option<String> {
         return Some(identifier.to_ascii_uppercase());
     }
     let bytes = base64::engine::general_purpose::STANDARD.decode(identifier).ok()?;
-    (bytes.len() == 20).then(|| hex(&bytes))
+    (bytes.len() == 20).then(|| hex_upper(&bytes))
 }
 
 /// The SHA-1 thumbprint of one `keyCredentials` entry: from its certificate when Microsoft
 /// returned it, else from its `customKeyIdentifier`.
 pub fn thumbprint(key: &KeyCredential) -> Option<String> {
     if let Some(der) = key_bytes(key) {
-        return Some(hex(&Sha1::digest(&der)));
+        return Some(sha1_thumbprint(&der));
     }
     identifier_thumbprint(key.custom_key_identifier.as_deref()?)
 }
@@ -93,7 +88,7 @@ mod tests {
     #[test]
     fn the_certificate_bytes_win_over_whatever_the_identifier_says() {
         let der = b"not really a certificate, but bytes all the same".to_vec();
-        let sha1 = hex(&Sha1::digest(&der));
+        let sha1 = sha1_thumbprint(&der);
         let key = KeyCredential { key: Some(base64::engine::general_purpose::STANDARD.encode(&der)), ..named(SHA1) };
         assert!(is_certificate(&key, &sha1));
         assert!(!is_certificate(&key, SHA1));
