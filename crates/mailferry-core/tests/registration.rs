@@ -158,6 +158,41 @@ impl Fixture {
         request.send().await.unwrap().json().await.unwrap_or(Value::Null)
     }
 
+    /// Graph as the signed-in admin: the status and the body (null when there is none).
+    async fn graph(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        admin: &AdminToken,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let mut request = reqwest::Client::new()
+            .request(method, format!("{}/v1.0{path}", self.sim.base_url))
+            .bearer_auth(admin.bearer());
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let answer = request.send().await.unwrap();
+        (answer.status().as_u16(), answer.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Registers again, reusing the application `app_id`; the request log holds only this run.
+    async fn reuse(&self, admin: &AdminToken, app_id: &str, connection_name: &str) -> Connection {
+        let mut request = self.request();
+        request.reuse_app_id = Some(app_id.to_owned());
+        request.connection_name = Some(connection_name.into());
+        let registrar = self.registrar();
+        let registration = registrar.begin(admin, request).await.unwrap();
+        self.sim(reqwest::Method::DELETE, "/_sim/requests", None).await;
+        registrar.run(registration.id, admin, &|_| {}, &CancellationToken::new()).await.unwrap()
+    }
+
+    /// Every request entra-sim saw, as method and path.
+    async fn calls(&self) -> Vec<String> {
+        let log = self.sim(reqwest::Method::GET, "/_sim/requests", None).await;
+        log.as_array().unwrap().iter().map(|r| format!("{} {}", r["method"], r["path"]).replace('"', "")).collect()
+    }
+
     async fn set_faults(&self, faults: Value) {
         self.sim(reqwest::Method::PUT, "/_sim/faults", Some(faults)).await;
     }
@@ -506,13 +541,8 @@ async fn every_step_survives_throttling_outages_timeouts_and_a_kill_without_dupl
 async fn an_application_whose_creation_answer_was_lost_is_adopted_not_duplicated() {
     let f = fixture().await;
     let admin = f.admin().await;
-    reqwest::Client::new()
-        .post(format!("{}/v1.0/applications", f.sim.base_url))
-        .bearer_auth(admin.bearer())
-        .json(&json!({"displayName": "Mailferry Migration Source", "tags": ["mailferry"]}))
-        .send()
-        .await
-        .unwrap();
+    let body = json!({"displayName": "Mailferry Migration Source", "tags": ["mailferry"]});
+    f.graph(reqwest::Method::POST, "/applications", &admin, Some(body)).await;
     let registrar = f.registrar();
     let registration = registrar.begin(&admin, f.request()).await.unwrap();
     f.set_faults(json!({"rules": [{"route": "/v1.0/applications", "method": "POST", "dropAfter": true, "times": 1}]}))
@@ -620,11 +650,7 @@ async fn an_earlier_registration_is_offered_and_reused_without_a_second_applicat
     assert_eq!(offered[0].held_certificate.as_deref(), Some(earlier_thumbprint.as_str()));
     assert_eq!(offered[0].connections, ["Contoso"]);
 
-    let mut request = f.request();
-    request.reuse_app_id = Some(earlier.client_id.clone());
-    request.connection_name = Some("Contoso again".into());
-    let second = registrar.begin(&admin, request).await.unwrap();
-    let reused = registrar.run(second.id, &admin, &|_| {}, &CancellationToken::new()).await.unwrap();
+    let reused = f.reuse(&admin, &earlier.client_id, "Contoso again").await;
 
     assert_eq!(reused.client_id, earlier.client_id, "the same application");
     let apps = f.applications().await;
@@ -633,9 +659,7 @@ async fn an_earlier_registration_is_offered_and_reused_without_a_second_applicat
     assert_eq!(keys.len(), 2, "the new certificate next to the earlier one");
     // Entra's form: the SHA-1 thumbprint in upper-case hex, which Mailferry recognised as its own.
     assert!(keys.iter().any(|k| k["customKeyIdentifier"] == earlier_thumbprint.as_str()), "{keys:#?}");
-    let log = f.sim(reqwest::Method::GET, "/_sim/requests", None).await;
-    let calls: Vec<String> =
-        log.as_array().unwrap().iter().map(|r| format!("{} {}", r["method"], r["path"]).replace('"', "")).collect();
+    let calls = f.calls().await;
     assert!(calls.iter().any(|c| c.starts_with("POST") && c.ends_with("/addKey")), "{calls:#?}");
     assert!(!calls.iter().any(|c| c.starts_with("PATCH")), "nothing replaced: {calls:#?}");
     assert_ne!(reused.credential, earlier.credential);
@@ -646,15 +670,8 @@ async fn an_earlier_registration_is_offered_and_reused_without_a_second_applicat
 /// What a Graph client sees of the application (`$select=keyCredentials` on one object
 /// returns each certificate's bytes).
 async fn key_credentials(f: &Fixture, admin: &AdminToken, object_id: &str) -> Vec<Value> {
-    let app: Value = reqwest::Client::new()
-        .get(format!("{}/v1.0/applications/{object_id}?$select=id,keyCredentials", f.sim.base_url))
-        .bearer_auth(admin.bearer())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let path = format!("/applications/{object_id}?$select=id,keyCredentials");
+    let (_, app) = f.graph(reqwest::Method::GET, &path, admin, None).await;
     app["keyCredentials"].as_array().cloned().unwrap()
 }
 
@@ -668,20 +685,12 @@ async fn reusing_an_application_whose_certificate_mailferry_does_not_hold_keeps_
     let admin = f.admin().await;
     let other_tool = mailferry_core::certs::generate(Role::Source).unwrap();
     let date = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let created: Value = reqwest::Client::new()
-        .post(format!("{}/v1.0/applications", f.sim.base_url))
-        .bearer_auth(admin.bearer())
-        .json(&json!({"displayName": "Mailferry Migration Source", "keyCredentials": [{
-            "type": "AsymmetricX509Cert", "usage": "Verify", "displayName": "CN=Another tool",
-            "key": base64::engine::general_purpose::STANDARD.encode(&other_tool.der),
-            "startDateTime": date(other_tool.info.not_before), "endDateTime": date(other_tool.info.not_after),
-        }]}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let body = json!({"displayName": "Mailferry Migration Source", "keyCredentials": [{
+        "type": "AsymmetricX509Cert", "usage": "Verify", "displayName": "CN=Another tool",
+        "key": base64::engine::general_purpose::STANDARD.encode(&other_tool.der),
+        "startDateTime": date(other_tool.info.not_before), "endDateTime": date(other_tool.info.not_after),
+    }]});
+    let (_, created) = f.graph(reqwest::Method::POST, "/applications", &admin, Some(body)).await;
     let (object_id, app_id) = (created["id"].as_str().unwrap(), created["appId"].as_str().unwrap().to_owned());
     let before = key_credentials(&f, &admin, object_id).await;
     assert_eq!(before[0]["customKeyIdentifier"], other_tool.info.sha1_thumbprint.as_str(), "Entra's hex form");
@@ -690,11 +699,7 @@ async fn reusing_an_application_whose_certificate_mailferry_does_not_hold_keeps_
     let offered =
         registrar.earlier_registrations(&admin, &f.cloud(), Role::Source, &CancellationToken::new()).await.unwrap();
     assert_eq!(offered[0].held_certificate, None, "Mailferry holds none of its certificates");
-    let mut request = f.request();
-    request.reuse_app_id = Some(app_id.clone());
-    let registration = registrar.begin(&admin, request).await.unwrap();
-    f.sim(reqwest::Method::DELETE, "/_sim/requests", None).await;
-    let connection = registrar.run(registration.id, &admin, &|_| {}, &CancellationToken::new()).await.unwrap();
+    let connection = f.reuse(&admin, &app_id, "Contoso").await;
 
     assert_eq!(connection.client_id, app_id);
     let after = key_credentials(&f, &admin, object_id).await;
@@ -704,8 +709,7 @@ async fn reusing_an_application_whose_certificate_mailferry_does_not_hold_keeps_
     assert_eq!(kept["customKeyIdentifier"], before[0]["customKeyIdentifier"]);
     let Credential::Certificate { sha1_thumbprint, .. } = &connection.credential else { panic!() };
     assert!(after.iter().any(|k| k["customKeyIdentifier"] == sha1_thumbprint.as_str()), "and Mailferry's added");
-    let log = f.sim(reqwest::Method::GET, "/_sim/requests", None).await;
-    assert!(log.as_array().unwrap().iter().any(|r| r["method"] == "PATCH"), "a PATCH of the whole list");
+    assert!(f.calls().await.iter().any(|c| c.starts_with("PATCH")), "a PATCH of the whole list");
 
     // Both the other tool's certificate and Mailferry's sign in.
     f.connections.certificates().put(&other_tool).await.unwrap();
@@ -736,30 +740,20 @@ async fn a_held_certificate_named_in_the_older_base64_form_is_recognised_for_add
     let older_form = base64::engine::general_purpose::STANDARD.encode(bytes);
     keys[0]["customKeyIdentifier"] = json!(older_form);
     keys[0].as_object_mut().unwrap().remove("@odata.type");
-    let patched = reqwest::Client::new()
-        .patch(format!("{}/v1.0/applications/{object_id}", f.sim.base_url))
-        .bearer_auth(admin.bearer())
-        .json(&json!({"keyCredentials": keys}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(patched.status(), 204);
+    let path = format!("/applications/{object_id}");
+    let (status, _) = f.graph(reqwest::Method::PATCH, &path, &admin, Some(json!({"keyCredentials": keys}))).await;
+    assert_eq!(status, 204);
     let listed = f.applications().await;
     assert_eq!(listed[0]["keyCredentials"][0]["customKeyIdentifier"], older_form.as_str());
 
     let offered =
         registrar.earlier_registrations(&admin, &f.cloud(), Role::Source, &CancellationToken::new()).await.unwrap();
     assert_eq!(offered[0].held_certificate.as_deref(), Some(sha1_thumbprint.as_str()));
-    let mut request = f.request();
-    request.reuse_app_id = Some(earlier.client_id.clone());
-    let second = registrar.begin(&admin, request).await.unwrap();
-    f.sim(reqwest::Method::DELETE, "/_sim/requests", None).await;
-    registrar.run(second.id, &admin, &|_| {}, &CancellationToken::new()).await.unwrap();
+    f.reuse(&admin, &earlier.client_id, "Contoso again").await;
 
-    let log = f.sim(reqwest::Method::GET, "/_sim/requests", None).await;
-    let log = log.as_array().unwrap();
-    assert!(log.iter().any(|r| r["path"].as_str().unwrap().ends_with("/addKey")), "{log:#?}");
-    assert!(!log.iter().any(|r| r["method"] == "PATCH"));
+    let calls = f.calls().await;
+    assert!(calls.iter().any(|c| c.starts_with("POST") && c.ends_with("/addKey")), "{calls:#?}");
+    assert!(!calls.iter().any(|c| c.starts_with("PATCH")), "{calls:#?}");
     assert_eq!(key_credentials(&f, &admin, &object_id).await.len(), 2);
 }
 
