@@ -6,10 +6,11 @@ use std::io::{BufRead, Write};
 use clap::{Args, ValueEnum};
 use mailferry_core::checks::{CheckEvent, CheckService};
 use mailferry_core::cloud::Cloud;
+use mailferry_core::connections::CheckTarget;
 use mailferry_core::connections::ConnectionService;
 use mailferry_core::http::HttpConfig;
 use mailferry_core::identity::IdentityClient;
-use mailferry_core::model::{CheckOutcome, ConnectionDraft, CredentialDraft, Role, StagedChanges};
+use mailferry_core::model::{CheckOutcome, CredentialChoice, DraftFields, Role};
 use mailferry_core::Error;
 use secrecy::SecretString;
 use zeroize::Zeroizing;
@@ -109,13 +110,11 @@ pub(crate) async fn add_manual(
     args: AddManual,
     out: &mut impl Write,
 ) -> Result<u8, Error> {
-    let credential = match args.thumbprint {
-        Some(thumbprint) => CredentialDraft::Certificate { thumbprint },
-        None => CredentialDraft::Secret { value: Some(read_secret()?) },
+    let (credential, secret) = match args.thumbprint {
+        Some(thumbprint) => (CredentialChoice::Certificate { thumbprint }, None),
+        None => (CredentialChoice::Secret, Some(read_secret()?)),
     };
-    let draft = ConnectionDraft {
-        id: None,
-        role: Role::from(args.role),
+    let fields = DraftFields {
         name: args.name,
         cloud: args.cloud.cloud()?,
         tenant: args.tenant,
@@ -123,12 +122,7 @@ pub(crate) async fn add_manual(
         application_mailbox: args.mailbox,
         credential,
     };
-    let staged = service.stage(draft).await?;
-    let id = staged.id;
-    if let Err(error) = service.save(StagedChanges { upserts: vec![staged], deletes: Vec::new() }).await {
-        service.discard_staged().await?;
-        return Err(error);
-    }
+    let id = service.add_connection(Role::from(args.role), fields, secret).await?.id;
     if args.check {
         return check(service, &id.to_string(), args.json, out).await;
     }
@@ -154,7 +148,7 @@ pub(crate) async fn check(
             }
         }
     };
-    let run = checks.check(service, connection, &progress).await?;
+    let run = checks.check(service, CheckTarget::Saved(connection.id), &progress).await?;
     let written = if json { output::json(out, &run.report) } else { output::report(out, &run.connection, &run.report) };
     written.map_err(write_error)?;
     Ok(exit_code(run.report.outcome))

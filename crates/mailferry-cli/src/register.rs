@@ -178,7 +178,7 @@ pub(crate) async fn run(service: &ConnectionService, args: Register, out: &mut i
     // The same client: the tenant's metadata and its connection pool are reused.
     let checks = CheckService::new(identity.clone());
     let run = checks
-        .check(service, connection, &|event| {
+        .check(service, mailferry_core::connections::CheckTarget::Saved(connection.id), &|event| {
             if let mailferry_core::checks::CheckEvent::Finished { result } = event {
                 eprintln!("{} {}", crate::output::marker(result.status), result.title);
             }

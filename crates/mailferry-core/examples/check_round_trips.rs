@@ -6,21 +6,18 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark: a failure here is a failed run
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use entra_sim::request_log::sequential_round_trips;
 use entra_sim::seed::{ApplicationSeed, DomainSeed, TenantSeed, UserSeed};
 use entra_sim::{Seed, SimHandle};
-use mailferry_core::certs::CertificateStore;
 use mailferry_core::checks::CheckService;
 use mailferry_core::cloud::Cloud;
-use mailferry_core::connections::ConnectionService;
+use mailferry_core::connections::CheckTarget;
 use mailferry_core::http::HttpConfig;
 use mailferry_core::identity::IdentityClient;
-use mailferry_core::model::{CheckOutcome, ConnectionDraft, CredentialDraft, Role};
-use mailferry_core::secrets::MemorySecretStore;
-use mailferry_core::store::Store;
+use mailferry_core::model::{CheckOutcome, Role};
+use mailferry_testsupport::{fields_in, Core};
 use serde_json::{json, Value};
 
 const TENANT: &str = "0f6a2b3c-4d5e-4f60-8a1b-2c3d4e5f6a7b";
@@ -124,36 +121,25 @@ async fn main() {
     let sim = SimHandle::start(seed(), 0).await.unwrap();
     let base = sim.base_url.clone();
     let client = reqwest::Client::new();
-    let dir = tempfile::tempdir().unwrap();
-    let vault = Arc::new(MemorySecretStore::new());
-    let store = Store::open(&dir.path().join("mailferry.db")).await.unwrap();
-    let connections = ConnectionService::new(store, vault.clone(), CertificateStore::new(dir.path(), vault));
-    let connection = connections
-        .stage(ConnectionDraft {
-            id: None,
-            role: Role::Source,
-            name: "Fabrikam".into(),
-            cloud: Cloud::Custom { login_url: base.clone(), graph_url: base.clone() },
-            tenant: "fabrikam.onmicrosoft.com".into(),
-            client_id: APP.into(),
-            application_mailbox: MAILBOX.into(),
-            credential: CredentialDraft::Secret { value: Some(SECRET.into()) },
-        })
-        .await
-        .unwrap();
+    // A draft of the wizard, checked as Configure checks it.
+    let core = Core::new().await;
+    let cloud = Cloud::Custom { login_url: base.clone(), graph_url: base.clone() };
+    let fields = fields_in(cloud, "Fabrikam", "fabrikam.onmicrosoft.com", APP, MAILBOX);
+    let drafted = core.draft(Role::Source, fields, Some(SECRET)).await;
+    let target = CheckTarget::InSession { session: drafted.session, connection: drafted.draft };
     request_log(&client, &base).await;
 
     let (mut cold, mut warm, mut naive) = (Vec::<Measure>::new(), Vec::<Measure>::new(), Vec::<Measure>::new());
     for _ in 0..runs {
         // A new process: nothing cached.
         let checks = CheckService::new(IdentityClient::new(HttpConfig::default()).unwrap());
-        for target in [&mut cold, &mut warm] {
+        for measures in [&mut cold, &mut warm] {
             let started = Instant::now();
-            let run = checks.check(&connections, connection.clone(), &|_| {}).await.unwrap();
+            let run = checks.check(&core.connections, target, &|_| {}).await.unwrap();
             let wall = started.elapsed();
             assert_eq!(run.report.outcome, CheckOutcome::Passed);
             let log = request_log(&client, &base).await;
-            target.push(Measure { wall, requests: log.len(), round_trips: sequential_round_trips(&log) });
+            measures.push(Measure { wall, requests: log.len(), round_trips: sequential_round_trips(&log) });
         }
         let started = Instant::now();
         naive_checks(&client, &base).await;

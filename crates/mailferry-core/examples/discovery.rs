@@ -6,20 +6,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark: a failure here is a failed run
 
-use std::sync::Arc;
 use std::time::Instant;
 
 use entra_sim::seed::{ApplicationSeed, GeneratedUsers};
 use entra_sim::{Seed, SimHandle};
-use mailferry_core::certs::CertificateStore;
 use mailferry_core::cloud::Cloud;
-use mailferry_core::connections::ConnectionService;
 use mailferry_core::http::{CancellationToken, HttpConfig};
 use mailferry_core::identity::IdentityClient;
 use mailferry_core::mailboxes::{discover, Mailbox};
-use mailferry_core::model::{ConnectionDraft, CredentialDraft, Role};
-use mailferry_core::secrets::MemorySecretStore;
-use mailferry_core::store::Store;
+use mailferry_core::model::Role;
+use mailferry_testsupport::{fields_in, Core};
 use serde_json::{json, Value};
 
 const APP: &str = "7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
@@ -51,23 +47,11 @@ async fn main() {
         .unwrap();
     let before = peak_memory_mb().unwrap_or_default();
 
-    let dir = tempfile::tempdir().unwrap();
-    let vault = Arc::new(MemorySecretStore::new());
-    let store = Store::open(&dir.path().join("mailferry.db")).await.unwrap();
-    let connections = ConnectionService::new(store, vault.clone(), CertificateStore::new(dir.path(), vault));
-    let connection = connections
-        .stage(ConnectionDraft {
-            id: None,
-            role: Role::Source,
-            name: "Contoso".into(),
-            cloud: Cloud::Custom { login_url: base.clone(), graph_url: base.clone() },
-            tenant: "contoso.onmicrosoft.com".into(),
-            client_id: APP.into(),
-            application_mailbox: "migration@contoso.onmicrosoft.com".into(),
-            credential: CredentialDraft::Secret { value: Some(SECRET.into()) },
-        })
-        .await
-        .unwrap();
+    let core = Core::new().await;
+    let connections = &core.connections;
+    let cloud = Cloud::Custom { login_url: base.clone(), graph_url: base.clone() };
+    let fields = fields_in(cloud, "Contoso", "contoso.onmicrosoft.com", APP, "migration@contoso.onmicrosoft.com");
+    let connection = core.add(Role::Source, fields, Some(SECRET)).await;
     let identity = IdentityClient::new(HttpConfig::default()).unwrap();
     client.delete(format!("{base}/_sim/requests")).send().await.unwrap();
 
@@ -76,7 +60,7 @@ async fn main() {
     let mut kept: Vec<Mailbox> = Vec::new();
     let totals = discover(
         &identity,
-        &connections,
+        connections,
         &connection,
         |page| {
             first_page.get_or_insert_with(|| started.elapsed());

@@ -2,12 +2,12 @@
 //! Nothing here ever holds a secret: credentials are described by hints and thumbprints.
 
 use chrono::{DateTime, Utc};
-use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::cloud::Cloud;
+use crate::validate::FieldIssue;
 
 /// The current time at the precision the store keeps (milliseconds), so that a connection
 /// read back equals the one written.
@@ -173,45 +173,73 @@ pub struct Connection {
     pub last_check: Option<LastCheck>,
 }
 
-/// What the wizard's Application details step holds. The secret travels once, from the secure
-/// field to the core, and is never sent back.
-#[derive(Debug, Clone, Deserialize, TS)]
+/// What the wizard's Application details step holds, without the secret: a pasted secret goes
+/// to the edit session once, on its own (`put_secret`), and is never sent back.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
-pub struct ConnectionDraft {
-    /// The connection being edited (saved or only staged); absent for a new one.
-    pub id: Option<Uuid>,
-    pub role: Role,
+pub struct DraftFields {
     /// Left empty, the tenant is used as the name.
     pub name: String,
     pub cloud: Cloud,
     pub tenant: String,
     pub client_id: String,
     pub application_mailbox: String,
-    pub credential: CredentialDraft,
+    pub credential: CredentialChoice,
 }
 
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, TS)]
 #[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
 #[ts(export)]
-pub enum CredentialDraft {
-    /// `value` absent keeps the secret already held for the connection being edited.
-    Secret {
-        #[ts(type = "string | null")]
-        value: Option<SecretString>,
-    },
+pub enum CredentialChoice {
+    /// The secret pasted into this session, or else the one already saved for the connection.
+    Secret,
     Certificate {
         thumbprint: String,
     },
 }
 
-/// What the Manage connections window sends when the admin presses OK: saved as one unit.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+/// The answer to every change of a draft: its problems, or the connection it would save.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
-pub struct StagedChanges {
-    pub upserts: Vec<Connection>,
-    pub deletes: Vec<Uuid>,
+pub struct DraftState {
+    pub draft_id: Uuid,
+    pub issues: Vec<FieldIssue>,
+    /// The connection as OK would save it; absent while any field has a problem.
+    pub connection: Option<Connection>,
+}
+
+/// A row of the Manage connections window: saved, or changed in the open edit session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SessionRow {
+    pub connection: Connection,
+    pub change: RowChange,
+    /// Marked for deletion with OK.
+    pub deleted: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum RowChange {
+    None,
+    New,
+    Edited,
+}
+
+/// What an edit session holds, as the Manage connections window shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SessionView {
+    pub session_id: Uuid,
+    pub role: Role,
+    pub rows: Vec<SessionRow>,
+    /// Whether OK has anything to save.
+    pub has_changes: bool,
 }
 
 // Migration jobs (drafts for now): a name, the source connection and its chosen mailboxes, and

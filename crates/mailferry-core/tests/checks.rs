@@ -11,17 +11,15 @@ use chrono::Utc;
 use entra_sim::request_log::sequential_round_trips;
 use entra_sim::seed::{ApplicationSeed, DomainSeed, SecretSeed, TenantSeed, UserSeed};
 use entra_sim::{Seed, SimHandle};
-use mailferry_core::certs::{generate, CertificateStore};
+use mailferry_core::certs::generate;
 use mailferry_core::checks::{CheckEvent, CheckId, CheckReport, CheckRun, CheckService, CheckStatus};
 use mailferry_core::cloud::Cloud;
-use mailferry_core::connections::ConnectionService;
+use mailferry_core::connections::CheckTarget;
 use mailferry_core::http::HttpConfig;
 use mailferry_core::identity::IdentityClient;
-use mailferry_core::model::{CheckOutcome, Connection, ConnectionDraft, CredentialDraft, Role};
-use mailferry_core::secrets::MemorySecretStore;
-use mailferry_core::store::Store;
+use mailferry_core::model::{CheckOutcome, CredentialChoice, Role};
 use mailferry_core::{Error, ErrorCode};
-use secrecy::SecretString;
+use mailferry_testsupport::{fields_in, Core, Drafted};
 use serde_json::{json, Value};
 
 const TENANT: &str = "0f6a2b3c-4d5e-4f60-8a1b-2c3d4e5f6a7b";
@@ -39,10 +37,18 @@ const MAILBOX: &str = "migration@fabrikam.onmicrosoft.com";
 const SOURCE_ROLES: [&str; 6] =
     ["User.Read.All", "Organization.Read.All", "Mail.Read", "MailboxSettings.Read", "Calendars.Read", "Contacts.Read"];
 
+enum Cred<'a> {
+    Secret(&'a str),
+    Certificate(&'a str),
+}
+
+fn target(drafted: &Drafted) -> CheckTarget {
+    CheckTarget::InSession { session: drafted.session, connection: drafted.draft }
+}
+
 struct Fixture {
-    _dir: tempfile::TempDir,
+    core: Core,
     sim: SimHandle,
-    connections: ConnectionService,
     checks: CheckService,
     certificate_thumbprint: String,
 }
@@ -128,18 +134,14 @@ fn fabrikam(certificate_pem: String) -> Seed {
 }
 
 async fn fixture_with(http: HttpConfig) -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let vault = Arc::new(MemorySecretStore::new());
-    let store = Store::open(&dir.path().join("mailferry.db")).await.unwrap();
-    let certificates = CertificateStore::new(dir.path(), vault.clone());
+    let core = Core::new().await;
     let certificate = generate(Role::Source).unwrap();
-    let info = certificates.put(&certificate).await.unwrap();
+    let info = core.connections.certificates().put(&certificate).await.unwrap();
     let pem = pem::encode(&pem::Pem::new("CERTIFICATE", certificate.der.clone()));
     let sim = SimHandle::start(fabrikam(pem), 0).await.unwrap();
     Fixture {
-        _dir: dir,
+        core,
         sim,
-        connections: ConnectionService::new(store, vault, certificates),
         checks: CheckService::new(IdentityClient::new(http).unwrap()),
         certificate_thumbprint: info.sha1_thumbprint,
     }
@@ -154,30 +156,39 @@ impl Fixture {
         Cloud::Custom { login_url: self.sim.base_url.clone(), graph_url: self.sim.base_url.clone() }
     }
 
-    /// A connection staged the way the wizard stages it (the secret held by the core).
-    async fn staged(&self, client_id: &str, tenant: &str, mailbox: &str, credential: CredentialDraft) -> Connection {
-        self.connections
-            .stage(ConnectionDraft {
-                id: None,
-                role: Role::Source,
-                name: format!("Fabrikam {}", uuid::Uuid::new_v4()),
-                cloud: self.cloud(),
-                tenant: tenant.into(),
-                client_id: client_id.into(),
-                application_mailbox: mailbox.into(),
-                credential,
-            })
-            .await
-            .unwrap()
+    /// A connection defined in an edit session the way the wizard defines it (the secret put
+    /// once, held by the core), not saved.
+    async fn staged(&self, client_id: &str, tenant: &str, mailbox: &str, credential: Cred<'_>) -> Drafted {
+        self.staged_in(self.cloud(), client_id, tenant, mailbox, credential).await
     }
 
-    async fn with_secret(&self, client_id: &str, secret: &str) -> Connection {
-        let credential = CredentialDraft::Secret { value: Some(SecretString::from(secret)) };
-        self.staged(client_id, TENANT, MAILBOX, credential).await
+    async fn staged_in(
+        &self,
+        cloud: Cloud,
+        client_id: &str,
+        tenant: &str,
+        mailbox: &str,
+        credential: Cred<'_>,
+    ) -> Drafted {
+        let name = format!("Fabrikam {}", uuid::Uuid::new_v4());
+        let mut fields = fields_in(cloud, &name, tenant, client_id, mailbox);
+        let secret = match credential {
+            Cred::Secret(secret) => Some(secret),
+            Cred::Certificate(thumbprint) => {
+                fields.credential = CredentialChoice::Certificate { thumbprint: thumbprint.into() };
+                None
+            }
+        };
+        self.core.draft(Role::Source, fields, secret).await
     }
 
-    async fn check(&self, connection: Connection) -> CheckRun {
-        self.checks.check(&self.connections, connection, &|_| {}).await.unwrap()
+    async fn with_secret(&self, client_id: &str, secret: &str) -> Drafted {
+        self.staged(client_id, TENANT, MAILBOX, Cred::Secret(secret)).await
+    }
+
+    /// Configure on a draft.
+    async fn check(&self, drafted: &Drafted) -> CheckRun {
+        self.checks.check(&self.core.connections, target(drafted), &|_| {}).await.unwrap()
     }
 
     async fn sim(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
@@ -212,10 +223,10 @@ fn text(report: &CheckReport, id: CheckId) -> (String, String) {
 #[tokio::test]
 async fn a_connection_with_a_client_secret_passes_every_check_in_three_round_trips() {
     let f = fixture().await;
-    let connection =
-        f.staged(SECRET_APP, DOMAIN, MAILBOX, CredentialDraft::Secret { value: Some(SECRET.into()) }).await;
+    let connection = f.staged(SECRET_APP, DOMAIN, MAILBOX, Cred::Secret(SECRET)).await;
     let events = Mutex::new(Vec::new());
-    let run = f.checks.check(&f.connections, connection.clone(), &|e| events.lock().unwrap().push(e)).await.unwrap();
+    let run =
+        f.checks.check(&f.core.connections, target(&connection), &|e| events.lock().unwrap().push(e)).await.unwrap();
 
     let report = &run.report;
     assert_eq!(report.outcome, CheckOutcome::Passed, "{:#?}", report.results);
@@ -236,11 +247,11 @@ async fn a_connection_with_a_client_secret_passes_every_check_in_three_round_tri
     let requests = f.requests().await;
     assert_eq!(requests.len(), 3, "{requests:#?}");
     assert_eq!(sequential_round_trips(&requests), 3);
-    assert_eq!(f.connections.last_report(connection.id).await.unwrap().as_ref(), Some(report));
+    assert_eq!(f.core.connections.last_report(connection.draft).await.unwrap().as_ref(), Some(report));
 
     // Once the tenant's metadata is cached, a run costs two.
     f.sim(reqwest::Method::DELETE, "/_sim/requests", None).await;
-    let again = f.check(connection).await;
+    let again = f.check(&connection).await;
     assert_eq!(again.report.outcome, CheckOutcome::Passed);
     assert_eq!(f.requests().await.len(), 2);
 }
@@ -248,8 +259,8 @@ async fn a_connection_with_a_client_secret_passes_every_check_in_three_round_tri
 #[tokio::test]
 async fn a_connection_with_an_imported_certificate_passes_every_check() {
     let f = fixture().await;
-    let credential = CredentialDraft::Certificate { thumbprint: f.certificate_thumbprint.clone() };
-    let run = f.check(f.staged(CERT_APP, TENANT, MAILBOX, credential).await).await;
+    let credential = Cred::Certificate(&f.certificate_thumbprint);
+    let run = f.check(&f.staged(CERT_APP, TENANT, MAILBOX, credential).await).await;
     assert_eq!(run.report.outcome, CheckOutcome::Passed, "{:#?}", run.report.results);
     assert!(text(&run.report, CheckId::Token).0.contains("with its certificate"));
     assert!(text(&run.report, CheckId::CredentialExpiry).0.contains("valid until"));
@@ -258,7 +269,7 @@ async fn a_connection_with_an_imported_certificate_passes_every_check() {
 #[tokio::test]
 async fn a_wrong_secret_fails_sign_in_with_the_value_not_secret_id_fix_and_microsofts_ids() {
     let f = fixture().await;
-    let run = f.check(f.with_secret(SECRET_APP, "Wr0ng~secret.value_that_is_long_enough").await).await;
+    let run = f.check(&f.with_secret(SECRET_APP, "Wr0ng~secret.value_that_is_long_enough").await).await;
     let report = &run.report;
     assert_eq!(report.outcome, CheckOutcome::Failed);
     assert_eq!(status(report, CheckId::Tenant), CheckStatus::Pass);
@@ -276,25 +287,17 @@ async fn a_wrong_secret_fails_sign_in_with_the_value_not_secret_id_fix_and_micro
 #[tokio::test]
 async fn a_pasted_secret_id_is_refused_before_anything_is_sent_to_microsoft() {
     let f = fixture().await;
-    let draft = ConnectionDraft {
-        id: None,
-        role: Role::Source,
-        name: "Secret ID".into(),
-        cloud: f.cloud(),
-        tenant: TENANT.into(),
-        client_id: SECRET_APP.into(),
-        application_mailbox: MAILBOX.into(),
-        credential: CredentialDraft::Secret { value: Some("8f2a1c3e-4b5d-4e6f-9a0b-1c2d3e4f5a6b".into()) },
-    };
-    let error = f.connections.stage(draft).await.unwrap_err();
-    assert!(error.to_string().contains("looks like the Secret ID"), "{error}");
+    let drafted = f.with_secret(SECRET_APP, "8f2a1c3e-4b5d-4e6f-9a0b-1c2d3e4f5a6b").await;
+    assert!(drafted.state.issues[0].message.contains("looks like the Secret ID"), "{:?}", drafted.state.issues);
+    let error = f.checks.check(&f.core.connections, target(&drafted), &|_| {}).await.unwrap_err();
+    assert_eq!(error.code(), ErrorCode::Invalid, "Configure refuses a draft with problems");
     assert!(f.requests().await.is_empty());
 }
 
 #[tokio::test]
 async fn an_expired_secret_fails_sign_in_and_expiry() {
     let f = fixture().await;
-    let report = f.check(f.with_secret(EXPIRED_APP, EXPIRED_SECRET).await).await.report;
+    let report = f.check(&f.with_secret(EXPIRED_APP, EXPIRED_SECRET).await).await.report;
     let token = report.result(CheckId::Token).unwrap();
     assert_eq!(token.microsoft.as_ref().unwrap().code, "AADSTS7000222");
     assert!(token.summary.contains("has expired"));
@@ -306,7 +309,7 @@ async fn an_expired_secret_fails_sign_in_and_expiry() {
 async fn an_unknown_client_id_is_named_in_the_failure() {
     let f = fixture().await;
     let unknown = "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b";
-    let report = f.check(f.with_secret(unknown, SECRET).await).await.report;
+    let report = f.check(&f.with_secret(unknown, SECRET).await).await.report;
     let (summary, fix) = text(&report, CheckId::Token);
     assert!(summary.contains(unknown) && summary.contains("was not found"), "{summary}");
     assert!(fix.contains("Application (client) ID"));
@@ -316,8 +319,8 @@ async fn an_unknown_client_id_is_named_in_the_failure() {
 #[tokio::test]
 async fn an_unknown_tenant_fails_the_first_check_and_suggests_the_cloud() {
     let f = fixture().await;
-    let credential = CredentialDraft::Secret { value: Some(SECRET.into()) };
-    let report = f.check(f.staged(SECRET_APP, "contoso.onmicrosoft.com", MAILBOX, credential).await).await.report;
+    let credential = Cred::Secret(SECRET);
+    let report = f.check(&f.staged(SECRET_APP, "contoso.onmicrosoft.com", MAILBOX, credential).await).await.report;
     assert_eq!(status(&report, CheckId::Tenant), CheckStatus::Fail);
     let (summary, fix) = text(&report, CheckId::Tenant);
     assert!(summary.contains("contoso.onmicrosoft.com was not found"), "{summary}");
@@ -330,10 +333,9 @@ async fn a_tenant_of_another_cloud_is_not_found_in_this_one() {
     let f = fixture().await;
     // A second simulator plays another Microsoft cloud, where Fabrikam does not exist.
     let other_cloud = SimHandle::start(Seed { tenants: Vec::new(), faults: None }, 0).await.unwrap();
-    let mut connection = f.with_secret(SECRET_APP, SECRET).await;
-    connection.cloud =
-        Cloud::Custom { login_url: other_cloud.base_url.clone(), graph_url: other_cloud.base_url.clone() };
-    let report = f.check(connection).await.report;
+    let cloud = Cloud::Custom { login_url: other_cloud.base_url.clone(), graph_url: other_cloud.base_url.clone() };
+    let connection = f.staged_in(cloud, SECRET_APP, TENANT, MAILBOX, Cred::Secret(SECRET)).await;
+    let report = f.check(&connection).await.report;
     let tenant = report.result(CheckId::Tenant).unwrap();
     assert_eq!(tenant.status, CheckStatus::Fail);
     assert_eq!(tenant.microsoft.as_ref().unwrap().code, "AADSTS90002");
@@ -343,8 +345,8 @@ async fn a_tenant_of_another_cloud_is_not_found_in_this_one() {
 #[tokio::test]
 async fn a_certificate_not_uploaded_to_the_application_fails_with_the_upload_fix() {
     let f = fixture().await;
-    let credential = CredentialDraft::Certificate { thumbprint: f.certificate_thumbprint.clone() };
-    let report = f.check(f.staged(SECRET_APP, TENANT, MAILBOX, credential).await).await.report;
+    let credential = Cred::Certificate(&f.certificate_thumbprint);
+    let report = f.check(&f.staged(SECRET_APP, TENANT, MAILBOX, credential).await).await.report;
     let token = report.result(CheckId::Token).unwrap();
     assert_eq!(token.microsoft.as_ref().unwrap().code, "AADSTS700027");
     assert!(token.summary.contains(&f.certificate_thumbprint));
@@ -356,8 +358,8 @@ async fn a_certificate_not_uploaded_to_the_application_fails_with_the_upload_fix
 #[tokio::test]
 async fn a_certificate_missing_from_mailferrys_store_says_to_import_it() {
     let f = fixture().await;
-    let credential = CredentialDraft::Certificate { thumbprint: "0123456789ABCDEF0123456789ABCDEF01234567".into() };
-    let report = f.check(f.staged(CERT_APP, TENANT, MAILBOX, credential).await).await.report;
+    let credential = Cred::Certificate("0123456789ABCDEF0123456789ABCDEF01234567");
+    let report = f.check(&f.staged(CERT_APP, TENANT, MAILBOX, credential).await).await.report;
     let (summary, fix) = text(&report, CheckId::Token);
     assert!(summary.contains("not in Mailferry's certificate store"), "{summary}");
     assert!(fix.contains("import the certificate"));
@@ -366,7 +368,7 @@ async fn a_certificate_missing_from_mailferrys_store_says_to_import_it() {
 #[tokio::test]
 async fn missing_permissions_are_named_and_the_rest_still_checked() {
     let f = fixture().await;
-    let report = f.check(f.with_secret(PARTIAL_APP, SECRET).await).await.report;
+    let report = f.check(&f.with_secret(PARTIAL_APP, SECRET).await).await.report;
     assert_eq!(report.missing_permissions, ["MailboxSettings.Read", "Calendars.Read", "Contacts.Read"]);
     let (summary, fix) = text(&report, CheckId::Permissions);
     assert!(summary.contains("MailboxSettings.Read, Calendars.Read, Contacts.Read"), "{summary}");
@@ -377,8 +379,8 @@ async fn missing_permissions_are_named_and_the_rest_still_checked() {
 #[tokio::test]
 async fn an_unknown_mailbox_fails_and_mail_access_is_not_tried() {
     let f = fixture().await;
-    let credential = CredentialDraft::Secret { value: Some(SECRET.into()) };
-    let report = f.check(f.staged(SECRET_APP, TENANT, "ghost@fabrikam.com", credential).await).await.report;
+    let credential = Cred::Secret(SECRET);
+    let report = f.check(&f.staged(SECRET_APP, TENANT, "ghost@fabrikam.com", credential).await).await.report;
     assert_eq!(status(&report, CheckId::Mailbox), CheckStatus::Fail);
     assert!(text(&report, CheckId::Mailbox).0.contains("No user ghost@fabrikam.com"));
     assert_eq!(status(&report, CheckId::MailAccess), CheckStatus::Skipped);
@@ -387,8 +389,8 @@ async fn an_unknown_mailbox_fails_and_mail_access_is_not_tried() {
 #[tokio::test]
 async fn a_mailbox_given_by_its_email_address_is_found_through_its_mail_attribute() {
     let f = fixture().await;
-    let credential = CredentialDraft::Secret { value: Some(SECRET.into()) };
-    let report = f.check(f.staged(SECRET_APP, TENANT, "migration@fabrikam.com", credential).await).await.report;
+    let credential = Cred::Secret(SECRET);
+    let report = f.check(&f.staged(SECRET_APP, TENANT, "migration@fabrikam.com", credential).await).await.report;
     assert_eq!(report.outcome, CheckOutcome::Passed, "{:#?}", report.results);
     assert!(text(&report, CheckId::Mailbox).0.contains(MAILBOX));
     // The alias costs two more requests: the lookup by mail, then the inbox by the user's id.
@@ -398,9 +400,9 @@ async fn a_mailbox_given_by_its_email_address_is_found_through_its_mail_attribut
 #[tokio::test]
 async fn a_user_without_exchange_online_fails_mail_access_with_the_licence_fix() {
     let f = fixture().await;
-    let credential = CredentialDraft::Secret { value: Some(SECRET.into()) };
+    let credential = Cred::Secret(SECRET);
     let report =
-        f.check(f.staged(SECRET_APP, TENANT, "nomailbox@fabrikam.onmicrosoft.com", credential).await).await.report;
+        f.check(&f.staged(SECRET_APP, TENANT, "nomailbox@fabrikam.onmicrosoft.com", credential).await).await.report;
     assert_eq!(status(&report, CheckId::Mailbox), CheckStatus::Pass);
     let access = report.result(CheckId::MailAccess).unwrap();
     assert_eq!(access.status, CheckStatus::Fail);
@@ -413,7 +415,7 @@ async fn a_user_without_exchange_online_fails_mail_access_with_the_licence_fix()
 #[tokio::test]
 async fn a_secret_ending_within_sixty_days_is_a_warning_when_its_end_date_is_readable() {
     let f = fixture().await;
-    let run = f.check(f.with_secret(SELF_READING_APP, SECRET).await).await;
+    let run = f.check(&f.with_secret(SELF_READING_APP, SECRET).await).await;
     assert_eq!(run.report.outcome, CheckOutcome::Warnings, "{:#?}", run.report.results);
     let (summary, fix) = text(&run.report, CheckId::CredentialExpiry);
     assert!(summary.contains("The client secret expires on") && summary.contains("in 29 days"), "{summary}");
@@ -426,7 +428,7 @@ async fn a_secret_ending_within_sixty_days_is_a_warning_when_its_end_date_is_rea
 #[tokio::test]
 async fn a_secret_whose_end_date_cannot_be_read_says_so_rather_than_guessing() {
     let f = fixture().await;
-    let report = f.check(f.with_secret(SECRET_APP, SECRET).await).await.report;
+    let report = f.check(&f.with_secret(SECRET_APP, SECRET).await).await.report;
     assert_eq!(status(&report, CheckId::CredentialExpiry), CheckStatus::Pass);
     assert!(text(&report, CheckId::CredentialExpiry).0.contains("cannot be read"));
 }
@@ -440,7 +442,7 @@ async fn throttled_requests_are_retried_after_retry_after_then_pass() {
     ]}))
     .await;
     let started = std::time::Instant::now();
-    let report = f.check(f.with_secret(SECRET_APP, SECRET).await).await.report;
+    let report = f.check(&f.with_secret(SECRET_APP, SECRET).await).await.report;
     assert_eq!(report.outcome, CheckOutcome::Passed, "{:#?}", report.results);
     let requests = f.requests().await;
     let tokens: Vec<&Value> = requests.iter().filter(|r| r["path"].as_str().unwrap().ends_with("/token")).collect();
@@ -453,7 +455,7 @@ async fn throttled_requests_are_retried_after_retry_after_then_pass() {
 async fn a_503_storm_fails_clearly_after_the_retry_cap() {
     let f = fixture().await;
     f.set_faults(json!({"rules": [{"route": "/v1.0/$batch", "status": 503}]})).await;
-    let report = f.check(f.with_secret(SECRET_APP, SECRET).await).await.report;
+    let report = f.check(&f.with_secret(SECRET_APP, SECRET).await).await.report;
     assert_eq!(status(&report, CheckId::Token), CheckStatus::Pass);
     let (summary, fix) = text(&report, CheckId::Organization);
     assert!(summary.contains("refused 4 times in a row (HTTP 503)"), "{summary}");
@@ -466,7 +468,7 @@ async fn a_503_storm_fails_clearly_after_the_retry_cap() {
 async fn a_request_that_gets_no_answer_times_out_with_a_clear_message() {
     let f = fixture_with(HttpConfig { request_timeout: Duration::from_millis(500), ..fast_http() }).await;
     f.set_faults(json!({"rules": [{"route": "/oauth2/v2.0/token", "latencyMs": 3000}]})).await;
-    let report = f.check(f.with_secret(SECRET_APP, SECRET).await).await.report;
+    let report = f.check(&f.with_secret(SECRET_APP, SECRET).await).await.report;
     let (summary, fix) = text(&report, CheckId::Token);
     assert!(summary.contains("got no answer within"), "{summary}");
     assert!(fix.contains("network"));
@@ -477,18 +479,18 @@ async fn a_cancelled_run_stops_at_once_and_records_nothing() {
     let f = Arc::new(fixture().await);
     f.set_faults(json!({"rules": [{"route": "/oauth2/v2.0/token", "latencyMs": 10000}]})).await;
     let connection = f.with_secret(SECRET_APP, SECRET).await;
-    let id = connection.id;
+    let id = connection.draft;
     let started = std::time::Instant::now();
     let running = {
         let f = f.clone();
-        tokio::spawn(async move { f.checks.check(&f.connections, connection, &|_| {}).await })
+        tokio::spawn(async move { f.checks.check(&f.core.connections, target(&connection), &|_| {}).await })
     };
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(f.checks.cancel(id));
     let outcome = running.await.unwrap();
     assert!(matches!(outcome, Err(Error::Cancelled)), "{outcome:?}");
     assert!(started.elapsed() < Duration::from_secs(5));
-    assert_eq!(f.connections.last_report(id).await.unwrap(), None);
+    assert_eq!(f.core.connections.last_report(id).await.unwrap(), None);
     assert_eq!(Error::Cancelled.code(), ErrorCode::Cancelled);
 }
 
@@ -520,7 +522,11 @@ async fn no_secret_reaches_the_log_the_report_or_the_events() {
     let mut runs = Vec::new();
     for secret in [SECRET, "Wr0ng~secret.value_that_is_long_enough"] {
         let connection = f.with_secret(SECRET_APP, secret).await;
-        let run = f.checks.check(&f.connections, connection, &|e| events.lock().unwrap().push(e)).await.unwrap();
+        let run = f
+            .checks
+            .check(&f.core.connections, target(&connection), &|e| events.lock().unwrap().push(e))
+            .await
+            .unwrap();
         runs.push(run);
     }
     let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
@@ -597,4 +603,50 @@ async fn the_graph_client_hands_over_every_page_following_next_links() {
     assert_eq!(requests, 2);
     let names: Vec<&str> = pages.iter().flatten().map(|u| u["userPrincipalName"].as_str().unwrap()).collect();
     assert_eq!(names, [MAILBOX, "nomailbox@fabrikam.onmicrosoft.com"]);
+}
+
+#[tokio::test]
+async fn a_check_holds_while_the_details_it_proved_stay_and_a_saved_connection_learns_at_once() {
+    let f = fixture().await;
+    let s = &f.core.connections;
+    let drafted = f.staged(SECRET_APP, DOMAIN, MAILBOX, Cred::Secret(SECRET)).await;
+    let (session, draft) = (drafted.session, drafted.draft);
+    let mut fields = fields_in(f.cloud(), "Fabrikam", DOMAIN, SECRET_APP, MAILBOX);
+    f.check(&drafted).await;
+
+    // Renaming changes nothing a check proved: the result and the learnt tenant GUID stay.
+    let renamed = s.put_draft(session, draft, fields.clone()).await.unwrap().connection.unwrap();
+    assert_eq!(renamed.last_check.map(|c| c.outcome), Some(CheckOutcome::Passed));
+    assert_eq!(renamed.tenant_id, TENANT);
+    assert_eq!(renamed.tenant_name.as_deref(), Some("Fabrikam"));
+    // Another mailbox, or another secret, is not what was checked.
+    fields.application_mailbox = "other@fabrikam.onmicrosoft.com".into();
+    assert_eq!(s.put_draft(session, draft, fields.clone()).await.unwrap().connection.unwrap().last_check, None);
+    fields.application_mailbox = MAILBOX.into();
+    f.check(&drafted).await;
+    let repasted = s.put_secret(session, draft, SECRET.into()).await.unwrap();
+    assert_eq!(repasted.connection.unwrap().last_check, None, "a pasted secret needs its own check");
+    f.check(&drafted).await;
+    s.keep_draft(session, draft).await.unwrap();
+    s.commit(session).await.unwrap();
+    let saved = s.get(draft).await.unwrap();
+    assert!(saved.last_check.is_some(), "OK saves what the check learnt");
+    assert_eq!(saved.tenant_id, TENANT);
+
+    // Test in a new session, on the saved connection as it is: stored at once.
+    let session = s.open_session(Role::Source).await.unwrap().session_id;
+    let before = saved.last_check.unwrap().at;
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let target = CheckTarget::InSession { session, connection: draft };
+    f.checks.check(s, target, &|_| {}).await.unwrap();
+    assert!(s.get(draft).await.unwrap().last_check.unwrap().at > before, "a check is not an edit");
+
+    // A draft with another secret is checked with that secret, and the saved row is left alone.
+    let edit = s.start_draft(session, Some(draft)).await.unwrap();
+    s.put_secret(session, edit, "Wr0ng~secret.value_that_is_long_enough".into()).await.unwrap();
+    s.put_draft(session, edit, fields.clone()).await.unwrap();
+    let stored = s.get(draft).await.unwrap().last_check;
+    let run = f.checks.check(s, target, &|_| {}).await.unwrap();
+    assert_eq!(run.report.outcome, CheckOutcome::Failed, "the draft's own secret was used");
+    assert_eq!(s.get(draft).await.unwrap().last_check, stored);
 }

@@ -8,16 +8,13 @@ use std::time::Duration;
 
 use entra_sim::seed::{ApplicationSeed, GeneratedUsers};
 use entra_sim::{Seed, SimHandle};
-use mailferry_core::certs::CertificateStore;
 use mailferry_core::cloud::Cloud;
-use mailferry_core::connections::ConnectionService;
 use mailferry_core::http::{CancellationToken, HttpConfig};
 use mailferry_core::identity::IdentityClient;
 use mailferry_core::mailboxes::{discover, DiscoveryPage, DiscoveryTotals};
-use mailferry_core::model::{Connection, ConnectionDraft, CredentialDraft, Role};
-use mailferry_core::secrets::MemorySecretStore;
-use mailferry_core::store::Store;
+use mailferry_core::model::{Connection, Role};
 use mailferry_core::ErrorCode;
+use mailferry_testsupport::{fields_in, Core};
 use serde_json::{json, Value};
 
 const APP: &str = "7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
@@ -26,10 +23,9 @@ const SECRET: &str = "Ds1~discovery.SecretValue_0123456789abcdefXYZ";
 const DEMO_USERS: usize = 6;
 
 struct Fixture {
-    _dir: tempfile::TempDir,
     sim: SimHandle,
     identity: IdentityClient,
-    connections: ConnectionService,
+    core: Core,
     connection: Connection,
 }
 
@@ -39,30 +35,17 @@ async fn fixture(generated: usize) -> Fixture {
         Some(GeneratedUsers { count: generated, without_mailbox_every: 10, without_mail_every: 25 });
     seed.tenants[0].applications = vec![ApplicationSeed::with_secret(APP, SECRET, &["User.Read.All"])];
     let sim = SimHandle::start(seed, 0).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let vault = Arc::new(MemorySecretStore::new());
-    let store = Store::open(&dir.path().join("mailferry.db")).await.unwrap();
-    let connections = ConnectionService::new(store, vault.clone(), CertificateStore::new(dir.path(), vault));
-    let connection = connections
-        .stage(ConnectionDraft {
-            id: None,
-            role: Role::Source,
-            name: "Contoso".into(),
-            cloud: Cloud::Custom { login_url: sim.base_url.clone(), graph_url: sim.base_url.clone() },
-            tenant: "contoso.onmicrosoft.com".into(),
-            client_id: APP.into(),
-            application_mailbox: "migration@contoso.onmicrosoft.com".into(),
-            credential: CredentialDraft::Secret { value: Some(SECRET.into()) },
-        })
-        .await
-        .unwrap();
+    let core = Core::new().await;
+    let cloud = Cloud::Custom { login_url: sim.base_url.clone(), graph_url: sim.base_url.clone() };
+    let fields = fields_in(cloud, "Contoso", "contoso.onmicrosoft.com", APP, "migration@contoso.onmicrosoft.com");
+    let connection = core.add(Role::Source, fields, Some(SECRET)).await;
     let http = HttpConfig {
         request_timeout: Duration::from_secs(30),
         min_backoff: Duration::from_millis(20),
         max_backoff: Duration::from_millis(100),
         ..HttpConfig::default()
     };
-    Fixture { _dir: dir, identity: IdentityClient::new(http).unwrap(), sim, connections, connection }
+    Fixture { identity: IdentityClient::new(http).unwrap(), sim, core, connection }
 }
 
 impl Fixture {
@@ -98,7 +81,7 @@ async fn every_page_is_read_and_every_user_classified() {
     let mut pages: Vec<DiscoveryPage> = Vec::new();
     let totals = discover(
         &f.identity,
-        &f.connections,
+        &f.core.connections,
         &f.connection,
         |page| {
             pages.push(page);
@@ -134,7 +117,7 @@ async fn throttling_in_the_middle_is_waited_out() {
             let mut seen = 0;
             discover(
                 &f.identity,
-                &f.connections,
+                &f.core.connections,
                 &f.connection,
                 |_| {
                     seen += 1;
@@ -166,7 +149,7 @@ async fn a_cancel_stops_the_requests() {
     let cancel = CancellationToken::new();
     let outcome = discover(
         &f.identity,
-        &f.connections,
+        &f.core.connections,
         &f.connection,
         |_| {
             cancel.cancel();
@@ -185,7 +168,7 @@ async fn a_tenant_of_100000_users_is_read_in_the_fewest_pages() {
     let mut largest_page = 0;
     let totals = discover(
         &f.identity,
-        &f.connections,
+        &f.core.connections,
         &f.connection,
         |page| {
             largest_page = largest_page.max(page.mailboxes.len() + page.without_exchange.len());

@@ -4,23 +4,19 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers of tests: a failure here is a test failure
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use mailferry_core::certs::{generate, CertificateInfo, CertificateStore};
+use mailferry_core::certs::{generate, CertificateInfo};
 use mailferry_core::checks::{CheckId, CheckReport, CheckResult, CheckStatus};
 use mailferry_core::cloud::Cloud;
-use mailferry_core::connections::ConnectionService;
 use mailferry_core::export::{
     build, render, summarize, write_file, CsvRow, ExportDocument, ExportFormat, ExportStamp, RenderOptions,
 };
 use mailferry_core::microsoft_errors::MicrosoftDetail;
 use mailferry_core::model::{
-    CheckOutcome, Connection, ConnectionDraft, Credential, CredentialDraft, LastCheck, RegistrationMode, Role,
-    StagedChanges,
+    CheckOutcome, Connection, Credential, CredentialChoice, LastCheck, RegistrationMode, Role,
 };
-use mailferry_core::secrets::MemorySecretStore;
-use mailferry_core::store::Store;
+use mailferry_testsupport::{fields, Core};
 use uuid::Uuid;
 
 fn at(text: &str) -> DateTime<Utc> {
@@ -258,31 +254,17 @@ const SECRET: &str = "Ex8Q~export.SecretValue_0123456789abcdefXYZ";
 
 #[tokio::test]
 async fn no_export_holds_a_secret_or_a_private_key_of_the_connections_in_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let vault = Arc::new(MemorySecretStore::new());
-    let store = Store::open(&dir.path().join("mailferry.db")).await.unwrap();
-    let certificates = CertificateStore::new(dir.path(), vault.clone());
+    let core = Core::new().await;
+    let service = &core.connections;
     let certificate = generate(Role::Source).unwrap();
-    certificates.put(&certificate).await.unwrap();
-    let service = ConnectionService::new(store, vault, certificates);
-    let draft = |name: &str, credential| ConnectionDraft {
-        id: None,
-        role: Role::Source,
-        name: name.into(),
-        cloud: Cloud::Global,
-        tenant: "contoso.onmicrosoft.com".into(),
-        client_id: "1b2c3d4e-5f60-4a1b-8c9d-0e1f2a3b4c5d".into(),
-        application_mailbox: "migration@contoso.com".into(),
-        credential,
-    };
-    let with_secret =
-        service.stage(draft("Secret", CredentialDraft::Secret { value: Some(SECRET.into()) })).await.unwrap();
+    service.certificates().put(&certificate).await.unwrap();
+    core.add(Role::Source, fields("Secret"), Some(SECRET)).await;
     let thumbprint = certificate.info.sha1_thumbprint.clone();
-    let with_certificate =
-        service.stage(draft("Certificate", CredentialDraft::Certificate { thumbprint })).await.unwrap();
-    service.save(StagedChanges { upserts: vec![with_secret, with_certificate], deletes: Vec::new() }).await.unwrap();
+    let mut with_certificate = fields("Certificate");
+    with_certificate.credential = CredentialChoice::Certificate { thumbprint };
+    core.add(Role::Source, with_certificate, None).await;
 
-    let document = build(&service, &[], ExportStamp::now()).await.unwrap();
+    let document = build(service, &[], ExportStamp::now()).await.unwrap();
     assert_eq!(document.connections.len(), 2);
     let certified = document.connections.iter().find(|c| c.name == "Certificate").unwrap();
     assert_eq!(
@@ -303,13 +285,15 @@ async fn no_export_holds_a_secret_or_a_private_key_of_the_connections_in_it() {
     }
 
     // Written in place in one step: no partial file is left behind.
-    let path = dir.path().join("summary.json");
+    let path = core.dir.path().join("summary.json");
     write_file(&path, render(&document, ExportFormat::Json, RenderOptions::default()).unwrap()).await.unwrap();
-    let names: Vec<String> =
-        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let names: Vec<String> = std::fs::read_dir(core.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
     assert!(names.contains(&"summary.json".to_owned()) && !names.iter().any(|n| n.ends_with(".partial")), "{names:?}");
 
-    let unknown = build(&service, &[Uuid::new_v4()], ExportStamp::now()).await.unwrap_err();
+    let unknown = build(service, &[Uuid::new_v4()], ExportStamp::now()).await.unwrap_err();
     assert_eq!(unknown.code(), mailferry_core::ErrorCode::NotFound);
 }
 

@@ -9,7 +9,7 @@ use mailferry_core::certs::CertificateStore;
 use mailferry_core::cloud::Cloud;
 use mailferry_core::connections::ConnectionService;
 use mailferry_core::jobs::{JobDraft, JobMailbox, JobService};
-use mailferry_core::model::{Connection, Credential, RegistrationMode, Role, StagedChanges};
+use mailferry_core::model::{Connection, Credential, RegistrationMode, Role};
 use mailferry_core::secrets::MemorySecretStore;
 use mailferry_core::store::Store;
 use mailferry_core::ErrorCode;
@@ -115,8 +115,7 @@ async fn names_are_required_unique_and_the_connections_must_be_of_the_right_side
 async fn a_connection_used_by_a_job_cannot_be_deleted_and_says_which_job() {
     let f = fixture().await;
     let job = f.jobs.save(f.draft("Wave 1", vec![mailbox(1)])).await.unwrap();
-    let refused =
-        f.connections.save(StagedChanges { upserts: Vec::new(), deletes: vec![f.source.id] }).await.unwrap_err();
+    let refused = f.connections.delete(f.source.id).await.unwrap_err();
     assert!(
         refused.to_string().contains("The connection \"Contoso\" is used by the migration job \"Wave 1\"."),
         "{refused}"
@@ -124,5 +123,5 @@ async fn a_connection_used_by_a_job_cannot_be_deleted_and_says_which_job() {
     assert!(f.connections.get(f.source.id).await.is_ok(), "nothing deleted");
 
     f.jobs.delete(job.id).await.unwrap();
-    f.connections.save(StagedChanges { upserts: Vec::new(), deletes: vec![f.source.id] }).await.unwrap();
+    f.connections.delete(f.source.id).await.unwrap();
 }

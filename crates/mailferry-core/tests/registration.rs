@@ -205,7 +205,10 @@ impl Fixture {
     async fn assert_every_check_passes(&self, connections: impl IntoIterator<Item = Connection>) {
         let checks = CheckService::new(IdentityClient::new(fast_http(Duration::from_secs(5))).unwrap());
         for connection in connections {
-            let run = checks.check(&self.connections, connection, &|_| {}).await.unwrap();
+            let run = checks
+                .check(&self.connections, mailferry_core::connections::CheckTarget::Saved(connection.id), &|_| {})
+                .await
+                .unwrap();
             assert_eq!(run.report.outcome, CheckOutcome::Passed, "{:#?}", run.report.results);
         }
     }
@@ -783,10 +786,8 @@ async fn an_automatic_connections_application_can_be_deleted_from_entra_with_a_p
 
     let mut manual = connection.clone();
     manual.registration = RegistrationMode::Manual;
-    f.connections
-        .save(mailferry_core::model::StagedChanges { upserts: vec![manual.clone()], deletes: Vec::new() })
-        .await
-        .unwrap();
+    let upsert = mailferry_core::connections::Upsert { connection: manual.clone(), secret: None };
+    f.connections.save(vec![upsert], &[]).await.unwrap();
     let refused = service.deletion_preview(&f.connections, manual.id).await.unwrap_err();
     assert!(refused.to_string().contains("was registered by hand"), "{refused}");
 }

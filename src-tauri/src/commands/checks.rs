@@ -2,7 +2,7 @@
 //! Test in the Manage connections window.
 
 use mailferry_core::checks::{CheckEvent, CheckReport, CheckRun};
-use mailferry_core::model::Connection;
+use mailferry_core::connections::CheckTarget;
 use mailferry_core::IpcError;
 use tauri::ipc::Channel;
 use tauri::State;
@@ -10,17 +10,20 @@ use uuid::Uuid;
 
 use crate::state::AppState;
 
-/// Runs the checks; each start and result is sent on `on_event` as it happens.
+/// Runs the checks on a connection of an edit session (its draft, or else as saved); each start
+/// and result is sent on `on_event` as it happens.
 #[tauri::command]
 pub async fn check_connection(
     state: State<'_, AppState>,
-    connection: Connection,
+    session_id: Uuid,
+    connection_id: Uuid,
     on_event: Channel<CheckEvent>,
 ) -> Result<CheckRun, IpcError> {
     let send = move |event: CheckEvent| {
         let _ = on_event.send(event);
     };
-    Ok(state.checks()?.check(state.connections()?, connection, &send).await?)
+    let target = CheckTarget::InSession { session: session_id, connection: connection_id };
+    Ok(state.checks()?.check(state.connections()?, target, &send).await?)
 }
 
 #[tauri::command]

@@ -1,10 +1,12 @@
-//! Adapters from the UI to `ConnectionService`: parse, call, map the error. Nothing else.
+//! Adapters from the UI to `ConnectionService` and its edit sessions: parse, call, map the
+//! error. Nothing else. The UI sends ids and field values; a secret travels once, in
+//! `put_secret`, and nothing sends a whole connection back to the core.
 
 use mailferry_core::cloud::Cloud;
-use mailferry_core::model::{Connection, ConnectionDraft, Role, StagedChanges};
+use mailferry_core::model::{Connection, DraftFields, DraftState, Role, SessionView};
 use mailferry_core::permissions::{self, Permission};
-use mailferry_core::validate::FieldIssue;
 use mailferry_core::IpcError;
+use secrecy::SecretString;
 use tauri::State;
 use uuid::Uuid;
 
@@ -21,26 +23,72 @@ pub async fn get_connection(state: State<'_, AppState>, id: Uuid) -> Result<Conn
 }
 
 #[tauri::command]
-pub async fn validate_connection_draft(
+pub async fn open_edit_session(state: State<'_, AppState>, role: Role) -> Result<SessionView, IpcError> {
+    Ok(state.connections()?.open_session(role).await?)
+}
+
+#[tauri::command]
+pub async fn edit_session_view(state: State<'_, AppState>, session_id: Uuid) -> Result<SessionView, IpcError> {
+    Ok(state.connections()?.session_view(session_id).await?)
+}
+
+#[tauri::command]
+pub async fn start_draft(
     state: State<'_, AppState>,
-    draft: ConnectionDraft,
-) -> Result<Vec<FieldIssue>, IpcError> {
-    Ok(state.connections()?.validate(&draft).await?)
+    session_id: Uuid,
+    connection_id: Option<Uuid>,
+) -> Result<Uuid, IpcError> {
+    Ok(state.connections()?.start_draft(session_id, connection_id).await?)
 }
 
 #[tauri::command]
-pub async fn stage_connection(state: State<'_, AppState>, draft: ConnectionDraft) -> Result<Connection, IpcError> {
-    Ok(state.connections()?.stage(draft).await?)
+pub async fn put_draft(
+    state: State<'_, AppState>,
+    session_id: Uuid,
+    draft_id: Uuid,
+    fields: DraftFields,
+) -> Result<DraftState, IpcError> {
+    Ok(state.connections()?.put_draft(session_id, draft_id, fields).await?)
 }
 
 #[tauri::command]
-pub async fn discard_staged_connections(state: State<'_, AppState>) -> Result<(), IpcError> {
-    Ok(state.connections()?.discard_staged().await?)
+pub async fn put_secret(
+    state: State<'_, AppState>,
+    session_id: Uuid,
+    draft_id: Uuid,
+    secret: SecretString,
+) -> Result<DraftState, IpcError> {
+    Ok(state.connections()?.put_secret(session_id, draft_id, secret).await?)
 }
 
 #[tauri::command]
-pub async fn save_connections(state: State<'_, AppState>, changes: StagedChanges) -> Result<Vec<Connection>, IpcError> {
-    Ok(state.connections()?.save(changes).await?)
+pub async fn keep_draft(state: State<'_, AppState>, session_id: Uuid, draft_id: Uuid) -> Result<SessionView, IpcError> {
+    Ok(state.connections()?.keep_draft(session_id, draft_id).await?)
+}
+
+#[tauri::command]
+pub fn drop_draft(state: State<'_, AppState>, session_id: Uuid, draft_id: Uuid) -> Result<(), IpcError> {
+    Ok(state.connections()?.drop_draft(session_id, draft_id)?)
+}
+
+#[tauri::command]
+pub async fn stage_delete(
+    state: State<'_, AppState>,
+    session_id: Uuid,
+    connection_id: Uuid,
+    delete: bool,
+) -> Result<SessionView, IpcError> {
+    Ok(state.connections()?.stage_delete(session_id, connection_id, delete).await?)
+}
+
+#[tauri::command]
+pub async fn commit_edit_session(state: State<'_, AppState>, session_id: Uuid) -> Result<Vec<Connection>, IpcError> {
+    Ok(state.connections()?.commit(session_id).await?)
+}
+
+#[tauri::command]
+pub async fn discard_edit_session(state: State<'_, AppState>, session_id: Uuid) -> Result<(), IpcError> {
+    Ok(state.connections()?.discard(session_id).await?)
 }
 
 #[tauri::command]

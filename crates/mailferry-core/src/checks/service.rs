@@ -1,5 +1,5 @@
-//! Runs the checks for a connection (saved or only staged), one run per connection at a time,
-//! cancellable, and records each run.
+//! Runs the checks for a connection (saved, or a draft of an edit session), one run per
+//! connection at a time, cancellable, and records each run.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -9,10 +9,9 @@ use uuid::Uuid;
 
 use super::model::{CheckEvent, CheckRun};
 use super::run::{run_checks, CheckSubject};
-use crate::connections::ConnectionService;
+use crate::connections::{CheckTarget, ConnectionService};
 use crate::http::CancellationToken;
 use crate::identity::IdentityClient;
-use crate::model::Connection;
 use crate::Result;
 
 pub struct CheckService {
@@ -31,32 +30,38 @@ impl CheckService {
         &self.identity
     }
 
-    /// Runs the seven checks; `on_event` hears each start and result as it happens. A new run
-    /// for the same connection cancels the one in progress.
+    /// Runs the seven checks on `target`; `on_event` hears each start and result as it
+    /// happens. A new run for the same connection cancels the one in progress.
     pub async fn check(
         &self,
         connections: &ConnectionService,
-        connection: Connection,
+        target: CheckTarget,
         on_event: &(dyn Fn(CheckEvent) + Send + Sync),
     ) -> Result<CheckRun> {
+        let id = target.connection_id();
         let cancel = CancellationToken::new();
         let run = self.next_run.fetch_add(1, Ordering::Relaxed);
         if let Ok(mut running) = self.running.lock() {
-            if let Some((_, previous)) = running.insert(connection.id, (run, cancel.clone())) {
+            if let Some((_, previous)) = running.insert(id, (run, cancel.clone())) {
                 previous.cancel();
             }
         }
-        let credential = connections.app_credential(&connection).await;
-        let subject = CheckSubject { connection: &connection, credential };
-        let outcome = run_checks(&self.identity, subject, on_event, &cancel).await;
+        let outcome = match connections.check_subject(target).await {
+            Ok(subject) => {
+                let checked = CheckSubject { connection: &subject.connection, credential: subject.credential };
+                let report = run_checks(&self.identity, checked, on_event, &cancel).await;
+                report.map(|report| (subject.connection, subject.ticket, report))
+            }
+            Err(error) => Err(error),
+        };
         if let Ok(mut running) = self.running.lock() {
-            if running.get(&connection.id).is_some_and(|(current, _)| *current == run) {
-                running.remove(&connection.id);
+            if running.get(&id).is_some_and(|(current, _)| *current == run) {
+                running.remove(&id);
             }
         }
-        let report = outcome?;
-        tracing::info!(connection = %connection.id, outcome = report.outcome.as_str(), "configuration checked");
-        let connection = connections.record_check(connection, &report).await?;
+        let (connection, ticket, report) = outcome?;
+        tracing::info!(connection = %id, outcome = report.outcome.as_str(), "configuration checked");
+        let connection = connections.record_check(connection, ticket, &report).await?;
         Ok(CheckRun { report, connection })
     }
 

@@ -66,6 +66,9 @@ impl TenantResolver {
             .ok_or_else(|| unreadable(&request, format!("the issuer {} holds no tenant id", metadata.issuer)))?;
         let resolved = ResolvedTenant { id, cloud_instance: metadata.cloud_instance_name };
         if let Ok(mut cache) = self.cache.lock() {
+            // Under its GUID too: a checked connection keeps the GUID it learnt, and its next
+            // check should not look the tenant up again.
+            cache.insert(key(cloud, &resolved.id), resolved.clone());
             cache.insert(key(cloud, tenant), resolved.clone());
         }
         Ok(resolved)

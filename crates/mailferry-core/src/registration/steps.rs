@@ -8,11 +8,12 @@ use uuid::Uuid;
 use super::model::{RegistrationStep, StepState};
 use super::workflow::{application_name, denied, id_of, replicating, waiting_detail, Registrar};
 use crate::certs::CertificateInfo;
+use crate::connections::Upsert;
 use crate::graph::{grant_request, BatchRequest, GraphClient};
 use crate::http::CancellationToken;
 use crate::identity::{AppCredential, AppTokenRequest};
 use crate::microsoft_errors::MicrosoftFailure;
-use crate::model::{Connection, Credential, RegistrationMode, Role, StagedChanges};
+use crate::model::{Connection, Credential, RegistrationMode, Role};
 use crate::permissions::{permission_set, MICROSOFT_GRAPH_APP_ID};
 use crate::registration::Registration;
 use crate::{Error, Result};
@@ -266,7 +267,7 @@ impl Registrar<'_> {
             updated_at: now,
             last_check: None,
         };
-        self.connections.save(StagedChanges { upserts: vec![connection.clone()], deletes: Vec::new() }).await?;
+        self.connections.save(vec![Upsert { connection: connection.clone(), secret: None }], &[]).await?;
         self.connections.get(connection.id).await
     }
 
