@@ -61,12 +61,9 @@ pub async fn run(
         CertCommand::Delete { thumbprint, yes } => {
             let info = store.get(&thumbprint).await?;
             if !yes {
-                return Err(Error::Conflict {
-                    message: format!(
-                        "Not deleted: certificate {} ({}) stays as it is.",
-                        info.sha1_thumbprint, info.subject
-                    ),
-                    hint: "Add --yes to delete the certificate and its private key.".into(),
+                return Err(Error::NotConfirmed {
+                    what: format!("certificate {} ({})", info.sha1_thumbprint, info.subject),
+                    deletes: "the certificate and its private key",
                 });
             }
             let deleted = service.delete_certificate(&thumbprint).await?;

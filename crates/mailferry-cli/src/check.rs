@@ -80,10 +80,7 @@ impl CloudArgs {
             Some(CloudArg::China) => "china",
             Some(CloudArg::Custom) => "custom",
         };
-        Cloud::from_cli(name, self.login_url, self.graph_url).map_err(|message| Error::Conflict {
-            message,
-            hint: "Give both --login-url and --graph-url (or set MAILFERRY_CLOUD_LOGIN_URL and MAILFERRY_CLOUD_GRAPH_URL).".into(),
-        })
+        Cloud::from_cli(name, self.login_url, self.graph_url).map_err(Error::CustomCloud)
     }
 }
 

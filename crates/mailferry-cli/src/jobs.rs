@@ -117,10 +117,7 @@ pub(crate) async fn run(
         JobsCommand::Delete { job, yes } => {
             let job = jobs.find(&job).await?;
             if !yes {
-                return Err(Error::Conflict {
-                    message: format!("Not deleted: job \"{}\" stays as it is.", job.name),
-                    hint: "Add --yes to delete the job draft.".into(),
-                });
+                return Err(Error::NotConfirmed { what: format!("job \"{}\"", job.name), deletes: "the job draft" });
             }
             jobs.delete(job.id).await?;
             writeln!(out, "Deleted job \"{}\" ({}).", job.name, job.id).map_err(write_error)?;

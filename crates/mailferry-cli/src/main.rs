@@ -236,9 +236,9 @@ async fn run(cli: Cli) -> Result<u8, Error> {
         Command::Connections(ConnectionsCommand::Delete { connection, yes }) => {
             let found = service.find(&connection).await?;
             if !yes {
-                return Err(Error::Conflict {
-                    message: format!("Not deleted: \"{}\" ({}) stays as it is.", found.name, found.id),
-                    hint: "Add --yes to delete the connection and its secret.".into(),
+                return Err(Error::NotConfirmed {
+                    what: format!("\"{}\" ({})", found.name, found.id),
+                    deletes: "the connection and its secret",
                 });
             }
             let deleted = service.delete(found.id).await?;

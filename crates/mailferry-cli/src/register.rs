@@ -87,18 +87,12 @@ pub(crate) async fn run(service: &ConnectionService, args: Register, out: &mut i
     if args.resume.is_none() && args.roll_back.is_none() {
         let unfinished = registrar.unfinished().await?;
         if let Some(earlier) = unfinished.iter().find(|r| r.role == Role::from(args.role)) {
-            return Err(Error::Conflict {
-                message: format!(
-                    "An earlier {} registration in tenant {} did not finish (started {} by {}).",
-                    earlier.role.as_str(),
-                    earlier.tenant_id,
-                    earlier.started_at.format("%Y-%m-%d %H:%M"),
-                    earlier.admin
-                ),
-                hint: format!(
-                    "Resume it with --resume {id}, or delete what it created with --roll-back {id}.",
-                    id = earlier.id
-                ),
+            return Err(Error::UnfinishedRegistration {
+                id: earlier.id,
+                role: earlier.role,
+                tenant_id: earlier.tenant_id.clone(),
+                started: earlier.started_at.format("%Y-%m-%d %H:%M").to_string(),
+                admin: earlier.admin.clone(),
             });
         }
     }
@@ -151,10 +145,7 @@ pub(crate) async fn run(service: &ConnectionService, args: Register, out: &mut i
                             format!("{}{created}{held}", e.app_id)
                         })
                         .collect();
-                    return Err(Error::Conflict {
-                        message: format!("The tenant already has {} Mailferry registration(s): {}.", earlier.len(), list.join("; ")),
-                        hint: "Reuse one with --reuse APP_ID (the new certificate is uploaded to it), or register another with --new.".into(),
-                    });
+                    return Err(Error::EarlierRegistrations { earlier: list });
                 }
             }
             let request = RegistrationRequest {

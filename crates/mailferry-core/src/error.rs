@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::microsoft_errors::{MicrosoftDetail, MicrosoftFailure};
+use crate::model::Role;
 use crate::validate::{Field, FieldIssue};
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -20,8 +21,76 @@ pub enum Error {
     #[error("{what} {id} does not exist")]
     NotFound { what: &'static str, id: String },
 
-    #[error("{message}")]
-    Conflict { message: String, hint: String },
+    /// Two saved things may not share a name (the store's unique index said so).
+    #[error("A {} connection named \"{name}\" already exists.", .role.as_str())]
+    NameTaken { role: Role, name: String },
+
+    /// A short reference (a name, or the start of an id) names more than one thing.
+    #[error("\"{reference}\" matches {} {what}.", .candidates.len())]
+    Ambiguous { reference: String, what: &'static str, candidates: Vec<String> },
+
+    /// Something still uses what is to be deleted.
+    #[error("The {what} {name} is used by the {users_are} {}.", quoted(.users))]
+    InUse { what: &'static str, name: String, users_are: &'static str, users: Vec<String> },
+
+    /// The CLI deletes only with --yes.
+    #[error("Not deleted: {what} stays as it is.")]
+    NotConfirmed { what: String, deletes: &'static str },
+
+    #[error("Not mailboxes of the source tenant: {}.", .addresses.join(", "))]
+    NotMailboxes { addresses: Vec<String> },
+
+    #[error("Mailferry cannot tell the format of \"{path}\" from its extension.")]
+    UnknownExportFormat { path: String },
+
+    #[error("{0}")]
+    CustomCloud(String),
+
+    #[error("\"{value}\" is not an application (client) ID.")]
+    NotAClientId { value: String },
+
+    /// The admin said no: in the browser, or on the device code's verification page.
+    #[error("{}", if *.on_device { "The sign-in was declined on the verification page." } else { "The sign-in was cancelled in the browser, or consent was refused." })]
+    SignInDeclined { on_device: bool },
+
+    #[error("The code expired before anyone signed in with it.")]
+    DeviceCodeExpired,
+
+    #[error("The cloud's login URL does not make a valid sign-in address: {detail}")]
+    InvalidLoginUrl { detail: String },
+
+    /// The browser would be sent somewhere other than the cloud's own login host over HTTPS.
+    #[error("Mailferry will not open {host} for the sign-in.")]
+    UnsafeSignInAddress { host: String },
+
+    /// The admin signed in to another tenant than the one the work belongs to.
+    #[error("{user} signed in to tenant {signed_in}, but this {owner} belongs to tenant {expected}.")]
+    WrongTenant { user: String, signed_in: String, expected: String, owner: &'static str },
+
+    #[error("No administrator is signed in for the registration.")]
+    NotSignedIn,
+
+    #[error("An automatic registration is already in progress.")]
+    RegistrationRunning,
+
+    /// A finished registration cannot run or be rolled back again.
+    #[error("{}", closed_message(*.completed, .rolling_back))]
+    RegistrationClosed { completed: bool, rolling_back: bool },
+
+    /// The CLI found a registration of the role that did not finish.
+    #[error("An earlier {} registration in tenant {tenant_id} did not finish (started {started} by {admin}).", .role.as_str())]
+    UnfinishedRegistration { id: uuid::Uuid, role: Role, tenant_id: String, started: String, admin: String },
+
+    /// The CLI found earlier Mailferry registrations and needs to be told which way to go.
+    #[error("The tenant already has {} Mailferry registration(s): {}.", .earlier.len(), .earlier.join("; "))]
+    EarlierRegistrations { earlier: Vec<String> },
+
+    #[error("\"{name}\" was registered by hand: Mailferry does not delete its application.")]
+    RegisteredByHand { name: String },
+
+    /// Reuse would have to write the application's certificates back without their bytes.
+    #[error("Microsoft did not return the bytes of certificate \"{certificate}\" of application {app_id}, so Mailferry cannot add its certificate without removing that one.")]
+    KeyBytesWithheld { certificate: String, app_id: String },
 
     /// The signed-in administrator lacks a directory role; another administrator who has it
     /// can finish, from the admin consent link where there is one.
@@ -77,6 +146,19 @@ pub enum Error {
 
     #[error("Internal error: {0}")]
     Internal(String),
+}
+
+/// `"a", "b"`: names as the messages quote them.
+fn quoted(names: &[String]) -> String {
+    names.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ")
+}
+
+fn closed_message(completed: bool, rolling_back: &bool) -> &'static str {
+    match (completed, *rolling_back) {
+        (true, true) => "This registration completed: its connection is in use.",
+        (true, false) => "This registration is already completed.",
+        (false, _) => "This registration is already rolled back.",
+    }
 }
 
 fn join_messages(issues: &[FieldIssue]) -> String {
@@ -137,7 +219,26 @@ impl Error {
         match self {
             Error::Invalid(_) | Error::InvalidDraft(_) => ErrorCode::Invalid,
             Error::NotFound { .. } => ErrorCode::NotFound,
-            Error::Conflict { .. } => ErrorCode::Conflict,
+            Error::NotAClientId { .. } | Error::CustomCloud(_) | Error::UnknownExportFormat { .. } => {
+                ErrorCode::Invalid
+            }
+            Error::NameTaken { .. }
+            | Error::Ambiguous { .. }
+            | Error::InUse { .. }
+            | Error::NotConfirmed { .. }
+            | Error::NotMailboxes { .. }
+            | Error::SignInDeclined { .. }
+            | Error::DeviceCodeExpired
+            | Error::InvalidLoginUrl { .. }
+            | Error::UnsafeSignInAddress { .. }
+            | Error::WrongTenant { .. }
+            | Error::NotSignedIn
+            | Error::RegistrationRunning
+            | Error::RegistrationClosed { .. }
+            | Error::UnfinishedRegistration { .. }
+            | Error::EarlierRegistrations { .. }
+            | Error::RegisteredByHand { .. }
+            | Error::KeyBytesWithheld { .. } => ErrorCode::Conflict,
             Error::RoleRequired { .. } => ErrorCode::RoleRequired,
             Error::SecretMissing { .. } => ErrorCode::SecretMissing,
             Error::KeychainUnavailable { .. } => ErrorCode::KeychainUnavailable,
@@ -163,7 +264,49 @@ impl Error {
             Error::Invalid(issue) => return Some(issue.hint.clone()),
             Error::InvalidDraft(_) => "Correct the highlighted fields and try again.",
             Error::NotFound { .. } => "It may have been deleted in the meantime; list the connections again to see the current ones.",
-            Error::Conflict { hint, .. } => return Some(hint.clone()),
+            Error::NameTaken { .. } => "Give this connection another name.",
+            Error::Ambiguous { candidates, .. } => return Some(format!("Use the full id: {}.", candidates.join(", "))),
+            Error::InUse { what: "certificate", .. } => "Delete those connections or give them another credential first.",
+            Error::InUse { .. } => "Delete that job, or give it another connection, first.",
+            Error::NotConfirmed { deletes, .. } => return Some(format!("Add --yes to delete {deletes}.")),
+            Error::NotMailboxes { .. } => {
+                "Check the addresses; a user without an Exchange Online mailbox cannot be migrated."
+            }
+            Error::UnknownExportFormat { .. } => "Name the file with .json, .csv or .html.",
+            Error::CustomCloud(_) => "Give both --login-url and --graph-url (or set MAILFERRY_CLOUD_LOGIN_URL and MAILFERRY_CLOUD_GRAPH_URL).",
+            Error::NotAClientId { .. } => {
+                "Copy the sign-in application's Application (client) ID (a GUID) from its Overview page."
+            }
+            Error::SignInDeclined { on_device: true } => "Start again and accept the permissions Mailferry asks for.",
+            Error::SignInDeclined { on_device: false } => {
+                "Start again and accept the permissions Mailferry asks for; they are needed to register the application."
+            }
+            Error::DeviceCodeExpired => "Start again: a new code is valid for about 15 minutes.",
+            Error::InvalidLoginUrl { .. } => "Check the Login URL of the custom cloud.",
+            Error::UnsafeSignInAddress { .. } => {
+                "The sign-in must go to the cloud's login host over HTTPS: check the custom cloud's Login URL."
+            }
+            Error::WrongTenant { owner, .. } => {
+                return Some(format!("Sign in with an administrator account of the {owner}'s tenant."))
+            }
+            Error::NotSignedIn => "Press \"Log in as Office 365 admin\" first.",
+            Error::RegistrationRunning => "Wait for it to finish, or cancel it first.",
+            Error::RegistrationClosed { completed: true, rolling_back: true } => {
+                "Delete the connection instead (it offers to delete the application too)."
+            }
+            Error::RegistrationClosed { .. } => "Start a new automatic registration.",
+            Error::UnfinishedRegistration { id, .. } => {
+                return Some(format!("Resume it with --resume {id}, or delete what it created with --roll-back {id}."))
+            }
+            Error::EarlierRegistrations { .. } => {
+                "Reuse one with --reuse APP_ID (the new certificate is uploaded to it), or register another with --new."
+            }
+            Error::RegisteredByHand { .. } => {
+                "Delete the application in the Microsoft Entra admin center if it is no longer needed."
+            }
+            Error::KeyBytesWithheld { .. } => {
+                "Register a new application instead, or upload Mailferry's certificate to this application in the Microsoft Entra admin center."
+            }
             Error::RoleRequired { roles, consent_url, .. } => {
                 let mut hint = format!("Sign in as an administrator with the {roles} role and resume.");
                 if let Some(url) = consent_url {

@@ -48,9 +48,10 @@ impl JobService {
         match found.as_slice() {
             [one] => self.get(one.id).await,
             [] => Err(Error::NotFound { what: "Job", id: format!("\"{reference}\"") }),
-            _ => Err(Error::Conflict {
-                message: format!("\"{reference}\" matches {} jobs.", found.len()),
-                hint: "Use the job's full id.".into(),
+            _ => Err(Error::Ambiguous {
+                reference: reference.to_owned(),
+                what: "jobs",
+                candidates: found.iter().map(|j| format!("{} ({})", j.id, j.name)).collect(),
             }),
         }
     }
@@ -159,10 +160,7 @@ impl MailboxChoice {
     pub fn finish(self) -> Result<Vec<JobMailbox>> {
         let missing: Vec<String> = self.wanted.iter().flatten().filter(|a| !self.named.contains(*a)).cloned().collect();
         if !missing.is_empty() {
-            return Err(Error::Conflict {
-                message: format!("Not mailboxes of the source tenant: {}.", missing.join(", ")),
-                hint: "Check the addresses; a user without an Exchange Online mailbox cannot be migrated.".into(),
-            });
+            return Err(Error::NotMailboxes { addresses: missing });
         }
         Ok(self.chosen)
     }

@@ -76,12 +76,14 @@ async fn the_code_typed_on_another_device_signs_the_admin_in() {
 async fn a_declined_code_ends_the_sign_in_with_authorization_declined_explained() {
     let sim = sim(60).await;
     let error = sign_in(&sim, Some("cancel")).await.unwrap_err();
-    assert!(matches!(&error, Error::Conflict { message, .. } if message.contains("declined")), "{error:?}");
+    assert!(matches!(&error, Error::SignInDeclined { on_device: true }), "{error:?}");
+    assert!(error.to_string().contains("declined"), "{error}");
 }
 
 #[tokio::test]
 async fn a_code_nobody_types_expires_with_expired_token_explained() {
     let sim = sim(2).await;
     let error = sign_in(&sim, None).await.unwrap_err();
-    assert!(matches!(&error, Error::Conflict { message, .. } if message.contains("expired")), "{error:?}");
+    assert!(matches!(&error, Error::DeviceCodeExpired), "{error:?}");
+    assert!(error.hint().unwrap_or_default().contains("new code"), "{error}");
 }

@@ -165,6 +165,31 @@ export class App {
     await element.sendKeys(value);
   }
 
+  /** Records every IPC call the web view makes from now on (command and body as sent). Tauri
+   * defines its invoke function read-only, but posts each call to its ipc:// protocol with the
+   * page's fetch, which can be wrapped: what is recorded is exactly what left the web view. */
+  async recordIpc() {
+    await this.driver.executeScript(`
+      if (window.__ipcCalls) return;
+      window.__ipcCalls = [];
+      const send = window.fetch.bind(window);
+      window.fetch = (resource, init) => {
+        const url = typeof resource === "string" ? resource : String(resource.url ?? resource);
+        if (/^(ipc:|https?:\\/\\/ipc\\.localhost)/.test(url)) {
+          const command = decodeURIComponent(url.split("/").pop() ?? "");
+          const body = init && typeof init.body === "string" ? init.body : String(init?.body ?? "");
+          window.__ipcCalls.push({ command, args: body });
+        }
+        return send(resource, init);
+      };
+    `);
+  }
+
+  /** The IPC calls recorded since recordIpc(), oldest first. */
+  async ipcCalls() {
+    return this.driver.executeScript("return window.__ipcCalls ?? [];");
+  }
+
   async screenshot(name) {
     mkdirSync(ARTIFACTS, { recursive: true });
     shots += 1;

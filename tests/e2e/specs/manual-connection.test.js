@@ -74,6 +74,7 @@ describe("a manual source connection", () => {
   });
 
   it("verifies the connection on Configure, stages it on Finish and saves it with OK", async () => {
+    await app.recordIpc();
     await app.type(await app.field("Connection name"), "Contoso");
     await app.type(await app.field("Dedicated application mailbox"), "migration@contoso.com");
     await app.type(await app.field("Application (client) ID"), "1b2c3d4e-5f60-4a1b-8c9d-0e1f2a3b4c5d");
@@ -98,6 +99,14 @@ describe("a manual source connection", () => {
     await app.press("OK");
 
     await app.gone(By.xpath("//*[@role='dialog']"));
+    // The secret crossed IPC once, when the field was left; live validation, Configure, Finish
+    // and OK sent ids and field values only.
+    const calls = await app.ipcCalls();
+    const carrying = calls.filter((call) => call.args.includes(SECRET));
+    assert.deepEqual(carrying.map((call) => call.command), ["put_secret"], JSON.stringify(calls.map((c) => c.command)));
+    for (const command of ["put_draft", "check_connection", "keep_draft", "commit_edit_session"]) {
+      assert.ok(calls.some((call) => call.command === command), `${command} was called`);
+    }
     const card = await app.findVisible(By.xpath("//li[@aria-label='Contoso']"));
     const text = await card.getText();
     assert.match(text, /Tenant Contoso · contoso\.com/);

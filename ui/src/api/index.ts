@@ -21,12 +21,12 @@ import type { SignedIn } from "../bindings/SignedIn";
 import type { SignInClient } from "../bindings/SignInClient";
 import type { Registration } from "../bindings/Registration";
 import type { RegistrationProgress } from "../bindings/RegistrationProgress";
-import type { ConnectionDraft } from "../bindings/ConnectionDraft";
-import type { FieldIssue } from "../bindings/FieldIssue";
+import type { DraftFields } from "../bindings/DraftFields";
+import type { DraftState } from "../bindings/DraftState";
 import type { ImportedCertificate } from "../bindings/ImportedCertificate";
 import type { Permission } from "../bindings/Permission";
 import type { Role } from "../bindings/Role";
-import type { StagedChanges } from "../bindings/StagedChanges";
+import type { SessionView } from "../bindings/SessionView";
 import { toCommandError } from "./errors";
 
 export { CommandError } from "./errors";
@@ -42,19 +42,33 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 export const api = {
   listConnections: (role?: Role) => call<Connection[]>("list_connections", { role: role ?? null }),
   getConnection: (id: string) => call<Connection>("get_connection", { id }),
-  validateConnectionDraft: (draft: ConnectionDraft) => call<FieldIssue[]>("validate_connection_draft", { draft }),
-  /** Validates the draft; a new secret is held by the core until saveConnections. */
-  stageConnection: (draft: ConnectionDraft) => call<Connection>("stage_connection", { draft }),
-  discardStagedConnections: () => call<null>("discard_staged_connections"),
-  saveConnections: (changes: StagedChanges) => call<Connection[]>("save_connections", { changes }),
+  // The edit session of a Manage connections window: the core holds every change until OK.
+  openEditSession: (role: Role) => call<SessionView>("open_edit_session", { role }),
+  editSessionView: (sessionId: string) => call<SessionView>("edit_session_view", { sessionId }),
+  /** Starts the wizard's draft: of a connection of the session, or of a new one (null). */
+  startDraft: (sessionId: string, connectionId: string | null) => call<string>("start_draft", { sessionId, connectionId }),
+  /** The fields as typed; the core validates them once and answers with the problems. */
+  putDraft: (sessionId: string, draftId: string, fields: DraftFields) => call<DraftState>("put_draft", { sessionId, draftId, fields }),
+  /** The one call that carries a pasted secret; it is never sent back. */
+  putSecret: (sessionId: string, draftId: string, secret: string) => call<DraftState>("put_secret", { sessionId, draftId, secret }),
+  /** Finish: the draft becomes a change that OK saves. */
+  keepDraft: (sessionId: string, draftId: string) => call<SessionView>("keep_draft", { sessionId, draftId }),
+  /** Cancel in the wizard: its copy is forgotten. */
+  dropDraft: (sessionId: string, draftId: string) => call<null>("drop_draft", { sessionId, draftId }),
+  stageDelete: (sessionId: string, connectionId: string, remove: boolean) =>
+    call<SessionView>("stage_delete", { sessionId, connectionId, delete: remove }),
+  /** OK: saves the session's changes as one unit and closes it. */
+  commitEditSession: (sessionId: string) => call<Connection[]>("commit_edit_session", { sessionId }),
+  discardEditSession: (sessionId: string) => call<null>("discard_edit_session", { sessionId }),
   permissionSet: (role: Role) => call<Permission[]>("permission_set", { role }),
   /** The cloud a new connection starts with (a Custom cloud set in the environment, else Global). */
   defaultCloud: () => call<Cloud>("default_cloud"),
-  /** Runs the configuration checks; `onEvent` hears each check start and finish as it happens. */
-  checkConnection: (connection: Connection, onEvent: (event: CheckEvent) => void) => {
+  /** Runs the configuration checks on a connection of the session (its draft, or as saved);
+   * `onEvent` hears each check start and finish as it happens. */
+  checkConnection: (sessionId: string, connectionId: string, onEvent: (event: CheckEvent) => void) => {
     const channel = new Channel<CheckEvent>();
     channel.onmessage = onEvent;
-    return call<CheckRun>("check_connection", { connection, onEvent: channel });
+    return call<CheckRun>("check_connection", { sessionId, connectionId, onEvent: channel });
   },
   /** Signs the admin in (system browser or device code); lists earlier Mailferry registrations. */
   signInForRegistration: (request: RegistrationSignIn, onProgress: (progress: RegistrationProgress) => void) => {

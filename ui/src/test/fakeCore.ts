@@ -19,32 +19,42 @@ import type { CheckRun } from "../bindings/CheckRun";
 
 import type { CertificateInfo } from "../bindings/CertificateInfo";
 import type { Connection } from "../bindings/Connection";
-import type { ConnectionDraft } from "../bindings/ConnectionDraft";
+import type { DraftFields } from "../bindings/DraftFields";
+import type { DraftState } from "../bindings/DraftState";
 import type { FieldIssue } from "../bindings/FieldIssue";
 import type { IpcError } from "../bindings/IpcError";
 import type { Permission } from "../bindings/Permission";
-import type { StagedChanges } from "../bindings/StagedChanges";
+import type { Role } from "../bindings/Role";
+import type { SessionView } from "../bindings/SessionView";
 import { aReport } from "./fixtures";
 
 export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** What a draft holds in the fake core: the fields and the pasted secret, apart, as in the core. */
+export interface DraftInput {
+  fields: DraftFields;
+  /** The secret pasted into the draft (trimmed), or null to keep the saved one. */
+  secret: string | null;
+  /** The saved connection being edited. */
+  saved: Connection | null;
+}
+
 /** The messages the core gives for the mistakes these tests make (see validate.rs). */
-export function issuesFor(draft: ConnectionDraft): FieldIssue[] {
+export function issuesFor({ fields, secret, saved }: DraftInput): FieldIssue[] {
   const issues: FieldIssue[] = [];
-  if (!/^[^@\s]+@[^@\s]+\.[a-z]{2,}$/i.test(draft.applicationMailbox.trim())) {
+  if (!/^[^@\s]+@[^@\s]+\.[a-z]{2,}$/i.test(fields.applicationMailbox.trim())) {
     issues.push({ field: "applicationMailbox", message: "Application mailbox: this is not an email address.", hint: "Users > Active users." });
   }
-  if (!GUID.test(draft.clientId.trim())) {
+  if (!GUID.test(fields.clientId.trim())) {
     issues.push({ field: "clientId", message: "Application (client) ID: this is not a GUID.", hint: "App registrations > Overview." });
   }
-  if (draft.tenant.trim() === "") {
+  if (fields.tenant.trim() === "") {
     issues.push({ field: "tenant", message: "Directory (tenant) ID: enter the tenant ID or a verified domain of the tenant.", hint: "Identity > Overview." });
   }
-  if (draft.credential.kind === "secret" && draft.credential.value !== null) {
-    const value = draft.credential.value.trim();
-    if (GUID.test(value)) {
+  if (fields.credential.kind === "secret") {
+    if (secret !== null && GUID.test(secret)) {
       issues.push({ field: "clientSecret", message: "Client secret: this looks like the Secret ID; paste the secret's Value instead.", hint: "The Value column holds the secret." });
-    } else if (value === "") {
+    } else if (secret === null && saved?.credential.kind !== "secret") {
       issues.push({ field: "clientSecret", message: "Client secret: paste the client secret's Value.", hint: "Certificates & secrets." });
     }
   }
@@ -63,11 +73,16 @@ export function ipcError(partial: Partial<IpcError> & Pick<IpcError, "code" | "m
 export interface FakeCore {
   saved: Connection[];
   calls: { command: string; args: Record<string, unknown> }[];
-  staged: ConnectionDraft[];
-  saves: StagedChanges[];
+  /** Connections kept by the wizard's Finish, and the secrets pasted, as the core received them. */
+  kept: Connection[];
+  secrets: string[];
+  /** What each OK committed, and how many sessions were discarded. */
+  saves: { upserts: Connection[]; deletes: string[] }[];
   discards: number;
-  /** Make the next save fail with this error. */
+  /** Make the next commit fail with this error. */
   failNextSave?: IpcError;
+  /** The cloud a new connection starts in (the environment's, in the app). */
+  defaultCloud: Cloud;
   /** What the native open dialog returns (null: cancelled). */
   chosenFile: string | null;
   /** Certificates in the store, and the one a PFX import yields with PFX_PASSWORD. */
@@ -113,36 +128,60 @@ export const IMPORTED_CERTIFICATE: CertificateInfo = {
   x5tS256: "q6urq6urq6urq6urq6urq6urq6urq6urq6urq6urq6s",
 };
 
-export function connectionFrom(draft: ConnectionDraft, id = "0b4c9a52-8a57-4ad0-9a2e-9c1f4a3e0d11"): Connection {
-  const secret = draft.credential.kind === "secret" ? (draft.credential.value ?? "").trim() : "";
+export function connectionFrom(role: Role, input: DraftInput, id = "0b4c9a52-8a57-4ad0-9a2e-9c1f4a3e0d11"): Connection {
+  const { fields, secret, saved } = input;
   return {
-    id: draft.id ?? id,
-    role: draft.role,
-    name: draft.name.trim() || draft.tenant.trim().toLowerCase(),
-    cloud: draft.cloud,
-    tenantId: draft.tenant.trim().toLowerCase(),
+    id,
+    role,
+    name: fields.name.trim() || fields.tenant.trim().toLowerCase(),
+    cloud: fields.cloud,
+    tenantId: fields.tenant.trim().toLowerCase(),
     tenantName: null,
     defaultDomain: null,
-    clientId: draft.clientId.trim().toLowerCase(),
-    applicationMailbox: draft.applicationMailbox.trim(),
-    registration: "manual",
+    clientId: fields.clientId.trim().toLowerCase(),
+    applicationMailbox: fields.applicationMailbox.trim(),
+    registration: saved?.registration ?? "manual",
     credential:
-      draft.credential.kind === "secret"
-        ? { kind: "secret", hint: secret.slice(-3), expiresAt: null }
-        : { kind: "certificate", sha1Thumbprint: draft.credential.thumbprint.replace(/[\s:]/g, "").toUpperCase(), sha256Thumbprint: null, subject: null, notAfter: null },
-    createdAt: "2026-11-27T09:00:00.000Z",
+      fields.credential.kind === "certificate"
+        ? { kind: "certificate", sha1Thumbprint: fields.credential.thumbprint.replace(/[\s:]/g, "").toUpperCase(), sha256Thumbprint: null, subject: null, notAfter: null }
+        : secret === null && saved?.credential.kind === "secret"
+          ? saved.credential
+          : { kind: "secret", hint: (secret ?? "").slice(-3), expiresAt: null },
+    createdAt: saved?.createdAt ?? "2026-11-27T09:00:00.000Z",
     updatedAt: "2026-11-27T09:00:00.000Z",
     lastCheck: null,
   };
 }
 
+interface FakeDraft {
+  saved: Connection | null;
+  fields: DraftFields | null;
+  secret: string | null;
+  connection: Connection | null;
+  working: boolean;
+  kept: Connection | null;
+}
+
+interface FakeSession {
+  role: Role;
+  drafts: Map<string, FakeDraft>;
+  newOrder: string[];
+  deletes: Set<string>;
+}
+
+const EMPTY_FIELDS: DraftFields = { name: "", cloud: { kind: "global" }, tenant: "", clientId: "", applicationMailbox: "", credential: { kind: "secret" } };
+
+const NEW_IDS = ["0b4c9a52-8a57-4ad0-9a2e-9c1f4a3e0d11", "1c5dab63-9b68-4be1-8b3f-ad2f5b4f1e22", "2d6ebc74-ac79-4cf2-9c40-be3f6c5f2f33"];
+
 export function installFakeCore(saved: Connection[] = []): FakeCore {
   const core: FakeCore = {
     saved: [...saved],
     calls: [],
-    staged: [],
+    kept: [],
+    secrets: [],
     saves: [],
     discards: 0,
+    defaultCloud: { kind: "global" },
     chosenFile: null,
     certificates: [],
     nextReports: [],
@@ -159,6 +198,41 @@ export function installFakeCore(saved: Connection[] = []): FakeCore {
     jobs: [],
     tenantMailboxes: [],
   };
+  const sessions = new Map<string, FakeSession>();
+  let newDrafts = 0;
+  const session = (id: unknown): FakeSession => {
+    const found = sessions.get(String(id));
+    if (!found) throw ipcError({ code: "not_found", message: `Edit session ${String(id)} does not exist` });
+    return found;
+  };
+  const view = (sessionId: string): SessionView => {
+    const s = session(sessionId);
+    const rows: SessionView["rows"] = core.saved
+      .filter((c) => c.role === s.role)
+      .map((c) => {
+        const kept = s.drafts.get(c.id)?.kept;
+        return { connection: kept ?? c, change: kept ? "edited" : "none", deleted: s.deletes.has(c.id) };
+      });
+    for (const id of s.newOrder) {
+      const kept = s.drafts.get(id)?.kept;
+      if (kept) rows.push({ connection: kept, change: "new", deleted: false });
+    }
+    return { sessionId, role: s.role, rows, hasChanges: rows.some((r) => r.change !== "none" || r.deleted) };
+  };
+  const validate = (s: FakeSession, draftId: string): DraftState => {
+    const draft = s.drafts.get(draftId);
+    if (!draft) throw ipcError({ code: "not_found", message: "Draft does not exist" });
+    if (!draft.fields) {
+      // A secret pasted before any field was typed: only its own problem is known yet.
+      const secretId = draft.secret !== null && GUID.test(draft.secret);
+      return { draftId, issues: secretId ? issuesFor({ fields: { ...EMPTY_FIELDS, credential: { kind: "secret" } }, secret: draft.secret, saved: null }).filter((i) => i.field === "clientSecret") : [], connection: null };
+    }
+    const input = { fields: draft.fields, secret: draft.secret, saved: draft.saved };
+    const issues = issuesFor(input);
+    draft.connection = issues.length === 0 ? connectionFrom(s.role, input, draftId) : null;
+    return { draftId, issues, connection: draft.connection };
+  };
+
   mockIPC((command, payload) => {
     const args = (payload ?? {}) as Record<string, unknown>;
     core.calls.push({ command, args });
@@ -169,21 +243,94 @@ export function installFakeCore(saved: Connection[] = []): FakeCore {
         return core.saved.find((c) => c.id === args.id) ?? Promise.reject(ipcError({ code: "not_found", message: "Connection does not exist" }));
       case "permission_set":
         return PERMISSIONS;
-      case "validate_connection_draft":
-        return issuesFor(args.draft as ConnectionDraft);
-      case "stage_connection": {
-        const draft = args.draft as ConnectionDraft;
-        const issues = issuesFor(draft);
-        if (issues.length > 0) {
-          return Promise.reject(ipcError({ code: "invalid", message: issues.map((i) => i.message).join(" "), issues }));
-        }
-        core.staged.push(draft);
-        return connectionFrom(draft);
+      case "open_edit_session": {
+        const id = `5e5510${String(sessions.size).padStart(2, "0")}-0000-4000-8000-000000000000`;
+        sessions.set(id, { role: args.role as Role, drafts: new Map(), newOrder: [], deletes: new Set() });
+        return view(id);
       }
+      case "edit_session_view":
+        return view(String(args.sessionId));
+      case "start_draft": {
+        const s = session(args.sessionId);
+        const of = args.connectionId as string | null;
+        const id = of ?? NEW_IDS[newDrafts++ % NEW_IDS.length];
+        const existing = s.drafts.get(id);
+        const saved = of ? (core.saved.find((c) => c.id === of) ?? null) : null;
+        s.drafts.set(id, { saved, fields: null, secret: null, connection: existing?.kept ?? saved, working: true, kept: existing?.kept ?? null });
+        return id;
+      }
+      case "put_draft": {
+        const s = session(args.sessionId);
+        const draft = s.drafts.get(String(args.draftId));
+        if (draft) draft.fields = args.fields as DraftFields;
+        return validate(s, String(args.draftId));
+      }
+      case "put_secret": {
+        const s = session(args.sessionId);
+        const draft = s.drafts.get(String(args.draftId));
+        const value = String(args.secret);
+        core.secrets.push(value);
+        if (draft) draft.secret = value.trim() === "" ? null : value.trim();
+        return validate(s, String(args.draftId));
+      }
+      case "keep_draft": {
+        const s = session(args.sessionId);
+        const id = String(args.draftId);
+        const draft = s.drafts.get(id);
+        if (!draft?.connection) return Promise.reject(ipcError({ code: "invalid", message: "Correct the highlighted fields." }));
+        draft.kept = draft.connection;
+        draft.working = false;
+        core.kept.push(draft.kept);
+        if (!draft.saved && !s.newOrder.includes(id)) s.newOrder.push(id);
+        return view(String(args.sessionId));
+      }
+      case "drop_draft": {
+        const s = sessions.get(String(args.sessionId));
+        const id = String(args.draftId);
+        const draft = s?.drafts.get(id);
+        if (s && draft) {
+          draft.working = false;
+          if (!draft.kept && !draft.saved) s.drafts.delete(id);
+        }
+        return null;
+      }
+      case "stage_delete": {
+        const s = session(args.sessionId);
+        const id = String(args.connectionId);
+        if (!core.saved.some((c) => c.id === id)) {
+          s.drafts.delete(id);
+          s.newOrder = s.newOrder.filter((n) => n !== id);
+        } else if (args.delete) s.deletes.add(id);
+        else s.deletes.delete(id);
+        return view(String(args.sessionId));
+      }
+      case "commit_edit_session": {
+        const s = session(args.sessionId);
+        if (core.failNextSave) {
+          const error = core.failNextSave;
+          core.failNextSave = undefined;
+          return Promise.reject(error);
+        }
+        const upserts = [...s.drafts.values()].flatMap((d) => (d.kept && !s.deletes.has(d.kept.id) ? [d.kept] : []));
+        const deletes = [...s.deletes];
+        core.saves.push({ upserts, deletes });
+        const others = core.saved.filter((c) => !deletes.includes(c.id) && !upserts.some((u) => u.id === c.id));
+        core.saved = [...others, ...upserts];
+        sessions.delete(String(args.sessionId));
+        return core.saved;
+      }
+      case "discard_edit_session":
+        core.discards += 1;
+        sessions.delete(String(args.sessionId));
+        return null;
       case "default_cloud":
-        return { kind: "global" };
+        return core.defaultCloud;
       case "check_connection": {
-        const connection = args.connection as Connection;
+        const s = session(args.sessionId);
+        const id = String(args.connectionId);
+        const draft = s.drafts.get(id);
+        const connection = (draft?.working ? draft.connection : draft?.kept) ?? core.saved.find((c) => c.id === id);
+        if (!connection) return Promise.reject(ipcError({ code: "invalid", message: "Correct the highlighted fields." }));
         const channel = args.onEvent as Channel<CheckEvent>;
         core.checked.push(connection);
         const report = (core.nextReports.shift() ?? aReport)(connection.id);
@@ -193,15 +340,17 @@ export function installFakeCore(saved: Connection[] = []): FakeCore {
           channel.onmessage({ kind: "finished", result });
         }
         core.reports[connection.id] = report;
-        const run: CheckRun = {
-          report,
-          connection: {
-            ...connection,
-            tenantName: report.tenantName,
-            defaultDomain: report.defaultDomain,
-            lastCheck: { at: report.finishedAt, outcome: report.outcome },
-          },
+        const learnt: Connection = {
+          ...connection,
+          tenantName: report.tenantName,
+          defaultDomain: report.defaultDomain,
+          lastCheck: { at: report.finishedAt, outcome: report.outcome },
         };
+        // As the core does: the draft keeps what it learnt; a saved connection checked as it is learns at once.
+        if (draft?.working) draft.connection = learnt;
+        else if (draft?.kept) draft.kept = learnt;
+        else core.saved = core.saved.map((c) => (c.id === id ? learnt : c));
+        const run: CheckRun = { report, connection: learnt };
         return run;
       }
       case "cancel_check":
@@ -302,17 +451,16 @@ export function installFakeCore(saved: Connection[] = []): FakeCore {
           channel.onmessage({ kind: "step", event: { registrationId: id, step, state: "started", detail: "" } });
           channel.onmessage({ kind: "step", event: { registrationId: id, step, state: "done", detail: "" } });
         }
+        const fields: DraftFields = {
+          name: "contoso.onmicrosoft.com",
+          cloud: core.signedInCloud ?? { kind: "global" },
+          tenant: "6babcaad-604b-40ac-a9d7-9fd97c0b779f",
+          clientId: "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+          applicationMailbox: request.applicationMailbox ?? "admin@contoso.onmicrosoft.com",
+          credential: { kind: "certificate", thumbprint: IMPORTED_CERTIFICATE.sha1Thumbprint },
+        };
         const connection: Connection = {
-          ...connectionFrom({
-            id: null,
-            role: "source",
-            name: "contoso.onmicrosoft.com",
-            cloud: core.signedInCloud ?? { kind: "global" },
-            tenant: "6babcaad-604b-40ac-a9d7-9fd97c0b779f",
-            clientId: "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
-            applicationMailbox: request.applicationMailbox ?? "admin@contoso.onmicrosoft.com",
-            credential: { kind: "certificate", thumbprint: IMPORTED_CERTIFICATE.sha1Thumbprint },
-          }, "8e7d6c5b-4a39-4281-9f0e-1d2c3b4a5968"),
+          ...connectionFrom("source", { fields, secret: null, saved: null }, "8e7d6c5b-4a39-4281-9f0e-1d2c3b4a5968"),
           registration: "automatic",
         };
         core.saved = [...core.saved, connection];
@@ -347,21 +495,6 @@ export function installFakeCore(saved: Connection[] = []): FakeCore {
       case "find_certificate": {
         const wanted = String(args.thumbprint).replace(/[\s:-]/g, "").toUpperCase();
         return core.certificates.find((c) => c.sha1Thumbprint === wanted || c.sha256Thumbprint === wanted) ?? null;
-      }
-      case "discard_staged_connections":
-        core.discards += 1;
-        return null;
-      case "save_connections": {
-        const changes = args.changes as StagedChanges;
-        if (core.failNextSave) {
-          const error = core.failNextSave;
-          core.failNextSave = undefined;
-          return Promise.reject(error);
-        }
-        core.saves.push(changes);
-        const kept = core.saved.filter((c) => !changes.deletes.includes(c.id) && !changes.upserts.some((u) => u.id === c.id));
-        core.saved = [...kept, ...changes.upserts];
-        return core.saved;
       }
       default:
         return Promise.reject(ipcError({ code: "internal", message: `unexpected command ${command}` }));

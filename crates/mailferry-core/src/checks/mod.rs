@@ -1,11 +1,10 @@
 //! Configuration checks (docs/microsoft-contract.md): does this connection really work?
 
-mod model;
 mod permissions;
 mod run;
 mod service;
 
-pub use model::{CheckEvent, CheckId, CheckReport, CheckResult, CheckRun, CheckStatus};
+pub use crate::model::checks::{CheckEvent, CheckId, CheckReport, CheckResult, CheckRun, CheckStatus};
 pub use permissions::{compare_roles, RoleComparison};
 pub use run::{expiry_result, run_checks, CheckSubject, EXPIRY_WARNING_DAYS};
 pub use service::CheckService;

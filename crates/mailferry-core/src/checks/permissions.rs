@@ -1,6 +1,6 @@
 //! Check 3: the token's `roles` against the connection's permission set.
 
-use super::model::{CheckId, CheckResult};
+use crate::model::checks::{CheckId, CheckResult};
 use crate::model::Role;
 use crate::permissions::permission_set;
 
@@ -56,7 +56,7 @@ fn consent_fix(missing: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::model::CheckStatus;
+    use crate::model::checks::CheckStatus;
 
     fn roles(names: &[&str]) -> Vec<String> {
         names.iter().map(|s| (*s).to_owned()).collect()

@@ -7,13 +7,13 @@ use chrono::{DateTime, Utc};
 use secrecy::ExposeSecret;
 use serde_json::Value;
 
-use super::model::{CheckEvent, CheckId, CheckReport, CheckResult, CheckStatus};
 use super::permissions::compare_roles;
 use crate::graph::directory::{self, MailFolder, Organization, User};
 use crate::graph::{
     first_item, password_credentials_request, Application, BatchRequest, BatchResponse, GraphClient, GraphErrorBody,
 };
 use crate::identity::{AppCredential, AppTokenRequest, IdentityClient, ResolvedTenant};
+use crate::model::checks::{CheckEvent, CheckId, CheckReport, CheckResult, CheckStatus};
 use crate::model::{CheckOutcome, Connection, Credential};
 use crate::{Error, Result};
 

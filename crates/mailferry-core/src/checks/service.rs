@@ -7,11 +7,11 @@ use std::sync::Mutex;
 
 use uuid::Uuid;
 
-use super::model::{CheckEvent, CheckRun};
 use super::run::{run_checks, CheckSubject};
 use crate::connections::{CheckTarget, ConnectionService};
 use crate::http::CancellationToken;
 use crate::identity::IdentityClient;
+use crate::model::checks::{CheckEvent, CheckRun};
 use crate::Result;
 
 pub struct CheckService {

@@ -71,16 +71,14 @@ impl ConnectionService {
             .await?
             .into_iter()
             .filter(|c| matches!(&c.credential, Credential::Certificate { sha1_thumbprint, .. } if *sha1_thumbprint == info.sha1_thumbprint))
-            .map(|c| format!("\"{}\"", c.name))
+            .map(|c| c.name)
             .collect();
         if !users.is_empty() {
-            return Err(Error::Conflict {
-                message: format!(
-                    "The certificate {} is used by the connection {}.",
-                    info.sha1_thumbprint,
-                    users.join(", ")
-                ),
-                hint: "Delete those connections or give them another credential first.".into(),
+            return Err(Error::InUse {
+                what: "certificate",
+                name: info.sha1_thumbprint,
+                users_are: "connection",
+                users,
             });
         }
         self.certificates.delete(&info.sha1_thumbprint).await?;
@@ -105,15 +103,10 @@ impl ConnectionService {
         match candidates.as_slice() {
             [one] => Ok((*one).clone()),
             [] => Err(Error::NotFound { what: "Connection", id: format!("\"{reference}\"") }),
-            many => Err(Error::Conflict {
-                message: format!("\"{reference}\" matches {} connections.", many.len()),
-                hint: format!(
-                    "Use the full id: {}.",
-                    many.iter()
-                        .map(|c| format!("{} ({} {})", c.id, c.role.as_str(), c.name))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
+            many => Err(Error::Ambiguous {
+                reference: reference.to_owned(),
+                what: "connections",
+                candidates: many.iter().map(|c| format!("{} ({} {})", c.id, c.role.as_str(), c.name)).collect(),
             }),
         }
     }
@@ -184,12 +177,11 @@ impl ConnectionService {
             let jobs = self.store.jobs().using(*id).await?;
             if !jobs.is_empty() {
                 let name = self.store.connections().get(*id).await?.map(|c| c.name).unwrap_or_else(|| id.to_string());
-                return Err(Error::Conflict {
-                    message: format!(
-                        "The connection \"{name}\" is used by the migration job {}.",
-                        jobs.iter().map(|j| format!("\"{j}\"")).collect::<Vec<_>>().join(", ")
-                    ),
-                    hint: "Delete that job, or give it another connection, first.".into(),
+                return Err(Error::InUse {
+                    what: "connection",
+                    name: format!("\"{name}\""),
+                    users_are: "migration job",
+                    users: jobs,
                 });
             }
         }

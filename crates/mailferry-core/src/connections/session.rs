@@ -22,7 +22,12 @@ use crate::validate::{self, FieldIssue};
 use crate::{Error, Result};
 
 #[derive(Default)]
-pub(super) struct Sessions(Mutex<HashMap<Uuid, EditSession>>);
+pub(super) struct Sessions {
+    open: Mutex<HashMap<Uuid, EditSession>>,
+    /// One change of a draft at a time, so answers leave in the order the changes came in and
+    /// the last one always describes the draft as it is.
+    changes: tokio::sync::Mutex<()>,
+}
 
 struct EditSession {
     role: Role,
@@ -178,6 +183,7 @@ impl ConnectionService {
     /// Replaces the draft's fields and validates them once: the answer is the field problems,
     /// or the connection OK would save.
     pub async fn put_draft(&self, session_id: Uuid, draft_id: Uuid, fields: DraftFields) -> Result<DraftState> {
+        let _one_at_a_time = self.sessions.changes.lock().await;
         self.with_working(session_id, draft_id, |v| {
             v.fields = Some(fields);
             Ok(())
@@ -188,6 +194,7 @@ impl ConnectionService {
     /// Takes the secret pasted into the draft; it is never sent back. An empty value forgets
     /// the pasted one, so an edited connection keeps its saved secret.
     pub async fn put_secret(&self, session_id: Uuid, draft_id: Uuid, secret: SecretString) -> Result<DraftState> {
+        let _one_at_a_time = self.sessions.changes.lock().await;
         self.with_working(session_id, draft_id, |v| {
             v.secret_generation += 1;
             let value = secret.expose_secret();
@@ -473,7 +480,7 @@ impl ConnectionService {
     }
 
     fn sessions(&self) -> Result<MutexGuard<'_, HashMap<Uuid, EditSession>>> {
-        self.sessions.0.lock().map_err(|_| Error::Internal("edit sessions lock poisoned".into()))
+        self.sessions.open.lock().map_err(|_| Error::Internal("edit sessions lock poisoned".into()))
     }
 }
 

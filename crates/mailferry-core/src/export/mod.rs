@@ -40,10 +40,7 @@ impl ExportFormat {
             "json" => Ok(ExportFormat::Json),
             "csv" => Ok(ExportFormat::Csv),
             "html" | "htm" => Ok(ExportFormat::Html),
-            _ => Err(Error::Conflict {
-                message: format!("Mailferry cannot tell the format of \"{}\" from its extension.", path.display()),
-                hint: "Name the file with .json, .csv or .html.".into(),
-            }),
+            _ => Err(Error::UnknownExportFormat { path: path.display().to_string() }),
         }
     }
 }

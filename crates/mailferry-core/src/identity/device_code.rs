@@ -102,27 +102,14 @@ pub async fn device_code_sign_in(
         match pending.as_str() {
             "authorization_pending" => {}
             "slow_down" => interval += Duration::from_secs(5),
-            "authorization_declined" => {
-                return Err(Error::Conflict {
-                    message: "The sign-in was declined on the verification page.".into(),
-                    hint: "Start again and accept the permissions Mailferry asks for.".into(),
-                })
-            }
-            "expired_token" => {
-                return Err(Error::Conflict {
-                    message: "The code expired before anyone signed in with it.".into(),
-                    hint: "Start again: a new code is valid for about 15 minutes.".into(),
-                })
-            }
+            "authorization_declined" => return Err(Error::SignInDeclined { on_device: true }),
+            "expired_token" => return Err(Error::DeviceCodeExpired),
             _ => {
                 return Err(token_failure_from(status.as_u16(), &text, description, &context));
             }
         }
         if tokio::time::Instant::now() >= deadline {
-            return Err(Error::Conflict {
-                message: "The code expired before anyone signed in with it.".into(),
-                hint: "Start again: a new code is valid for about 15 minutes.".into(),
-            });
+            return Err(Error::DeviceCodeExpired);
         }
     }
 }

@@ -139,10 +139,7 @@ pub async fn sign_in(
     // Entra matches http://localhost redirects on any port.
     let redirect_uri = format!("http://localhost:{port}/");
     let authorize = format!("{}/{}/oauth2/v2.0/authorize", request.cloud.login_url(), request.tenant.trim());
-    let invalid = |e: oauth2::url::ParseError| Error::Conflict {
-        message: format!("The cloud's login URL does not make a valid sign-in address: {e}"),
-        hint: "Check the Login URL of the custom cloud.".into(),
-    };
+    let invalid = |e: oauth2::url::ParseError| Error::InvalidLoginUrl { detail: e.to_string() };
     let client = BasicClient::new(ClientId::new(request.client_id.to_owned()))
         .set_auth_uri(AuthUrl::new(authorize).map_err(invalid)?)
         .set_redirect_uri(RedirectUrl::new(redirect_uri.clone()).map_err(invalid)?);
@@ -224,11 +221,7 @@ fn check_sign_in_url(url: &oauth2::url::Url, cloud: &Cloud) -> Result<()> {
     if same_host && secure {
         Ok(())
     } else {
-        Err(Error::Conflict {
-            message: format!("Mailferry will not open {} for the sign-in.", url.host_str().unwrap_or("that address")),
-            hint: "The sign-in must go to the cloud's login host over HTTPS: check the custom cloud's Login URL."
-                .into(),
-        })
+        Err(Error::UnsafeSignInAddress { host: url.host_str().unwrap_or("that address").to_owned() })
     }
 }
 
@@ -293,10 +286,7 @@ async fn answer(mut stream: TcpStream, state: &str) -> Option<Redirect> {
 
 fn sign_in_refused(error: &str, description: &str, request: &SignIn<'_>) -> Error {
     if error == "access_denied" && !description.starts_with("AADSTS") {
-        return Error::Conflict {
-            message: "The sign-in was cancelled in the browser, or consent was refused.".into(),
-            hint: "Start again and accept the permissions Mailferry asks for; they are needed to register the application.".into(),
-        };
+        return Error::SignInDeclined { on_device: false };
     }
     let code = description
         .strip_prefix("AADSTS")

@@ -1,11 +1,11 @@
 //! Deleting an automatically registered connection's application from Entra ID, with a
 //! preview of what goes with it.
 
-use super::model::ApplicationDeletion;
 use super::workflow::{application_name, Registrar};
 use crate::graph::GraphClient;
 use crate::http::CancellationToken;
 use crate::identity::signin::AdminToken;
+use crate::model::registration::ApplicationDeletion;
 use crate::model::{Connection, RegistrationMode};
 use crate::permissions::permission_set;
 use crate::{Error, Result};
@@ -14,13 +14,7 @@ impl Registrar<'_> {
     /// What deleting this automatically registered connection's application would delete.
     pub async fn deletion_preview(&self, connection: &Connection) -> Result<ApplicationDeletion> {
         if connection.registration != RegistrationMode::Automatic {
-            return Err(Error::Conflict {
-                message: format!(
-                    "\"{}\" was registered by hand: Mailferry does not delete its application.",
-                    connection.name
-                ),
-                hint: "Delete the application in the Microsoft Entra admin center if it is no longer needed.".into(),
-            });
+            return Err(Error::RegisteredByHand { name: connection.name.clone() });
         }
         let others = self
             .connections
@@ -49,13 +43,11 @@ impl Registrar<'_> {
     ) -> Result<ApplicationDeletion> {
         let preview = self.deletion_preview(connection).await?;
         if admin.claims.tid != connection.tenant_id {
-            return Err(Error::Conflict {
-                message: format!(
-                    "{} signed in to another tenant than the connection's ({}).",
-                    admin.claims.user(),
-                    connection.tenant_id
-                ),
-                hint: "Sign in with an administrator account of the connection's tenant.".into(),
+            return Err(Error::WrongTenant {
+                user: admin.claims.user().to_owned(),
+                signed_in: admin.claims.tid.clone(),
+                expected: connection.tenant_id.clone(),
+                owner: "connection",
             });
         }
         let graph = GraphClient::new(&self.identity.http, connection.cloud.graph_url(), admin.bearer());

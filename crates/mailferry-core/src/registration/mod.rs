@@ -4,13 +4,12 @@
 
 mod deletion;
 pub mod key_credentials;
-mod model;
 mod reuse;
 mod service;
 mod steps;
 mod workflow;
 
-pub use model::{
+pub use crate::model::registration::{
     ApplicationDeletion, EarlierRegistration, Registration, RegistrationEvent, RegistrationStatus, RegistrationStep,
     StepState,
 };

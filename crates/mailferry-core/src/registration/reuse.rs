@@ -3,13 +3,13 @@
 //! certificate it holds (docs/microsoft-contract.md).
 
 use super::key_credentials;
-use super::model::EarlierRegistration;
 use super::workflow::{application_name, Registrar};
 use crate::certs::{subject_name, CertificateInfo};
 use crate::cloud::Cloud;
 use crate::graph::{GraphClient, KeyCredential};
 use crate::http::CancellationToken;
 use crate::identity::signin::AdminToken;
+use crate::model::registration::EarlierRegistration;
 use crate::model::Role;
 use crate::registration::Registration;
 use crate::{Error, Result};
@@ -92,12 +92,8 @@ impl Registrar<'_> {
                 graph.add_key(&object_id, &new_key, &proof, what, cancel).await?;
             }
             None => {
-                let mut all = key_credentials::kept_as_they_are(&keys).map_err(|name| Error::Conflict {
-                    message: format!(
-                        "Microsoft did not return the bytes of certificate \"{name}\" of application {app_id}, so Mailferry cannot add its certificate without removing that one."
-                    ),
-                    hint: "Register a new application instead, or upload Mailferry's certificate to this application in the Microsoft Entra admin center.".into(),
-                })?;
+                let mut all = key_credentials::kept_as_they_are(&keys)
+                    .map_err(|certificate| Error::KeyBytesWithheld { certificate, app_id: app_id.to_string() })?;
                 all.push(new_key);
                 graph.replace_key_credentials(&object_id, &all, what, cancel).await?;
             }

@@ -10,7 +10,6 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
-use super::model::{ApplicationDeletion, EarlierRegistration, Registration, RegistrationEvent};
 use super::workflow::{Registrar, RegistrationConfig, RegistrationRequest};
 use crate::cloud::Cloud;
 use crate::connections::ConnectionService;
@@ -21,6 +20,7 @@ use crate::identity::signin::{
     SIGN_IN_CLIENT_SETTING,
 };
 use crate::identity::IdentityClient;
+use crate::model::registration::{ApplicationDeletion, EarlierRegistration, Registration, RegistrationEvent};
 use crate::model::{Connection, Role};
 use crate::{Error, Result};
 
@@ -142,10 +142,7 @@ impl RegistrationService {
     fn start(&self) -> Result<CancellationToken> {
         let mut running = self.running.lock().map_err(|_| Error::Internal("registration lock poisoned".into()))?;
         if running.as_ref().is_some_and(|t| !t.is_cancelled()) {
-            return Err(Error::Conflict {
-                message: "An automatic registration is already in progress.".into(),
-                hint: "Wait for it to finish, or cancel it first.".into(),
-            });
+            return Err(Error::RegistrationRunning);
         }
         let token = CancellationToken::new();
         *running = Some(token.clone());
@@ -160,10 +157,7 @@ impl RegistrationService {
 
     fn session(&self) -> Result<(Arc<AdminToken>, Role, Cloud)> {
         let session = self.session.lock().map_err(|_| Error::Internal("session lock poisoned".into()))?;
-        session.as_ref().map(|s| (s.admin.clone(), s.role, s.cloud.clone())).ok_or_else(|| Error::Conflict {
-            message: "No administrator is signed in for the registration.".into(),
-            hint: "Press \"Log in as Office 365 admin\" first.".into(),
-        })
+        session.as_ref().map(|s| (s.admin.clone(), s.role, s.cloud.clone())).ok_or(Error::NotSignedIn)
     }
 
     /// Signs the admin in (browser or device code) and lists the earlier registrations.
@@ -262,13 +256,7 @@ impl RegistrationService {
         let value = match client_id.map(str::trim).filter(|s| !s.is_empty()) {
             None => None,
             Some(id) => {
-                Some(
-                    crate::validate::parse_guid(id).ok_or_else(|| Error::Conflict {
-                        message: format!("\"{id}\" is not an application (client) ID."),
-                        hint: "Copy the sign-in application's Application (client) ID (a GUID) from its Overview page."
-                            .into(),
-                    })?,
-                )
+                Some(crate::validate::parse_guid(id).ok_or_else(|| Error::NotAClientId { value: id.to_owned() })?)
             }
         };
         connections.store().settings().set(SIGN_IN_CLIENT_SETTING, value.as_deref()).await?;

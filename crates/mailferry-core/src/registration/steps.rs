@@ -5,7 +5,6 @@
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use super::model::{RegistrationStep, StepState};
 use super::workflow::{application_name, denied, id_of, replicating, waiting_detail, Registrar};
 use crate::certs::CertificateInfo;
 use crate::connections::Upsert;
@@ -13,6 +12,7 @@ use crate::graph::{grant_request, BatchRequest, GraphClient};
 use crate::http::CancellationToken;
 use crate::identity::{AppCredential, AppTokenRequest};
 use crate::microsoft_errors::MicrosoftFailure;
+use crate::model::registration::{RegistrationStep, StepState};
 use crate::model::{Connection, Credential, RegistrationMode, Role};
 use crate::permissions::{permission_set, MICROSOFT_GRAPH_APP_ID};
 use crate::registration::Registration;

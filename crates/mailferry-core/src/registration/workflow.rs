@@ -9,7 +9,6 @@ use std::time::Duration;
 
 use uuid::Uuid;
 
-use super::model::{Registration, RegistrationEvent, RegistrationStatus, RegistrationStep, StepState};
 use crate::certs::{generate, CertificateInfo};
 use crate::cloud::Cloud;
 use crate::connections::ConnectionService;
@@ -17,6 +16,7 @@ use crate::graph::{GraphClient, GraphErrorBody, GraphResponse};
 use crate::http::CancellationToken;
 use crate::identity::signin::AdminToken;
 use crate::identity::IdentityClient;
+use crate::model::registration::{Registration, RegistrationEvent, RegistrationStatus, RegistrationStep, StepState};
 use crate::model::{Connection, Credential, Role};
 use crate::permissions::permission_set;
 use crate::{Error, Result};
@@ -132,10 +132,8 @@ impl<'a> Registrar<'a> {
     ) -> Result<Connection> {
         let mut registration = self.get(id).await?;
         if matches!(registration.status, RegistrationStatus::Completed | RegistrationStatus::RolledBack) {
-            return Err(Error::Conflict {
-                message: format!("This registration is already {}.", registration.status.as_str().replace('_', " ")),
-                hint: "Start a new automatic registration.".into(),
-            });
+            let completed = registration.status == RegistrationStatus::Completed;
+            return Err(Error::RegistrationClosed { completed, rolling_back: false });
         }
         self.check_tenant(&registration, admin)?;
         registration.status = RegistrationStatus::Running;
@@ -160,14 +158,11 @@ impl<'a> Registrar<'a> {
         if admin.claims.tid == registration.tenant_id {
             return Ok(());
         }
-        Err(Error::Conflict {
-            message: format!(
-                "{} signed in to tenant {}, but this registration belongs to tenant {}.",
-                admin.claims.user(),
-                admin.claims.tid,
-                registration.tenant_id
-            ),
-            hint: "Sign in with an administrator account of the registration's tenant.".into(),
+        Err(Error::WrongTenant {
+            user: admin.claims.user().to_owned(),
+            signed_in: admin.claims.tid.clone(),
+            expected: registration.tenant_id.clone(),
+            owner: "registration",
         })
     }
 
@@ -343,10 +338,7 @@ impl<'a> Registrar<'a> {
     pub async fn roll_back(&self, id: Uuid, admin: &AdminToken, cancel: &CancellationToken) -> Result<Registration> {
         let mut r = self.get(id).await?;
         if r.status == RegistrationStatus::Completed {
-            return Err(Error::Conflict {
-                message: "This registration completed: its connection is in use.".into(),
-                hint: "Delete the connection instead (it offers to delete the application too).".into(),
-            });
+            return Err(Error::RegistrationClosed { completed: true, rolling_back: true });
         }
         self.check_tenant(&r, admin)?;
         let graph = GraphClient::new(&self.identity.http, r.cloud.graph_url(), admin.bearer());

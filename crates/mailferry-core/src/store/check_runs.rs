@@ -4,7 +4,7 @@ use chrono::SecondsFormat;
 use sqlx::{Row, SqlitePool};
 use uuid::Uuid;
 
-use crate::checks::CheckReport;
+use crate::model::checks::CheckReport;
 use crate::{Error, Result};
 
 pub struct CheckRunRepo<'a> {

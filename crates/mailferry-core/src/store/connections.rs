@@ -190,10 +190,9 @@ async fn delete(db: &mut SqliteConnection, id: Uuid) -> Result<bool> {
 
 fn name_conflict(error: sqlx::Error, c: &Connection) -> Error {
     match &error {
-        sqlx::Error::Database(db) if db.is_unique_violation() => Error::Conflict {
-            message: format!("A {} connection named \"{}\" already exists.", c.role.as_str(), c.name),
-            hint: "Give this connection another name.".into(),
-        },
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            Error::NameTaken { role: c.role, name: c.name.clone() }
+        }
         _ => Error::Database(error),
     }
 }

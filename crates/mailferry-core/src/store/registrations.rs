@@ -6,8 +6,8 @@ use sqlx::{Row, SqlitePool};
 use uuid::Uuid;
 
 use crate::cloud::Cloud;
+use crate::model::registration::{Registration, RegistrationStatus, RegistrationStep};
 use crate::model::Role;
-use crate::registration::{Registration, RegistrationStatus, RegistrationStep};
 use crate::{Error, Result};
 
 pub struct RegistrationRepo<'a> {

@@ -83,7 +83,6 @@ export function Dashboard() {
       )}
       <ManageConnectionsDialog
         request={manage}
-        saved={manage ? ofRole(manage.role) : []}
         onClose={(saved) => {
           setManage(null);
           // Without OK, an automatic registration may still have saved a connection.

@@ -77,7 +77,8 @@ function JobWizardBody({ job, connections, onConnectionAdded, onClose }: Omit<Pr
   const [name, setName] = useState(job?.name ?? "");
   const [sourceId, setSourceId] = useState<string | null>(job?.sourceConnectionId ?? null);
   const [targetId, setTargetId] = useState<string | null>(job?.targetConnectionId ?? null);
-  const [adding, setAdding] = useState<Role | null>(null);
+  /** A connection being added in its own edit session, from the Source or Target step. */
+  const [adding, setAdding] = useState<{ role: Role; sessionId: string } | null>(null);
   const [added, setAdded] = useState<Connection[]>([]);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set(job?.mailboxes.map((m) => m.id) ?? []));
   const [saving, setSaving] = useState(false);
@@ -85,18 +86,31 @@ function JobWizardBody({ job, connections, onConnectionAdded, onClose }: Omit<Pr
   const known = useMemo(() => [...connections, ...added.filter((a) => !connections.some((c) => c.id === a.id))], [connections, added]);
   const discovery = useDiscovery(sourceId);
 
+  const startAdding = (role: Role) => {
+    setError(null);
+    api.openEditSession(role).then(
+      (session) => setAdding({ role, sessionId: session.sessionId }),
+      (failure: CommandError) => setError(failure),
+    );
+  };
+
   if (adding) {
+    const { role, sessionId } = adding;
     return (
       <ConnectionWizard
-        role={adding}
+        sessionId={sessionId}
+        role={role}
         editing={null}
-        onCancel={() => setAdding(null)}
+        onCancel={() => {
+          void api.discardEditSession(sessionId).catch(() => undefined);
+          setAdding(null);
+        }}
         onFinish={(connection, alreadySaved) => {
-          const role = adding;
           void (async () => {
             try {
-              // A connection staged by the wizard is saved now: the job refers to it.
-              if (!alreadySaved) await api.saveConnections({ upserts: [connection], deletes: [] });
+              // A connection the wizard kept is saved now: the job refers to it.
+              if (alreadySaved) await api.discardEditSession(sessionId);
+              else await api.commitEditSession(sessionId);
               const saved = await api.getConnection(connection.id);
               setAdded((list) => [...list, saved]);
               onConnectionAdded(saved);
@@ -162,7 +176,7 @@ function JobWizardBody({ job, connections, onConnectionAdded, onClose }: Omit<Pr
           <SourceStep
             connections={known.filter((c) => c.role === "source")}
             source={source}
-            onSource={(id) => (id === ADD ? setAdding("source") : (setSourceId(id), setSelected(new Set())))}
+            onSource={(id) => (id === ADD ? startAdding("source") : (setSourceId(id), setSelected(new Set())))}
             discovery={discovery}
             selected={selected}
             onSelected={setSelected}
@@ -174,7 +188,7 @@ function JobWizardBody({ job, connections, onConnectionAdded, onClose }: Omit<Pr
             label="Target server"
             connections={known.filter((c) => c.role === "target")}
             value={target}
-            onChange={(id) => (id === ADD ? setAdding("target") : setTargetId(id))}
+            onChange={(id) => (id === ADD ? startAdding("target") : setTargetId(id))}
           />
         )}
         {step === "summary" && (

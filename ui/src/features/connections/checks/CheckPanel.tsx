@@ -46,6 +46,8 @@ const useStyles = makeStyles({
 });
 
 interface Props {
+  /** The edit session the connection is checked in: its draft there, or else as saved. */
+  sessionId: string;
   connection: Connection;
   /** A run to show at once (the last one), or null to wait for Configure. */
   initialReport?: CheckReport | null;
@@ -56,7 +58,7 @@ interface Props {
 }
 
 /** Runs the configuration checks and shows each result with its fix, live. */
-export function CheckPanel({ connection, initialReport = null, autoStart = false, onRun, onRunningChange }: Props) {
+export function CheckPanel({ sessionId, connection, initialReport = null, autoStart = false, onRun, onRunningChange }: Props) {
   const styles = useStyles();
   const [state, dispatch] = useReducer(checkRunReducer, initialReport, initialCheckRun);
   const [error, setError] = useState<CommandError | null>(null);
@@ -69,7 +71,7 @@ export function CheckPanel({ connection, initialReport = null, autoStart = false
     runningNow.current = true;
     onRunningChange?.(true);
     try {
-      const result = await api.checkConnection(connection, (event) => dispatch({ type: "event", event }));
+      const result = await api.checkConnection(sessionId, connection.id, (event) => dispatch({ type: "event", event }));
       dispatch({ type: "done", report: result.report });
       onRun(result);
     } catch (failure) {

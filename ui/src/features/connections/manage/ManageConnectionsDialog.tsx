@@ -25,10 +25,12 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { AddRegular, ArrowDownloadRegular, ArrowUndoRegular, DeleteRegular, EditRegular, PlayRegular } from "@fluentui/react-icons";
-import { useReducer, useState } from "react";
+import { useEffect, useState } from "react";
 
 import { api, type CommandError } from "../../../api";
 import type { Connection } from "../../../bindings/Connection";
+import type { SessionRow } from "../../../bindings/SessionRow";
+import type { SessionView } from "../../../bindings/SessionView";
 import { ErrorBar } from "../../../components/ErrorBar";
 import type { ManageRequest } from "./manageRequest";
 import { checkedAgo, connectionHealth, credentialLabel, tenantLabel } from "../describe";
@@ -38,7 +40,7 @@ import { exportSummaries, exportedMessage } from "../../export/exportSummaries";
 import { ConnectionWizard } from "../wizard/ConnectionWizard";
 import { DeleteAutomaticPanel } from "./DeleteAutomaticPanel";
 import { TestView } from "./TestView";
-import { hasChanges, initialRows, manageReducer, stagedChanges, type Row } from "./manageState";
+import { asksBeforeDeleting, exportableIds } from "./manageState";
 
 const useStyles = makeStyles({
   surface: { maxWidth: "960px", width: "92vw" },
@@ -54,7 +56,6 @@ const useStyles = makeStyles({
 interface Props {
   /** What to open with; null closes the window (it is never unmounted while open). */
   request: ManageRequest | null;
-  saved: Connection[];
   /** Called with every connection after OK saved, or with nothing after Cancel. */
   onClose: (saved?: Connection[]) => void;
 }
@@ -63,19 +64,40 @@ interface Props {
  * the checks of one connection (Test). */
 type View = { kind: "wizard"; editing: Connection | null } | { kind: "test"; connection: Connection };
 
-export function ManageConnectionsDialog({ request, saved, onClose }: Props) {
+/** The window over the core's edit session: each opening starts one, OK commits it, Cancel
+ * discards it. */
+export function ManageConnectionsDialog({ request, onClose }: Props) {
   const styles = useStyles();
   const [view, setView] = useState<View | null>(null);
   const [lastRequest, setLastRequest] = useState<ManageRequest | null>(null);
+  const [session, setSession] = useState<SessionView | null>(null);
+  const [openError, setOpenError] = useState<CommandError | null>(null);
   // Each opening starts in the view it asks for.
   if (request !== lastRequest) {
     setLastRequest(request);
     setView(request?.wizard ? { kind: "wizard", editing: request.wizard.editing } : null);
+    setSession(null);
+    setOpenError(null);
   }
+  const role = request?.role;
+  useEffect(() => {
+    if (!role) return;
+    let current = true;
+    api.openEditSession(role).then(
+      (opened) => {
+        if (current) setSession(opened);
+        else void api.discardEditSession(opened.sessionId).catch(() => undefined);
+      },
+      (failure: CommandError) => current && setOpenError(failure),
+    );
+    return () => {
+      current = false;
+    };
+  }, [request, role]);
 
   const cancel = async () => {
-    // The core forgets staged secrets; a failure to say so is harmless (they die with the app).
-    await api.discardStagedConnections().catch(() => undefined);
+    // The core forgets the session; a failure to say so is harmless (it dies with the app).
+    if (session) await api.discardEditSession(session.sessionId).catch(() => undefined);
     onClose();
   };
 
@@ -87,8 +109,28 @@ export function ManageConnectionsDialog({ request, saved, onClose }: Props) {
       onOpenChange={(_, data) => !data.open && (view ? setView(null) : void cancel())}
     >
       <DialogSurface className={styles.surface} aria-describedby={undefined}>
-        {request && (
-          <ConnectionsWindow request={request} saved={saved} view={view} setView={setView} onClose={onClose} onCancel={cancel} />
+        {request && session && (
+          <ConnectionsWindow session={session} setSession={setSession} view={view} setView={setView} onClose={onClose} onCancel={cancel} />
+        )}
+        {request && !session && !openError && (
+          // A few milliseconds while the core opens the session: no title yet, so the window's
+          // heading is mounted once, with its rows.
+          <DialogBody>
+            <DialogContent>
+              <Spinner size="tiny" label="Opening the connections…" />
+            </DialogContent>
+          </DialogBody>
+        )}
+        {request && !session && openError && (
+          <DialogBody>
+            <ListTitle role={request.role} />
+            <DialogContent>
+              <ErrorBar error={openError} title="The connections could not be opened" />
+            </DialogContent>
+            <DialogActions>
+              <Button onClick={() => void cancel()}>Cancel</Button>
+            </DialogActions>
+          </DialogBody>
         )}
       </DialogSurface>
     </Dialog>
@@ -96,18 +138,17 @@ export function ManageConnectionsDialog({ request, saved, onClose }: Props) {
 }
 
 interface WindowProps {
-  request: ManageRequest;
-  saved: Connection[];
+  session: SessionView;
+  setSession: (session: SessionView) => void;
   view: View | null;
   setView: (view: View | null) => void;
   onClose: (saved?: Connection[]) => void;
   onCancel: () => Promise<void>;
 }
 
-function ConnectionsWindow({ request, saved, view, setView, onClose, onCancel }: WindowProps) {
+function ConnectionsWindow({ session, setSession, view, setView, onClose, onCancel }: WindowProps) {
   const styles = useStyles();
-  const { role } = request;
-  const [rows, dispatch] = useReducer(manageReducer, saved, initialRows);
+  const { role, rows, sessionId } = session;
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<CommandError | null>(null);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
@@ -116,31 +157,30 @@ function ConnectionsWindow({ request, saved, view, setView, onClose, onCancel }:
   /** An automatically registered connection whose deletion is being confirmed. */
   const [confirming, setConfirming] = useState<Connection | null>(null);
 
+  // The core holds the rows: after a change, show what it holds now.
+  const refresh = () => api.editSessionView(sessionId).then(setSession, (failure: CommandError) => setError(failure));
+  const markDeleted = (row: SessionRow) =>
+    api.stageDelete(sessionId, row.connection.id, !row.deleted).then(setSession, (failure: CommandError) => setError(failure));
+
   if (view?.kind === "wizard") {
     return (
       <ConnectionWizard
+        sessionId={sessionId}
         role={role}
         editing={view.editing}
-        onFinish={(connection, alreadySaved) => {
-          dispatch({ type: alreadySaved ? "addSaved" : "upsert", connection });
+        onFinish={() => {
           setView(null);
+          void refresh();
         }}
         onCancel={() => setView(null)}
       />
     );
   }
   if (view?.kind === "test") {
-    return (
-      <TestView
-        connection={view.connection}
-        onRun={(connection) => dispatch({ type: "refresh", connection })}
-        onClose={() => setView(null)}
-      />
-    );
+    return <TestView sessionId={sessionId} connection={view.connection} onRun={() => void refresh()} onClose={() => setView(null)} />;
   }
 
-  // An export reads what is saved: connections only staged in this window are not in it yet.
-  const exportable = rows.filter((row) => row.change !== "new" && !row.deleted).map((row) => row.connection.id);
+  const exportable = exportableIds(rows);
   const toExport = selected.size > 0 ? exportable.filter((id) => selected.has(id)) : exportable;
   const exportSelected = async () => {
     setExportError(null);
@@ -151,11 +191,11 @@ function ConnectionsWindow({ request, saved, view, setView, onClose, onCancel }:
   };
 
   const ok = async () => {
-    if (!hasChanges(rows)) return onClose();
+    if (!session.hasChanges) return onCancel();
     setSaving(true);
     setError(null);
     try {
-      onClose(await api.saveConnections(stagedChanges(rows)));
+      onClose(await api.commitEditSession(sessionId));
     } catch (failure) {
       setError(failure as CommandError);
       setSaving(false);
@@ -190,14 +230,9 @@ function ConnectionsWindow({ request, saved, view, setView, onClose, onCancel }:
             }}
             onEdit={(connection) => setView({ kind: "wizard", editing: connection })}
             onTest={(connection) => setView({ kind: "test", connection })}
-            onToggleDelete={(id) => {
-              const row = rows.find((r) => r.connection.id === id);
-              // Deleting an automatic registration's connection asks about its application first.
-              if (row && !row.deleted && row.change !== "new" && row.connection.registration === "automatic") {
-                setConfirming(row.connection);
-              } else {
-                dispatch({ type: "toggleDelete", id });
-              }
+            onToggleDelete={(row) => {
+              if (asksBeforeDeleting(row)) setConfirming(row.connection);
+              else void markDeleted(row);
             }}
           />
         )}
@@ -205,7 +240,8 @@ function ConnectionsWindow({ request, saved, view, setView, onClose, onCancel }:
           <DeleteAutomaticPanel
             connection={confirming}
             onDelete={() => {
-              dispatch({ type: "toggleDelete", id: confirming.id });
+              const row = rows.find((r) => r.connection.id === confirming.id);
+              if (row) void markDeleted(row);
               setConfirming(null);
             }}
             onKeep={() => setConfirming(null)}
@@ -249,13 +285,13 @@ function ListTitle({ role }: { role: Connection["role"] }) {
 }
 
 interface TableProps {
-  rows: Row[];
+  rows: SessionRow[];
   disabled: boolean;
   selected: ReadonlySet<string>;
   onSelect: (id: string, selected: boolean) => void;
   onEdit: (connection: Connection) => void;
   onTest: (connection: Connection) => void;
-  onToggleDelete: (id: string) => void;
+  onToggleDelete: (row: SessionRow) => void;
 }
 
 function ConnectionTable({ rows, disabled, selected, onSelect, onEdit, onTest, onToggleDelete }: TableProps) {
@@ -275,7 +311,9 @@ function ConnectionTable({ rows, disabled, selected, onSelect, onEdit, onTest, o
         </TableRow>
       </TableHeader>
       <TableBody>
-        {rows.map(({ connection, change, deleted }) => (
+        {rows.map((row) => {
+          const { connection, change, deleted } = row;
+          return (
           <TableRow key={connection.id} className={deleted ? styles.deleted : undefined}>
             <TableCell>
               <Checkbox
@@ -331,14 +369,15 @@ function ConnectionTable({ rows, disabled, selected, onSelect, onEdit, onTest, o
                   icon={deleted ? <ArrowUndoRegular /> : <DeleteRegular />}
                   aria-label={`${deleted ? "Keep" : "Delete"} ${connection.name}`}
                   disabled={disabled}
-                  onClick={() => onToggleDelete(connection.id)}
+                  onClick={() => onToggleDelete(row)}
                 >
                   {deleted ? "Keep" : "Delete"}
                 </Button>
               </div>
             </TableCell>
           </TableRow>
-        ))}
+          );
+        })}
       </TableBody>
     </Table>
   );

@@ -6,6 +6,7 @@ import { useFocusOnMount } from "../../../components/useFocusOnMount";
 import { CheckPanel } from "../checks/CheckPanel";
 
 interface Props {
+  sessionId: string;
   connection: Connection;
   /** The connection with what the run learnt (tenant name, last check). */
   onRun: (connection: Connection) => void;
@@ -13,7 +14,7 @@ interface Props {
 }
 
 /** Test in the Manage connections window: the checks of one connection, run at once. */
-export function TestView({ connection, onRun, onClose }: Props) {
+export function TestView({ sessionId, connection, onRun, onClose }: Props) {
   const titleRef = useFocusOnMount<HTMLHeadingElement>();
   const [current, setCurrent] = useState(connection);
   return (
@@ -23,6 +24,7 @@ export function TestView({ connection, onRun, onClose }: Props) {
       </DialogTitle>
       <DialogContent>
         <CheckPanel
+          sessionId={sessionId}
           connection={current}
           autoStart
           onRun={(run) => {

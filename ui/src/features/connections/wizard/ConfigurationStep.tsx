@@ -12,13 +12,14 @@ const useStyles = makeStyles({
 });
 
 interface Props {
+  sessionId: string;
   connection: Connection;
   onRun: (run: CheckRun) => void;
   onRunningChange: (running: boolean) => void;
 }
 
 /** The wizard's last step: Configure proves the connection works before Finish. */
-export function ConfigurationStep({ connection, onRun, onRunningChange }: Props) {
+export function ConfigurationStep({ sessionId, connection, onRun, onRunningChange }: Props) {
   const styles = useStyles();
   // A connection whose details did not change keeps its last check: show that run.
   const [previous, setPrevious] = useState<CheckReport | null | undefined>(connection.lastCheck ? undefined : null);
@@ -36,7 +37,7 @@ export function ConfigurationStep({ connection, onRun, onRunningChange }: Props)
       {previous === undefined ? (
         <Spinner size="tiny" label="Loading the last check…" />
       ) : (
-        <CheckPanel connection={connection} initialReport={previous} onRun={onRun} onRunningChange={onRunningChange} />
+        <CheckPanel sessionId={sessionId} connection={connection} initialReport={previous} onRun={onRun} onRunningChange={onRunningChange} />
       )}
     </div>
   );

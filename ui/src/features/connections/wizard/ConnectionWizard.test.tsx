@@ -4,18 +4,21 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 
 import type { Connection } from "../../../bindings/Connection";
+import { api } from "../../../api";
 import { IMPORTED_CERTIFICATE, PFX_PASSWORD, installFakeCore, ipcError } from "../../../test/fakeCore";
 import { aConnection, aReport } from "../../../test/fixtures";
 import { ConnectionWizard } from "./ConnectionWizard";
 
-function renderWizard(editing: Connection | null = null) {
+/** The wizard in an edit session of the (fake) core, as the Manage connections window opens it. */
+async function renderWizard(editing: Connection | null = null) {
   const onFinish = vi.fn();
   const onCancel = vi.fn();
+  const { sessionId } = await api.openEditSession("source");
   render(
     <FluentProvider theme={webLightTheme}>
       <Dialog open>
         <DialogSurface>
-          <ConnectionWizard role="source" editing={editing} onFinish={onFinish} onCancel={onCancel} />
+          <ConnectionWizard sessionId={sessionId} role="source" editing={editing} onFinish={onFinish} onCancel={onCancel} />
         </DialogSurface>
       </Dialog>
     </FluentProvider>,
@@ -49,7 +52,7 @@ async function fillDetails(user: ReturnType<typeof userEvent.setup>) {
 describe("the connection wizard", () => {
   it("explains manual registration with the exact permissions of the role", async () => {
     installFakeCore();
-    const { user } = renderWizard();
+    const { user } = await renderWizard();
     expect(screen.getByRole("radio", { hidden: true, name: /Automatic registration/ })).toBeChecked();
     await user.click(screen.getByRole("radio", { hidden: true, name: /Manual registration/ }));
     await user.click(screen.getByRole("button", { hidden: true, name: "How to register the application by hand" }));
@@ -60,7 +63,7 @@ describe("the connection wizard", () => {
 
   it("shows the step it is on and goes back", async () => {
     installFakeCore();
-    const { user } = renderWizard();
+    const { user } = await renderWizard();
     expect(screen.getByText("Application registration").closest("li")).toHaveAttribute("aria-current", "step");
     await toDetails(user);
     expect(screen.getByText("Application details").closest("li")).toHaveAttribute("aria-current", "step");
@@ -70,7 +73,7 @@ describe("the connection wizard", () => {
 
   it("registers automatically after the admin signs in, then goes straight to Configuration with the saved connection", async () => {
     const core = installFakeCore();
-    const { user, onFinish } = renderWizard();
+    const { user, onFinish } = await renderWizard();
     const permissions = await screen.findByRole("list", { hidden: true, name: "Permissions that will be granted" });
     await waitFor(() => expect(permissions).toHaveTextContent("Mail.Read: Read the mail to migrate."));
     expect(screen.getByText(/registers the application “Mailferry Migration Source”/)).toBeInTheDocument();
@@ -103,7 +106,7 @@ describe("the connection wizard", () => {
         connections: [],
       },
     ];
-    const { user } = renderWizard();
+    const { user } = await renderWizard();
     await user.type(await screen.findByRole("textbox", { hidden: true, name: /^Tenant/ }), "contoso.onmicrosoft.com");
     await user.click(screen.getByRole("button", { hidden: true, name: "Log in as Office 365 admin" }));
 
@@ -120,7 +123,7 @@ describe("the connection wizard", () => {
 
   it("lets an organization sign in with its own application instead of the default one", async () => {
     const core = installFakeCore();
-    const { user } = renderWizard();
+    const { user } = await renderWizard();
     await user.click(await screen.findByRole("button", { hidden: true, name: "Other ways to sign in" }));
     const field = await screen.findByRole("textbox", { hidden: true, name: /Sign-in application \(client\) ID/ });
     expect(await screen.findByText(/Default: Microsoft Graph Command Line Tools \(14d82eec/)).toBeInTheDocument();
@@ -136,7 +139,7 @@ describe("the connection wizard", () => {
 
   it("offers the sign-in with a code on another device", async () => {
     const core = installFakeCore();
-    const { user } = renderWizard();
+    const { user } = await renderWizard();
     await user.type(await screen.findByRole("textbox", { hidden: true, name: /^Tenant/ }), "contoso.onmicrosoft.com");
     await user.click(screen.getByRole("button", { hidden: true, name: "Other ways to sign in" }));
     await user.click(screen.getByRole("button", { hidden: true, name: "Sign in with a code on another device" }));
@@ -153,7 +156,7 @@ describe("the connection wizard", () => {
       consentUrl:
         "https://login.microsoftonline.com/6babcaad-604b-40ac-a9d7-9fd97c0b779f/v2.0/adminconsent?client_id=9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d&scope=https://graph.microsoft.com/.default",
     });
-    const { user } = renderWizard();
+    const { user } = await renderWizard();
     await user.type(await screen.findByRole("textbox", { hidden: true, name: /^Tenant/ }), "contoso.onmicrosoft.com");
     core.unfinished = [
       {
@@ -193,7 +196,7 @@ describe("the connection wizard", () => {
 
   it("shows the core's message for a field once the admin leaves it", async () => {
     installFakeCore();
-    const { user } = renderWizard();
+    const { user } = await renderWizard();
     await toDetails(user);
     const clientId = screen.getByRole("textbox", { hidden: true, name: /Application \(client\) ID/ });
     await user.type(clientId, "not-a-guid");
@@ -212,7 +215,7 @@ describe("the connection wizard", () => {
 
   it("flags a pasted Secret ID at once, in a masked field that can be revealed", async () => {
     installFakeCore();
-    const { user } = renderWizard();
+    const { user } = await renderWizard();
     await toDetails(user);
     const secret = screen.getByLabelText(/Client secret \(Value\)/);
     expect(secret).toHaveAttribute("type", "password");
@@ -226,7 +229,7 @@ describe("the connection wizard", () => {
 
   it("on Next with problems shows every one and puts the focus on the first", async () => {
     installFakeCore();
-    const { user, onFinish } = renderWizard();
+    const { user, onFinish } = await renderWizard();
     await toDetails(user);
     await user.type(screen.getByRole("textbox", { hidden: true, name: /Application \(client\) ID/ }), "1b2c3d4e-5f60-4a1b-8c9d-0e1f2a3b4c5d");
     await user.click(screen.getByRole("button", { hidden: true, name: "Next" }));
@@ -240,8 +243,10 @@ describe("the connection wizard", () => {
 
   it("checks the staged connection on Configure and hands it back, verified, on Finish; the secret went to the core once", async () => {
     const core = installFakeCore();
-    const { user, onFinish } = renderWizard();
+    const { user, onFinish } = await renderWizard();
     await fillDetails(user);
+    // A pause in typing: the core validates the fields, without the secret.
+    await waitFor(() => expect(core.calls.some((c) => c.command === "put_draft")).toBe(true));
     await configure(user);
 
     expect(screen.getByRole("status", { hidden: true, name: "" })).toHaveTextContent("All checks passed: the connection works.");
@@ -259,9 +264,13 @@ describe("the connection wizard", () => {
     await user.click(screen.getByRole("button", { hidden: true, name: "Finish" }));
 
     expect(onFinish).toHaveBeenCalledTimes(1);
-    expect(core.staged).toHaveLength(1);
-    expect(core.staged[0]).toMatchObject({ name: "Contoso", credential: { kind: "secret", value: "  Zq48Q~Hd7.secretValue_1234abcd " } });
-    expect(core.checked[0]).not.toHaveProperty("credential.value");
+    expect(core.kept).toHaveLength(1);
+    expect(core.kept[0]).toMatchObject({ name: "Contoso", credential: { kind: "secret", hint: "bcd" } });
+    // The secret crossed IPC once, in put_secret, as pasted; no other call carried it.
+    expect(core.secrets).toEqual(["  Zq48Q~Hd7.secretValue_1234abcd "]);
+    const carrying = core.calls.filter((c) => JSON.stringify(c.args).includes("Zq48Q~Hd7.secretValue_1234abcd"));
+    expect(carrying.map((c) => c.command)).toEqual(["put_secret"]);
+    expect(core.calls.filter((c) => c.command === "put_draft").length).toBeGreaterThan(1);
     expect(onFinish.mock.calls[0][0]).toMatchObject({
       name: "Contoso",
       tenantName: "Contoso",
@@ -292,7 +301,7 @@ describe("the connection wizard", () => {
         permissions: { status: "skipped", summary: 'Not checked: "Sign-in as the application" must pass first.' },
       }),
     );
-    const { user, onFinish } = renderWizard();
+    const { user, onFinish } = await renderWizard();
     await fillDetails(user);
     await configure(user);
 
@@ -310,7 +319,7 @@ describe("the connection wizard", () => {
     await user.click(screen.getByRole("button", { hidden: true, name: "Retry" }));
     await screen.findByText("All checks passed: the connection works.");
     expect(screen.getByRole("button", { hidden: true, name: "Finish" })).toBeEnabled();
-    expect(core.staged).toHaveLength(1);
+    expect(core.secrets).toHaveLength(1);
     expect(core.checked).toHaveLength(2);
     await user.click(screen.getByRole("button", { hidden: true, name: "Finish" }));
     expect(onFinish).toHaveBeenCalledTimes(1);
@@ -321,7 +330,7 @@ describe("the connection wizard", () => {
     core.nextReports.push((id) =>
       aReport(id, { credentialExpiry: { status: "warn", summary: "The client secret expires on 2026-12-20, in 23 days.", fix: "Create a new client secret." } }),
     );
-    const { user } = renderWizard();
+    const { user } = await renderWizard();
     await fillDetails(user);
     await configure(user);
     expect(screen.getByText("The connection works, with 1 warning.")).toBeInTheDocument();
@@ -330,21 +339,30 @@ describe("the connection wizard", () => {
 
   it("sends the chosen cloud, with a custom cloud's URLs", async () => {
     const core = installFakeCore();
-    const { user } = renderWizard();
+    const { user } = await renderWizard();
     await toDetails(user);
     await user.click(screen.getByRole("combobox", { hidden: true, name: /Microsoft cloud/ }));
     await user.click(await screen.findByRole("option", { hidden: true, name: "Custom" }));
     await user.type(screen.getByRole("textbox", { hidden: true, name: /Login URL/ }), "https://login.example.test");
     await user.type(screen.getByRole("textbox", { hidden: true, name: /Microsoft Graph URL/ }), "https://graph.example.test");
     await waitFor(() => {
-      const last = core.calls.filter((c) => c.command === "validate_connection_draft").at(-1);
-      expect(last?.args.draft).toMatchObject({ cloud: { kind: "custom", loginUrl: "https://login.example.test", graphUrl: "https://graph.example.test" } });
+      const last = core.calls.filter((c) => c.command === "put_draft").at(-1);
+      expect(last?.args.fields).toMatchObject({ cloud: { kind: "custom", loginUrl: "https://login.example.test", graphUrl: "https://graph.example.test" } });
     });
+  });
+
+  it("starts a new connection in the cloud the environment names", async () => {
+    const core = installFakeCore();
+    core.defaultCloud = { kind: "custom", loginUrl: "https://login.example.test", graphUrl: "https://graph.example.test" };
+    const { user } = await renderWizard();
+    await toDetails(user);
+    expect(await screen.findByRole("textbox", { hidden: true, name: /Login URL/ })).toHaveValue("https://login.example.test");
+    expect(screen.getByRole("textbox", { hidden: true, name: /Microsoft Graph URL/ })).toHaveValue("https://graph.example.test");
   });
 
   it("takes a certificate thumbprint instead of a secret", async () => {
     const core = installFakeCore();
-    const { user, onFinish } = renderWizard();
+    const { user, onFinish } = await renderWizard();
     await toDetails(user);
     await user.type(screen.getByRole("textbox", { hidden: true, name: /Dedicated application mailbox/ }), "migration@contoso.com");
     await user.type(screen.getByRole("textbox", { hidden: true, name: /Application \(client\) ID/ }), "1b2c3d4e-5f60-4a1b-8c9d-0e1f2a3b4c5d");
@@ -357,14 +375,16 @@ describe("the connection wizard", () => {
     await user.click(screen.getByRole("button", { hidden: true, name: "Finish" }));
 
     await waitFor(() => expect(onFinish).toHaveBeenCalled());
-    expect(core.staged[0].credential).toEqual({ kind: "certificate", thumbprint: "3b:7e:11:5a:90:c4:d2:e8:1f:00:aa:bb:cc:dd:ee:ff:01:23:45:67" });
+    const sent = core.calls.filter((c) => c.command === "put_draft").at(-1);
+    expect(sent?.args.fields).toMatchObject({ credential: { kind: "certificate", thumbprint: "3b:7e:11:5a:90:c4:d2:e8:1f:00:aa:bb:cc:dd:ee:ff:01:23:45:67" } });
+    expect(core.kept[0].credential).toMatchObject({ kind: "certificate", sha1Thumbprint: "3B7E115A90C4D2E81F00AABBCCDDEEFF01234567" });
     expect(onFinish.mock.calls[0][0].credential).toMatchObject({ kind: "certificate", sha1Thumbprint: "3B7E115A90C4D2E81F00AABBCCDDEEFF01234567" });
   });
 
   it("imports a password-protected PFX through the open dialog and fills the thumbprint", async () => {
     const core = installFakeCore();
     core.chosenFile = "/home/admin/contoso.pfx";
-    const { user } = renderWizard();
+    const { user } = await renderWizard();
     await toDetails(user);
     await user.click(screen.getByRole("radio", { hidden: true, name: "Certificate thumbprint" }));
     await user.click(screen.getByRole("button", { hidden: true, name: "Import…" }));
@@ -389,7 +409,7 @@ describe("the connection wizard", () => {
   it("says whether a typed thumbprint is in Mailferry's store", async () => {
     const core = installFakeCore();
     core.certificates.push(IMPORTED_CERTIFICATE);
-    const { user } = renderWizard();
+    const { user } = await renderWizard();
     await toDetails(user);
     await user.click(screen.getByRole("radio", { hidden: true, name: "Certificate thumbprint" }));
     const field = screen.getByRole("textbox", { hidden: true, name: /Certificate thumbprint/ });
@@ -403,15 +423,16 @@ describe("the connection wizard", () => {
   });
 
   it("edits a saved connection on the details step and keeps its secret when the field stays empty", async () => {
-    const core = installFakeCore();
     const saved = aConnection({ credential: { kind: "secret", hint: "xyz", expiresAt: null } });
-    const { user, onFinish } = renderWizard(saved);
+    const core = installFakeCore([saved]);
+    const { user, onFinish } = await renderWizard(saved);
     expect(screen.queryByRole("button", { hidden: true, name: "Back" })).not.toBeInTheDocument();
     expect(screen.getByRole("textbox", { hidden: true, name: /Application \(client\) ID/ })).toHaveValue(saved.clientId);
     expect(screen.getByLabelText(/Client secret \(Value\)/)).toHaveAttribute("placeholder", "Leave empty to keep the stored secret ending in …xyz.");
     await configure(user);
     await user.click(screen.getByRole("button", { hidden: true, name: "Finish" }));
     await waitFor(() => expect(onFinish).toHaveBeenCalled());
-    expect(core.staged[0]).toMatchObject({ id: saved.id, credential: { kind: "secret", value: null } });
+    expect(core.kept[0]).toMatchObject({ id: saved.id, credential: saved.credential });
+    expect(core.secrets).toEqual([]);
   });
 });

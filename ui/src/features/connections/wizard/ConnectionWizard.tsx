@@ -20,7 +20,7 @@ import { DetailsStep } from "./DetailsStep";
 import { RegistrationStep } from "./RegistrationStep";
 import { WizardStepper } from "./WizardStepper";
 import { useFocusOnMount } from "../../../components/useFocusOnMount";
-import { firstInvalidField, initialWizardState, toDraft, wizardReducer } from "./wizardState";
+import { firstInvalidField, initialWizardState, toFields, wizardReducer } from "./wizardState";
 
 /** Finish needs a check run of these details in which nothing failed. */
 function canFinish(connection: Connection | null): boolean {
@@ -39,30 +39,56 @@ const useStyles = makeStyles({
  * (one modal surface at a time: nested modals confuse focus management and screen readers).
  */
 interface Props {
+  /** The core's edit session the wizard's draft lives in. */
+  sessionId: string;
   role: Role;
   editing: Connection | null;
-  /** The connection, validated and staged by the core (its secret stays in the core), or
+  /** The connection, kept in the session by the core (its secret stays in the core), or
    * already saved by an automatic registration. */
   onFinish: (connection: Connection, alreadySaved: boolean) => void;
   onCancel: () => void;
 }
 
-export function ConnectionWizard({ role, editing, onFinish, onCancel }: Props) {
+export function ConnectionWizard({ sessionId, role, editing, onFinish, onCancel }: Props) {
   const styles = useStyles();
   const titleRef = useFocusOnMount<HTMLHeadingElement>();
   const [state, dispatch] = useReducer(wizardReducer, undefined, () => initialWizardState(role, editing));
   const [busy, setBusy] = useState(false);
   const [checking, setChecking] = useState(false);
   const [error, setError] = useState<CommandError | null>(null);
+  const staged = state.staged;
   const fieldRefs = useRef<Partial<Record<Field, HTMLInputElement | null>>>({});
 
-  // Live validation by the core, after a short pause in typing; stale answers are dropped.
+  const { draftId } = state;
+  // The wizard edits a draft of the session: of the connection being edited, or a new one.
   useEffect(() => {
-    if (state.step !== "details") return;
+    let current = true;
+    api.startDraft(sessionId, editing?.id ?? null).then(
+      (id) => current && dispatch({ type: "draft", draftId: id }),
+      (failure: CommandError) => current && setError(failure),
+    );
+    return () => {
+      current = false;
+    };
+  }, [sessionId, editing]);
+  // However the wizard closes (Finish, Cancel, Escape), its working copy goes; what Finish
+  // kept stays in the session.
+  useEffect(
+    () => () => {
+      if (draftId) void api.dropDraft(sessionId, draftId).catch(() => undefined);
+    },
+    [sessionId, draftId],
+  );
+
+  // Live validation by the core, after a short pause in typing; stale answers are dropped.
+  // The fields only: the secret is not sent again on every pause.
+  const fields = JSON.stringify(toFields(state));
+  useEffect(() => {
+    if (state.step !== "details" || !draftId) return;
     let current = true;
     const timer = setTimeout(() => {
-      api.validateConnectionDraft(toDraft(state)).then(
-        (issues) => current && dispatch({ type: "issues", issues }),
+      api.putDraft(sessionId, draftId, JSON.parse(fields)).then(
+        (answer) => current && dispatch({ type: "validated", state: answer }),
         (failure: CommandError) => current && setError(failure),
       );
     }, VALIDATION_DELAY_MS);
@@ -70,8 +96,7 @@ export function ConnectionWizard({ role, editing, onFinish, onCancel }: Props) {
       current = false;
       clearTimeout(timer);
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- re-check exactly when the input changes
-  }, [state.step, state.values, state.credentialKind, state.cloudKind, state.customCloud]);
+  }, [sessionId, draftId, state.step, fields]);
 
   // A new connection starts in the environment's cloud (a Custom cloud for sovereign or test setups).
   useEffect(() => {
@@ -82,27 +107,66 @@ export function ConnectionWizard({ role, editing, onFinish, onCancel }: Props) {
     );
   }, [editing]);
 
+  // The secret goes to the core once per entry: when the field is left or a paste lands.
+  const secretSent = useRef<Promise<unknown>>(Promise.resolve());
+  // The value on its way: a blur and the click that caused it must not send it twice.
+  const sending = useRef<string | null>(null);
+  const sendSecret = () => {
+    if (!draftId || !state.secretDirty || sending.current === state.values.clientSecret) return secretSent.current;
+    sending.current = state.values.clientSecret;
+    dispatch({ type: "secretSent" });
+    secretSent.current = api.putSecret(sessionId, draftId, state.values.clientSecret).then(
+      (answer) => dispatch({ type: "validated", state: answer }),
+      (failure: CommandError) => setError(failure),
+    );
+    return secretSent.current;
+  };
+  const pasted = useRef(false);
+  useEffect(() => {
+    if (!pasted.current) return;
+    pasted.current = false;
+    void sendSecret();
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once the pasted value is in the field
+  }, [state.values.clientSecret]);
+
   const stageDetails = async () => {
+    if (!draftId) return;
     dispatch({ type: "revealAll" });
     setBusy(true);
     setError(null);
     try {
-      dispatch({ type: "staged", connection: await api.stageConnection(toDraft(state)) });
-      setBusy(false);
-    } catch (failure) {
-      const commandError = failure as CommandError;
-      if (commandError.code === "invalid" && commandError.detail.issues.length > 0) {
-        dispatch({ type: "issues", issues: commandError.detail.issues });
-        const first = firstInvalidField({ ...state, issues: commandError.detail.issues });
-        if (first) fieldRefs.current[first]?.focus();
+      await sendSecret();
+      const answer = await api.putDraft(sessionId, draftId, toFields(state));
+      dispatch({ type: "validated", state: answer });
+      if (answer.connection && answer.issues.length === 0) {
+        dispatch({ type: "staged", connection: answer.connection });
       } else {
-        setError(commandError);
+        const first = firstInvalidField({ ...state, issues: answer.issues });
+        if (first) fieldRefs.current[first]?.focus();
       }
-      setBusy(false);
+    } catch (failure) {
+      setError(failure as CommandError);
+    }
+    setBusy(false);
+  };
+
+  const finish = async () => {
+    if (!staged) return;
+    setError(null);
+    try {
+      // An automatic registration saved its connection already; its draft was never used.
+      if (!state.alreadySaved && draftId) await api.keepDraft(sessionId, draftId);
+      onFinish(staged, state.alreadySaved);
+    } catch (failure) {
+      setError(failure as CommandError);
     }
   };
 
-  const staged = state.staged;
+  const cancel = () => {
+    if (checking && staged) void api.cancelCheck(staged.id).catch(() => undefined);
+    onCancel();
+  };
+
   const title = `${editing ? "Edit" : "New"} Office 365 ${role} connection`;
   return (
     <DialogBody>
@@ -119,9 +183,20 @@ export function ConnectionWizard({ role, editing, onFinish, onCancel }: Props) {
             onRegistered={(connection) => dispatch({ type: "registered", connection })}
           />
         )}
-        {state.step === "details" && <DetailsStep state={state} dispatch={dispatch} fieldRefs={fieldRefs} />}
+        {state.step === "details" && (
+          <DetailsStep
+            state={state}
+            dispatch={dispatch}
+            fieldRefs={fieldRefs}
+            onSecretLeft={() => void sendSecret()}
+            onSecretPasted={() => {
+              pasted.current = true;
+            }}
+          />
+        )}
         {state.step === "configuration" && staged && (
           <ConfigurationStep
+            sessionId={sessionId}
             connection={staged}
             onRun={(run) => dispatch({ type: "checked", connection: run.connection })}
             onRunningChange={setChecking}
@@ -142,20 +217,17 @@ export function ConnectionWizard({ role, editing, onFinish, onCancel }: Props) {
           </Button>
         )}
         {state.step === "details" && (
-          <Button appearance="primary" onClick={() => void stageDetails()} disabled={busy}>
+          <Button appearance="primary" onClick={() => void stageDetails()} disabled={busy || !draftId}>
             Next
           </Button>
         )}
         {state.step === "configuration" && (
-          <Button appearance="primary" onClick={() => staged && onFinish(staged, state.alreadySaved)} disabled={!canFinish(staged) || checking}>
+          <Button appearance="primary" onClick={() => void finish()} disabled={!canFinish(staged) || checking}>
             Finish
           </Button>
         )}
         <Button
-          onClick={() => {
-            if (checking && staged) void api.cancelCheck(staged.id).catch(() => undefined);
-            onCancel();
-          }}
+          onClick={cancel}
           disabled={busy || (checking && state.step === "registration")}
         >
           Cancel

@@ -18,6 +18,9 @@ interface Props {
   state: WizardState;
   dispatch: Dispatch<WizardAction>;
   fieldRefs: FieldRefs;
+  /** The secret field was left, or a paste landed in it: the moments its value goes to the core. */
+  onSecretLeft: () => void;
+  onSecretPasted: () => void;
 }
 
 const LABELS: Record<TextField, string> = {
@@ -38,7 +41,7 @@ const HINTS: Record<TextField, string> = {
   certificateThumbprint: "40 hexadecimal characters (spaces and colons are ignored), or use Import to add the certificate with its key.",
 };
 
-export function DetailsStep({ state, dispatch, fieldRefs }: Props) {
+export function DetailsStep({ state, dispatch, fieldRefs, onSecretLeft, onSecretPasted }: Props) {
   const styles = useStyles();
 
   const field = (name: TextField, render: (props: FieldInputProps) => React.ReactElement) => {
@@ -46,9 +49,15 @@ export function DetailsStep({ state, dispatch, fieldRefs }: Props) {
     const props: FieldInputProps = {
       value: state.values[name],
       onChange: (_: unknown, data: { value: string }) => dispatch({ type: "change", field: name, value: data.value }),
-      onBlur: () => dispatch({ type: "touch", field: name }),
+      onBlur: () => {
+        dispatch({ type: "touch", field: name });
+        if (name === "clientSecret") onSecretLeft();
+      },
       // Pasting is a finished input: judge it at once (a pasted Secret ID is flagged straight away).
-      onPaste: () => dispatch({ type: "touch", field: name }),
+      onPaste: () => {
+        dispatch({ type: "touch", field: name });
+        if (name === "clientSecret") onSecretPasted();
+      },
       ref: (element: HTMLInputElement | null) => {
         if (fieldRefs.current) fieldRefs.current[name] = element;
       },

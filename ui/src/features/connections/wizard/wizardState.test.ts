@@ -5,7 +5,8 @@ import { aConnection } from "../../../test/fixtures";
 import {
   firstInvalidField,
   initialWizardState,
-  toDraft,
+  keepsStoredSecret,
+  toFields,
   visibleIssue,
   wizardReducer,
   type WizardAction,
@@ -64,22 +65,34 @@ describe("the connection wizard's state", () => {
     expect(firstInvalidField(certificate)).toBeUndefined();
   });
 
-  it("builds a draft that keeps the stored secret when the secret field is left empty", () => {
+  it("never puts the secret in the fields it sends on every pause, and notes when it changed", () => {
     const edit = initialWizardState("source", saved);
-    expect(toDraft(edit).credential).toEqual({ kind: "secret", value: null });
+    expect(keepsStoredSecret(edit)).toBe(true);
     const replaced = run(edit, { type: "change", field: "clientSecret", value: "new~value" });
-    expect(toDraft(replaced).credential).toEqual({ kind: "secret", value: "new~value" });
-    expect(toDraft(replaced).id).toBe(saved.id);
+    expect(toFields(replaced).credential).toEqual({ kind: "secret" });
+    expect(JSON.stringify(toFields(replaced))).not.toContain("new~value");
+    expect(replaced.secretDirty).toBe(true);
+    expect(keepsStoredSecret(replaced)).toBe(false);
+    expect(run(replaced, { type: "secretSent" }).secretDirty).toBe(false);
+    expect(run(edit, { type: "change", field: "name", value: "x" }).secretDirty).toBe(false);
   });
 
-  it("builds a certificate draft from the thumbprint field", () => {
-    const draft = toDraft(
+  it("builds certificate fields from the thumbprint field", () => {
+    const fields = toFields(
       run(
         initialWizardState("target"),
         { type: "credentialKind", kind: "certificate" },
         { type: "change", field: "certificateThumbprint", value: "3b 7e" },
       ),
     );
-    expect(draft).toMatchObject({ id: null, role: "target", credential: { kind: "certificate", thumbprint: "3b 7e" } });
+    expect(fields).toMatchObject({ credential: { kind: "certificate", thumbprint: "3b 7e" } });
+  });
+
+  it("takes the core's answer as the issues to show", () => {
+    const answered = run(initialWizardState("source"), {
+      type: "validated",
+      state: { draftId: "d", issues: [clientIdIssue], connection: null },
+    });
+    expect(answered.issues).toEqual([clientIdIssue]);
   });
 });

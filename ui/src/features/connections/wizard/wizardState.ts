@@ -1,7 +1,8 @@
 // The connection wizard's state, kept free of React and the DOM so it is tested on its own.
 import type { Cloud } from "../../../bindings/Cloud";
 import type { Connection } from "../../../bindings/Connection";
-import type { ConnectionDraft } from "../../../bindings/ConnectionDraft";
+import type { DraftFields } from "../../../bindings/DraftFields";
+import type { DraftState } from "../../../bindings/DraftState";
 import type { Field } from "../../../bindings/Field";
 import type { FieldIssue } from "../../../bindings/FieldIssue";
 import type { Role } from "../../../bindings/Role";
@@ -36,8 +37,12 @@ export interface WizardState {
   cloudKind: CloudKind;
   /** A custom cloud's URLs, kept while another cloud is chosen so switching back loses nothing. */
   customCloud: { loginUrl: string; graphUrl: string };
-  /** The connection the core staged from the details: what Configure checks and Finish keeps. */
+  /** The draft in the core's edit session that this wizard edits; null until the core answers. */
+  draftId: string | null;
+  /** The connection the core made of the details: what Configure checks and Finish keeps. */
   staged: Connection | null;
+  /** The secret field changed since it was last sent to the core. */
+  secretDirty: boolean;
   registrationMode: "automatic" | "manual";
   /** The staged connection is already saved (automatic registration saves it at once). */
   alreadySaved: boolean;
@@ -56,6 +61,9 @@ export type WizardAction =
   | { type: "cloud"; cloud: Cloud }
   | { type: "cloudKind"; kind: CloudKind }
   | { type: "customCloud"; loginUrl?: string; graphUrl?: string }
+  | { type: "draft"; draftId: string }
+  | { type: "validated"; state: DraftState }
+  | { type: "secretSent" }
   | { type: "staged"; connection: Connection }
   | { type: "checked"; connection: Connection }
   | { type: "registrationMode"; mode: "automatic" | "manual" }
@@ -82,7 +90,9 @@ export function initialWizardState(role: Role, editing: Connection | null = null
     credentialKind: credential?.kind ?? "secret",
     cloudKind: cloud.kind,
     customCloud: cloud.kind === "custom" ? { loginUrl: cloud.loginUrl, graphUrl: cloud.graphUrl } : { loginUrl: "", graphUrl: "" },
+    draftId: null,
     staged: null,
+    secretDirty: false,
     registrationMode: "automatic",
     alreadySaved: false,
     touched: {},
@@ -109,6 +119,12 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
       return { ...state, cloudKind: action.kind };
     case "customCloud":
       return { ...state, customCloud: { ...state.customCloud, ...definedOnly(action) } };
+    case "draft":
+      return { ...state, draftId: action.draftId };
+    case "validated":
+      return { ...state, issues: action.state.issues };
+    case "secretSent":
+      return { ...state, secretDirty: false };
     case "staged":
       return { ...state, step: "configuration", staged: action.connection };
     case "checked":
@@ -118,7 +134,11 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
     case "registered":
       return { ...state, step: "configuration", staged: action.connection, alreadySaved: true };
     case "change":
-      return { ...state, values: { ...state.values, [action.field]: action.value } };
+      return {
+        ...state,
+        values: { ...state.values, [action.field]: action.value },
+        secretDirty: state.secretDirty || action.field === "clientSecret",
+      };
     case "touch":
       return state.touched[action.field] ? state : { ...state, touched: { ...state.touched, [action.field]: true } };
     case "credentialKind":
@@ -166,20 +186,15 @@ export function chosenCloud(state: WizardState): Cloud {
   return { kind: state.cloudKind } as Cloud;
 }
 
-export function toDraft(state: WizardState): ConnectionDraft {
+/** The fields the core validates, without the secret: that travels once, on its own. */
+export function toFields(state: WizardState): DraftFields {
   const { values } = state;
   return {
-    // Staging again after Back reuses the id, so the core replaces what it holds for it.
-    id: state.editing?.id ?? state.staged?.id ?? null,
-    role: state.role,
     name: values.name,
     cloud: chosenCloud(state),
     tenant: values.tenant,
     clientId: values.clientId,
     applicationMailbox: values.applicationMailbox,
-    credential:
-      state.credentialKind === "secret"
-        ? { kind: "secret", value: keepsStoredSecret(state) ? null : values.clientSecret }
-        : { kind: "certificate", thumbprint: values.certificateThumbprint },
+    credential: state.credentialKind === "secret" ? { kind: "secret" } : { kind: "certificate", thumbprint: values.certificateThumbprint },
   };
 }

@@ -1,5 +1,10 @@
-//! The connection model shared by the store, the services, the CLI and (through ts-rs) the UI.
-//! Nothing here ever holds a secret: credentials are described by hints and thumbprints.
+//! The data the store keeps and the services, the CLI and (through ts-rs) the UI exchange:
+//! connections and their edit sessions here, check runs in `checks`, registrations in
+//! `registration`. The store depends on these and on nothing above them. Nothing here ever
+//! holds a secret: credentials are described by hints and thumbprints.
+
+pub mod checks;
+pub mod registration;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
