@@ -83,6 +83,25 @@ impl Cloud {
         }
     }
 
+    /// Microsoft's clouds and Custom (with empty URLs), in the order the chooser lists them.
+    pub fn choices() -> [Cloud; 5] {
+        [
+            Cloud::Global,
+            Cloud::GccHigh,
+            Cloud::Dod,
+            Cloud::China,
+            Cloud::Custom { login_url: String::new(), graph_url: String::new() },
+        ]
+    }
+
+    /// The name in the cloud chooser, which says where GCC Moderate tenants are.
+    pub fn choice_label(&self) -> &'static str {
+        match self {
+            Cloud::Global => "Global (also GCC)",
+            other => other.display_name(),
+        }
+    }
+
     pub fn display_name(&self) -> &'static str {
         match self {
             Cloud::Global => "Global",

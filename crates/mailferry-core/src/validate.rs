@@ -19,6 +19,46 @@ pub enum Field {
 }
 
 impl Field {
+    pub const ALL: [Field; 7] = [
+        Field::Cloud,
+        Field::Name,
+        Field::ApplicationMailbox,
+        Field::ClientId,
+        Field::Tenant,
+        Field::ClientSecret,
+        Field::CertificateThumbprint,
+    ];
+
+    /// The label of the field in the Application details step.
+    pub fn form_label(self) -> &'static str {
+        match self {
+            Field::ApplicationMailbox => "Dedicated application mailbox",
+            Field::ClientSecret => "Client secret (Value)",
+            Field::CertificateThumbprint => "Certificate thumbprint (SHA-1)",
+            other => other.label(),
+        }
+    }
+
+    /// What the field wants and where it is found, shown under it until something is wrong.
+    pub fn form_hint(self) -> &'static str {
+        match self {
+            Field::Cloud => "Where the tenant lives. Most tenants, including GCC, are in the Global cloud.",
+            Field::Name => "Optional. Left empty, the tenant is used.",
+            Field::ApplicationMailbox => {
+                "A user mailbox of the tenant that Mailferry uses for its own work, for example migration@contoso.com."
+            }
+            Field::ClientId => "On your app registration's Overview page.",
+            Field::Tenant => "A GUID from the Overview page, or a domain such as contoso.onmicrosoft.com.",
+            Field::ClientSecret => {
+                "Paste the Value column of Certificates & secrets > Client secrets, not the Secret ID."
+            }
+            Field::CertificateThumbprint => {
+                "40 hexadecimal characters (spaces and colons are ignored), or use Import to add the certificate with its key."
+            }
+        }
+    }
+
+    /// The field's name in messages ("Client secret: …").
     pub fn label(self) -> &'static str {
         match self {
             Field::Name => "Connection name",

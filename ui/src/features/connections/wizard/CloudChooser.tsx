@@ -1,7 +1,8 @@
 import { Dropdown, Field, Input, Option, makeStyles, tokens } from "@fluentui/react-components";
 import type { Dispatch } from "react";
 
-import { CLOUDS, visibleIssue, type WizardAction, type WizardState } from "./wizardState";
+import { CLOUDS, FIELDS } from "../../../bindings/words";
+import { visibleIssue, type WizardAction, type WizardState } from "./wizardState";
 
 const useStyles = makeStyles({
   urls: { display: "grid", gridTemplateColumns: "1fr 1fr", gap: tokens.spacingHorizontalM },
@@ -20,7 +21,7 @@ export function CloudChooser({ state, dispatch }: Props) {
   const touch = () => dispatch({ type: "touch", field: "cloud" });
   return (
     <>
-      <Field label="Microsoft cloud" hint="Where the tenant lives. Most tenants, including GCC, are in the Global cloud.">
+      <Field label={FIELDS.cloud.label} hint={FIELDS.cloud.hint}>
         <Dropdown
           value={chosen.label}
           selectedOptions={[chosen.kind]}

@@ -2,6 +2,7 @@ import { Body1, Field, Input, Radio, RadioGroup, makeStyles, tokens } from "@flu
 import type { Dispatch, RefObject } from "react";
 
 import type { Field as FieldName } from "../../../bindings/Field";
+import { FIELDS } from "../../../bindings/words";
 import { CertificatePanel } from "./CertificatePanel";
 import { SecretField } from "./SecretField";
 import { CloudChooser } from "./CloudChooser";
@@ -22,24 +23,6 @@ interface Props {
   onSecretLeft: () => void;
   onSecretPasted: () => void;
 }
-
-const LABELS: Record<TextField, string> = {
-  name: "Connection name",
-  applicationMailbox: "Dedicated application mailbox",
-  clientId: "Application (client) ID",
-  tenant: "Directory (tenant) ID",
-  clientSecret: "Client secret (Value)",
-  certificateThumbprint: "Certificate thumbprint (SHA-1)",
-};
-
-const HINTS: Record<TextField, string> = {
-  name: "Optional. Left empty, the tenant is used.",
-  applicationMailbox: "A user mailbox of the tenant that Mailferry uses for its own work, for example migration@contoso.com.",
-  clientId: "On your app registration's Overview page.",
-  tenant: "A GUID from the Overview page, or a domain such as contoso.onmicrosoft.com.",
-  clientSecret: "Paste the Value column of Certificates & secrets > Client secrets, not the Secret ID.",
-  certificateThumbprint: "40 hexadecimal characters (spaces and colons are ignored), or use Import to add the certificate with its key.",
-};
 
 export function DetailsStep({ state, dispatch, fieldRefs, onSecretLeft, onSecretPasted }: Props) {
   const styles = useStyles();
@@ -64,11 +47,11 @@ export function DetailsStep({ state, dispatch, fieldRefs, onSecretLeft, onSecret
     };
     return (
       <Field
-        label={LABELS[name]}
+        label={FIELDS[name].label}
         required={name !== "name" && !(name === "clientSecret" && state.editing?.credential.kind === "secret")}
         validationState={issue ? "error" : "none"}
         validationMessage={issue?.message}
-        hint={issue?.hint ?? HINTS[name]}
+        hint={issue?.hint ?? FIELDS[name].hint}
       >
         {render(props)}
       </Field>

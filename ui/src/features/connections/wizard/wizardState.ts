@@ -15,13 +15,6 @@ export const WIZARD_STEPS: { step: WizardStep; title: string }[] = [
 ];
 
 export type CloudKind = Cloud["kind"];
-export const CLOUDS: { kind: CloudKind; label: string }[] = [
-  { kind: "global", label: "Global (also GCC)" },
-  { kind: "gccHigh", label: "GCC High" },
-  { kind: "dod", label: "DoD" },
-  { kind: "china", label: "China (21Vianet)" },
-  { kind: "custom", label: "Custom" },
-];
 
 export type CredentialChoice = "secret" | "certificate";
 /** The fields typed as text; the cloud is chosen from a list. */
