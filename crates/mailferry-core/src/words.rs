@@ -7,9 +7,9 @@ use serde_json::json;
 
 use crate::checks::{CheckId, EXPIRY_WARNING_DAYS};
 use crate::cloud::Cloud;
-use crate::validate::Field;
 use crate::model::Role;
 use crate::registration::{application_name, RegistrationStep};
+use crate::validate::Field;
 
 fn string(value: &str) -> String {
     json!(value).to_string()
@@ -42,7 +42,12 @@ pub fn typescript() -> String {
     let fields: Vec<String> = Field::ALL
         .iter()
         .map(|field| {
-            format!("  {}: {{ label: {}, hint: {} }},", spelled(field), string(field.form_label()), string(field.form_hint()))
+            format!(
+                "  {}: {{ label: {}, hint: {} }},",
+                spelled(field),
+                string(field.form_label()),
+                string(field.form_hint())
+            )
         })
         .collect();
     format!(
@@ -92,6 +97,9 @@ mod tests {
         assert!(ts.contains(r#"source: "Mailferry Migration Source","#), "{ts}");
         assert!(ts.contains("export const EXPIRY_WARNING_DAYS = 60;"), "{ts}");
         assert!(ts.contains(r#"{ kind: "gccHigh", label: "GCC High" },"#), "{ts}");
-        assert!(ts.contains(r#""clientSecret": { label: "Client secret (Value)", hint: "Paste the Value column"#), "{ts}");
+        assert!(
+            ts.contains(r#""clientSecret": { label: "Client secret (Value)", hint: "Paste the Value column"#),
+            "{ts}"
+        );
     }
 }
