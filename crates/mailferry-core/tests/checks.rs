@@ -650,3 +650,26 @@ async fn a_check_holds_while_the_details_it_proved_stay_and_a_saved_connection_l
     assert_eq!(run.report.outcome, CheckOutcome::Failed, "the draft's own secret was used");
     assert_eq!(s.get(draft).await.unwrap().last_check, stored);
 }
+
+#[tokio::test]
+async fn a_saved_secret_is_never_sent_to_a_cloud_the_draft_moved_it_to() {
+    let f = fixture().await;
+    let s = &f.core.connections;
+    let fields = fields_in(f.cloud(), "Fabrikam", TENANT, SECRET_APP, MAILBOX);
+    let saved = f.core.add(Role::Source, fields.clone(), Some(SECRET)).await;
+    // Another "cloud" the draft names: a second simulator that records what reaches it.
+    let elsewhere = SimHandle::start(Seed { tenants: Vec::new(), faults: None }, 0).await.unwrap();
+    let session = s.open_session(Role::Source).await.unwrap().session_id;
+    let draft = s.start_draft(session, Some(saved.id)).await.unwrap();
+    let mut moved = fields;
+    moved.cloud = Cloud::Custom { login_url: elsewhere.base_url.clone(), graph_url: elsewhere.base_url.clone() };
+    let state = s.put_draft(session, draft, moved).await.unwrap();
+    assert!(!state.issues.is_empty(), "the saved secret does not follow the connection to another cloud");
+
+    let target = CheckTarget::InSession { session, connection: draft };
+    let refused = f.checks.check(s, target, &|_| {}).await.unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::Invalid);
+    let reached: Value =
+        reqwest::get(format!("{}/_sim/requests", elsewhere.base_url)).await.unwrap().json().await.unwrap();
+    assert_eq!(reached.as_array().map(Vec::len), Some(0), "nothing reached the other cloud: {reached:#}");
+}

@@ -387,3 +387,39 @@ async fn a_stored_certificate_describes_the_connection_and_leaves_with_its_last_
     );
     assert!(core.vault.is_empty(), "and its key left the keychain");
 }
+
+#[tokio::test]
+async fn a_saved_secret_goes_only_to_the_cloud_tenant_and_client_it_was_saved_for() {
+    let core = Core::new().await;
+    let original = saved(&core, "Contoso").await;
+    let session = session(&core).await;
+    let draft = core.connections.start_draft(session, Some(original.id)).await.unwrap();
+    let put = |f: DraftFields| core.connections.put_draft(session, draft, f);
+
+    let moved: [DraftFields; 3] = [
+        fields_with("Contoso", |d| d.tenant = "fabrikam.onmicrosoft.com".into()),
+        fields_with("Contoso", |d| d.client_id = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d".into()),
+        fields_with("Contoso", |d| {
+            d.cloud = mailferry_core::cloud::Cloud::Custom {
+                login_url: "https://login.example.test".into(),
+                graph_url: "https://graph.example.test".into(),
+            }
+        }),
+    ];
+    for fields in moved {
+        let state = put(fields.clone()).await.unwrap();
+        assert_eq!(state.issues.iter().map(|i| i.field).collect::<Vec<_>>(), [Field::ClientSecret], "{fields:?}");
+        assert!(state.issues[0].message.contains("paste the secret again"), "{:?}", state.issues);
+        assert_eq!(state.connection, None, "nothing to check or save with the old secret");
+    }
+    // The same application under another name or mailbox keeps its secret.
+    let renamed = put(fields_with("Contoso EU", |d| d.application_mailbox = "other@contoso.com".into())).await.unwrap();
+    assert!(renamed.issues.is_empty(), "{:?}", renamed.issues);
+    // A new secret for the new tenant is fine.
+    core.connections
+        .put_secret(session, draft, SecretString::from("Fab~Another.SecretValue_0987654321"))
+        .await
+        .unwrap();
+    let with_secret = put(fields_with("Contoso", |d| d.tenant = "fabrikam.onmicrosoft.com".into())).await.unwrap();
+    assert!(with_secret.issues.is_empty(), "{:?}", with_secret.issues);
+}

@@ -81,6 +81,10 @@ pub(super) async fn check(
     let client_id = keep(validate::client_id(&fields.client_id));
     let tenant = keep(validate::tenant(&fields.tenant));
     issues.extend(validate::cloud(&fields.cloud).err());
+    // A saved credential belongs to the application it was saved for: the saved secret is sent
+    // only to the cloud, tenant and client it was saved with, whatever the UI asks.
+    let same_application =
+        saved.is_some_and(|s| s.cloud == fields.cloud && s.tenant_id == tenant && s.client_id == client_id);
     let credential = match &fields.credential {
         CredentialChoice::Secret => match (secret.issue, secret.value, saved.map(|s| &s.credential)) {
             (Some(issue), _, _) => Err(issue.clone()),
@@ -88,10 +92,26 @@ pub(super) async fn check(
                 Credential::Secret { hint: secret_hint(secrecy::ExposeSecret::expose_secret(value)), expires_at: None },
                 Proof::PastedSecret(secret.generation),
             )),
-            (None, None, Some(kept @ Credential::Secret { .. })) => Ok((kept.clone(), Proof::SavedSecret)),
+            (None, None, Some(kept @ Credential::Secret { .. })) if same_application => {
+                Ok((kept.clone(), Proof::SavedSecret))
+            }
+            (None, None, Some(Credential::Secret { .. })) => Err(secret_for_another_application()),
             (None, None, _) => Err(missing_secret_issue()),
         },
-        CredentialChoice::Certificate { thumbprint } => certificate(service, thumbprint).await?,
+        CredentialChoice::Certificate { thumbprint } => {
+            let chosen = certificate(service, thumbprint).await?;
+            match (chosen, saved) {
+                // Mailferry made that certificate for the registered application alone.
+                (Ok((Credential::Certificate { sha1_thumbprint, .. }, _)), Some(s))
+                    if s.registration == RegistrationMode::Automatic
+                        && !same_application
+                        && matches!(&s.credential, Credential::Certificate { sha1_thumbprint: own, .. } if *own == sha1_thumbprint) =>
+                {
+                    Err(certificate_for_another_application(&s.client_id))
+                }
+                (chosen, _) => chosen,
+            }
+        }
     };
     let credential = match credential {
         Ok(credential) => Some(credential),
@@ -175,6 +195,24 @@ async fn certificate(
         ),
     };
     Ok(Ok((credential, Proof::Certificate(sha1))))
+}
+
+fn secret_for_another_application() -> FieldIssue {
+    FieldIssue {
+        field: Field::ClientSecret,
+        message: "Client secret: paste the secret again: the saved one belongs to the cloud, tenant and application this connection had.".into(),
+        hint: "Mailferry sends a saved secret only to the application it was saved for. Paste the Value of a client secret of the application now named, from Certificates & secrets > Client secrets.".into(),
+    }
+}
+
+fn certificate_for_another_application(client_id: &str) -> FieldIssue {
+    FieldIssue {
+        field: Field::CertificateThumbprint,
+        message: format!("Certificate thumbprint: Mailferry made this certificate for application {client_id} only."),
+        hint:
+            "Import the certificate of the application now named (Import), or register a new application automatically."
+                .into(),
+    }
 }
 
 pub(super) fn missing_secret_issue() -> FieldIssue {
