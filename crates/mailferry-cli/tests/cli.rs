@@ -140,6 +140,44 @@ fn a_custom_cloud_without_its_graph_url_is_refused_with_the_flags_to_add() {
 }
 
 #[test]
+fn a_custom_cloud_over_plain_http_or_with_user_info_is_refused_and_nothing_is_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let add = |login: &str| {
+        mailferry(
+            dir.path(),
+            &[
+                "connections",
+                "add-manual",
+                "--role",
+                "source",
+                "--tenant",
+                "contoso.onmicrosoft.com",
+                "--client-id",
+                "1b2c3d4e-5f60-4a1b-8c9d-0e1f2a3b4c5d",
+                "--mailbox",
+                "migration@contoso.com",
+                "--thumbprint",
+                "3B7E115A90C4D2E81F00AABBCCDDEEFF01234567",
+                "--login-url",
+                login,
+                "--graph-url",
+                "https://graph.contoso.example",
+            ],
+        )
+    };
+    for (login, rule) in [
+        ("http://login.contoso.example", "the login URL must start with https://"),
+        ("https://login.microsoftonline.com@evil.example", "must not hold a user name or password"),
+        ("https://login.contoso.example/?redirect=evil", "must not have a query"),
+    ] {
+        let out = add(login);
+        assert_eq!(out.status.code(), Some(3), "{login}");
+        assert!(stderr(&out).contains(rule), "{login}: {}", stderr(&out));
+    }
+    assert_eq!(stdout(&mailferry(dir.path(), &["connections", "list"])), "No connections.\n", "nothing saved");
+}
+
+#[test]
 fn export_writes_every_format_to_a_file_or_standard_output() {
     let dir = tempfile::tempdir().unwrap();
     let contoso = connection(Role::Source, "Contoso");

@@ -46,8 +46,11 @@ impl Cloud {
     /// Parses a CLI name (`global`, `gcc-high`, `dod`, `china`, `custom` with both URLs).
     pub fn from_cli(name: &str, login: Option<String>, graph: Option<String>) -> Result<Cloud, String> {
         match name.trim().to_ascii_lowercase().as_str() {
-            "custom" => Self::from_urls(login, graph)
-                .ok_or_else(|| "--cloud custom needs --login-url and --graph-url".to_owned()),
+            "custom" => {
+                let cloud = Self::from_urls(login, graph)
+                    .ok_or_else(|| "--cloud custom needs --login-url and --graph-url".to_owned())?;
+                cloud.check_custom_urls().map(|()| cloud)
+            }
             slug => Cloud::from_parts(slug, None, None)
                 .ok_or_else(|| format!("unknown cloud \"{name}\": use global, gcc-high, dod, china or custom")),
         }
@@ -124,6 +127,20 @@ impl Cloud {
         })
     }
 
+    /// A Custom cloud's URLs receive secrets, assertions and tokens, so each must be https (http
+    /// only to this computer, for tests and the demo), with no user info, query or fragment.
+    /// Microsoft's own clouds always pass.
+    pub fn check_custom_urls(&self) -> Result<(), String> {
+        let (Some(login), Some(graph)) = self.custom_urls() else { return Ok(()) };
+        if let Some(problem) = custom_url_problem(login) {
+            return Err(format!("the login URL {problem}"));
+        }
+        if let Some(problem) = custom_url_problem(graph) {
+            return Err(format!("the Microsoft Graph URL {problem}"));
+        }
+        Ok(())
+    }
+
     pub fn custom_urls(&self) -> (Option<&str>, Option<&str>) {
         match self {
             Cloud::Custom { login_url, graph_url } => (Some(login_url), Some(graph_url)),
@@ -132,9 +149,68 @@ impl Cloud {
     }
 }
 
+/// What is wrong with a Custom cloud URL, if anything.
+fn custom_url_problem(url: &str) -> Option<&'static str> {
+    let Ok(parsed) = reqwest::Url::parse(url.trim()) else {
+        return Some("is not a URL: it starts with https:// and a host name.");
+    };
+    let loopback = match parsed.host() {
+        Some(url::Host::Domain(host)) => host.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => return Some("is not a URL: it starts with https:// and a host name."),
+    };
+    if !(parsed.scheme() == "https" || (parsed.scheme() == "http" && loopback)) {
+        return Some("must start with https:// (http:// only for this computer: localhost, 127.0.0.1 or [::1]).");
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Some("must not hold a user name or password (nothing before an @).");
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Some("must not have a query (?…) or a fragment (#…).");
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_custom_cloud_takes_https_urls_and_http_only_to_this_computer() {
+        let custom =
+            |login: &str| Cloud::Custom { login_url: login.into(), graph_url: "https://graph.example.test".into() };
+        for good in [
+            "https://login.example.test",
+            "https://login.example.test:8443/base",
+            "http://127.0.0.1:9",
+            "http://127.5.0.1",
+            "http://[::1]:8080",
+            "http://localhost:1",
+        ] {
+            assert_eq!(custom(good).check_custom_urls(), Ok(()), "{good}");
+        }
+        let refused = [
+            ("http://login.contoso.example", "must start with https://"),
+            ("ftp://login.example.test", "must start with https://"),
+            ("https://login.microsoftonline.com@evil.example", "must not hold a user name"),
+            ("https://user:pass@login.example.test", "must not hold a user name"),
+            ("https://login.example.test/?x=1", "must not have a query"),
+            ("https://login.example.test/#top", "must not have a query"),
+            ("login.example.test", "is not a URL"),
+            ("http://127.0.0.1.evil.example", "must start with https://"),
+        ];
+        for (bad, why) in refused {
+            let problem = custom(bad).check_custom_urls().unwrap_err();
+            assert!(problem.starts_with("the login URL ") && problem.contains(why), "{bad}: {problem}");
+        }
+        let graph = Cloud::Custom {
+            login_url: "https://login.example.test".into(),
+            graph_url: "http://graph.example.test".into(),
+        };
+        assert!(graph.check_custom_urls().unwrap_err().starts_with("the Microsoft Graph URL must start with https://"));
+        assert_eq!(Cloud::Global.check_custom_urls(), Ok(()));
+    }
 
     #[test]
     fn every_cloud_round_trips_through_its_database_columns() {

@@ -99,19 +99,9 @@ const HINT_NAME: &str =
 
 const HINT_CLOUD: &str = "A custom cloud needs both its login URL (for example https://login.microsoftonline.us) and its Microsoft Graph URL (for example https://graph.microsoft.us). Choose Global, GCC High, DoD or China for Microsoft's own clouds.";
 
-/// A custom cloud's two URLs must be absolute http(s) URLs; Microsoft's clouds need nothing.
+/// A custom cloud's two URLs follow `Cloud::check_custom_urls`; Microsoft's clouds need nothing.
 pub fn cloud(cloud: &crate::cloud::Cloud) -> Checked<()> {
-    let (Some(login), Some(graph)) = cloud.custom_urls() else { return Ok(()) };
-    let is_url = |s: &str| {
-        let s = s.trim();
-        let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://"));
-        rest.is_some_and(|host| !host.is_empty() && !host.contains(char::is_whitespace))
-    };
-    match (is_url(login), is_url(graph)) {
-        (true, true) => Ok(()),
-        (false, _) => Err(issue(Field::Cloud, "the login URL must start with https://.", HINT_CLOUD)),
-        (_, false) => Err(issue(Field::Cloud, "the Microsoft Graph URL must start with https://.", HINT_CLOUD)),
-    }
+    cloud.check_custom_urls().map_err(|reason| issue(Field::Cloud, &reason, HINT_CLOUD))
 }
 
 /// Characters that copying from web pages, PDFs or the admin center tends to add.

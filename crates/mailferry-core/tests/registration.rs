@@ -401,6 +401,24 @@ async fn an_admin_without_the_granting_role_is_told_which_role_and_given_the_con
 }
 
 #[tokio::test]
+async fn a_sign_in_to_a_custom_cloud_over_plain_http_is_refused_before_any_browser_opens() {
+    use mailferry_core::registration::{RegistrationService, RegistrationSignIn};
+    struct NoBrowser;
+    impl Browser for NoBrowser {
+        fn open(&self, url: &str) -> mailferry_core::Result<()> {
+            panic!("no browser may open for a refused cloud, yet {url} was opened");
+        }
+    }
+    let f = fixture().await;
+    let service = RegistrationService::new(f.identity.clone(), f.config.clone());
+    let cloud = Cloud::Custom { login_url: "http://login.contoso.example".into(), graph_url: f.sim.base_url.clone() };
+    let sign_in = RegistrationSignIn { role: Role::Source, cloud, tenant: DOMAIN.into(), device_code: false };
+    let refused = service.sign_in(&f.connections, sign_in, &NoBrowser, &|_| {}).await.unwrap_err();
+    assert_eq!(refused.code(), mailferry_core::ErrorCode::Invalid);
+    assert!(refused.to_string().contains("the login URL must start with https://"), "{refused}");
+}
+
+#[tokio::test]
 async fn a_sign_in_cancelled_in_the_browser_says_so() {
     let f = fixture().await;
     let error = f.sign_in_as("admin@contoso.onmicrosoft.com", false).await.unwrap_err();

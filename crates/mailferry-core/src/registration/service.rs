@@ -168,6 +168,8 @@ impl RegistrationService {
         browser: &dyn Browser,
         on_progress: OnProgress<'_>,
     ) -> Result<SignedIn> {
+        // The admin's sign-in goes to this cloud: the same rules as a saved connection's.
+        crate::validate::cloud(&request.cloud).map_err(Error::Invalid)?;
         let cancel = self.start()?;
         let outcome = async {
             let setting = connections.store().settings().get(SIGN_IN_CLIENT_SETTING).await?;
