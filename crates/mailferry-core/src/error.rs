@@ -144,6 +144,11 @@ pub enum Error {
     #[error("Microsoft sent an answer Mailferry cannot read ({what}): {detail}")]
     UnexpectedResponse { what: String, detail: String },
 
+    /// Microsoft's token and Graph endpoints do not redirect; following one would re-send a
+    /// secret, an assertion or a token to wherever it points.
+    #[error("{what} was redirected (HTTP {status}) to {to}; Mailferry does not follow redirects, which would send the credentials there")]
+    Redirected { what: String, status: u16, to: String },
+
     #[error("Internal error: {0}")]
     Internal(String),
 }
@@ -253,7 +258,7 @@ impl Error {
             Error::Timeout { .. } => ErrorCode::Timeout,
             Error::Busy { .. } => ErrorCode::Busy,
             Error::Cancelled => ErrorCode::Cancelled,
-            Error::UnexpectedResponse { .. } => ErrorCode::UnexpectedResponse,
+            Error::UnexpectedResponse { .. } | Error::Redirected { .. } => ErrorCode::UnexpectedResponse,
             Error::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -332,7 +337,7 @@ impl Error {
             }
             Error::Busy { .. } => "Microsoft throttles busy tenants for a few seconds to minutes: wait, then retry.",
             Error::Cancelled => return None,
-            Error::UnexpectedResponse { .. } => {
+            Error::UnexpectedResponse { .. } | Error::Redirected { .. } => {
                 "Check that the cloud's login and Graph URLs point at Microsoft (or a proxy that passes its answers through), then retry."
             }
             Error::Internal(_) => "Try again; if it happens again, report it with the log file.",

@@ -56,6 +56,9 @@ impl Http {
             .user_agent(concat!("Mailferry/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
+            // A redirect would re-send a secret, an assertion or a token to wherever it points:
+            // Microsoft's token and Graph endpoints do not redirect, so a redirect is an error.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| Error::Internal(format!("the HTTP client could not be built: {e}")))?;
         Ok(Http { client, config })
@@ -112,14 +115,27 @@ impl Http {
             () = cancel.cancelled() => return Err(Error::Cancelled),
             outcome = retried => outcome,
         };
-        outcome.map_err(|failure| match failure {
+        let response = outcome.map_err(|failure| match failure {
             Attempt::Busy { status, .. } => Error::Busy {
                 what: what.to_owned(),
                 status: status.as_u16(),
                 attempts: attempts.load(Ordering::Relaxed),
             },
             Attempt::Transport(error) => self.transport_error(what, &error),
-        })
+        })?;
+        if response.status().is_redirection() {
+            let to = response
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| response.url().join(v).ok())
+                .map_or_else(
+                    || "nowhere named".to_owned(),
+                    |u| format!("{}://{}", u.scheme(), u.host_str().unwrap_or_default()),
+                );
+            return Err(Error::Redirected { what: what.to_owned(), status: response.status().as_u16(), to });
+        }
+        Ok(response)
     }
 
     fn transport_error(&self, what: &str, error: &reqwest::Error) -> Error {

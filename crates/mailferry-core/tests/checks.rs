@@ -673,3 +673,50 @@ async fn a_saved_secret_is_never_sent_to_a_cloud_the_draft_moved_it_to() {
         reqwest::get(format!("{}/_sim/requests", elsewhere.base_url)).await.unwrap().json().await.unwrap();
     assert_eq!(reached.as_array().map(Vec::len), Some(0), "nothing reached the other cloud: {reached:#}");
 }
+
+#[tokio::test]
+async fn a_redirect_is_never_followed_with_a_secret_or_a_token() {
+    let f = fixture().await;
+    let elsewhere = SimHandle::start(Seed { tenants: Vec::new(), faults: None }, 0).await.unwrap();
+    let reached = || async {
+        let log: Value =
+            reqwest::get(format!("{}/_sim/requests", elsewhere.base_url)).await.unwrap().json().await.unwrap();
+        log.as_array().map(Vec::len)
+    };
+    // The token request (it carries the secret) is redirected elsewhere.
+    let to = format!("{}/{TENANT}/oauth2/v2.0/token", elsewhere.base_url);
+    f.set_faults(json!({"rules": [{"route": "/oauth2/v2.0/token", "status": 307, "location": to}]})).await;
+    let report = f.check(&f.with_secret(SECRET_APP, SECRET).await).await.report;
+    assert_eq!(status(&report, CheckId::Token), CheckStatus::Fail, "{:#?}", report.results);
+    assert!(
+        text(&report, CheckId::Token).0.contains("does not follow redirects"),
+        "{:?}",
+        text(&report, CheckId::Token)
+    );
+    assert_eq!(reached().await, Some(0), "the secret was not re-sent to the redirect's target");
+
+    // A Graph request (it carries the token) is redirected elsewhere.
+    let to = format!("{}/v1.0/organization", elsewhere.base_url);
+    f.set_faults(json!({"rules": [{"route": "/v1.0/$batch", "status": 307, "location": to}]})).await;
+    let report = f.check(&f.with_secret(SECRET_APP, SECRET).await).await.report;
+    assert_eq!(report.outcome, CheckOutcome::Failed, "{:#?}", report.results);
+    assert_eq!(reached().await, Some(0), "the token was not re-sent to the redirect's target");
+}
+
+#[tokio::test]
+async fn a_token_answer_promising_endless_life_neither_crashes_nor_is_cached_for_ever() {
+    use base64::Engine;
+    let f = fixture().await;
+    let b64 = |v: Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
+    let token =
+        format!("{}.{}.c2ln", b64(json!({"alg": "RS256", "typ": "JWT"})), b64(json!({"tid": TENANT, "roles": []})));
+    for expires_in in [json!(u64::MAX), json!("18446744073709551615"), json!(1e300)] {
+        let body = json!({"token_type": "Bearer", "expires_in": expires_in, "access_token": token});
+        f.set_faults(json!({"rules": [{"route": "/oauth2/v2.0/token", "status": 200, "body": body}]})).await;
+        let report = f.check(&f.with_secret(SECRET_APP, SECRET).await).await.report;
+        // The forged token signs nothing in: Graph refuses it. What matters is that Mailferry
+        // answered at all, with the sign-in passed and the rest explained.
+        assert_eq!(status(&report, CheckId::Token), CheckStatus::Pass, "{expires_in}: {:#?}", report.results);
+        assert_eq!(report.outcome, CheckOutcome::Failed);
+    }
+}

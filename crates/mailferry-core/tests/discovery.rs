@@ -182,3 +182,64 @@ async fn a_tenant_of_100000_users_is_read_in_the_fewest_pages() {
     assert_eq!(f.user_requests().await.len(), 100_006usize.div_ceil(999), "ceil(users / 999) requests");
     assert!(largest_page <= 999, "pages are handed on one by one");
 }
+
+/// A page of one user whose next link is `next`, as a misbehaving or hostile server sends it.
+fn page_leading_to(next: &str) -> Value {
+    json!({
+        "value": [{"id": "u1", "displayName": "One", "userPrincipalName": "one@contoso.onmicrosoft.com",
+                   "mail": "one@contoso.onmicrosoft.com", "mailboxSettings": {"userPurpose": "user"}}],
+        "@odata.nextLink": next
+    })
+}
+
+#[tokio::test]
+async fn a_next_link_to_another_host_is_not_followed_and_the_token_goes_nowhere_else() {
+    let f = fixture(10).await;
+    let elsewhere = SimHandle::start(Seed { tenants: Vec::new(), faults: None }, 0).await.unwrap();
+    let foreign = format!("{}/v1.0/users?$skiptoken=stolen", elsewhere.base_url);
+    f.set_faults(json!({"rules": [{"route": "/v1.0/users", "status": 200, "body": page_leading_to(&foreign)}]})).await;
+
+    let error = discover(&f.identity, &f.core.connections, &f.connection, |_| Ok(()), &CancellationToken::new())
+        .await
+        .unwrap_err();
+
+    assert_eq!(error.code(), ErrorCode::UnexpectedResponse);
+    assert!(error.to_string().contains("leads away from Microsoft Graph"), "{error}");
+    assert!(!error.to_string().contains("stolen"), "the link's query is not repeated: {error}");
+    let reached: Value =
+        reqwest::get(format!("{}/_sim/requests", elsewhere.base_url)).await.unwrap().json().await.unwrap();
+    assert_eq!(reached.as_array().map(Vec::len), Some(0), "the bearer token went nowhere else: {reached:#}");
+
+    // Another path on Graph's own host is refused too: only /v1.0 and /beta are Graph's.
+    let outside = format!("{}/_sim/requests?x=1", f.sim.base_url);
+    f.set_faults(json!({"rules": [{"route": "/v1.0/users", "status": 200, "body": page_leading_to(&outside)}]})).await;
+    let error = discover(&f.identity, &f.core.connections, &f.connection, |_| Ok(()), &CancellationToken::new())
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("leads away from Microsoft Graph"), "{error}");
+}
+
+#[tokio::test]
+async fn a_next_link_that_leads_back_to_a_page_already_read_stops_the_paging() {
+    let f = fixture(10).await;
+    let first = format!("{}/v1.0/users?$skiptoken=again", f.sim.base_url);
+    f.set_faults(json!({"rules": [{"route": "/v1.0/users", "status": 200, "body": page_leading_to(&first)}]})).await;
+
+    let mut pages = 0;
+    let error = discover(
+        &f.identity,
+        &f.core.connections,
+        &f.connection,
+        |_| {
+            pages += 1;
+            Ok(())
+        },
+        &CancellationToken::new(),
+    )
+    .await
+    .unwrap_err();
+
+    assert!(error.to_string().contains("leads back to a page already read"), "{error}");
+    assert_eq!(pages, 1, "the first page; the page its link named links to itself, and paging stops there");
+    assert_eq!(f.user_requests().await.len(), 2, "two requests, not an endless loop");
+}

@@ -38,6 +38,10 @@ pub struct FaultRule {
     /// Seconds for the Retry-After header of a 429 or 503.
     #[serde(default)]
     pub retry_after: Option<u64>,
+    /// Redirect there (with `status`, 307 when absent): a client must not follow it with a
+    /// secret, an assertion or a token.
+    #[serde(default)]
+    pub location: Option<String>,
     /// Close the connection without a complete response.
     #[serde(default)]
     pub drop: bool,
@@ -73,6 +77,7 @@ pub struct Consistency {
 pub enum Failure {
     Status { status: u16, retry_after: Option<u64> },
     Body { status: u16, body: serde_json::Value },
+    Redirect { status: u16, location: String },
     Drop,
     DropAfter,
 }
@@ -91,7 +96,9 @@ impl Faults {
                 continue;
             }
             latency += rule.latency_ms;
-            if failure.is_some() || (rule.status.is_none() && rule.body.is_none() && !rule.drop && !rule.drop_after) {
+            let fails =
+                rule.status.is_some() || rule.body.is_some() || rule.location.is_some() || rule.drop || rule.drop_after;
+            if failure.is_some() || !fails {
                 continue;
             }
             if let Some(times) = rule.times.as_mut() {
@@ -104,6 +111,8 @@ impl Faults {
                 Failure::Drop
             } else if rule.drop_after {
                 Failure::DropAfter
+            } else if let Some(location) = &rule.location {
+                Failure::Redirect { status: rule.status.unwrap_or(307), location: location.clone() }
             } else if let Some(body) = &rule.body {
                 Failure::Body { status: rule.status.unwrap_or(400), body: body.clone() }
             } else {

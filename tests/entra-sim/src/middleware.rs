@@ -42,6 +42,14 @@ pub async fn log_and_faults(State(sim): State<SharedSim>, request: Request, next
             lost
         }
         Some(Failure::Status { status, retry_after }) => injected_status(&path, status, retry_after),
+        Some(Failure::Redirect { status, location }) => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::TEMPORARY_REDIRECT);
+            let mut response = status.into_response();
+            if let Ok(value) = HeaderValue::from_str(&location) {
+                response.headers_mut().insert("location", value);
+            }
+            response
+        }
         Some(Failure::Body { status, body }) => {
             (StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST), axum::Json(body)).into_response()
         }

@@ -20,6 +20,10 @@ use crate::{Error, Result};
 /// At most this many requests go in one `$batch` (Microsoft's limit).
 pub const MAX_BATCH: usize = 20;
 
+/// At most this many pages of one collection: 9,990,000 users at 999 a page. Beyond, a
+/// server that keeps sending next links is not Graph.
+pub const MAX_PAGES: usize = 10_000;
+
 pub struct GraphClient<'a> {
     http: &'a Http,
     /// `{graph}/v1.0`
@@ -159,10 +163,21 @@ impl<'a> GraphClient<'a> {
     ) -> Result<usize> {
         let mut next = Some(format!("{}{path}", self.base));
         let mut requests = 0;
+        let mut seen = std::collections::HashSet::new();
         while let Some(url) = next.take() {
+            if requests >= MAX_PAGES {
+                return Err(unreadable(&url, format!("more than {MAX_PAGES} pages; the next page links do not end")));
+            }
             let mut page = self.get_url(&url, what, cancel).await?;
             requests += 1;
-            next = page.get("@odata.nextLink").and_then(Value::as_str).map(str::to_owned);
+            seen.insert(url.clone());
+            next = match page.get("@odata.nextLink").and_then(Value::as_str) {
+                Some(link) if seen.contains(link) => {
+                    return Err(unreadable(&url, "the next page link leads back to a page already read".into()))
+                }
+                Some(link) => Some(self.next_link(link).map_err(|detail| unreadable(&url, detail))?),
+                None => None,
+            };
             let items = match page.get_mut("value").map(Value::take) {
                 Some(Value::Array(items)) => items,
                 _ => return Err(unreadable(&url, "a page without a value array".into())),
@@ -170,6 +185,28 @@ impl<'a> GraphClient<'a> {
             on_page(items)?;
         }
         Ok(requests)
+    }
+
+    /// A next page link, if it stays where the bearer token belongs: the Graph base's scheme,
+    /// host and port, under its `/v1.0` or `/beta`. The token goes nowhere else.
+    fn next_link(&self, link: &str) -> std::result::Result<String, String> {
+        let foreign =
+            || format!("the next page link leads away from Microsoft Graph ({}), so Mailferry stopped", host_of(link));
+        let (Ok(base), Ok(next)) = (reqwest::Url::parse(&self.base), reqwest::Url::parse(link)) else {
+            return Err(foreign());
+        };
+        let root = base.path().trim_end_matches('/').trim_end_matches("/v1.0");
+        let same_origin = next.scheme() == base.scheme()
+            && next.host_str() == base.host_str()
+            && next.port_or_known_default() == base.port_or_known_default()
+            && next.username().is_empty()
+            && next.password().is_none();
+        let under_graph = ["v1.0", "beta"].iter().any(|version| next.path().starts_with(&format!("{root}/{version}/")));
+        if same_origin && under_graph {
+            Ok(next.to_string())
+        } else {
+            Err(foreign())
+        }
     }
 
     /// Sends up to [`MAX_BATCH`] requests in one `$batch` round trip. Requests throttled inside
@@ -204,4 +241,12 @@ pub fn path_segment(value: &str) -> String {
 /// A string inside an OData single-quoted literal.
 pub fn odata_string(value: &str) -> String {
     value.replace('\'', "''")
+}
+
+/// The scheme and host of a URL, for messages (never its path or query).
+fn host_of(link: &str) -> String {
+    reqwest::Url::parse(link)
+        .ok()
+        .map(|u| format!("{}://{}", u.scheme(), u.host_str().unwrap_or_default()))
+        .unwrap_or_else(|| "not a URL".into())
 }

@@ -33,10 +33,17 @@ struct DeviceCodeResponse {
     verification_uri: String,
     #[serde(default)]
     message: String,
+    #[serde(deserialize_with = "super::seconds::deserialize")]
     expires_in: u64,
-    #[serde(default = "default_interval")]
+    #[serde(default = "default_interval", deserialize_with = "super::seconds::deserialize")]
     interval: u64,
 }
+
+/// A device code lives 15 minutes at Microsoft; polling stops after an hour whatever it says.
+const LONGEST_CODE_LIFE: Duration = Duration::from_secs(60 * 60);
+/// Polling waits between one second and one minute, whatever the answer asks.
+const SHORTEST_POLL: Duration = Duration::from_secs(1);
+const LONGEST_POLL: Duration = Duration::from_secs(60);
 
 fn default_interval() -> u64 {
     5
@@ -72,12 +79,13 @@ pub async fn device_code_sign_in(
         user_code: started.user_code.clone(),
         verification_uri: started.verification_uri.clone(),
         message: started.message.clone(),
-        expires_in_secs: started.expires_in,
+        expires_in_secs: started.expires_in.min(LONGEST_CODE_LIFE.as_secs()),
     });
 
     let token_url = format!("{}/{tenant}/oauth2/v2.0/token", cloud.login_url());
-    let mut interval = Duration::from_secs(started.interval.max(1));
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(started.expires_in);
+    let mut interval = super::seconds::bounded(started.interval, SHORTEST_POLL, LONGEST_POLL);
+    let deadline =
+        tokio::time::Instant::now() + super::seconds::bounded(started.expires_in, Duration::ZERO, LONGEST_CODE_LIFE);
     loop {
         tokio::select! {
             biased;
@@ -101,7 +109,7 @@ pub async fn device_code_sign_in(
         let pending = serde_json::from_str::<PendingError>(&text).map(|e| e.error).unwrap_or_default();
         match pending.as_str() {
             "authorization_pending" => {}
-            "slow_down" => interval += Duration::from_secs(5),
+            "slow_down" => interval = (interval + Duration::from_secs(5)).min(LONGEST_POLL),
             "authorization_declined" => return Err(Error::SignInDeclined { on_device: true }),
             "expired_token" => return Err(Error::DeviceCodeExpired),
             _ => {

@@ -5,6 +5,7 @@
 mod assertion;
 pub mod device_code;
 mod failure;
+mod seconds;
 pub mod signin;
 mod tenant;
 mod token;

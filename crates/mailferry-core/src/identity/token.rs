@@ -92,8 +92,12 @@ impl AppToken {
 #[derive(Deserialize)]
 struct TokenResponse {
     access_token: SecretString,
+    #[serde(deserialize_with = "super::seconds::deserialize")]
     expires_in: u64,
 }
+
+/// Microsoft's app-only tokens live about an hour; a longer promise is not cached longer than a day.
+const LONGEST_TOKEN_LIFE: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// One token request: which application, in which tenant, with which credential.
 pub struct AppTokenRequest<'a> {
@@ -178,7 +182,8 @@ impl TokenClient {
             })?;
         let token = Arc::new(AppToken {
             access_token: parsed.access_token,
-            valid_until: Instant::now() + Duration::from_secs(parsed.expires_in),
+            valid_until: Instant::now()
+                + super::seconds::bounded(parsed.expires_in, Duration::ZERO, LONGEST_TOKEN_LIFE),
             claims,
         });
         if let Ok(mut cache) = self.cache.lock() {

@@ -84,6 +84,10 @@ async fn run_one(
                 let headers = serde_json::json!({ "Content-Type": "application/json" });
                 return serde_json::json!({ "id": id, "status": status, "headers": headers, "body": body });
             }
+            Failure::Redirect { status, location } => {
+                let headers = serde_json::json!({ "Location": location });
+                return serde_json::json!({ "id": id, "status": status, "headers": headers });
+            }
             Failure::Drop | Failure::DropAfter => (503, None),
         };
         let code = if status == 429 { "TooManyRequests" } else { "serviceNotAvailable" };
