@@ -215,6 +215,27 @@ fn a_name_a_spreadsheet_would_run_as_a_formula_is_kept_as_text() {
 }
 
 #[test]
+fn no_cell_of_any_column_can_run_as_a_formula() {
+    let mut document = document();
+    let c = &mut document.connections[0];
+    // What a hostile tenant or a crafted address can put in columns that are not free text.
+    c.application_mailbox = "-2+3@contoso.com".into();
+    c.default_domain = Some("@SUM(1)".into());
+    c.tenant_id = "+cmd".into();
+    c.cloud.name = "=1+1".into();
+    c.credential.secret_hint = Some("\t=x".into());
+    let bytes = render(&document, ExportFormat::Csv, RenderOptions::default()).unwrap();
+    let rows: Vec<CsvRow> = csv::Reader::from_reader(bytes.as_slice()).deserialize().collect::<Result<_, _>>().unwrap();
+    let row = &rows[0];
+    assert_eq!(row.application_mailbox, "'-2+3@contoso.com");
+    assert_eq!(row.default_domain, "'@SUM(1)");
+    assert_eq!(row.tenant_id, "'+cmd");
+    assert_eq!(row.cloud, "'=1+1");
+    assert_eq!(row.secret_hint, "'\t=x");
+    assert_eq!(row.client_id, "1b2c3d4e-5f60-4a1b-8c9d-0e1f2a3b4c5d", "ordinary cells are untouched");
+}
+
+#[test]
 fn csv_for_excel_starts_with_a_byte_order_mark() {
     let bytes = render(&document(), ExportFormat::Csv, RenderOptions { csv_bom: true }).unwrap();
     assert!(bytes.starts_with(b"\xEF\xBB\xBFname,role,cloud,"));
@@ -300,4 +321,32 @@ async fn no_export_holds_a_secret_or_a_private_key_of_the_connections_in_it() {
 fn base64_of(bytes: &[u8]) -> String {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn an_export_never_writes_through_a_link_left_beside_or_at_its_target() {
+    let dir = tempfile::tempdir().unwrap();
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, "keep me").unwrap();
+    let target = dir.path().join("summary.json");
+    // Links where a predictable partial file, or the target itself, would be.
+    for name in [".summary.json.partial", ".summary.json.tmp"] {
+        std::os::unix::fs::symlink(&victim, dir.path().join(name)).unwrap();
+    }
+    write_file(&target, b"{}".to_vec()).await.unwrap();
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
+    assert_eq!(std::fs::read(&target).unwrap(), b"{}");
+
+    let linked = dir.path().join("linked.json");
+    std::os::unix::fs::symlink(&victim, &linked).unwrap();
+    write_file(&linked, b"[]".to_vec()).await.unwrap();
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me", "the link is replaced, not followed");
+    assert!(!std::fs::symlink_metadata(&linked).unwrap().file_type().is_symlink());
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".mailferry-export-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }

@@ -41,8 +41,8 @@ pub struct CsvRow {
     pub exported_at: String,
 }
 
-/// A spreadsheet runs a cell that starts with = + - @ (or a tab or return) as a formula: such
-/// free text gets a leading apostrophe, as OWASP advises against CSV injection.
+/// A spreadsheet runs a cell that starts with = + - @ (or a tab or return) as a formula: such a
+/// cell gets a leading apostrophe, as OWASP advises against CSV injection.
 fn cell(value: &str) -> String {
     if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{value}")
@@ -84,12 +84,12 @@ impl CsvRow {
                     .join("; ")
             })
             .unwrap_or_default();
-        CsvRow {
-            name: cell(&c.name),
+        let row = CsvRow {
+            name: c.name.clone(),
             role: c.role.as_str().to_owned(),
             cloud: c.cloud.name.clone(),
             tenant_id: c.tenant_id.clone(),
-            tenant_name: cell(&text(&c.tenant_name)),
+            tenant_name: text(&c.tenant_name),
             default_domain: text(&c.default_domain),
             client_id: c.client_id.clone(),
             application_object_id: text(&c.application_object_id),
@@ -101,7 +101,7 @@ impl CsvRow {
             },
             certificate_sha1: text(&c.credential.certificate_sha1_thumbprint),
             certificate_sha256: text(&c.credential.certificate_sha256_thumbprint),
-            certificate_subject: cell(&text(&c.credential.certificate_subject)),
+            certificate_subject: text(&c.credential.certificate_subject),
             certificate_not_before: time(&c.credential.certificate_not_before),
             certificate_not_after: time(&c.credential.certificate_not_after),
             secret_hint: text(&c.credential.secret_hint),
@@ -109,13 +109,51 @@ impl CsvRow {
             permissions,
             last_check_at: time(&c.last_check.as_ref().map(|l| l.finished_at)),
             last_check_outcome: c.last_check.as_ref().map(|l| l.outcome.as_str().to_owned()).unwrap_or_default(),
-            last_check_problems: cell(&problems),
+            last_check_problems: problems.clone(),
             created_at: time(&Some(c.created_at)),
             updated_at: time(&Some(c.updated_at)),
             id: c.id.to_string(),
             mailferry_version: document.mailferry_version.clone(),
             exported_at: time(&Some(document.exported_at)),
+        };
+        row.neutralised()
+    }
+
+    /// Every cell, not only the free text: a value from a hostile tenant, or a mailbox address
+    /// such as -cmd@contoso.com, must not run as a formula either.
+    fn neutralised(mut self) -> CsvRow {
+        for value in [
+            &mut self.name,
+            &mut self.role,
+            &mut self.cloud,
+            &mut self.tenant_id,
+            &mut self.tenant_name,
+            &mut self.default_domain,
+            &mut self.client_id,
+            &mut self.application_object_id,
+            &mut self.application_mailbox,
+            &mut self.registration,
+            &mut self.credential_kind,
+            &mut self.certificate_sha1,
+            &mut self.certificate_sha256,
+            &mut self.certificate_subject,
+            &mut self.certificate_not_before,
+            &mut self.certificate_not_after,
+            &mut self.secret_hint,
+            &mut self.secret_expires_at,
+            &mut self.permissions,
+            &mut self.last_check_at,
+            &mut self.last_check_outcome,
+            &mut self.last_check_problems,
+            &mut self.created_at,
+            &mut self.updated_at,
+            &mut self.id,
+            &mut self.mailferry_version,
+            &mut self.exported_at,
+        ] {
+            *value = cell(value);
         }
+        self
     }
 }
 

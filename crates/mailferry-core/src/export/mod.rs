@@ -205,13 +205,18 @@ pub async fn export_to_file(
 /// Writes an export next to its destination first, then moves it in place: an interrupted
 /// export never leaves half a file under the chosen name.
 pub async fn write_file(path: &Path, bytes: Vec<u8>) -> Result<()> {
-    let io_error = |source| Error::Io { context: format!("Could not write {}", path.display()), source };
-    let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or("export");
-    let partial = path.with_file_name(format!(".{file_name}.partial"));
-    tokio::fs::write(&partial, bytes).await.map_err(io_error)?;
-    if let Err(source) = tokio::fs::rename(&partial, path).await {
-        let _ = tokio::fs::remove_file(&partial).await;
-        return Err(io_error(source));
-    }
-    Ok(())
+    let path = path.to_owned();
+    let written = tokio::task::spawn_blocking(move || {
+        let io_error = |source| Error::Io { context: format!("Could not write {}", path.display()), source };
+        // A new file with a random name, created exclusively beside the target (never an
+        // existing file or a link someone left there), then renamed over the target in one step.
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let mut partial = tempfile::Builder::new().prefix(".mailferry-export-").tempfile_in(dir).map_err(io_error)?;
+        std::io::Write::write_all(&mut partial, &bytes).map_err(io_error)?;
+        partial.as_file().sync_all().map_err(io_error)?;
+        partial.persist(&path).map_err(|e| io_error(e.error))?;
+        Ok(())
+    })
+    .await;
+    written.map_err(|e| Error::Internal(format!("the export writer stopped: {e}")))?
 }
