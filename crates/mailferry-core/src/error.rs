@@ -122,6 +122,10 @@ pub enum Error {
     #[error("The connection database holds a record Mailferry cannot read: {0}")]
     Corrupt(String),
 
+    /// The data folder was last used by a newer Mailferry; this one leaves it untouched.
+    #[error("The connection database {path} was written by a newer version of Mailferry (its schema step {version} is unknown here), so this version does not open it")]
+    NewerDatabase { path: String, version: i64 },
+
     #[error("{context}: {source}")]
     Io { context: String, source: std::io::Error },
 
@@ -250,7 +254,9 @@ impl Error {
             Error::Keychain { .. } => ErrorCode::Keychain,
             Error::Certificate { .. } => ErrorCode::Certificate,
             Error::CertificatePassword { .. } => ErrorCode::CertificatePassword,
-            Error::Database(_) | Error::Migration(_) | Error::Corrupt(_) => ErrorCode::Database,
+            Error::Database(_) | Error::Migration(_) | Error::Corrupt(_) | Error::NewerDatabase { .. } => {
+                ErrorCode::Database
+            }
             Error::Io { .. } => ErrorCode::Io,
             Error::Microsoft(failure) if failure.aadsts.is_some() => ErrorCode::Aadsts,
             Error::Microsoft(_) => ErrorCode::Graph,
@@ -326,6 +332,9 @@ impl Error {
             Error::Keychain { .. } => "Check that the keychain is unlocked and that Mailferry may use it, then try again.",
             Error::Certificate { hint, .. } => return Some(hint.clone()),
             Error::CertificatePassword { .. } => "Type the password that protects the PFX file (the one chosen when it was exported).",
+            Error::NewerDatabase { .. } => {
+                "Update Mailferry to the version that last used this data folder, or point MAILFERRY_DATA_DIR at another folder."
+            }
             Error::Database(_) | Error::Migration(_) | Error::Corrupt(_) => {
                 "Check that the disk is not full and that no other program locks Mailferry's data folder, then try again."
             }

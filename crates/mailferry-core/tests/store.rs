@@ -160,3 +160,51 @@ async fn a_row_mailferry_cannot_read_is_reported_not_a_crash() {
     assert_eq!(error.code(), ErrorCode::Database);
     assert!(error.to_string().contains("timestamp \"yesterday\""), "{error}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_app_and_the_cli_writing_at_once_wait_for_each_other_instead_of_failing() {
+    let dir = tempfile::tempdir().unwrap();
+    // Two processes' stores on one file, as when the CLI runs beside the open app.
+    let (app, cli) = (open(&dir).await, open(&dir).await);
+    let mut shared = connection(Role::Source, "Contoso");
+    app.connections().create(&shared).await.unwrap();
+    let mut writers = Vec::new();
+    for (n, store) in [app, cli].into_iter().enumerate() {
+        for i in 0..40 {
+            let store = store.clone();
+            shared.name = format!("Contoso {n}-{i}");
+            let edit = shared.clone();
+            // Each update reads (does the row exist?) then writes, in one transaction.
+            writers.push(tokio::spawn(async move { store.connections().update(&edit).await }));
+        }
+    }
+    for writer in writers {
+        writer.await.unwrap().unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_database_written_by_a_newer_mailferry_is_refused_and_left_as_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    sqlx::query(
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+         VALUES (29991231000001, 'from a newer Mailferry', 1, x'00', 0)",
+    )
+    .execute(store.pool())
+    .await
+    .unwrap();
+    store.close().await;
+
+    let error = Store::open(&dir.path().join("mailferry.db")).await.unwrap_err();
+
+    assert_eq!(error.code(), ErrorCode::Database);
+    assert!(error.to_string().contains("a newer version of Mailferry"), "{error}");
+    assert!(error.hint().unwrap_or_default().contains("Update Mailferry"), "{:?}", error.hint());
+    let url = format!("sqlite:{}", dir.path().join("mailferry.db").display());
+    let raw = sqlx::SqlitePool::connect(&url).await.unwrap();
+    let versions: Vec<i64> =
+        sqlx::query_scalar("SELECT version FROM _sqlx_migrations ORDER BY version").fetch_all(&raw).await.unwrap();
+    assert_eq!(versions.last(), Some(&29991231000001), "the newer schema's record is still there");
+    assert_eq!(versions.len(), 6, "and nothing was added to it");
+}

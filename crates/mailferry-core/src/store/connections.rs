@@ -49,7 +49,7 @@ impl<'a> ConnectionRepo<'a> {
 
     /// Updates a connection that must exist (its `created_at` stays as stored).
     pub async fn update(&self, connection: &Connection) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = super::Store::write(self.pool).await?;
         if !exists(&mut tx, connection.id).await? {
             return Err(Error::NotFound { what: "Connection", id: connection.id.to_string() });
         }
@@ -66,7 +66,7 @@ impl<'a> ConnectionRepo<'a> {
 
     /// Writes every upsert and delete in one transaction: all of them, or none.
     pub async fn apply(&self, upserts: &[Connection], deletes: &[Uuid]) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = super::Store::write(self.pool).await?;
         for id in deletes {
             delete(&mut tx, *id).await?;
         }

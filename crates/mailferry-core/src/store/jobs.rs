@@ -67,7 +67,7 @@ impl<'a> JobRepo<'a> {
 
     /// Inserts or updates the job and replaces its mailboxes, in one transaction.
     pub async fn save(&self, id: Uuid, name: &str, draft: &JobDraft, now: DateTime<Utc>) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = super::Store::write(self.pool).await?;
         sqlx::query(
             "INSERT INTO jobs (id, name, source_connection_id, target_connection_id, state, created_at, updated_at) \
              VALUES (?1, ?2, ?3, ?4, 'draft', ?5, ?5) ON CONFLICT (id) DO UPDATE SET name = ?2, \

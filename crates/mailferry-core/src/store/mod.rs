@@ -45,8 +45,15 @@ impl Store {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
         let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
-        MIGRATOR.run(&pool).await?;
-        Ok(Store { pool })
+        match MIGRATOR.run(&pool).await {
+            Ok(()) => Ok(Store { pool }),
+            // Its schema has a step this Mailferry does not know: reading it could lose data.
+            Err(sqlx::migrate::MigrateError::VersionMissing(version)) => {
+                pool.close().await;
+                Err(Error::NewerDatabase { path: path.display().to_string(), version })
+            }
+            Err(error) => Err(error.into()),
+        }
     }
 
     pub fn connections(&self) -> ConnectionRepo<'_> {
@@ -67,6 +74,13 @@ impl Store {
 
     pub fn settings(&self) -> SettingsRepo<'_> {
         SettingsRepo::new(&self.pool)
+    }
+
+    /// A write transaction that takes SQLite's write lock at once (`BEGIN IMMEDIATE`): a
+    /// transaction that reads first and writes later would fail, not wait, when the CLI and the
+    /// app write at the same time.
+    pub(crate) async fn write(pool: &SqlitePool) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
     }
 
     pub fn pool(&self) -> &SqlitePool {
