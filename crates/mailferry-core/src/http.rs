@@ -50,6 +50,18 @@ enum Attempt {
     Busy { status: StatusCode, retry_after: Option<Duration> },
 }
 
+/// Whether a request may be sent again when its answer did not come.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Repeat {
+    /// Sending it twice changes nothing (a read, a token request): it is sent again when
+    /// Microsoft is busy (429, 503, 504), and when the connection resets or times out.
+    Safe,
+    /// It creates or adds something: sent again only when throttled (429), which Microsoft
+    /// answers before doing anything. Any other lost answer is the caller's to recover, by
+    /// looking for what it asked to create.
+    OnlyThrottled,
+}
+
 impl Http {
     pub fn new(config: HttpConfig) -> Result<Http> {
         let client = reqwest::Client::builder()
@@ -72,11 +84,22 @@ impl Http {
         &self.config
     }
 
-    /// Sends the request `build` makes, again when Microsoft is throttling or busy, and returns
-    /// the first other answer, whatever its status. `what` names the request in errors.
+    /// Sends a request that is safe to repeat ([`Repeat::Safe`]).
     pub async fn send(
         &self,
         what: &str,
+        build: impl Fn() -> RequestBuilder,
+        cancel: &CancellationToken,
+    ) -> Result<Response> {
+        self.send_with(what, Repeat::Safe, build, cancel).await
+    }
+
+    /// Sends the request `build` makes, again as `repeat` allows, and returns the first other
+    /// answer, whatever its status. `what` names the request in errors.
+    pub async fn send_with(
+        &self,
+        what: &str,
+        repeat: Repeat,
         build: impl Fn() -> RequestBuilder,
         cancel: &CancellationToken,
     ) -> Result<Response> {
@@ -98,16 +121,25 @@ impl Http {
         };
         let retried = attempt
             .retry(backoff)
-            .when(|failure| matches!(failure, Attempt::Busy { .. }))
+            .when(|failure| match (failure, repeat) {
+                (Attempt::Busy { status, .. }, Repeat::OnlyThrottled) => *status == StatusCode::TOO_MANY_REQUESTS,
+                (Attempt::Busy { .. }, Repeat::Safe) => true,
+                // A reset or a timeout: the answer was lost, whatever happened at Microsoft.
+                (Attempt::Transport(error), Repeat::Safe) => !error.is_builder() && !error.is_redirect(),
+                (Attempt::Transport(_), Repeat::OnlyThrottled) => false,
+            })
             // Microsoft's Retry-After wins over our own backoff; the backoff still decides
             // whether another attempt is allowed at all (`None` means no more).
             .adjust(|failure, backoff| match (failure, backoff) {
                 (Attempt::Busy { retry_after: Some(wait), .. }, Some(_)) => Some((*wait).min(max_retry_after)),
                 _ => backoff,
             })
-            .notify(|failure, wait| {
-                if let Attempt::Busy { status, .. } = failure {
+            .notify(|failure, wait| match failure {
+                Attempt::Busy { status, .. } => {
                     tracing::info!(what, %status, wait_ms = wait.as_millis() as u64, "Microsoft is busy; retrying");
+                }
+                Attempt::Transport(error) => {
+                    tracing::info!(what, error = %root_cause(error), wait_ms = wait.as_millis() as u64, "no answer; retrying");
                 }
             });
         let outcome = tokio::select! {

@@ -243,3 +243,17 @@ async fn a_next_link_that_leads_back_to_a_page_already_read_stops_the_paging() {
     assert_eq!(pages, 1, "the first page; the page its link named links to itself, and paging stops there");
     assert_eq!(f.user_requests().await.len(), 2, "two requests, not an endless loop");
 }
+
+#[tokio::test]
+async fn a_connection_reset_while_reading_a_page_is_retried_and_discovery_goes_on() {
+    let f = fixture(2_500).await;
+    // The first page request loses its connection once.
+    f.set_faults(json!({"rules": [
+        {"route": "/v1.0/users", "method": "GET", "drop": true, "times": 1},
+    ]}))
+    .await;
+    let totals =
+        discover(&f.identity, &f.core.connections, &f.connection, |_| Ok(()), &CancellationToken::new()).await.unwrap();
+    assert_eq!(totals, expected(2_500), "every user read despite the reset");
+    assert_eq!(f.user_requests().await.len(), 4, "three pages, one of them sent twice");
+}

@@ -49,6 +49,10 @@ pub struct FaultRule {
     /// know that it succeeded, as when a network fails right after Microsoft acted.
     #[serde(default)]
     pub drop_after: bool,
+    /// Carry the request out, then answer with this status (503 in Microsoft's shape) instead
+    /// of the result: Microsoft acted, and said it was busy.
+    #[serde(default)]
+    pub status_after: Option<u16>,
     /// How many matching requests fail; every one when absent. Latency always applies.
     #[serde(default)]
     pub times: Option<u32>,
@@ -80,6 +84,7 @@ pub enum Failure {
     Redirect { status: u16, location: String },
     Drop,
     DropAfter,
+    StatusAfter { status: u16 },
 }
 
 impl Faults {
@@ -96,8 +101,12 @@ impl Faults {
                 continue;
             }
             latency += rule.latency_ms;
-            let fails =
-                rule.status.is_some() || rule.body.is_some() || rule.location.is_some() || rule.drop || rule.drop_after;
+            let fails = rule.status.is_some()
+                || rule.body.is_some()
+                || rule.location.is_some()
+                || rule.status_after.is_some()
+                || rule.drop
+                || rule.drop_after;
             if failure.is_some() || !fails {
                 continue;
             }
@@ -111,6 +120,8 @@ impl Faults {
                 Failure::Drop
             } else if rule.drop_after {
                 Failure::DropAfter
+            } else if let Some(status) = rule.status_after {
+                Failure::StatusAfter { status }
             } else if let Some(location) = &rule.location {
                 Failure::Redirect { status: rule.status.unwrap_or(307), location: location.clone() }
             } else if let Some(body) = &rule.body {

@@ -41,6 +41,10 @@ pub async fn log_and_faults(State(sim): State<SharedSim>, request: Request, next
             *lost.status_mut() = status;
             lost
         }
+        Some(Failure::StatusAfter { status }) => {
+            let _done = next.run(request).await;
+            injected_status(&path, status, None)
+        }
         Some(Failure::Status { status, retry_after }) => injected_status(&path, status, retry_after),
         Some(Failure::Redirect { status, location }) => {
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::TEMPORARY_REDIRECT);

@@ -14,7 +14,7 @@ pub use batch::{BatchRequest, BatchResponse};
 pub use failure::{graph_failure, GraphErrorBody};
 pub use service_principals::{grant_request, AppRole};
 
-use crate::http::{CancellationToken, Http};
+use crate::http::{CancellationToken, Http, Repeat};
 use crate::{Error, Result};
 
 /// At most this many requests go in one `$batch` (Microsoft's limit).
@@ -81,10 +81,13 @@ impl<'a> GraphClient<'a> {
         cancel: &CancellationToken,
     ) -> Result<GraphResponse> {
         let url = format!("{}{path}", self.base);
+        // A POST creates or adds something: sending it again after a lost answer could make two.
+        let repeat = if method == reqwest::Method::POST { Repeat::OnlyThrottled } else { Repeat::Safe };
         let response = self
             .http
-            .send(
+            .send_with(
                 what,
+                repeat,
                 || {
                     let request = self.http.client().request(method.clone(), &url).bearer_auth(self.bearer);
                     match body {

@@ -290,6 +290,28 @@ impl Registrar<'_> {
         }
     }
 
+    /// Calls `attempt` up to five times, a poll interval apart, and answers with the first value
+    /// (none when all five found nothing): enough for a new object to replicate to the reads.
+    pub(super) async fn poll_briefly<T, F, Fut>(&self, cancel: &CancellationToken, mut attempt: F) -> Result<Option<T>>
+    where
+        F: FnMut(u32) -> Fut,
+        Fut: std::future::Future<Output = Result<Option<T>>>,
+    {
+        for n in 1..=5 {
+            if n > 1 {
+                tokio::select! {
+                    biased;
+                    () = cancel.cancelled() => return Err(Error::Cancelled),
+                    () = tokio::time::sleep(self.config.poll_interval) => {}
+                }
+            }
+            if let Some(value) = attempt(n).await? {
+                return Ok(Some(value));
+            }
+        }
+        Ok(None)
+    }
+
     /// Calls `attempt` every poll interval until it returns a value, the timeout passes, or
     /// the run is cancelled.
     pub(super) async fn poll<T, F, Fut>(&self, cancel: &CancellationToken, mut attempt: F) -> Result<T>

@@ -269,7 +269,21 @@ impl<'a> Registrar<'a> {
                             if tried_before { self.find_by_tag(&run.graph, r.role, &tag, cancel).await? } else { None };
                         match found {
                             Some(app) => app,
-                            None => self.create_application(&run.graph, r, certificate, &tag, cancel).await?,
+                            None => match self.create_application(&run.graph, r, certificate, &tag, cancel).await {
+                                Ok(app) => app,
+                                // Microsoft may have created it and lost the answer: look for it
+                                // by this registration's tag (through replication) before giving
+                                // up, never by sending the POST again.
+                                Err(error) if answer_may_be_lost(&error) => {
+                                    tracing::info!(%tag, "the answer to POST /applications was lost; looking for the application");
+                                    let lost = |_| self.find_by_tag(&run.graph, r.role, &tag, cancel);
+                                    match self.poll_briefly(cancel, lost).await? {
+                                        Some(app) => app,
+                                        None => return Err(error),
+                                    }
+                                }
+                                Err(error) => return Err(error),
+                            },
                         }
                     }
                 };
@@ -459,4 +473,13 @@ pub(super) fn denied(r: &Registration, what: &str, roles: &str, app_id: Option<&
         roles: roles.to_owned(),
         consent_url: app_id.map(|app_id| admin_consent_url(&r.cloud, &r.tenant_id, app_id)),
     }
+}
+
+/// Whether a request's failure leaves open that Microsoft did what it asked: its answer was
+/// lost (a reset, a timeout) or Microsoft said it was busy after the request arrived.
+fn answer_may_be_lost(error: &Error) -> bool {
+    matches!(
+        error,
+        Error::Network { .. } | Error::Timeout { .. } | Error::Busy { .. } | Error::UnexpectedResponse { .. }
+    )
 }

@@ -88,7 +88,7 @@ async fn run_one(
                 let headers = serde_json::json!({ "Location": location });
                 return serde_json::json!({ "id": id, "status": status, "headers": headers });
             }
-            Failure::Drop | Failure::DropAfter => (503, None),
+            Failure::Drop | Failure::DropAfter | Failure::StatusAfter { .. } => (503, None),
         };
         let code = if status == 429 { "TooManyRequests" } else { "serviceNotAvailable" };
         let error = GraphError::new(
