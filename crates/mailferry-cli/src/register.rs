@@ -7,9 +7,11 @@ use std::time::Duration;
 
 use clap::Args;
 use mailferry_core::checks::CheckService;
+use mailferry_core::cloud::Cloud;
 use mailferry_core::connections::ConnectionService;
 use mailferry_core::http::{CancellationToken, HttpConfig};
 use mailferry_core::identity::device_code::{device_code_sign_in, DeviceCodePrompt};
+use mailferry_core::identity::signin::AdminToken;
 use mailferry_core::identity::signin::{
     registration_scopes, sign_in, sign_in_client_id_with, SignIn, SystemBrowser, SIGN_IN_CLIENT_SETTING,
 };
@@ -44,6 +46,10 @@ pub(crate) struct Register {
     /// Register a new application even if earlier Mailferry registrations exist.
     #[arg(long)]
     new: bool,
+    /// Reuse the application even though it holds certificates or secrets Mailferry did not
+    /// create; they stay on it, and whoever holds them can read every mailbox.
+    #[arg(long)]
+    trust_existing_credentials: bool,
     /// Resume an unfinished registration from its last completed step.
     #[arg(long, value_name = "ID", conflicts_with = "roll_back")]
     resume: Option<Uuid>,
@@ -142,22 +148,52 @@ pub(crate) async fn run(service: &ConnectionService, args: Register, out: &mut i
                             };
                             let created =
                                 e.created_at.map(|t| t.format(" created %Y-%m-%d").to_string()).unwrap_or_default();
-                            format!("{}{created}{held}", e.app_id)
+                            let foreign = e.credentials.iter().filter(|c| !c.mailferry).count();
+                            let foreign = if foreign > 0 {
+                                format!(", {foreign} credential(s) Mailferry did not create")
+                            } else {
+                                String::new()
+                            };
+                            format!("{}{created}{held}{foreign}", e.app_id)
                         })
                         .collect();
                     return Err(Error::EarlierRegistrations { earlier: list });
                 }
             }
+            let trusted_key_ids = match &args.reuse {
+                Some(app_id) => {
+                    let role = Role::from(args.role);
+                    trusted_credentials(
+                        &registrar,
+                        &admin,
+                        &cloud,
+                        role,
+                        app_id,
+                        args.trust_existing_credentials,
+                        &cancel,
+                    )
+                    .await?
+                }
+                None => Vec::new(),
+            };
             let request = RegistrationRequest {
                 role: Role::from(args.role),
                 cloud: cloud.clone(),
                 connection_name: args.name,
                 application_mailbox: args.mailbox,
                 reuse_app_id: args.reuse,
+                trusted_key_ids,
             };
             registrar.begin(&admin, request).await?.id
         }
     };
+    if let (Some(id), true) = (args.resume, args.trust_existing_credentials) {
+        let earlier = registrar.get(id).await?;
+        if let Some(app_id) = &earlier.reuse_app_id {
+            let trusted = trusted_credentials(&registrar, &admin, &cloud, earlier.role, app_id, true, &cancel).await?;
+            registrar.trust(id, &trusted).await?;
+        }
+    }
     let connection = match registrar.run(id, &admin, &progress, &cancel).await {
         Ok(connection) => connection,
         Err(error) => {
@@ -182,4 +218,48 @@ pub(crate) async fn run(service: &ConnectionService, args: Register, out: &mut i
     };
     written.map_err(|source| Error::Io { context: "Could not write the output".into(), source })?;
     Ok(exit_code(run.report.outcome))
+}
+
+/// The credentials of the application to reuse that Mailferry did not create: shown, then
+/// refused unless the admin said to keep them, when their keyIds are returned.
+async fn trusted_credentials(
+    registrar: &Registrar<'_>,
+    admin: &AdminToken,
+    cloud: &Cloud,
+    role: Role,
+    app_id: &str,
+    trust: bool,
+    cancel: &CancellationToken,
+) -> Result<Vec<String>, Error> {
+    let earlier = registrar.earlier_registrations(admin, cloud, role, cancel).await?;
+    let Some(app) = earlier.iter().find(|e| e.app_id.eq_ignore_ascii_case(app_id.trim())) else {
+        return Ok(Vec::new());
+    };
+    let foreign: Vec<_> = app.credentials.iter().filter(|c| !c.mailferry).collect();
+    if foreign.is_empty() {
+        return Ok(Vec::new());
+    }
+    eprintln!("Application {} ({}) holds credentials Mailferry did not create:", app.app_id, app.display_name);
+    for c in &foreign {
+        let kind = match c.kind {
+            mailferry_core::model::CredentialKind::Secret => "client secret",
+            mailferry_core::model::CredentialKind::Certificate => "certificate",
+        };
+        let ends = c.ends_at.map(|t| t.format(", expires %Y-%m-%d").to_string()).unwrap_or_default();
+        eprintln!(
+            "  {kind} \"{}\" {}{ends} (keyId {})",
+            c.display_name.as_deref().unwrap_or(""),
+            c.identifier.as_deref().unwrap_or(""),
+            c.key_id
+        );
+    }
+    let owners = if app.owners.is_empty() { "none".to_owned() } else { app.owners.join(", ") };
+    eprintln!("Owners: {owners}");
+    eprintln!("Whoever holds one of them can read every mailbox once the permissions are granted.");
+    if !trust {
+        let credentials = foreign.iter().map(|c| c.key_id.clone()).collect();
+        return Err(Error::UntrustedCredentials { app_id: app.app_id.clone(), credentials });
+    }
+    eprintln!("Keeping them, as --trust-existing-credentials says.");
+    Ok(foreign.iter().map(|c| c.key_id.clone()).collect())
 }

@@ -392,3 +392,61 @@ fn jobs_are_created_from_the_source_mailboxes_listed_and_keep_their_connections(
         assert!(mailferry_on(&sim, dir.path(), &["connections", "delete", name, "--yes"], "").status.success());
     }
 }
+
+#[test]
+fn register_refuses_to_reuse_an_application_holding_a_secret_it_did_not_create_unless_told_to_trust_it() {
+    use entra_sim::seed::ApplicationSeed;
+    const IMPOSTOR: &str = "5f4e3d2c-1b0a-4c9d-8e7f-6a5b4c3d2e1f";
+    let mut seed = entra_sim::Seed::demo();
+    // Any user could register this: Mailferry's name, with a secret of their own.
+    let mut impostor = ApplicationSeed::with_secret(IMPOSTOR, "Imp~ostor.SecretValue_0123456789", &[]);
+    impostor.display_name = "Mailferry Migration Source".into();
+    seed.tenants[0].applications = vec![impostor];
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let handle = runtime.block_on(entra_sim::SimHandle::start(seed, 0)).unwrap();
+    let sim = Sim { handle, _runtime: runtime };
+    let dir = tempfile::tempdir().unwrap();
+    curl_put(&format!("{}/_sim/auto-approve", sim.handle.base_url), r#"{"user":"admin@contoso.onmicrosoft.com"}"#);
+    let browser = auto_approving_browser(dir.path());
+    let register = |extra: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_mailferry"))
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(["register", "--role", "source", "--tenant", "contoso.onmicrosoft.com", "--reuse", IMPOSTOR])
+            .args(["--mailbox", "migration@contoso.onmicrosoft.com"])
+            .args(extra)
+            .env_remove("MAILFERRY_DATA_DIR")
+            .env("MAILFERRY_CLOUD_LOGIN_URL", &sim.handle.base_url)
+            .env("MAILFERRY_CLOUD_GRAPH_URL", &sim.handle.base_url)
+            .env("MAILFERRY_BROWSER", &browser)
+            .output()
+            .unwrap()
+    };
+
+    let refused = register(&[]);
+    let err = stderr(&refused);
+    assert_eq!(refused.status.code(), Some(3), "{err}");
+    assert!(err.contains("holds credentials Mailferry did not create"), "{err}");
+    assert!(err.contains("client secret"), "{err}");
+    assert!(err.contains("can read every mailbox"), "{err}");
+    assert!(err.contains("--trust-existing-credentials"), "{err}");
+    let log: serde_json::Value = serde_json::from_slice(
+        &std::process::Command::new("curl")
+            .args(["-s", &format!("{}/_sim/requests", sim.handle.base_url)])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let changes: Vec<&serde_json::Value> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["path"].as_str().is_some_and(|p| p.starts_with("/v1.0")) && r["method"] != "GET")
+        .collect();
+    assert!(changes.is_empty(), "nothing was changed in the tenant: {changes:#?}");
+
+    let trusted = register(&["--trust-existing-credentials"]);
+    assert_eq!(trusted.status.code(), Some(0), "{}\n{}", stdout(&trusted), stderr(&trusted));
+    assert!(stderr(&trusted).contains("Keeping them"), "{}", stderr(&trusted));
+}

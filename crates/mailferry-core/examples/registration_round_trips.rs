@@ -83,6 +83,7 @@ async fn register(consistency_secs: u64, poll: Duration) -> (usize, usize, Durat
         connection_name: None,
         application_mailbox: Some("migration@contoso.onmicrosoft.com".into()),
         reuse_app_id: None,
+        trusted_key_ids: Vec::new(),
     };
     let started = Instant::now();
     let registration = registrar.begin(&admin, begin).await.unwrap();

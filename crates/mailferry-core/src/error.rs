@@ -88,6 +88,10 @@ pub enum Error {
     #[error("\"{name}\" was registered by hand: Mailferry does not delete its application.")]
     RegisteredByHand { name: String },
 
+    /// Reusing the application would grant mail access to whoever holds these credentials.
+    #[error("Application {app_id} holds credentials Mailferry did not create: {}. Whoever holds one of them can read every mailbox once the permissions are granted, so nothing was changed.", .credentials.join(", "))]
+    UntrustedCredentials { app_id: String, credentials: Vec<String> },
+
     /// Reuse would have to write the application's certificates back without their bytes.
     #[error("Microsoft did not return the bytes of certificate \"{certificate}\" of application {app_id}, so Mailferry cannot add its certificate without removing that one.")]
     KeyBytesWithheld { certificate: String, app_id: String },
@@ -247,6 +251,7 @@ impl Error {
             | Error::UnfinishedRegistration { .. }
             | Error::EarlierRegistrations { .. }
             | Error::RegisteredByHand { .. }
+            | Error::UntrustedCredentials { .. }
             | Error::KeyBytesWithheld { .. } => ErrorCode::Conflict,
             Error::RoleRequired { .. } => ErrorCode::RoleRequired,
             Error::SecretMissing { .. } => ErrorCode::SecretMissing,
@@ -311,6 +316,9 @@ impl Error {
             }
             Error::EarlierRegistrations { .. } => {
                 "Reuse one with --reuse APP_ID (the new certificate is uploaded to it), or register another with --new."
+            }
+            Error::UntrustedCredentials { .. } => {
+                "Register a new application instead; or, if you know who holds those credentials and trust them, confirm keeping them (in the CLI: --trust-existing-credentials) and register again."
             }
             Error::RegisteredByHand { .. } => {
                 "Delete the application in the Microsoft Entra admin center if it is no longer needed."

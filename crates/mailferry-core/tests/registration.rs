@@ -147,6 +147,7 @@ impl Fixture {
             connection_name: Some("Contoso".into()),
             application_mailbox: Some("migration@contoso.onmicrosoft.com".into()),
             reuse_app_id: None,
+            trusted_key_ids: Vec::new(),
         }
     }
 
@@ -178,13 +179,25 @@ impl Fixture {
 
     /// Registers again, reusing the application `app_id`; the request log holds only this run.
     async fn reuse(&self, admin: &AdminToken, app_id: &str, connection_name: &str) -> Connection {
+        self.reuse_trusting(admin, app_id, connection_name, Vec::new()).await.unwrap()
+    }
+
+    /// The same, keeping the credentials Mailferry did not create whose keyIds are `trusted`.
+    async fn reuse_trusting(
+        &self,
+        admin: &AdminToken,
+        app_id: &str,
+        connection_name: &str,
+        trusted: Vec<String>,
+    ) -> mailferry_core::Result<Connection> {
         let mut request = self.request();
         request.reuse_app_id = Some(app_id.to_owned());
+        request.trusted_key_ids = trusted;
         request.connection_name = Some(connection_name.into());
         let registrar = self.registrar();
         let registration = registrar.begin(admin, request).await.unwrap();
         self.sim(reqwest::Method::DELETE, "/_sim/requests", None).await;
-        registrar.run(registration.id, admin, &|_| {}, &CancellationToken::new()).await.unwrap()
+        registrar.run(registration.id, admin, &|_| {}, &CancellationToken::new()).await
     }
 
     /// Every request entra-sim saw, as method and path.
@@ -652,6 +665,7 @@ async fn the_device_code_sign_in_registers_with_a_code_typed_on_another_device()
         application_mailbox: Some("migration@contoso.onmicrosoft.com".into()),
         resume: None,
         reuse_app_id: None,
+        trusted_key_ids: Vec::new(),
     };
     let connection = service.register(&f.connections, request, &on_progress).await.unwrap();
 
@@ -730,7 +744,9 @@ async fn reusing_an_application_whose_certificate_mailferry_does_not_hold_keeps_
     let offered =
         registrar.earlier_registrations(&admin, &f.cloud(), Role::Source, &CancellationToken::new()).await.unwrap();
     assert_eq!(offered[0].held_certificate, None, "Mailferry holds none of its certificates");
-    let connection = f.reuse(&admin, &app_id, "Contoso").await;
+    let foreign = &offered[0].credentials[0];
+    assert!(!foreign.mailferry, "{foreign:?}");
+    let connection = f.reuse_trusting(&admin, &app_id, "Contoso", vec![foreign.key_id.clone()]).await.unwrap();
 
     assert_eq!(connection.client_id, app_id);
     let after = key_credentials(&f, &admin, object_id).await;
@@ -752,6 +768,49 @@ async fn reusing_an_application_whose_certificate_mailferry_does_not_hold_keeps_
         not_after: Some(other_tool.info.not_after),
     };
     f.assert_every_check_passes([connection, other]).await;
+}
+
+/// Anyone may register an application under Mailferry's name and give it a secret: reusing it
+/// would grant mail access to whoever holds that secret. The reuse is refused until the admin,
+/// shown every credential and the owners, agrees to keep exactly those; nothing is granted or
+/// changed before.
+#[tokio::test]
+async fn an_application_holding_a_secret_mailferry_did_not_create_is_not_reused_without_consent() {
+    let f = fixture().await;
+    let admin = f.admin().await;
+    let body = json!({"displayName": "Mailferry Migration Source", "tags": ["mailferry"]});
+    let (_, created) = f.graph(reqwest::Method::POST, "/applications", &admin, Some(body)).await;
+    let (object_id, app_id) =
+        (created["id"].as_str().unwrap().to_owned(), created["appId"].as_str().unwrap().to_owned());
+    let secret = json!({"passwordCredential": {"displayName": "left by someone"}});
+    let (_, added) =
+        f.graph(reqwest::Method::POST, &format!("/applications/{object_id}/addPassword"), &admin, Some(secret)).await;
+
+    let registrar = f.registrar();
+    let offered =
+        registrar.earlier_registrations(&admin, &f.cloud(), Role::Source, &CancellationToken::new()).await.unwrap();
+    let credentials = &offered[0].credentials;
+    assert_eq!(credentials.len(), 1, "{credentials:#?}");
+    assert_eq!(credentials[0].kind, mailferry_core::model::CredentialKind::Secret);
+    assert_eq!(credentials[0].display_name.as_deref(), Some("left by someone"));
+    assert_eq!(credentials[0].key_id, added["keyId"].as_str().unwrap());
+    assert!(!credentials[0].mailferry);
+    assert_eq!(offered[0].owners, ["admin@contoso.onmicrosoft.com"]);
+
+    let refused = f.reuse_trusting(&admin, &app_id, "Contoso", Vec::new()).await.unwrap_err();
+    assert_eq!(refused.code(), mailferry_core::ErrorCode::Conflict);
+    assert!(refused.to_string().contains("client secret \"left by someone\""), "{refused}");
+    assert!(refused.to_string().contains("can read every mailbox"), "{refused}");
+    assert!(f.granted(&app_id).await.is_empty(), "nothing granted");
+    assert!(key_credentials(&f, &admin, &object_id).await.is_empty(), "no certificate added");
+    let calls = f.calls().await;
+    assert!(!calls.iter().any(|c| c.starts_with("POST") || c.starts_with("PATCH")), "nothing changed: {calls:#?}");
+
+    let connection = f.reuse_trusting(&admin, &app_id, "Contoso", vec![credentials[0].key_id.clone()]).await.unwrap();
+    assert_eq!(connection.client_id, app_id);
+    assert_eq!(f.granted(&app_id).await, source_set());
+    let (_, after) = f.graph(reqwest::Method::GET, &format!("/applications/{object_id}"), &admin, None).await;
+    assert_eq!(after["passwordCredentials"].as_array().map(Vec::len), Some(1), "the secret it agreed to keep stays");
 }
 
 /// A certificate of Mailferry's whose `customKeyIdentifier` an older tool rewrote as base64

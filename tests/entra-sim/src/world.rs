@@ -141,6 +141,10 @@ pub struct Application {
     pub notes: Option<String>,
     pub is_fallback_public_client: Option<bool>,
     pub created_date_time: DateTime<Utc>,
+    /// The users who own it (object ids): whoever created it with a delegated token, as
+    /// Graph makes the caller an owner. Read through `/owners`, not as a property.
+    #[serde(skip)]
+    pub owners: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -304,6 +308,7 @@ impl Tenant {
                 notes: None,
                 is_fallback_public_client: None,
                 created_date_time: long_ago,
+                owners: Vec::new(),
             };
             let mut sp = ServicePrincipal {
                 id: new_id(),

@@ -12,4 +12,9 @@ resume: string | null,
  * Upload the new certificate to this earlier Mailferry application instead of
  * registering another one.
  */
-reuseAppId: string | null, };
+reuseAppId: string | null, 
+/**
+ * The keyIds of that application's credentials Mailferry did not create that the admin,
+ * having seen them, agreed to keep (on a resume too).
+ */
+trustedKeyIds: Array<string>, };

@@ -14,4 +14,9 @@ admin: string, connectionName: string, applicationMailbox: string, status: Regis
 /**
  * The earlier Mailferry application this registration reuses, if the admin chose one.
  */
-reuseAppId: string | null, certificateSha1: string | null, applicationObjectId: string | null, applicationAppId: string | null, servicePrincipalId: string | null, rolesGranted: boolean, connectionId: string | null, lastError: string | null, startedAt: string, updatedAt: string, };
+reuseAppId: string | null, 
+/**
+ * The keyIds of credentials Mailferry did not create that the admin agreed to keep on the
+ * reused application; any other such credential stops the reuse.
+ */
+trustedKeyIds: Array<string>, certificateSha1: string | null, applicationObjectId: string | null, applicationAppId: string | null, servicePrincipalId: string | null, rolesGranted: boolean, connectionId: string | null, lastError: string | null, startedAt: string, updatedAt: string, };

@@ -35,7 +35,13 @@ pub struct Application {
 #[serde(rename_all = "camelCase")]
 pub struct PasswordCredential {
     #[serde(default)]
+    pub key_id: Option<String>,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
     pub hint: Option<String>,
+    #[serde(default)]
+    pub start_date_time: Option<DateTime<Utc>>,
     #[serde(default)]
     pub end_date_time: Option<DateTime<Utc>>,
 }
@@ -120,7 +126,7 @@ impl GraphClient<'_> {
         cancel: &CancellationToken,
     ) -> Result<Vec<Application>> {
         let path = format!(
-            "/applications?$filter=displayName%20eq%20'{}'&$select=id,appId,displayName,createdDateTime,tags,keyCredentials",
+            "/applications?$filter=displayName%20eq%20'{}'&$select=id,appId,displayName,createdDateTime,tags,keyCredentials,passwordCredentials",
             odata_string(name).replace(' ', "%20")
         );
         self.read_collection(&path, what, cancel).await
@@ -141,22 +147,46 @@ impl GraphClient<'_> {
         Ok(self.read_collection::<Id>(&path, what, cancel).await?.into_iter().next().map(|a| a.id))
     }
 
-    /// The application's certificates with their bytes: only a single-object read with
-    /// `keyCredentials` selected returns them.
-    pub async fn application_certificates(
+    /// Every credential of the application: its certificates with their bytes (only a
+    /// single-object read with `keyCredentials` selected returns them) and its secrets' hints.
+    pub async fn application_credentials(
         &self,
         object_id: &str,
         what: &str,
         cancel: &CancellationToken,
-    ) -> Result<Vec<KeyCredential>> {
+    ) -> Result<(Vec<KeyCredential>, Vec<PasswordCredential>)> {
         #[derive(Deserialize)]
         #[serde(rename_all = "camelCase")]
-        struct Keys {
+        struct Credentials {
             #[serde(default)]
             key_credentials: Vec<KeyCredential>,
+            #[serde(default)]
+            password_credentials: Vec<PasswordCredential>,
         }
-        let path = format!("/applications/{object_id}?$select=id,keyCredentials");
-        Ok(self.read::<Keys>(&path, what, cancel).await?.key_credentials)
+        let path = format!("/applications/{object_id}?$select=id,keyCredentials,passwordCredentials");
+        let app: Credentials = self.read(&path, what, cancel).await?;
+        Ok((app.key_credentials, app.password_credentials))
+    }
+
+    /// Who owns the application: each owner's user principal name (or display name, or id).
+    pub async fn application_owners(
+        &self,
+        object_id: &str,
+        what: &str,
+        cancel: &CancellationToken,
+    ) -> Result<Vec<String>> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Owner {
+            id: String,
+            #[serde(default)]
+            user_principal_name: Option<String>,
+            #[serde(default)]
+            display_name: Option<String>,
+        }
+        let path = format!("/applications/{object_id}/owners?$select=id,userPrincipalName,displayName");
+        let owners: Vec<Owner> = self.read_collection(&path, what, cancel).await?;
+        Ok(owners.into_iter().map(|o| o.user_principal_name.or(o.display_name).unwrap_or(o.id)).collect())
     }
 
     /// `POST /applications`; the caller judges a refusal (403: the signed-in role).

@@ -102,6 +102,9 @@ pub struct Registration {
     pub status: RegistrationStatus,
     /// The earlier Mailferry application this registration reuses, if the admin chose one.
     pub reuse_app_id: Option<String>,
+    /// The keyIds of credentials Mailferry did not create that the admin agreed to keep on the
+    /// reused application; any other such credential stops the reuse.
+    pub trusted_key_ids: Vec<String>,
     pub certificate_sha1: Option<String>,
     pub application_object_id: Option<String>,
     pub application_app_id: Option<String>,
@@ -152,6 +155,28 @@ pub struct EarlierRegistration {
     pub held_certificate: Option<String>,
     /// Mailferry connections that already use it.
     pub connections: Vec<String>,
+    /// Every certificate and secret it holds, each marked as Mailferry's own or not.
+    pub credentials: Vec<ExistingCredential>,
+    /// Its owners (user principal names): they can add credentials to it.
+    pub owners: Vec<String>,
+}
+
+/// A credential of an application Mailferry may reuse. Whoever holds one Mailferry did not
+/// create can read every mailbox once the permissions are granted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ExistingCredential {
+    /// Microsoft's keyId: what the admin's confirmation names.
+    pub key_id: String,
+    pub kind: crate::model::CredentialKind,
+    pub display_name: Option<String>,
+    /// A certificate's SHA-1 thumbprint, or a secret's first three characters.
+    pub identifier: Option<String>,
+    pub starts_at: Option<DateTime<Utc>>,
+    pub ends_at: Option<DateTime<Utc>>,
+    /// Mailferry made it: a certificate whose key it holds, or one its registrations uploaded.
+    pub mailferry: bool,
 }
 
 /// What deleting an automatically registered connection's application would delete in Entra ID.

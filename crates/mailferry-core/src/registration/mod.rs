@@ -7,6 +7,7 @@ pub mod key_credentials;
 mod reuse;
 mod service;
 mod steps;
+mod trust;
 mod workflow;
 
 pub use crate::model::registration::{

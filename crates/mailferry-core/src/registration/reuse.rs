@@ -41,20 +41,35 @@ impl Registrar<'_> {
         let what = "look for earlier Mailferry registrations";
         let apps = graph.applications_named(application_name(role), what, cancel).await?;
         let held = self.connections.certificates().list().await?;
+        let own = self.own_certificates().await?;
         let connections = self.connections.list(Some(role)).await?;
+        // Each application's owners, read side by side (one round trip however many there are).
+        let owners = futures_util::future::join_all(
+            apps.iter().map(|app| graph.application_owners(&app.id, "read the application's owners", cancel)),
+        )
+        .await;
         let now = chrono::Utc::now();
         let mut earlier: Vec<EarlierRegistration> = apps
             .into_iter()
-            .map(|app| EarlierRegistration {
-                held_certificate: key_credentials::held_certificate(&app.key_credentials, &held, now),
-                certificate_count: app.key_credentials.len(),
-                connections: connections.iter().filter(|c| c.client_id == app.app_id).map(|c| c.name.clone()).collect(),
-                display_name: app.display_name.unwrap_or_default(),
-                created_at: app.created_date_time,
-                object_id: app.id,
-                app_id: app.app_id,
+            .zip(owners)
+            .map(|(app, owners)| {
+                Ok(EarlierRegistration {
+                    held_certificate: key_credentials::held_certificate(&app.key_credentials, &held, now),
+                    certificate_count: app.key_credentials.len(),
+                    connections: connections
+                        .iter()
+                        .filter(|c| c.client_id == app.app_id)
+                        .map(|c| c.name.clone())
+                        .collect(),
+                    credentials: super::trust::describe(&app.key_credentials, &app.password_credentials, &own),
+                    owners: owners?,
+                    display_name: app.display_name.unwrap_or_default(),
+                    created_at: app.created_date_time,
+                    object_id: app.id,
+                    app_id: app.app_id,
+                })
             })
-            .collect();
+            .collect::<Result<_>>()?;
         earlier.sort_by_key(|e| std::cmp::Reverse(e.created_at));
         Ok(earlier)
     }
@@ -77,8 +92,11 @@ impl Registrar<'_> {
         };
         // Only a single-object read with keyCredentials selected returns each certificate's
         // bytes (keyCredential resource type): what identifies it surely and lets it be kept.
-        let what = "read the certificates of the application to reuse";
-        let keys = graph.application_certificates(&object_id, what, cancel).await?;
+        // Read now, not trusted from what the admin was shown: a credential added since counts.
+        let what = "read the credentials of the application to reuse";
+        let (keys, secrets) = graph.application_credentials(&object_id, what, cancel).await?;
+        let credentials = super::trust::describe(&keys, &secrets, &self.own_certificates().await?);
+        super::trust::refuse_untrusted(app_id, &credentials, &r.trusted_key_ids)?;
         if keys.iter().any(|k| key_credentials::is_certificate(k, &certificate.sha1_thumbprint)) {
             return Ok((object_id, app_id.to_owned()));
         }

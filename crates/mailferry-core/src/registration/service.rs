@@ -60,6 +60,10 @@ pub struct AutomaticRegistration {
     /// Upload the new certificate to this earlier Mailferry application instead of
     /// registering another one.
     pub reuse_app_id: Option<String>,
+    /// The keyIds of that application's credentials Mailferry did not create that the admin,
+    /// having seen them, agreed to keep (on a resume too).
+    #[serde(default)]
+    pub trusted_key_ids: Vec<String>,
 }
 
 /// Progress of the whole operation, sign-in included.
@@ -229,10 +233,14 @@ impl RegistrationService {
                         connection_name: request.connection_name.clone(),
                         application_mailbox: request.application_mailbox.clone(),
                         reuse_app_id: request.reuse_app_id.clone(),
+                        trusted_key_ids: request.trusted_key_ids.clone(),
                     };
                     registrar.begin(&admin, begin).await?.id
                 }
             };
+            if request.resume.is_some() && !request.trusted_key_ids.is_empty() {
+                registrar.trust(id, &request.trusted_key_ids).await?;
+            }
             let on_event = |event: RegistrationEvent| on_progress(RegistrationProgress::Step { event });
             registrar.run(id, &admin, &on_event, &cancel).await
         }

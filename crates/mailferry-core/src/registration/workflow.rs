@@ -47,6 +47,9 @@ pub struct RegistrationRequest {
     /// Upload the new certificate to this earlier Mailferry application instead of registering
     /// another one.
     pub reuse_app_id: Option<String>,
+    /// Credentials of that application Mailferry did not create, which the admin agreed to
+    /// keep (their keyIds).
+    pub trusted_key_ids: Vec<String>,
 }
 
 pub type OnEvent<'a> = &'a (dyn Fn(RegistrationEvent) + Send + Sync);
@@ -100,6 +103,7 @@ impl<'a> Registrar<'a> {
             application_mailbox: request.application_mailbox.filter(|m| !m.trim().is_empty()).unwrap_or(user),
             status: RegistrationStatus::Running,
             reuse_app_id: request.reuse_app_id.map(|id| id.trim().to_ascii_lowercase()),
+            trusted_key_ids: request.trusted_key_ids,
             certificate_sha1: None,
             application_object_id: None,
             application_app_id: None,

@@ -29,11 +29,11 @@ impl<'a> RegistrationRepo<'a> {
         sqlx::query(
             "INSERT INTO registrations (id, role, cloud, cloud_login_url, cloud_graph_url, tenant_id, admin, connection_name, \
              application_mailbox, status, certificate_sha1, application_object_id, application_app_id, service_principal_id, \
-             roles_granted, connection_id, last_error, started_at, updated_at, reuse_app_id) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20) \
+             roles_granted, connection_id, last_error, started_at, updated_at, reuse_app_id, trusted_key_ids) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21) \
              ON CONFLICT (id) DO UPDATE SET status = ?10, certificate_sha1 = ?11, application_object_id = ?12, \
              application_app_id = ?13, service_principal_id = ?14, roles_granted = ?15, connection_id = ?16, \
-             last_error = ?17, updated_at = ?19",
+             last_error = ?17, updated_at = ?19, trusted_key_ids = ?21",
         )
         .bind(r.id.to_string())
         .bind(r.role.as_str())
@@ -55,6 +55,7 @@ impl<'a> RegistrationRepo<'a> {
         .bind(timestamp(&r.started_at))
         .bind(timestamp(&r.updated_at))
         .bind(&r.reuse_app_id)
+        .bind(serde_json::to_string(&r.trusted_key_ids).unwrap_or_else(|_| "[]".into()))
         .execute(self.pool)
         .await?;
         Ok(())
@@ -93,6 +94,13 @@ impl<'a> RegistrationRepo<'a> {
     }
 
     /// The journal of one registration: (step, phase, detail), oldest first.
+    /// Every certificate Mailferry's registrations uploaded (SHA-1 thumbprints), kept or not.
+    pub async fn uploaded_certificates(&self) -> Result<Vec<String>> {
+        Ok(sqlx::query_scalar("SELECT DISTINCT certificate_sha1 FROM registrations WHERE certificate_sha1 IS NOT NULL")
+            .fetch_all(self.pool)
+            .await?)
+    }
+
     pub async fn journal(&self, id: Uuid) -> Result<Vec<(String, String, String)>> {
         let rows =
             sqlx::query("SELECT step, phase, detail FROM registration_steps WHERE registration_id = ? ORDER BY seq")
@@ -119,6 +127,7 @@ fn decode(row: &SqliteRow) -> Result<Registration> {
         application_mailbox: text("application_mailbox")?,
         status: RegistrationStatus::parse(&text("status")?).ok_or_else(|| corrupt("status"))?,
         reuse_app_id: optional("reuse_app_id")?,
+        trusted_key_ids: serde_json::from_str(&text("trusted_key_ids")?).map_err(|_| corrupt("trusted_key_ids"))?,
         certificate_sha1: optional("certificate_sha1")?,
         application_object_id: optional("application_object_id")?,
         application_app_id: optional("application_app_id")?,

@@ -177,10 +177,37 @@ pub async fn create(State(sim): State<SharedSim>, headers: HeaderMap, Json(body)
             notes: body["notes"].as_str().map(str::to_owned),
             is_fallback_public_client: body["isFallbackPublicClient"].as_bool(),
             created_date_time: Utc::now(),
+            owners: if caller.app_only() { Vec::new() } else { vec![caller.claims.oid.clone()] },
         };
         let json = app_json(&app);
         tenant.applications.push(app);
         Ok((StatusCode::CREATED, json))
+    })())
+}
+
+/// `GET /applications/{id}/owners`: directoryObjects, each a user with its `@odata.type`.
+pub async fn owners(State(sim): State<SharedSim>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    respond((|| {
+        let caller = caller(&sim, &headers)?;
+        caller.require(READ_ROLES, &["Application.Read.All", "Application.ReadWrite.All", "Directory.Read.All"])?;
+        let world = sim.world();
+        let tenant = caller.tenant_in(&world)?;
+        let app = find(tenant, &id)?;
+        let owners: Vec<Value> = tenant
+            .users
+            .iter()
+            .filter(|u| app.owners.contains(&u.id))
+            .map(|u| {
+                serde_json::json!({
+                    "@odata.type": "#microsoft.graph.user",
+                    "id": u.id,
+                    "displayName": u.display_name,
+                    "userPrincipalName": u.user_principal_name,
+                })
+            })
+            .collect();
+        let context = format!("{}/v1.0/$metadata#directoryObjects", sim.base_url);
+        Ok((StatusCode::OK, serde_json::json!({ "@odata.context": context, "value": owners })))
     })())
 }
 

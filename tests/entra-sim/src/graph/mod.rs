@@ -30,6 +30,7 @@ pub fn routes() -> Router<SharedSim> {
             "/v1.0/applications/{id}",
             get(applications::get).patch(applications::update).delete(applications::delete),
         )
+        .route("/v1.0/applications/{id}/owners", get(applications::owners))
         .route("/v1.0/applications/{id}/addPassword", post(applications::add_password))
         .route("/v1.0/applications/{id}/addKey", post(applications::add_key))
         .route("/v1.0/applications/{id}/removeKey", post(applications::remove_key))

@@ -34,6 +34,7 @@ import { ErrorBar } from "../../../components/ErrorBar";
 import { automaticAnnouncement, automaticReducer, initialAutomatic, type StepView } from "./automaticState";
 import { APPLICATION_NAMES } from "../../../bindings/words";
 import { CloudChooser } from "./CloudChooser";
+import { ReuseCredentials, foreignCredentials } from "./ReuseCredentials";
 import { chosenCloud, type WizardAction, type WizardState } from "./wizardState";
 
 const useStyles = makeStyles({
@@ -65,6 +66,10 @@ export function AutomaticPanel({ state, permissions, dispatch, onRunningChange, 
   const [mailbox, setMailbox] = useState(state.values.applicationMailbox);
   const [earlier, setEarlier] = useState<EarlierRegistration[]>([]);
   const [reuse, setReuse] = useState("new");
+  /** The admin confirmed keeping the chosen application's credentials Mailferry did not create. */
+  const [trustConfirmed, setTrustConfirmed] = useState(false);
+  const chosen = earlier.find((e) => e.appId === reuse) ?? null;
+  const needsTrust = chosen !== null && foreignCredentials(chosen).length > 0;
   const running = progress.phase === "signingIn" || progress.phase === "registering";
   const runningNow = useRef(false);
 
@@ -106,9 +111,9 @@ export function AutomaticPanel({ state, permissions, dispatch, onRunningChange, 
   const onProgress = (event: RegistrationProgress) => update({ type: "progress", progress: event });
   const signIn = (cloud: Cloud, tenantToUse: string, deviceCode: boolean) =>
     api.signInForRegistration({ role: state.role, cloud, tenant: tenantToUse, deviceCode }, onProgress);
-  const registerWith = (resume: string | null, reuseAppId: string | null) =>
+  const registerWith = (resume: string | null, reuseAppId: string | null, trustedKeyIds: string[] = []) =>
     api.registerAutomatically(
-      { connectionName: state.values.name.trim() || null, applicationMailbox: mailbox.trim() || null, resume, reuseAppId },
+      { connectionName: state.values.name.trim() || null, applicationMailbox: mailbox.trim() || null, resume, reuseAppId, trustedKeyIds },
       onProgress,
     );
 
@@ -124,7 +129,8 @@ export function AutomaticPanel({ state, permissions, dispatch, onRunningChange, 
       }
       return registerWith(null, null);
     });
-  const proceed = () => run(() => registerWith(null, reuse === "new" ? null : reuse));
+  const proceed = () =>
+    run(() => registerWith(null, chosen?.appId ?? null, chosen && trustConfirmed ? foreignCredentials(chosen).map((c) => c.keyId) : []));
   const resumeOne = (registration: Registration) =>
     run(async () => {
       await signIn(registration.cloud, registration.tenantId, false);
@@ -170,7 +176,14 @@ export function AutomaticPanel({ state, permissions, dispatch, onRunningChange, 
       )}
       {progress.phase === "choosing" && (
         <div className={styles.root}>
-          <RadioGroup value={reuse} onChange={(_, data) => setReuse(data.value)} aria-label="Earlier Mailferry registrations in this tenant">
+          <RadioGroup
+            value={reuse}
+            onChange={(_, data) => {
+              setReuse(data.value);
+              setTrustConfirmed(false);
+            }}
+            aria-label="Earlier Mailferry registrations in this tenant"
+          >
             <Radio value="new" label={`Register a new application “${applicationName(state.role)}”`} />
             {earlier.map((e) => (
               <Radio
@@ -186,8 +199,9 @@ export function AutomaticPanel({ state, permissions, dispatch, onRunningChange, 
               />
             ))}
           </RadioGroup>
+          {chosen && <ReuseCredentials app={chosen} confirmed={trustConfirmed} onConfirm={setTrustConfirmed} />}
           <div className={styles.row}>
-            <Button appearance="primary" onClick={() => void proceed()}>
+            <Button appearance="primary" onClick={() => void proceed()} disabled={needsTrust && !trustConfirmed}>
               Continue
             </Button>
           </div>

@@ -84,7 +84,7 @@ describe("the connection wizard", () => {
 
     await screen.findByRole("button", { hidden: true, name: "Configure" });
     expect(core.signIns).toEqual([{ role: "source", tenant: "contoso.onmicrosoft.com", cloud: { kind: "global" }, deviceCode: false }]);
-    expect(core.registrations).toEqual([{ connectionName: null, applicationMailbox: null, resume: null, reuseAppId: null }]);
+    expect(core.registrations).toEqual([{ connectionName: null, applicationMailbox: null, resume: null, reuseAppId: null, trustedKeyIds: [] }]);
     expect(screen.getByText("Configuration").closest("li")).toHaveAttribute("aria-current", "step");
     expect(screen.queryByRole("button", { hidden: true, name: "Back" })).not.toBeInTheDocument();
     await user.click(screen.getByRole("button", { hidden: true, name: "Configure" }));
@@ -93,7 +93,7 @@ describe("the connection wizard", () => {
     expect(onFinish).toHaveBeenCalledWith(expect.objectContaining({ registration: "automatic" }), true);
   });
 
-  it("offers to reuse an earlier Mailferry registration after the sign-in, saying what happens to its certificates", async () => {
+  it("offers to reuse an earlier registration, showing its credentials and owners, and keeps one Mailferry did not make only when confirmed", async () => {
     const core = installFakeCore();
     core.earlier = [
       {
@@ -104,6 +104,18 @@ describe("the connection wizard", () => {
         certificateCount: 1,
         heldCertificate: null,
         connections: [],
+        credentials: [
+          {
+            keyId: "6c1f0c3a-0000-4000-8000-00000000000a",
+            kind: "certificate",
+            displayName: "CN=Another tool",
+            identifier: "C8D0049E7D91A367F247B023F65AF8FF992654F2",
+            startsAt: "2026-01-01T00:00:00Z",
+            endsAt: "2027-01-01T00:00:00Z",
+            mailferry: false,
+          },
+        ],
+        owners: ["someone@contoso.onmicrosoft.com"],
       },
     ];
     const { user } = await renderWizard();
@@ -116,9 +128,19 @@ describe("the connection wizard", () => {
     expect(reuse).toHaveAccessibleName(/Mailferry does not hold its certificate: the new one is added and the current one is kept/);
     expect(core.registrations).toEqual([]);
     await user.click(reuse);
-    await user.click(screen.getByRole("button", { hidden: true, name: "Continue" }));
+    const credentials = screen.getByRole("list", { hidden: true, name: "Credentials of 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d" });
+    expect(credentials).toHaveTextContent("Certificate “CN=Another tool”, thumbprint C8D0049E7D91A367F247B023F65AF8FF992654F2");
+    expect(credentials).toHaveTextContent("not made by Mailferry");
+    expect(screen.getByText("Owners: someone@contoso.onmicrosoft.com")).toBeInTheDocument();
+    expect(screen.getByText(/can read every mailbox once the permissions are granted/)).toBeInTheDocument();
+    const continueButton = screen.getByRole("button", { hidden: true, name: "Continue" });
+    expect(continueButton).toBeDisabled();
+    await user.click(screen.getByRole("checkbox", { hidden: true, name: /I know who holds these credentials/ }));
+    await user.click(continueButton);
     await screen.findByRole("button", { hidden: true, name: "Configure" });
-    expect(core.registrations).toEqual([expect.objectContaining({ reuseAppId: "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d" })]);
+    expect(core.registrations).toEqual([
+      expect.objectContaining({ reuseAppId: "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", trustedKeyIds: ["6c1f0c3a-0000-4000-8000-00000000000a"] }),
+    ]);
   });
 
   it("lets an organization sign in with its own application instead of the default one", async () => {
@@ -169,6 +191,7 @@ describe("the connection wizard", () => {
         applicationMailbox: "appadmin@contoso.onmicrosoft.com",
         status: "failed",
         reuseAppId: null,
+        trustedKeyIds: [],
         certificateSha1: null,
         applicationObjectId: null,
         applicationAppId: null,
