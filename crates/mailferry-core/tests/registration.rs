@@ -52,6 +52,13 @@ fn attribute(tag: &str, name: &str) -> Option<String> {
 
 impl Browser for FormBrowser {
     fn open(&self, url: &str) -> mailferry_core::Result<()> {
+        self.drive(url, "localhost")
+    }
+}
+
+impl FormBrowser {
+    /// Fills in entra-sim's sign-in form and delivers the redirect to `localhost` as `host`.
+    fn drive(&self, url: &str, host: &'static str) -> mailferry_core::Result<()> {
         let (url, user, accept) = (url.to_owned(), self.user.clone(), self.accept);
         tokio::spawn(async move {
             let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
@@ -69,7 +76,8 @@ impl Browser for FormBrowser {
             fields.push(("password".into(), PASSWORD.into()));
             fields.push(("action".into(), if accept { "accept" } else { "cancel" }.into()));
             let answer = client.post(format!("{base}{action}")).form(&fields).send().await.unwrap();
-            let location = answer.headers()["location"].to_str().unwrap().to_owned();
+            let location =
+                answer.headers()["location"].to_str().unwrap().replace("http://localhost:", &format!("http://{host}:"));
             // The redirect lands on Mailferry's loopback listener, as in a real browser.
             let _ = client.get(location).send().await;
         });
@@ -429,6 +437,37 @@ async fn a_sign_in_to_a_custom_cloud_over_plain_http_is_refused_before_any_brows
     let refused = service.sign_in(&f.connections, sign_in, &NoBrowser, &|_| {}).await.unwrap_err();
     assert_eq!(refused.code(), mailferry_core::ErrorCode::Invalid);
     assert!(refused.to_string().contains("the login URL must start with https://"), "{refused}");
+}
+
+/// A browser may resolve `localhost` to [::1]: the sign-in listens there too, on the same port,
+/// so the redirect arrives (and no other local program can take it on that address). A
+/// connection that sends nothing does not hold up the browser's.
+#[tokio::test]
+async fn the_sign_in_redirect_arrives_over_ipv6_too_and_a_silent_connection_does_not_hold_it_up() {
+    struct SilentThenIpv6(FormBrowser, std::sync::Mutex<Option<std::net::TcpStream>>);
+    impl Browser for SilentThenIpv6 {
+        fn open(&self, url: &str) -> mailferry_core::Result<()> {
+            let port = url.split("localhost%3A").nth(1).and_then(|rest| rest.split('%').next()).unwrap().to_owned();
+            // Another local program connects first and says nothing.
+            let silent = std::net::TcpStream::connect(("127.0.0.1", port.parse::<u16>().unwrap())).unwrap();
+            *self.1.lock().unwrap() = Some(silent);
+            self.0.drive(url, "[::1]")
+        }
+    }
+    let f = fixture().await;
+    let browser =
+        SilentThenIpv6(FormBrowser { user: "admin@contoso.onmicrosoft.com".into(), accept: true }, Default::default());
+    let cloud = f.cloud();
+    let request = SignIn {
+        cloud: &cloud,
+        tenant: DOMAIN,
+        client_id: DEFAULT_SIGN_IN_CLIENT_ID,
+        scopes: registration_scopes(&cloud),
+        timeout: Duration::from_secs(30),
+    };
+    let admin = sign_in(&f.identity.http, &request, &browser, &CancellationToken::new()).await.unwrap();
+    assert_eq!(admin.claims.tid, TENANT);
+    assert!(browser.1.lock().unwrap().is_some(), "the silent connection was still open when the sign-in ended");
 }
 
 #[tokio::test]

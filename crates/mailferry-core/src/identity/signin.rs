@@ -1,6 +1,7 @@
 //! Admin sign-in for automatic registration (docs/microsoft-contract.md): the system
-//! browser, a loopback redirect on 127.0.0.1 with an ephemeral port, PKCE S256 and `state`
-//! (from the oauth2 crate), then the code redeemed for a delegated token.
+//! browser, a loopback redirect on an ephemeral port of both 127.0.0.1 and [::1] (the browser
+//! may resolve `localhost` to either; no other local program may take the other one), PKCE
+//! S256 and `state` (from the oauth2 crate), then the code redeemed for a delegated token.
 
 use std::time::Duration;
 
@@ -132,10 +133,8 @@ pub async fn sign_in(
     browser: &dyn Browser,
     cancel: &CancellationToken,
 ) -> Result<AdminToken> {
-    let listener = TcpListener::bind(("127.0.0.1", 0))
-        .await
-        .map_err(|source| Error::Io { context: "Could not listen on 127.0.0.1 for the sign-in".into(), source })?;
-    let port = listener.local_addr().map_err(|source| Error::Io { context: "No loopback port".into(), source })?.port();
+    let listeners = Loopback::bind().await?;
+    let port = listeners.port;
     // Entra matches http://localhost redirects on any port.
     let redirect_uri = format!("http://localhost:{port}/");
     let authorize = format!("{}/{}/oauth2/v2.0/authorize", request.cloud.login_url(), request.tenant.trim());
@@ -162,7 +161,7 @@ pub async fn sign_in(
             what: "The sign-in in the browser".into(),
             seconds: request.timeout.as_secs(),
         }),
-        reply = wait_for_redirect(&listener, state.secret()) => reply?,
+        reply = wait_for_redirect(listeners, state.secret()) => reply?,
     };
     let code = match reply {
         Redirect::Code(code) => code,
@@ -230,16 +229,80 @@ enum Redirect {
     Error { error: String, description: String },
 }
 
+/// The loopback listeners of one sign-in: 127.0.0.1 and, where the system has IPv6, [::1], on
+/// the same port.
+struct Loopback {
+    port: u16,
+    v4: TcpListener,
+    v6: Option<TcpListener>,
+}
+
+/// How long one connection may take to send its request: a slow or silent one (another local
+/// program) is dropped, and never holds up the browser's.
+const REQUEST_DEADLINE: Duration = Duration::from_secs(10);
+
+impl Loopback {
+    async fn bind() -> Result<Loopback> {
+        let io = |context: &str| {
+            let context = context.to_owned();
+            move |source| Error::Io { context, source }
+        };
+        // The port is free on 127.0.0.1; on [::1] another program may hold it: try another.
+        for _ in 0..8 {
+            let v4 = TcpListener::bind(("127.0.0.1", 0))
+                .await
+                .map_err(io("Could not listen on 127.0.0.1 for the sign-in"))?;
+            let port = v4.local_addr().map_err(io("No loopback port"))?.port();
+            match TcpListener::bind(("::1", port)).await {
+                Ok(v6) => return Ok(Loopback { port, v4, v6: Some(v6) }),
+                Err(error) if error.kind() == std::io::ErrorKind::AddrInUse => continue,
+                // No IPv6 on this system: `localhost` can only be 127.0.0.1 then.
+                Err(error) => {
+                    tracing::debug!(%error, "no IPv6 loopback for the sign-in");
+                    return Ok(Loopback { port, v4, v6: None });
+                }
+            }
+        }
+        Err(Error::Io {
+            context: "Could not find a loopback port free on both 127.0.0.1 and [::1] for the sign-in".into(),
+            source: std::io::Error::from(std::io::ErrorKind::AddrInUse),
+        })
+    }
+}
+
 /// Serves the loopback redirect until a request carries our `state` (anything else, such as
-/// a favicon request, gets a 404).
-async fn wait_for_redirect(listener: &TcpListener, state: &str) -> Result<Redirect> {
+/// a favicon request, gets a 404). Connections are answered side by side; an accept that
+/// fails (a connection reset before it was taken) does not end the sign-in.
+async fn wait_for_redirect(listeners: Loopback, state: &str) -> Result<Redirect> {
+    let (found, mut redirects) = tokio::sync::mpsc::channel::<Redirect>(1);
     loop {
-        let (stream, _) = listener
-            .accept()
-            .await
-            .map_err(|source| Error::Io { context: "The sign-in redirect could not be received".into(), source })?;
-        if let Some(redirect) = answer(stream, state).await {
-            return Ok(redirect);
+        tokio::select! {
+            Some(redirect) = redirects.recv() => return Ok(redirect),
+            () = accept_one(&listeners.v4, &found, state) => {}
+            () = async {
+                match &listeners.v6 {
+                    Some(v6) => accept_one(v6, &found, state).await,
+                    None => std::future::pending().await,
+                }
+            } => {}
+        }
+    }
+}
+
+/// Takes one connection and answers it on its own task, within [`REQUEST_DEADLINE`].
+async fn accept_one(listener: &TcpListener, found: &tokio::sync::mpsc::Sender<Redirect>, state: &str) {
+    match listener.accept().await {
+        Ok((stream, _)) => {
+            let (found, state) = (found.clone(), state.to_owned());
+            tokio::spawn(async move {
+                if let Ok(Some(redirect)) = tokio::time::timeout(REQUEST_DEADLINE, answer(stream, &state)).await {
+                    let _ = found.send(redirect).await;
+                }
+            });
+        }
+        Err(error) => {
+            tracing::debug!(%error, "a loopback connection could not be accepted");
+            tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
 }
@@ -248,7 +311,7 @@ async fn answer(mut stream: TcpStream, state: &str) -> Option<Redirect> {
     let mut buffer = vec![0u8; 16 * 1024];
     let mut read = 0;
     while read < buffer.len() {
-        let n = tokio::time::timeout(Duration::from_secs(10), stream.read(&mut buffer[read..])).await.ok()?.ok()?;
+        let n = stream.read(&mut buffer[read..]).await.ok()?;
         if n == 0 {
             break;
         }
