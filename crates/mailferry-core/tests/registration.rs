@@ -34,6 +34,11 @@ const PASSWORD: &str = "Passw0rd!";
 
 /// Stands in for the system browser: loads the sign-in page, fills in the form as a person
 /// would (user name, password, Accept or Cancel) and follows the redirect to Mailferry.
+/// The admin sign-in to the fixture's tenant with the default sign-in client.
+fn sign_in_to(cloud: &Cloud, timeout: Duration) -> SignIn<'_> {
+    SignIn { cloud, tenant: DOMAIN, client_id: DEFAULT_SIGN_IN_CLIENT_ID, scopes: registration_scopes(cloud), timeout }
+}
+
 struct FormBrowser {
     user: String,
     accept: bool,
@@ -133,13 +138,7 @@ impl Fixture {
 
     async fn sign_in_as(&self, user: &str, accept: bool) -> mailferry_core::Result<AdminToken> {
         let cloud = self.cloud();
-        let request = SignIn {
-            cloud: &cloud,
-            tenant: DOMAIN,
-            client_id: DEFAULT_SIGN_IN_CLIENT_ID,
-            scopes: registration_scopes(&cloud),
-            timeout: Duration::from_secs(20),
-        };
+        let request = sign_in_to(&cloud, Duration::from_secs(20));
         let browser = FormBrowser { user: user.into(), accept };
         sign_in(&self.identity.http, &request, &browser, &CancellationToken::new()).await
     }
@@ -458,13 +457,7 @@ async fn the_sign_in_redirect_arrives_over_ipv6_too_and_a_silent_connection_does
     let browser =
         SilentThenIpv6(FormBrowser { user: "admin@contoso.onmicrosoft.com".into(), accept: true }, Default::default());
     let cloud = f.cloud();
-    let request = SignIn {
-        cloud: &cloud,
-        tenant: DOMAIN,
-        client_id: DEFAULT_SIGN_IN_CLIENT_ID,
-        scopes: registration_scopes(&cloud),
-        timeout: Duration::from_secs(30),
-    };
+    let request = sign_in_to(&cloud, Duration::from_secs(30));
     let admin = sign_in(&f.identity.http, &request, &browser, &CancellationToken::new()).await.unwrap();
     assert_eq!(admin.claims.tid, TENANT);
     assert!(browser.1.lock().unwrap().is_some(), "the silent connection was still open when the sign-in ended");
@@ -507,13 +500,7 @@ async fn a_sign_in_nobody_completes_times_out_and_a_cancel_stops_it() {
     }
     let f = fixture().await;
     let cloud = f.cloud();
-    let request = SignIn {
-        cloud: &cloud,
-        tenant: DOMAIN,
-        client_id: DEFAULT_SIGN_IN_CLIENT_ID,
-        scopes: registration_scopes(&cloud),
-        timeout: Duration::from_millis(300),
-    };
+    let request = sign_in_to(&cloud, Duration::from_millis(300));
     let error = sign_in(&f.identity.http, &request, &Nowhere, &CancellationToken::new()).await.unwrap_err();
     assert!(error.to_string().contains("got no answer"), "{error}");
     let cancel = CancellationToken::new();
