@@ -378,3 +378,28 @@ async fn the_store_finds_a_certificate_by_either_thumbprint_and_keeps_its_key_in
     assert_eq!(store.find(&certificate.info.sha1_thumbprint).await.unwrap(), None);
     assert_eq!(store.get("00").await.unwrap_err().code(), ErrorCode::NotFound);
 }
+
+#[test]
+fn a_file_too_large_or_a_pfx_asking_for_endless_password_rounds_is_refused_before_the_work() {
+    let f = Fixtures::new();
+    let d = f.dir.path();
+    // A PFX whose key derivation asks for 1,000,001 rounds: one more than p12-keystore allows.
+    let pass = format!("pass:{PASSWORD}");
+    openssl(
+        d,
+        &[
+            "pkcs12", "-export", "-in", "cert.pem", "-inkey", "key.pem", "-out", "slow.pfx", "-passout", &pass,
+            "-iter", "1000001",
+        ],
+    );
+    let error = import_error(import(&f.read("slow.pfx"), None, Some(PASSWORD)));
+    assert_eq!(error.code(), ErrorCode::Certificate);
+    assert!(error.to_string().contains("more password rounds than Mailferry allows"), "{error}");
+    assert!(error.hint().unwrap_or_default().contains("standard settings"));
+
+    let big = d.join("big.pfx");
+    std::fs::write(&big, vec![0x30u8; 5 * 1024 * 1024]).unwrap();
+    let error = mailferry_core::certs::import_file(&big, None, Some(PASSWORD)).unwrap_err();
+    assert_eq!(error.code(), ErrorCode::Certificate);
+    assert!(error.to_string().contains("larger than 4 MiB"), "{error}");
+}

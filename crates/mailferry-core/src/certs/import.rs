@@ -22,15 +22,35 @@ const HINT_FORMATS: &str =
     "Choose a .pfx or .p12 file (with its password), or a PEM file holding the certificate and its private key.";
 const HINT_NEW_CERT: &str = "Create an RSA certificate of 2048 bits or more (for example with New-SelfSignedCertificate -KeyAlgorithm RSA -KeyLength 2048), upload it to the app registration, and import it here.";
 
+/// A certificate file, with its key and chain, is a few KiB; anything above this is not one.
+pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+/// RSA keys above this many bits are refused: Entra ID needs 2048, and a larger key only makes
+/// every sign-in slower (and a crafted one, an import that never ends).
+pub const MAX_KEY_BITS: u32 = 8192;
+
 /// Reads and imports a certificate file (and a separate PEM key file, when given).
 pub fn import_file(
     path: &std::path::Path,
     key_path: Option<&std::path::Path>,
     password: Option<&str>,
 ) -> Result<Imported> {
-    let read = |p: &std::path::Path| {
-        std::fs::read(p)
-            .map_err(|source| Error::Io { context: format!("The file {} cannot be read", p.display()), source })
+    let read = |p: &std::path::Path| -> Result<Vec<u8>> {
+        use std::io::Read;
+        let io = |source| Error::Io { context: format!("The file {} cannot be read", p.display()), source };
+        let mut bytes = Vec::new();
+        // Never more than the limit (and one byte to tell), whatever the file's size.
+        std::fs::File::open(p).map_err(io)?.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(io)?;
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err(certificate_error(
+                format!(
+                    "The file {} is larger than {} MiB: it is not a certificate file.",
+                    p.display(),
+                    MAX_FILE_BYTES / 1024 / 1024
+                ),
+                HINT_FORMATS,
+            ));
+        }
+        Ok(bytes)
     };
     let primary = read(path)?;
     let secondary = key_path.map(read).transpose()?;
@@ -78,11 +98,8 @@ pub fn import(primary: &[u8], secondary: Option<&[u8]>, password: Option<&str>) 
             HINT_NEW_CERT,
         ));
     }
-    if info.key_bits < 2048 {
-        return Err(certificate_error(
-            format!("The certificate's RSA key has {} bits; Entra ID needs at least 2048.", info.key_bits),
-            HINT_NEW_CERT,
-        ));
+    if let Some(problem) = key_size_problem(info.key_bits) {
+        return Err(certificate_error(problem, HINT_NEW_CERT));
     }
     let key_pair = match format {
         KeyFormat::Pkcs8 => aws_lc_rs::rsa::KeyPair::from_pkcs8(&key),
@@ -118,6 +135,17 @@ pub fn import(primary: &[u8], secondary: Option<&[u8]>, password: Option<&str>) 
         ));
     }
     Ok(Imported { certificate: KeyedCertificate { der: cert, key_pkcs8, info }, warnings })
+}
+
+/// Why an RSA key of `bits` is refused, if it is.
+fn key_size_problem(bits: u32) -> Option<String> {
+    if bits < 2048 {
+        Some(format!("The certificate's RSA key has {bits} bits; Entra ID needs at least 2048."))
+    } else if bits > MAX_KEY_BITS {
+        Some(format!("The certificate's RSA key has {bits} bits; Mailferry accepts at most {MAX_KEY_BITS}."))
+    } else {
+        None
+    }
 }
 
 fn looks_like_pem(bytes: &[u8]) -> bool {
@@ -168,6 +196,12 @@ fn read_pkcs12(bytes: &[u8], password: Option<&str>) -> Result<(Vec<u8>, Zeroizi
         p12_keystore::error::Error::MacError(_) => {
             Error::CertificatePassword { message: "The password is not right for this PFX file.".into() }
         }
+        // p12-keystore refuses more than 1,000,000 password rounds (MAC or key derivation)
+        // before computing them: a file asking for more would take minutes to open.
+        p12_keystore::error::Error::InvalidParameters => certificate_error(
+            "The PFX file asks for more password rounds than Mailferry allows (over 1,000,000), so it was not opened.",
+            "Export the certificate again with the standard settings (Windows' export, or openssl pkcs12 -export without -iter).",
+        ),
         _ => not_a_file(),
     })?;
     let (_, chain) = store.private_key_chain().ok_or_else(|| {
@@ -201,4 +235,17 @@ fn is_der_sequence(bytes: &[u8]) -> bool {
         _ => return false,
     };
     header + len == bytes.len()
+}
+
+#[cfg(test)]
+mod limits {
+    #[test]
+    fn rsa_keys_from_2048_to_8192_bits_are_accepted() {
+        for bits in [2048, 3072, 4096, 8192] {
+            assert_eq!(super::key_size_problem(bits), None, "{bits}");
+        }
+        assert!(super::key_size_problem(1024).unwrap().contains("at least 2048"));
+        assert!(super::key_size_problem(8200).unwrap().contains("at most 8192"));
+        assert!(super::key_size_problem(16384).unwrap().contains("at most 8192"));
+    }
 }
