@@ -946,3 +946,21 @@ async fn a_target_registration_is_named_for_the_target_and_granted_the_write_set
     assert_eq!(f.granted(&connection.client_id).await, expected);
     f.assert_every_check_passes([connection]).await;
 }
+
+#[tokio::test]
+async fn a_bad_name_or_mailbox_is_refused_before_anything_is_recorded_or_created() {
+    let f = fixture().await;
+    let admin = f.admin().await;
+    f.sim(reqwest::Method::DELETE, "/_sim/requests", None).await;
+    let registrar = f.registrar();
+    let mut request = f.request();
+    request.application_mailbox = Some("migration".into());
+    let refused = registrar.begin(&admin, request).await.unwrap_err();
+    assert_eq!(refused.code(), mailferry_core::ErrorCode::Invalid);
+    assert!(refused.to_string().starts_with("Application mailbox:"), "{refused}");
+    let mut request = f.request();
+    request.connection_name = Some("x".repeat(300));
+    assert_eq!(registrar.begin(&admin, request).await.unwrap_err().code(), mailferry_core::ErrorCode::Invalid);
+    assert!(registrar.unfinished().await.unwrap().is_empty(), "nothing recorded");
+    assert!(f.calls().await.is_empty(), "nothing sent to the tenant");
+}

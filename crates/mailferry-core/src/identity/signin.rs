@@ -68,6 +68,13 @@ impl AdminClaims {
     pub fn user(&self) -> &str {
         self.upn.as_deref().or(self.preferred_username.as_deref()).unwrap_or("the administrator")
     }
+
+    /// The admin's own address, when it can be the application mailbox by default: a member's
+    /// user principal name. A guest (`#EXT#`), a partner (GDAP, no `upn`) or an account
+    /// without an address has none here, and the mailbox must be typed.
+    pub fn own_mailbox(&self) -> Option<&str> {
+        self.upn.as_deref().filter(|upn| upn.contains('@') && !upn.to_ascii_uppercase().contains("#EXT#"))
+    }
 }
 
 pub struct AdminToken {
@@ -376,4 +383,30 @@ fn sign_in_refused(error: &str, description: &str, request: &SignIn<'_>) -> Erro
             ..Default::default()
         },
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AdminClaims;
+
+    fn claims(upn: Option<&str>, preferred: Option<&str>) -> AdminClaims {
+        AdminClaims {
+            tid: "t".into(),
+            upn: upn.map(Into::into),
+            preferred_username: preferred.map(Into::into),
+            wids: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn only_a_members_own_address_is_the_default_application_mailbox() {
+        assert_eq!(claims(Some("admin@contoso.com"), None).own_mailbox(), Some("admin@contoso.com"));
+        assert_eq!(
+            claims(Some("admin_fabrikam.com#EXT#@contoso.onmicrosoft.com"), None).own_mailbox(),
+            None,
+            "a guest"
+        );
+        assert_eq!(claims(None, Some("partner@fabrikam.com")).own_mailbox(), None, "a partner without upn");
+        assert_eq!(claims(None, None).own_mailbox(), None);
+    }
 }

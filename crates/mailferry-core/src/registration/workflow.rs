@@ -92,6 +92,23 @@ impl<'a> Registrar<'a> {
     pub async fn begin(&self, admin: &AdminToken, request: RegistrationRequest) -> Result<Registration> {
         let user = admin.claims.user().to_owned();
         let domain = user.split_once('@').map(|(_, d)| d.to_owned()).unwrap_or_else(|| admin.claims.tid.clone());
+        // The name and mailbox are checked before anything is recorded or created in the tenant.
+        let typed_mailbox = request.application_mailbox.filter(|m| !m.trim().is_empty());
+        let mailbox = match (typed_mailbox, admin.claims.own_mailbox()) {
+            (Some(typed), _) => crate::validate::application_mailbox(&typed).map_err(Error::Invalid)?,
+            (None, Some(own)) => own.to_owned(),
+            (None, None) => {
+                return Err(Error::invalid(
+                    crate::validate::Field::ApplicationMailbox,
+                    format!("Application mailbox: {user} has no mailbox of this tenant to use by default (a guest or partner account)."),
+                    "Type the address of a licensed user mailbox of the tenant that Mailferry may use for its own work, for example migration@contoso.com.",
+                ))
+            }
+        };
+        let connection_name = match request.connection_name.filter(|n| !n.trim().is_empty()) {
+            Some(name) => crate::validate::connection_name(&name).map_err(Error::Invalid)?,
+            None => domain,
+        };
         let now = crate::model::now();
         let registration = Registration {
             id: Uuid::new_v4(),
@@ -99,8 +116,8 @@ impl<'a> Registrar<'a> {
             cloud: request.cloud,
             tenant_id: admin.claims.tid.clone(),
             admin: user.clone(),
-            connection_name: request.connection_name.filter(|n| !n.trim().is_empty()).unwrap_or(domain),
-            application_mailbox: request.application_mailbox.filter(|m| !m.trim().is_empty()).unwrap_or(user),
+            connection_name,
+            application_mailbox: mailbox,
             status: RegistrationStatus::Running,
             reuse_app_id: request.reuse_app_id.map(|id| id.trim().to_ascii_lowercase()),
             trusted_key_ids: request.trusted_key_ids,
