@@ -2,6 +2,11 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 APP := target/debug/mailferry-app
+comma := ,
+# The tests talk to entra-sim on this computer: never through a proxy the environment names
+# (Mailferry honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY; tests/proxy.rs sets its own).
+export NO_PROXY := 127.0.0.1,localhost,::1$(if $(NO_PROXY),$(comma)$(NO_PROXY))
+export no_proxy := 127.0.0.1,localhost,::1$(if $(no_proxy),$(comma)$(no_proxy))
 
 .PHONY: help run deps test-deps build app lint bindings test-rust test-keychain test-ui conformance e2e test fuzz clean
 

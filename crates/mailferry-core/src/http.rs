@@ -155,6 +155,14 @@ impl Http {
             },
             Attempt::Transport(error) => self.transport_error(what, &error),
         })?;
+        if response.status() == StatusCode::PROXY_AUTHENTICATION_REQUIRED {
+            // Not Microsoft: the proxy between (HTTPS_PROXY, HTTP_PROXY or the system's) wants
+            // to know who is asking.
+            return Err(Error::Network {
+                message: format!("The proxy asks for a user name and password (HTTP 407) before it passes {what} on."),
+                hint: "Put the proxy's user name and password in HTTPS_PROXY and HTTP_PROXY (http://user:password@proxy.example:8080), or ask your network team to allow Mailferry through, then retry.".into(),
+            });
+        }
         if response.status().is_redirection() {
             let to = response
                 .headers()
