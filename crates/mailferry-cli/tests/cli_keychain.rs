@@ -34,11 +34,7 @@ fn delete_removes_the_connection_and_the_certificate_only_it_used() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stdout(&out), format!("Deleted source connection \"Contoso\" ({}).\n", c.id));
     assert_eq!(stdout(&mailferry(dir.path(), &["connections", "list"])), "No connections.\n");
-    assert_eq!(
-        vault.get(&SecretKey::certificate_key(&certificate.info.sha1_thumbprint)).unwrap(),
-        None,
-        "the key left the keychain"
-    );
+    assert_eq!(vault.get(&store.key_of(&certificate.info.sha1_thumbprint)).unwrap(), None, "the key left the keychain");
     assert_eq!(
         runtime.block_on(store.find(&certificate.info.sha1_thumbprint)).unwrap(),
         None,
@@ -280,7 +276,10 @@ fn register_signs_in_registers_the_application_and_prints_a_verified_connection(
     let listed: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
     let thumbprint = listed[0]["credential"]["sha1Thumbprint"].as_str().unwrap().to_owned();
     assert!(
-        KeyringStore::new().get(&SecretKey::certificate_key(&thumbprint)).unwrap().is_some(),
+        KeyringStore::new()
+            .get(&CertificateStore::new(dir.path(), Arc::new(KeyringStore::new())).key_of(&thumbprint))
+            .unwrap()
+            .is_some(),
         "the new certificate's key is in the keychain"
     );
     mailferry_on(&sim, dir.path(), &["connections", "delete", listed[0]["id"].as_str().unwrap(), "--yes"], "");

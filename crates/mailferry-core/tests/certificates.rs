@@ -403,3 +403,38 @@ fn a_file_too_large_or_a_pfx_asking_for_endless_password_rounds_is_refused_befor
     assert_eq!(error.code(), ErrorCode::Certificate);
     assert!(error.to_string().contains("larger than 4 MiB"), "{error}");
 }
+
+#[tokio::test]
+async fn two_data_folders_holding_one_certificate_never_delete_each_others_key() {
+    use mailferry_core::secrets::{SecretKey, SecretStore};
+    let vault = Arc::new(MemorySecretStore::new());
+    let (real, demo) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (real_store, demo_store) =
+        (CertificateStore::new(real.path(), vault.clone()), CertificateStore::new(demo.path(), vault.clone()));
+    let certificate = generate(Role::Source).unwrap();
+    real_store.put(&certificate).await.unwrap();
+    demo_store.put(&certificate).await.unwrap();
+    let sha1 = &certificate.info.sha1_thumbprint;
+    assert_ne!(real_store.key_of(sha1), demo_store.key_of(sha1), "each folder names its own entry");
+
+    assert!(demo_store.delete(sha1).await.unwrap());
+    let kept = real_store.load(sha1).await.unwrap();
+    assert_eq!(kept.key_pkcs8.as_slice(), certificate.key_pkcs8.as_slice(), "the other folder's key is still there");
+    // The folder keeps its identity across restarts.
+    assert_eq!(CertificateStore::new(real.path(), vault.clone()).key_of(sha1), real_store.key_of(sha1));
+
+    // A key kept under the name from before folders were named is still found, and copied.
+    let older = tempfile::tempdir().unwrap();
+    let older_store = CertificateStore::new(older.path(), vault.clone());
+    let other = generate(Role::Target).unwrap();
+    older_store.put(&other).await.unwrap();
+    let legacy = SecretKey::LegacyCertificateKey(other.info.sha1_thumbprint.clone());
+    vault.put(&legacy, &other.key_pkcs8).unwrap();
+    vault.delete(&older_store.key_of(&other.info.sha1_thumbprint)).unwrap();
+    let loaded = older_store.load(&other.info.sha1_thumbprint).await.unwrap();
+    assert_eq!(loaded.key_pkcs8.as_slice(), other.key_pkcs8.as_slice());
+    assert!(
+        vault.get(&older_store.key_of(&other.info.sha1_thumbprint)).unwrap().is_some(),
+        "copied to the folder's name"
+    );
+}

@@ -25,7 +25,7 @@ fn a_client_secret_is_kept_read_back_and_deleted() {
 #[test]
 fn a_2_kb_binary_key_survives_byte_for_byte() {
     let vault = KeyringStore::new();
-    let key = SecretKey::certificate_key(&format!("{}ABCDEF01", Uuid::new_v4().simple()).to_uppercase());
+    let key = SecretKey::certificate_key("vault-test", &format!("{}ABCDEF01", Uuid::new_v4().simple()).to_uppercase());
     let der: Vec<u8> = (0..2048u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
     assert!(der.contains(&0) && der.iter().any(|b| *b > 0x7f), "the fixture holds NULs and non-UTF-8 bytes");
 
@@ -103,6 +103,6 @@ async fn the_certificate_store_keeps_keys_in_the_real_keychain() {
     assert_eq!(loaded.key_pkcs8.as_slice(), certificate.key_pkcs8.as_slice());
     assert!(certificate.key_pkcs8.len() < 2560, "fits a Windows credential ({} bytes)", certificate.key_pkcs8.len());
     assert!(store.delete(&certificate.info.sha1_thumbprint).await.unwrap());
-    let key = SecretKey::certificate_key(&certificate.info.sha1_thumbprint);
+    let key = store.key_of(&certificate.info.sha1_thumbprint);
     assert_eq!(KeyringStore::new().get(&key).unwrap(), None);
 }

@@ -11,6 +11,13 @@ import { By, Key, launchApp } from "../lib/app.js";
 import { chooseInNativeDialog } from "../lib/native-dialog.js";
 
 const PFX_PASSWORD = "Pfx-Pass-2026!";
+const dataDir = join(process.env.XDG_DATA_HOME ?? "", "com.mailferry.desktop");
+
+/** The keychain account of a certificate's key: named by the data folder's identity too. */
+function keyAccount(sha1) {
+  const folder = readFileSync(join(dataDir, "folder-id"), "utf8").trim().replaceAll("-", "").toLowerCase();
+  return `certificate/${folder}/${sha1}/private-key`;
+}
 /** The application entra-sim holds this certificate for (tests/e2e/fixtures/make-tenant.mjs). */
 const CERTIFICATE_APP = "2b2c3d4e-5f60-4a1b-8c9d-0e1f2a3b4c5d";
 
@@ -86,7 +93,7 @@ describe("a certificate imported through the wizard", () => {
     assert.match(await item.getText(), new RegExp(`Certificate ${sha1.slice(0, 4)}…${sha1.slice(-4)}`));
     await app.screenshot("dashboard-certificate-connection");
 
-    const lookup = spawnSync("secret-tool", ["lookup", "service", "Mailferry", "username", `certificate/${sha1}/private-key`]);
+    const lookup = spawnSync("secret-tool", ["lookup", "service", "Mailferry", "username", keyAccount(sha1)]);
     assert.equal(lookup.status, 0, "the private key is in the keychain");
     assert.ok(lookup.stdout.length > 1000, `a PKCS#8 RSA-2048 key (${lookup.stdout.length} bytes)`);
     const keyDer = execFileSync("openssl", ["pkey", "-in", join(dir, "key.pem"), "-outform", "DER"]);
@@ -102,7 +109,7 @@ describe("a certificate imported through the wizard", () => {
     await app.press("Delete Contoso certificate");
     await app.press("OK");
     await app.containing("No source connections yet");
-    const lookup = spawnSync("secret-tool", ["lookup", "service", "Mailferry", "username", `certificate/${sha1}/private-key`]);
+    const lookup = spawnSync("secret-tool", ["lookup", "service", "Mailferry", "username", keyAccount(sha1)]);
     assert.notEqual(lookup.status, 0, "the key left the keychain");
   });
 });

@@ -15,6 +15,47 @@ use crate::{Error, Result};
 pub struct CertificateStore {
     dir: PathBuf,
     vault: Arc<dyn SecretStore>,
+    /// This data folder's identity, part of every key's keychain name.
+    folder: String,
+}
+
+/// The file in the data folder that holds its identity (a UUID, made on first use).
+pub const FOLDER_ID_FILE: &str = "folder-id";
+
+/// The data folder's identity: read from `folder-id`, made there when missing. When the file
+/// cannot be written, a hash of the folder's path serves (stable while the folder stays put).
+fn folder_identity(data_dir: &Path) -> String {
+    let file = data_dir.join(FOLDER_ID_FILE);
+    if let Ok(text) = std::fs::read_to_string(&file) {
+        if let Ok(id) = uuid::Uuid::parse_str(text.trim()) {
+            return id.simple().to_string();
+        }
+    }
+    let id = uuid::Uuid::new_v4();
+    let written = std::fs::create_dir_all(data_dir).and_then(|()| {
+        use std::io::Write;
+        let mut created = std::fs::OpenOptions::new().write(true).create_new(true).open(&file)?;
+        created.write_all(id.to_string().as_bytes())
+    });
+    match written {
+        Ok(()) => id.simple().to_string(),
+        // Another process made it first: theirs counts.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => std::fs::read_to_string(&file)
+            .ok()
+            .and_then(|t| uuid::Uuid::parse_str(t.trim()).ok())
+            .map_or_else(|| path_identity(data_dir), |id| id.simple().to_string()),
+        Err(error) => {
+            tracing::warn!(%error, "the data folder's identity could not be written; its path stands in");
+            path_identity(data_dir)
+        }
+    }
+}
+
+fn path_identity(data_dir: &Path) -> String {
+    use sha2::Digest;
+    let path = std::fs::canonicalize(data_dir).unwrap_or_else(|_| data_dir.to_owned());
+    let digest = sha2::Sha256::digest(path.to_string_lossy().as_bytes());
+    crate::certs::hex_upper(&digest[..16]).to_ascii_lowercase()
 }
 
 fn io_error(context: String) -> impl FnOnce(std::io::Error) -> Error {
@@ -23,7 +64,12 @@ fn io_error(context: String) -> impl FnOnce(std::io::Error) -> Error {
 
 impl CertificateStore {
     pub fn new(data_dir: &Path, vault: Arc<dyn SecretStore>) -> Self {
-        CertificateStore { dir: data_dir.join("certificates"), vault }
+        CertificateStore { dir: data_dir.join("certificates"), vault, folder: folder_identity(data_dir) }
+    }
+
+    /// The keychain entry of a certificate's private key in this data folder.
+    pub fn key_of(&self, sha1_thumbprint: &str) -> SecretKey {
+        SecretKey::certificate_key(&self.folder, sha1_thumbprint)
     }
 
     fn path(&self, sha1: &str) -> PathBuf {
@@ -39,7 +85,7 @@ impl CertificateStore {
 
     /// Keeps the certificate and its key; the key first, so a stored certificate always has one.
     pub async fn put(&self, certificate: &KeyedCertificate) -> Result<CertificateInfo> {
-        let key = SecretKey::certificate_key(&certificate.info.sha1_thumbprint);
+        let key = self.key_of(&certificate.info.sha1_thumbprint);
         let pkcs8 = certificate.key_pkcs8.clone();
         self.with_vault(move |vault| vault.put(&key, &pkcs8)).await?;
         tokio::fs::create_dir_all(&self.dir)
@@ -123,8 +169,18 @@ impl CertificateStore {
         let der = tokio::fs::read(self.path(&info.sha1_thumbprint))
             .await
             .map_err(io_error(format!("Could not read the certificate {}", info.sha1_thumbprint)))?;
-        let key = SecretKey::certificate_key(&info.sha1_thumbprint);
-        let pkcs8: Zeroizing<Vec<u8>> = self.with_vault(move |vault| vault.get(&key)).await?.ok_or_else(|| {
+        let (key, legacy) =
+            (self.key_of(&info.sha1_thumbprint), SecretKey::LegacyCertificateKey(info.sha1_thumbprint.clone()));
+        // A key kept by a Mailferry from before keys named their folder is copied to this
+        // folder's name (and left where it was: another folder may use it too).
+        let found = self.with_vault(move |vault| match vault.get(&key)? {
+            Some(pkcs8) => Ok(Some(pkcs8)),
+            None => match vault.get(&legacy)? {
+                Some(pkcs8) => vault.put(&key, &pkcs8).map(|()| Some(pkcs8)),
+                None => Ok(None),
+            },
+        });
+        let pkcs8: Zeroizing<Vec<u8>> = found.await?.ok_or_else(|| {
             certificate_error(
                 format!("The private key of certificate {} is not in the keychain.", info.sha1_thumbprint),
                 "Import the certificate again with its private key (.pfx or PEM).",
@@ -136,7 +192,7 @@ impl CertificateStore {
     /// Deletes the key and the certificate; returns whether there was one.
     pub async fn delete(&self, thumbprint: &str) -> Result<bool> {
         let Some(info) = self.find(thumbprint).await? else { return Ok(false) };
-        let key = SecretKey::certificate_key(&info.sha1_thumbprint);
+        let key = self.key_of(&info.sha1_thumbprint);
         self.with_vault(move |vault| vault.delete(&key)).await?;
         tokio::fs::remove_file(self.path(&info.sha1_thumbprint))
             .await

@@ -22,8 +22,15 @@ pub const SERVICE: &str = "Mailferry";
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SecretKey {
     ClientSecret(Uuid),
-    /// By the certificate's SHA-1 thumbprint, upper case.
-    CertificateKey(String),
+    /// By the data folder's identity and the certificate's SHA-1 thumbprint (upper case): two
+    /// data folders holding the same certificate never delete each other's key.
+    CertificateKey {
+        folder: String,
+        sha1: String,
+    },
+    /// The name keys had before they named their data folder; read (and copied to the new
+    /// name) so that keys kept by an earlier Mailferry are still found.
+    LegacyCertificateKey(String),
 }
 
 impl SecretKey {
@@ -31,16 +38,17 @@ impl SecretKey {
         SecretKey::ClientSecret(connection)
     }
 
-    pub fn certificate_key(sha1_thumbprint: &str) -> SecretKey {
-        SecretKey::CertificateKey(sha1_thumbprint.to_ascii_uppercase())
+    pub fn certificate_key(folder: &str, sha1_thumbprint: &str) -> SecretKey {
+        SecretKey::CertificateKey { folder: folder.to_owned(), sha1: sha1_thumbprint.to_ascii_uppercase() }
     }
 
-    /// The keychain account name: `connection/<uuid>/client-secret` or
-    /// `certificate/<SHA-1>/private-key`.
+    /// The keychain account name: `connection/<uuid>/client-secret`,
+    /// `certificate/<folder>/<SHA-1>/private-key`, or the legacy `certificate/<SHA-1>/private-key`.
     pub fn account(&self) -> String {
         match self {
             SecretKey::ClientSecret(id) => format!("connection/{id}/client-secret"),
-            SecretKey::CertificateKey(sha1) => format!("certificate/{sha1}/private-key"),
+            SecretKey::CertificateKey { folder, sha1 } => format!("certificate/{folder}/{sha1}/private-key"),
+            SecretKey::LegacyCertificateKey(sha1) => format!("certificate/{sha1}/private-key"),
         }
     }
 }
