@@ -125,7 +125,10 @@ impl Http {
                 (Attempt::Busy { status, .. }, Repeat::OnlyThrottled) => *status == StatusCode::TOO_MANY_REQUESTS,
                 (Attempt::Busy { .. }, Repeat::Safe) => true,
                 // A reset or a timeout: the answer was lost, whatever happened at Microsoft.
-                (Attempt::Transport(error), Repeat::Safe) => !error.is_builder() && !error.is_redirect(),
+                // A refused certificate will be refused again: no retry.
+                (Attempt::Transport(error), Repeat::Safe) => {
+                    !error.is_builder() && !error.is_redirect() && !is_certificate_refused(error)
+                }
                 (Attempt::Transport(_), Repeat::OnlyThrottled) => false,
             })
             // Microsoft's Retry-After wins over our own backoff; the backoff still decides
@@ -147,14 +150,20 @@ impl Http {
             () = cancel.cancelled() => return Err(Error::Cancelled),
             outcome = retried => outcome,
         };
-        let response = outcome.map_err(|failure| match failure {
-            Attempt::Busy { status, .. } => Error::Busy {
-                what: what.to_owned(),
-                status: status.as_u16(),
-                attempts: attempts.load(Ordering::Relaxed),
+        let response = match outcome {
+            Ok(response) => response,
+            Err(Attempt::Busy { status, .. }) => {
+                return Err(Error::Busy {
+                    what: what.to_owned(),
+                    status: status.as_u16(),
+                    attempts: attempts.load(Ordering::Relaxed),
+                })
+            }
+            Err(Attempt::Transport(error)) => match (is_certificate_refused(&error), error.url()) {
+                (true, Some(url)) => return Err(certificate_refused(what, url, &error).await),
+                _ => return Err(self.transport_error(what, &error)),
             },
-            Attempt::Transport(error) => self.transport_error(what, &error),
-        })?;
+        };
         if response.status() == StatusCode::PROXY_AUTHENTICATION_REQUIRED {
             // Not Microsoft: the proxy between (HTTPS_PROXY, HTTP_PROXY or the system's) wants
             // to know who is asking.
@@ -195,6 +204,25 @@ impl Http {
             message: format!("The connection to {host} failed during {what}: {}", root_cause(error)),
             hint: "Check the network connection and any proxy or TLS inspection in between, then retry.".into(),
         }
+    }
+}
+
+/// Whether TLS failed on the certificate the host presented (not on the network).
+fn is_certificate_refused(error: &reqwest::Error) -> bool {
+    let cause = root_cause(error);
+    cause.contains("invalid peer certificate") || cause.contains("UnknownIssuer") || cause.contains("certificate")
+}
+
+/// The refusal, naming the certificate that was presented (see `tls_diagnosis`).
+async fn certificate_refused(what: &str, url: &reqwest::Url, error: &reqwest::Error) -> Error {
+    let host = url.host_str().unwrap_or("Microsoft").to_owned();
+    let shown = crate::tls_diagnosis::presented_certificate(url)
+        .await
+        .map(|c| format!(" It presented: {c}."))
+        .unwrap_or_default();
+    Error::Network {
+        message: format!("Mailferry does not trust the certificate {host} presented during {what} ({}).{shown}", root_cause(error)),
+        hint: "A TLS-inspecting proxy or firewall may be putting its own certificate in place of Microsoft's: install its root certificate in the system's trust store, or ask your network team to exempt Microsoft's login and Graph hosts from inspection.".into(),
     }
 }
 

@@ -20,6 +20,7 @@ pub mod permissions;
 pub mod registration;
 pub mod secrets;
 pub mod store;
+mod tls_diagnosis;
 pub mod validate;
 pub mod words;
 

@@ -720,3 +720,20 @@ async fn a_token_answer_promising_endless_life_neither_crashes_nor_is_cached_for
         assert_eq!(report.outcome, CheckOutcome::Failed);
     }
 }
+
+#[tokio::test]
+async fn a_refused_tls_certificate_is_named_with_its_subject_and_issuer() {
+    // entra-sim over TLS with its own authority, which this system does not trust: as when a
+    // TLS-inspecting proxy puts its certificate in place of Microsoft's.
+    let tls = entra_sim::tls::TlsIdentity::generate().unwrap();
+    let sim = SimHandle::start_tls(Seed { tenants: Vec::new(), faults: None }, 0, &tls).await.unwrap();
+    let f = fixture().await;
+    let cloud = Cloud::Custom { login_url: sim.base_url.clone(), graph_url: sim.base_url.clone() };
+    let connection = f.staged_in(cloud, SECRET_APP, TENANT, MAILBOX, Cred::Secret(SECRET)).await;
+    let report = f.check(&connection).await.report;
+    let (summary, fix) = text(&report, CheckId::Tenant);
+    assert_eq!(status(&report, CheckId::Tenant), CheckStatus::Fail);
+    assert!(summary.contains("does not trust the certificate"), "{summary}");
+    assert!(summary.contains("CN=entra-sim, issued by CN=entra-sim test authority"), "{summary}");
+    assert!(fix.contains("TLS-inspecting proxy"), "{fix}");
+}
