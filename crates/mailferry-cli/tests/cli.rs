@@ -110,30 +110,30 @@ fn cert_import_says_what_is_missing_before_touching_the_keychain() {
     assert_eq!(stdout(&mailferry(dir.path(), &["cert", "list"])), "No certificates.\n");
 }
 
+/// `connections add-manual` of a certificate connection, with these cloud arguments.
+fn add_manual_in_cloud(dir: &std::path::Path, cloud: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        "connections",
+        "add-manual",
+        "--role",
+        "source",
+        "--tenant",
+        "contoso.onmicrosoft.com",
+        "--client-id",
+        "1b2c3d4e-5f60-4a1b-8c9d-0e1f2a3b4c5d",
+        "--mailbox",
+        "migration@contoso.com",
+        "--thumbprint",
+        "3B7E115A90C4D2E81F00AABBCCDDEEFF01234567",
+    ];
+    args.extend_from_slice(cloud);
+    mailferry(dir, &args)
+}
+
 #[test]
 fn a_custom_cloud_without_its_graph_url_is_refused_with_the_flags_to_add() {
     let dir = tempfile::tempdir().unwrap();
-    let out = mailferry(
-        dir.path(),
-        &[
-            "connections",
-            "add-manual",
-            "--role",
-            "source",
-            "--tenant",
-            "contoso.onmicrosoft.com",
-            "--client-id",
-            "1b2c3d4e-5f60-4a1b-8c9d-0e1f2a3b4c5d",
-            "--mailbox",
-            "migration@contoso.com",
-            "--thumbprint",
-            "3B7E115A90C4D2E81F00AABBCCDDEEFF01234567",
-            "--cloud",
-            "custom",
-            "--login-url",
-            "http://127.0.0.1:9",
-        ],
-    );
+    let out = add_manual_in_cloud(dir.path(), &["--cloud", "custom", "--login-url", "http://127.0.0.1:9"]);
     assert_eq!(out.status.code(), Some(3));
     assert!(stderr(&out).contains("--cloud custom needs --login-url and --graph-url"), "{}", stderr(&out));
     assert_eq!(stdout(&mailferry(dir.path(), &["connections", "list"])), "No connections.\n", "nothing saved");
@@ -143,27 +143,7 @@ fn a_custom_cloud_without_its_graph_url_is_refused_with_the_flags_to_add() {
 fn a_custom_cloud_over_plain_http_or_with_user_info_is_refused_and_nothing_is_saved() {
     let dir = tempfile::tempdir().unwrap();
     let add = |login: &str| {
-        mailferry(
-            dir.path(),
-            &[
-                "connections",
-                "add-manual",
-                "--role",
-                "source",
-                "--tenant",
-                "contoso.onmicrosoft.com",
-                "--client-id",
-                "1b2c3d4e-5f60-4a1b-8c9d-0e1f2a3b4c5d",
-                "--mailbox",
-                "migration@contoso.com",
-                "--thumbprint",
-                "3B7E115A90C4D2E81F00AABBCCDDEEFF01234567",
-                "--login-url",
-                login,
-                "--graph-url",
-                "https://graph.contoso.example",
-            ],
-        )
+        add_manual_in_cloud(dir.path(), &["--login-url", login, "--graph-url", "https://graph.contoso.example"])
     };
     for (login, rule) in [
         ("http://login.contoso.example", "the login URL must start with https://"),

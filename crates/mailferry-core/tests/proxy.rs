@@ -16,6 +16,7 @@ use mailferry_core::connections::CheckTarget;
 use mailferry_core::http::HttpConfig;
 use mailferry_core::identity::IdentityClient;
 use mailferry_core::model::{CheckOutcome, Role};
+use mailferry_core::permissions::permission_set;
 use mailferry_testsupport::{fields_in, Core};
 
 const APP: &str = "1a2b3c4d-5e6f-4a1b-8c2d-3e4f5a6b7c8d";
@@ -84,18 +85,10 @@ fn use_proxy(url: &str) {
 #[tokio::test]
 async fn a_check_goes_through_the_environments_proxy_and_a_proxy_asking_for_credentials_is_explained() {
     let mut seed = Seed::demo();
-    seed.tenants[0].applications = vec![ApplicationSeed::with_secret(
-        APP,
-        SECRET,
-        &[
-            "User.Read.All",
-            "Organization.Read.All",
-            "Mail.Read",
-            "MailboxSettings.Read",
-            "Calendars.Read",
-            "Contacts.Read",
-        ],
-    )];
+    // The source permission set, as Mailferry defines it, granted.
+    let roles: Vec<String> = permission_set(Role::Source).into_iter().map(|p| p.name).collect();
+    let roles: Vec<&str> = roles.iter().map(String::as_str).collect();
+    seed.tenants[0].applications = vec![ApplicationSeed::with_secret(APP, SECRET, &roles)];
     let sim = SimHandle::start(seed, 0).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let core = Core::new().await;
