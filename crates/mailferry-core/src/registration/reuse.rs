@@ -41,7 +41,7 @@ impl Registrar<'_> {
         let what = "look for earlier Mailferry registrations";
         let apps = graph.applications_named(application_name(role), what, cancel).await?;
         let held = self.connections.certificates().list().await?;
-        let own = self.own_certificates().await?;
+        let own = self.own_certificates(&held).await?;
         let connections = self.connections.list(Some(role)).await?;
         // Each application's owners, read side by side (one round trip however many there are).
         let owners = futures_util::future::join_all(
@@ -95,13 +95,13 @@ impl Registrar<'_> {
         // Read now, not trusted from what the admin was shown: a credential added since counts.
         let what = "read the credentials of the application to reuse";
         let (keys, secrets) = graph.application_credentials(&object_id, what, cancel).await?;
-        let credentials = super::trust::describe(&keys, &secrets, &self.own_certificates().await?);
+        let stored = self.connections.certificates().list().await?;
+        let credentials = super::trust::describe(&keys, &secrets, &self.own_certificates(&stored).await?);
         super::trust::refuse_untrusted(app_id, &credentials, &r.trusted_key_ids)?;
         if keys.iter().any(|k| key_credentials::is_certificate(k, &certificate.sha1_thumbprint)) {
             return Ok((object_id, app_id.to_owned()));
         }
         let new_key = self.key_credential(r.role, certificate).await?;
-        let stored = self.connections.certificates().list().await?;
         let what = "upload the new certificate to the application";
         match key_credentials::held_certificate(&keys, &stored, chrono::Utc::now()) {
             Some(sha1) => {

@@ -9,17 +9,17 @@ use uuid::Uuid;
 
 use super::key_credentials;
 use super::Registrar;
+use crate::certs::CertificateInfo;
 use crate::graph::{KeyCredential, PasswordCredential};
 use crate::model::registration::ExistingCredential;
 use crate::model::CredentialKind;
 use crate::{Error, Result};
 
 impl Registrar<'_> {
-    /// The thumbprints of the certificates Mailferry made: those it holds with their keys, and
-    /// those its registrations uploaded.
-    pub(super) async fn own_certificates(&self) -> Result<Vec<String>> {
-        let mut own: Vec<String> =
-            self.connections.certificates().list().await?.into_iter().map(|c| c.sha1_thumbprint).collect();
+    /// The thumbprints of the certificates Mailferry made: those it holds with their keys
+    /// (`held`, the certificate store's list) and those its registrations uploaded.
+    pub(super) async fn own_certificates(&self, held: &[CertificateInfo]) -> Result<Vec<String>> {
+        let mut own: Vec<String> = held.iter().map(|c| c.sha1_thumbprint.clone()).collect();
         own.extend(self.repo().uploaded_certificates().await?);
         Ok(own)
     }
@@ -70,10 +70,7 @@ pub fn refuse_untrusted(app_id: &str, credentials: &[ExistingCredential], truste
         .iter()
         .filter(|c| !c.mailferry && !trusted.contains(&c.key_id))
         .map(|c| {
-            let kind = match c.kind {
-                CredentialKind::Secret => "client secret",
-                CredentialKind::Certificate => "certificate",
-            };
+            let kind = c.kind.noun();
             let name = c.display_name.as_deref().map(|n| format!(" \"{n}\"")).unwrap_or_default();
             let identifier = c.identifier.as_deref().map(|i| format!(" ({i}…)")).unwrap_or_default();
             format!("{kind}{name}{identifier}")
