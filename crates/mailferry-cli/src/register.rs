@@ -241,10 +241,7 @@ async fn trusted_credentials(
     }
     eprintln!("Application {} ({}) holds credentials Mailferry did not create:", app.app_id, app.display_name);
     for c in &foreign {
-        let kind = match c.kind {
-            mailferry_core::model::CredentialKind::Secret => "client secret",
-            mailferry_core::model::CredentialKind::Certificate => "certificate",
-        };
+        let kind = c.kind.noun();
         let ends = c.ends_at.map(|t| t.format(", expires %Y-%m-%d").to_string()).unwrap_or_default();
         eprintln!(
             "  {kind} \"{}\" {}{ends} (keyId {})",

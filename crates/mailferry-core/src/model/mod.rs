@@ -118,6 +118,16 @@ pub enum CredentialKind {
     Certificate,
 }
 
+impl CredentialKind {
+    /// The kind in a sentence: "client secret" or "certificate".
+    pub fn noun(self) -> &'static str {
+        match self {
+            CredentialKind::Secret => "client secret",
+            CredentialKind::Certificate => "certificate",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
