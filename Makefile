@@ -8,7 +8,7 @@ comma := ,
 export NO_PROXY := 127.0.0.1,localhost,::1$(if $(NO_PROXY),$(comma)$(NO_PROXY))
 export no_proxy := 127.0.0.1,localhost,::1$(if $(no_proxy),$(comma)$(no_proxy))
 
-.PHONY: help run deps test-deps build app lint bindings test-rust test-keychain test-ui conformance e2e test fuzz clean
+.PHONY: help run deps test-deps build app lint bindings test-rust test-keychain test-ui conformance e2e test fuzz fuzz-quick clean
 
 help:
 	@echo "make run    install what is missing, build, and start Mailferry"
@@ -30,6 +30,7 @@ run: deps app
 
 lint:
 	cargo fmt --all -- --check
+	cargo fmt --manifest-path fuzz/Cargo.toml -- --check
 	cargo clippy --workspace --all-targets --all-features -- -D warnings
 	npm --workspace ui run typecheck
 	npm --workspace ui run lint
@@ -62,16 +63,20 @@ test: test-deps
 	$(MAKE) lint
 	$(MAKE) test-rust
 	$(MAKE) test-keychain
+	$(MAKE) fuzz-quick
 	$(MAKE) test-ui
 	$(MAKE) conformance
 	$(MAKE) e2e
 
-FUZZ_SECONDS ?= 120
+# Every fuzz target from its committed corpus (fuzz/corpus): a short fixed budget in every
+# `make test`, a long one with AddressSanitizer in `make fuzz`. Both fail on a crash.
+FUZZ_QUICK_SECONDS ?= 20
+fuzz-quick:
+	scripts/fuzz.sh quick $(FUZZ_QUICK_SECONDS)
+
+FUZZ_SECONDS ?= 300
 fuzz:
-	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
-	scripts/fuzz-corpus.sh
-	cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run -O certificate_import -- -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=4096
-	cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run -O validators -- -max_total_time=$(FUZZ_SECONDS)
+	scripts/fuzz.sh long $(FUZZ_SECONDS)
 
 clean:
 	cargo clean

@@ -34,7 +34,10 @@ impl Cloud {
     }
 
     fn from_urls(login: Option<String>, graph: Option<String>) -> Option<Cloud> {
-        let clean = |s: Option<String>| s.map(|s| s.trim().trim_end_matches('/').to_owned()).filter(|s| !s.is_empty());
+        let clean = |s: Option<String>| {
+            s.map(|s| s.trim().trim_end_matches(|c: char| c == '/' || c.is_whitespace()).to_owned())
+                .filter(|s| !s.is_empty())
+        };
         Some(Cloud::Custom { login_url: clean(login)?, graph_url: clean(graph)? })
     }
 
@@ -151,6 +154,11 @@ impl Cloud {
 
 /// What is wrong with a Custom cloud URL, if anything.
 fn custom_url_problem(url: &str) -> Option<&'static str> {
+    // The URL parser drops a control character at either end and a tab or newline anywhere, so
+    // such a URL checks out alone but breaks (or means another host) once a path is added.
+    if url.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Some("must not hold spaces or control characters.");
+    }
     let Ok(parsed) = reqwest::Url::parse(url.trim()) else {
         return Some("is not a URL: it starts with https:// and a host name.");
     };
@@ -199,6 +207,12 @@ mod tests {
             ("https://login.example.test/#top", "must not have a query"),
             ("login.example.test", "is not a URL"),
             ("http://127.0.0.1.evil.example", "must start with https://"),
+            // Found by the custom_cloud fuzz target: "https://login.example.test\x1f" parses,
+            // "https://login.example.test\x1f/{tenant}/oauth2/v2.0/token" does not.
+            ("https://login.example.test\u{1f}", "must not hold spaces or control characters"),
+            ("https://login.exam\tple.test", "must not hold spaces or control characters"),
+            ("https://login.example.test/a b", "must not hold spaces or control characters"),
+            ("https://login.example.test ", "must not hold spaces or control characters"),
         ];
         for (bad, why) in refused {
             let problem = custom(bad).check_custom_urls().unwrap_err();
@@ -225,7 +239,7 @@ mod tests {
     #[test]
     fn a_custom_cloud_needs_both_urls_and_drops_a_trailing_slash() {
         assert_eq!(
-            Cloud::from_urls(Some("http://127.0.0.1:8600/".into()), Some(" http://127.0.0.1:8600 ".into())),
+            Cloud::from_urls(Some("http://127.0.0.1:8600/ ".into()), Some(" http://127.0.0.1:8600 ".into())),
             Some(Cloud::Custom {
                 login_url: "http://127.0.0.1:8600".into(),
                 graph_url: "http://127.0.0.1:8600".into()

@@ -8,6 +8,8 @@ pub mod cloud;
 pub mod connections;
 pub mod error;
 pub mod export;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 pub mod graph;
 pub mod http;
 pub mod identity;

@@ -2,9 +2,9 @@
 //! HTML page. Built from what Mailferry stores about a connection and its last check; no secret
 //! or key is ever read to make one.
 
-mod csv_format;
-mod html;
-mod model;
+pub(crate) mod csv_format;
+pub(crate) mod html;
+pub(crate) mod model;
 
 use std::path::Path;
 

@@ -70,11 +70,11 @@ impl BatchResponse {
         graph_detail(self.status, &self.body, request_id, &self.request)
     }
 
-    fn retry_after(&self) -> Option<Duration> {
+    pub(crate) fn retry_after(&self) -> Option<Duration> {
         self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("retry-after")).and_then(|(_, v)| parse_retry_after(v))
     }
 
-    fn is_busy(&self) -> bool {
+    pub(crate) fn is_busy(&self) -> bool {
         matches!(self.status, 429 | 503 | 504)
     }
 }
@@ -116,13 +116,8 @@ pub(super) async fn send(
                 "answer a batch of requests",
             ));
         }
-        let parsed: BatchBody = serde_json::from_str(&text).map_err(|e| unreadable(&url, e.to_string()))?;
-
         let mut wait: Option<Duration> = None;
-        for mut answer in parsed.responses {
-            let Some(index) = answer.id.parse::<usize>().ok().and_then(|id| id.checked_sub(1)) else { continue };
-            let Some(request) = requests.get(index) else { continue };
-            answer.request = format!("{} {base}{}", request.method, request.url);
+        for (index, answer) in read_answers(&text, base, &requests)? {
             if answer.is_busy() && round < http.config().max_retries {
                 let own = answer.retry_after().unwrap_or(backoff).min(http.config().max_retry_after);
                 wait = Some(wait.map_or(own, |w| w.max(own)));
@@ -148,6 +143,23 @@ pub(super) async fn send(
         .enumerate()
         .map(|(i, answer)| answer.ok_or_else(|| unreadable(&url, format!("no answer to request {}", i + 1))))
         .collect()
+}
+
+/// The answers of a `$batch` matched to their requests by id (`"1"` is the first request):
+/// an answer whose id names no request is left out. Each names its own request for messages.
+pub(crate) fn read_answers(text: &str, base: &str, requests: &[BatchRequest]) -> Result<Vec<(usize, BatchResponse)>> {
+    let url = format!("{base}/$batch");
+    let parsed: BatchBody = serde_json::from_str(text).map_err(|e| unreadable(&url, e.to_string()))?;
+    Ok(parsed
+        .responses
+        .into_iter()
+        .filter_map(|mut answer| {
+            let index = answer.id.parse::<usize>().ok()?.checked_sub(1)?;
+            let request = requests.get(index)?;
+            answer.request = format!("{} {base}{}", request.method, request.url);
+            Some((index, answer))
+        })
+        .collect())
 }
 
 fn unreadable(url: &str, detail: String) -> Error {

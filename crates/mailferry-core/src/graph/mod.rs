@@ -2,7 +2,7 @@
 //! and cancellation of [`crate::http::Http`]. Graph error bodies become explained errors.
 
 mod applications;
-mod batch;
+pub(crate) mod batch;
 pub mod directory;
 mod failure;
 mod service_principals;
@@ -145,14 +145,7 @@ impl<'a> GraphClient<'a> {
         let status = response.status().as_u16();
         let request_id = header(&response, "request-id");
         let text = response.text().await.map_err(|e| unreadable(url, e.to_string()))?;
-        let body: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
-        if !(200..300).contains(&status) {
-            return Err(graph_failure(status, &body, request_id, &format!("GET {url}"), what));
-        }
-        if body.is_null() {
-            return Err(unreadable(url, crate::identity::excerpt(&text)));
-        }
-        Ok(body)
+        read_answer(status, &text, request_id, url, what)
     }
 
     /// Every page of a collection, handed to `on_page` as it arrives (so a caller can show
@@ -171,45 +164,14 @@ impl<'a> GraphClient<'a> {
             if requests >= MAX_PAGES {
                 return Err(unreadable(&url, format!("more than {MAX_PAGES} pages; the next page links do not end")));
             }
-            let mut page = self.get_url(&url, what, cancel).await?;
+            let page = self.get_url(&url, what, cancel).await?;
             requests += 1;
             seen.insert(url.clone());
-            next = match page.get("@odata.nextLink").and_then(Value::as_str) {
-                Some(link) if seen.contains(link) => {
-                    return Err(unreadable(&url, "the next page link leads back to a page already read".into()))
-                }
-                Some(link) => Some(self.next_link(link).map_err(|detail| unreadable(&url, detail))?),
-                None => None,
-            };
-            let items = match page.get_mut("value").map(Value::take) {
-                Some(Value::Array(items)) => items,
-                _ => return Err(unreadable(&url, "a page without a value array".into())),
-            };
+            let items;
+            (items, next) = read_page(page, &self.base, &url, &seen)?;
             on_page(items)?;
         }
         Ok(requests)
-    }
-
-    /// A next page link, if it stays where the bearer token belongs: the Graph base's scheme,
-    /// host and port, under its `/v1.0` or `/beta`. The token goes nowhere else.
-    fn next_link(&self, link: &str) -> std::result::Result<String, String> {
-        let foreign =
-            || format!("the next page link leads away from Microsoft Graph ({}), so Mailferry stopped", host_of(link));
-        let (Ok(base), Ok(next)) = (reqwest::Url::parse(&self.base), reqwest::Url::parse(link)) else {
-            return Err(foreign());
-        };
-        let root = base.path().trim_end_matches('/').trim_end_matches("/v1.0");
-        let same_origin = next.scheme() == base.scheme()
-            && next.host_str() == base.host_str()
-            && next.port_or_known_default() == base.port_or_known_default()
-            && next.username().is_empty()
-            && next.password().is_none();
-        let under_graph = ["v1.0", "beta"].iter().any(|version| next.path().starts_with(&format!("{root}/{version}/")));
-        if same_origin && under_graph {
-            Ok(next.to_string())
-        } else {
-            Err(foreign())
-        }
     }
 
     /// Sends up to [`MAX_BATCH`] requests in one `$batch` round trip. Requests throttled inside
@@ -217,6 +179,61 @@ impl<'a> GraphClient<'a> {
     /// back in the order of the requests.
     pub async fn batch(&self, requests: Vec<BatchRequest>, cancel: &CancellationToken) -> Result<Vec<BatchResponse>> {
         batch::send(self.http, &self.base, self.bearer, requests, cancel).await
+    }
+}
+
+/// A Graph answer read as JSON; a refusal becomes an explained error about `what`.
+pub(crate) fn read_answer(status: u16, text: &str, request_id: Option<String>, url: &str, what: &str) -> Result<Value> {
+    let body: Value = serde_json::from_str(text).unwrap_or(Value::Null);
+    if !(200..300).contains(&status) {
+        return Err(graph_failure(status, &body, request_id, &format!("GET {url}"), what));
+    }
+    if body.is_null() {
+        return Err(unreadable(url, crate::identity::excerpt(text)));
+    }
+    Ok(body)
+}
+
+/// One page of a collection (read from `url`): its items, and the next page's link when it
+/// has one that is new (`seen` holds the pages read) and stays on Graph.
+pub(crate) fn read_page(
+    mut page: Value,
+    base: &str,
+    url: &str,
+    seen: &std::collections::HashSet<String>,
+) -> Result<(Vec<Value>, Option<String>)> {
+    let next = match page.get("@odata.nextLink").and_then(Value::as_str) {
+        Some(link) if seen.contains(link) => {
+            return Err(unreadable(url, "the next page link leads back to a page already read".into()))
+        }
+        Some(link) => Some(next_link(base, link).map_err(|detail| unreadable(url, detail))?),
+        None => None,
+    };
+    match page.get_mut("value").map(Value::take) {
+        Some(Value::Array(items)) => Ok((items, next)),
+        _ => Err(unreadable(url, "a page without a value array".into())),
+    }
+}
+
+/// A next page link, if it stays where the bearer token belongs: the Graph base's scheme,
+/// host and port, under its `/v1.0` or `/beta`. The token goes nowhere else.
+fn next_link(base: &str, link: &str) -> std::result::Result<String, String> {
+    let foreign =
+        || format!("the next page link leads away from Microsoft Graph ({}), so Mailferry stopped", host_of(link));
+    let (Ok(base), Ok(next)) = (reqwest::Url::parse(base), reqwest::Url::parse(link)) else {
+        return Err(foreign());
+    };
+    let root = base.path().trim_end_matches('/').trim_end_matches("/v1.0");
+    let same_origin = next.scheme() == base.scheme()
+        && next.host_str() == base.host_str()
+        && next.port_or_known_default() == base.port_or_known_default()
+        && next.username().is_empty()
+        && next.password().is_none();
+    let under_graph = ["v1.0", "beta"].iter().any(|version| next.path().starts_with(&format!("{root}/{version}/")));
+    if same_origin && under_graph {
+        Ok(next.to_string())
+    } else {
+        Err(foreign())
     }
 }
 

@@ -27,16 +27,30 @@ pub struct DeviceCodePrompt {
 }
 
 #[derive(Deserialize)]
-struct DeviceCodeResponse {
+pub(crate) struct DeviceCodeResponse {
     device_code: String,
     user_code: String,
     verification_uri: String,
     #[serde(default)]
     message: String,
     #[serde(deserialize_with = "super::seconds::deserialize")]
-    expires_in: u64,
+    pub(crate) expires_in: u64,
     #[serde(default = "default_interval", deserialize_with = "super::seconds::deserialize")]
-    interval: u64,
+    pub(crate) interval: u64,
+}
+
+/// The device code answer, or an error quoting what came instead.
+pub(crate) fn read_device_code(text: &str, url: &str) -> Result<DeviceCodeResponse> {
+    serde_json::from_str(text)
+        .map_err(|_| Error::UnexpectedResponse { what: format!("POST {url}"), detail: excerpt(text) })
+}
+
+/// How often to poll and for how long, within Mailferry's bounds whatever the answer says.
+pub(crate) fn polling(started: &DeviceCodeResponse) -> (Duration, Duration) {
+    (
+        super::seconds::bounded(started.interval, SHORTEST_POLL, LONGEST_POLL),
+        super::seconds::bounded(started.expires_in, Duration::ZERO, LONGEST_CODE_LIFE),
+    )
 }
 
 /// A device code lives 15 minutes at Microsoft; polling stops after an hour whatever it says.
@@ -73,8 +87,7 @@ pub async fn device_code_sign_in(
         return Err(token_failure(response, format!("POST {url}"), &context).await);
     }
     let text = response.text().await.unwrap_or_default();
-    let started: DeviceCodeResponse = serde_json::from_str(&text)
-        .map_err(|_| Error::UnexpectedResponse { what: format!("POST {url}"), detail: excerpt(&text) })?;
+    let started = read_device_code(&text, &url)?;
     on_prompt(DeviceCodePrompt {
         user_code: started.user_code.clone(),
         verification_uri: started.verification_uri.clone(),
@@ -83,9 +96,8 @@ pub async fn device_code_sign_in(
     });
 
     let token_url = format!("{}/{tenant}/oauth2/v2.0/token", cloud.login_url());
-    let mut interval = super::seconds::bounded(started.interval, SHORTEST_POLL, LONGEST_POLL);
-    let deadline =
-        tokio::time::Instant::now() + super::seconds::bounded(started.expires_in, Duration::ZERO, LONGEST_CODE_LIFE);
+    let (mut interval, lifetime) = polling(&started);
+    let deadline = tokio::time::Instant::now() + lifetime;
     loop {
         tokio::select! {
             biased;

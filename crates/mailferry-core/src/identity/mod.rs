@@ -4,11 +4,11 @@
 
 mod assertion;
 pub mod device_code;
-mod failure;
+pub(crate) mod failure;
 mod seconds;
 pub mod signin;
-mod tenant;
-mod token;
+pub(crate) mod tenant;
+pub(crate) mod token;
 
 pub use assertion::{client_assertion, proof_of_possession, AssertionAlgorithm};
 pub(crate) use failure::excerpt;

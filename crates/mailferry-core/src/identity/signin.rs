@@ -203,7 +203,7 @@ pub async fn sign_in(
 }
 
 /// The delegated token in a token endpoint answer.
-pub(super) fn admin_token(text: &str, description: String) -> Result<AdminToken> {
+pub(crate) fn admin_token(text: &str, description: String) -> Result<AdminToken> {
     let parsed: TokenResponse = serde_json::from_str(text).map_err(|_| Error::UnexpectedResponse {
         what: description.clone(),
         detail: "no access token in the answer".into(),
@@ -231,7 +231,7 @@ fn check_sign_in_url(url: &oauth2::url::Url, cloud: &Cloud) -> Result<()> {
     }
 }
 
-enum Redirect {
+pub(crate) enum Redirect {
     Code(SecretString),
     Error { error: String, description: String },
 }
@@ -327,19 +327,7 @@ async fn answer(mut stream: TcpStream, state: &str) -> Option<Redirect> {
             break;
         }
     }
-    let head = String::from_utf8_lossy(&buffer[..read]);
-    let target = head.lines().next()?.split_whitespace().nth(1)?.to_owned();
-    let url = oauth2::url::Url::parse(&format!("http://localhost{target}")).ok()?;
-    let get = |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
-    let ours = get("state").as_deref() == Some(state);
-    let redirect = match (ours, get("error"), get("code")) {
-        // The error redirect of admin consent also carries admin_consent=True: error first.
-        (true, Some(error), _) => {
-            Some(Redirect::Error { error, description: get("error_description").unwrap_or_default() })
-        }
-        (true, None, Some(code)) => Some(Redirect::Code(SecretString::from(code))),
-        _ => None,
-    };
+    let redirect = read_redirect(&buffer[..read], state);
     let (status, page) = match &redirect {
         Some(Redirect::Code(_)) => ("200 OK", DONE_PAGE),
         Some(Redirect::Error { .. }) => ("200 OK", FAILED_PAGE),
@@ -352,6 +340,29 @@ async fn answer(mut stream: TcpStream, state: &str) -> Option<Redirect> {
     let _ = stream.write_all(response.as_bytes()).await;
     let _ = stream.shutdown().await;
     redirect
+}
+
+/// The redirect in the head of a request the browser sent to the loopback listener: its
+/// request line's target, read only when it carries our `state`. Anything else (a favicon
+/// request, another program's bytes) is `None`.
+pub(crate) fn read_redirect(head: &[u8], state: &str) -> Option<Redirect> {
+    let head = String::from_utf8_lossy(head);
+    let target = head.lines().next()?.split_whitespace().nth(1)?;
+    // Only an origin-form target ("/?code=..."): "http://localhost" + "@evil/..." is no path.
+    if !target.starts_with('/') {
+        return None;
+    }
+    let url = oauth2::url::Url::parse(&format!("http://localhost{target}")).ok()?;
+    let get = |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
+    let ours = get("state").as_deref() == Some(state);
+    match (ours, get("error"), get("code")) {
+        // The error redirect of admin consent also carries admin_consent=True: error first.
+        (true, Some(error), _) => {
+            Some(Redirect::Error { error, description: get("error_description").unwrap_or_default() })
+        }
+        (true, None, Some(code)) => Some(Redirect::Code(SecretString::from(code))),
+        _ => None,
+    }
 }
 
 fn sign_in_refused(error: &str, description: &str, request: &SignIn<'_>) -> Error {

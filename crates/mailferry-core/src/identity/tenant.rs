@@ -61,10 +61,7 @@ impl TenantResolver {
             return Err(token_failure(response, request, &context).await);
         }
         let text = response.text().await.map_err(|e| unreadable(&request, e.to_string()))?;
-        let metadata: Metadata = serde_json::from_str(&text).map_err(|_| unreadable(&request, excerpt(&text)))?;
-        let id = tenant_id_from_issuer(&metadata.issuer)
-            .ok_or_else(|| unreadable(&request, format!("the issuer {} holds no tenant id", metadata.issuer)))?;
-        let resolved = ResolvedTenant { id, cloud_instance: metadata.cloud_instance_name };
+        let resolved = read_metadata(&text, &request)?;
         if let Ok(mut cache) = self.cache.lock() {
             // Under its GUID too: a checked connection keeps the GUID it learnt, and its next
             // check should not look the tenant up again.
@@ -73,6 +70,14 @@ impl TenantResolver {
         }
         Ok(resolved)
     }
+}
+
+/// The tenant an OpenID configuration document names: the GUID in its issuer.
+pub(crate) fn read_metadata(text: &str, request: &str) -> Result<ResolvedTenant> {
+    let metadata: Metadata = serde_json::from_str(text).map_err(|_| unreadable(request, excerpt(text)))?;
+    let id = tenant_id_from_issuer(&metadata.issuer)
+        .ok_or_else(|| unreadable(request, format!("the issuer {} holds no tenant id", excerpt(&metadata.issuer))))?;
+    Ok(ResolvedTenant { id, cloud_instance: metadata.cloud_instance_name })
 }
 
 fn key(cloud: &Cloud, tenant: &str) -> (String, String) {

@@ -69,7 +69,7 @@ pub struct AppTokenClaims {
 
 pub struct AppToken {
     access_token: SecretString,
-    valid_until: Instant,
+    pub(crate) valid_until: Instant,
     pub claims: AppTokenClaims,
 }
 
@@ -97,7 +97,7 @@ struct TokenResponse {
 }
 
 /// Microsoft's app-only tokens live about an hour; a longer promise is not cached longer than a day.
-const LONGEST_TOKEN_LIFE: Duration = Duration::from_secs(24 * 60 * 60);
+pub(crate) const LONGEST_TOKEN_LIFE: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// One token request: which application, in which tenant, with which credential.
 pub struct AppTokenRequest<'a> {
@@ -169,28 +169,30 @@ impl TokenClient {
             .text()
             .await
             .map_err(|e| Error::UnexpectedResponse { what: description.clone(), detail: e.to_string() })?;
-        let parsed: TokenResponse = serde_json::from_str(&text).map_err(|_| Error::UnexpectedResponse {
-            what: description.clone(),
-            detail: format!("no access token in the answer: {}", excerpt(&redact_token(&text))),
-        })?;
-        let claims: AppTokenClaims =
-            jsonwebtoken::dangerous::insecure_decode_claims(parsed.access_token.expose_secret()).map_err(|e| {
-                Error::UnexpectedResponse {
-                    what: description,
-                    detail: format!("the access token is not a readable JWT: {e}"),
-                }
-            })?;
-        let token = Arc::new(AppToken {
-            access_token: parsed.access_token,
-            valid_until: Instant::now()
-                + super::seconds::bounded(parsed.expires_in, Duration::ZERO, LONGEST_TOKEN_LIFE),
-            claims,
-        });
+        let token = Arc::new(read_app_token(&text, description)?);
         if let Ok(mut cache) = self.cache.lock() {
             cache.insert(key, token.clone());
         }
         Ok(token)
     }
+}
+
+/// The app-only token in a token endpoint answer, valid for its `expires_in` (bounded).
+pub(crate) fn read_app_token(text: &str, description: String) -> Result<AppToken> {
+    let parsed: TokenResponse = serde_json::from_str(text).map_err(|_| Error::UnexpectedResponse {
+        what: description.clone(),
+        detail: format!("no access token in the answer: {}", shape_of(text)),
+    })?;
+    let claims: AppTokenClaims = jsonwebtoken::dangerous::insecure_decode_claims(parsed.access_token.expose_secret())
+        .map_err(|e| Error::UnexpectedResponse {
+        what: description,
+        detail: format!("the access token is not a readable JWT: {e}"),
+    })?;
+    Ok(AppToken {
+        access_token: parsed.access_token,
+        valid_until: Instant::now() + super::seconds::bounded(parsed.expires_in, Duration::ZERO, LONGEST_TOKEN_LIFE),
+        claims,
+    })
 }
 
 /// The form fields; values are wiped from memory when the request is done.
@@ -221,17 +223,35 @@ fn token_form(
     Ok(form)
 }
 
-/// Whatever a malformed answer holds, an access token is not repeated in an error.
-fn redact_token(text: &str) -> String {
+/// What a malformed answer holds, without any value: a token (or a copy of one under another
+/// name) is never repeated in an error. Found by the token_answer fuzz target, when the
+/// access token was redacted by name and the same value under another field was not.
+fn shape_of(text: &str) -> String {
     match serde_json::from_str::<serde_json::Value>(text) {
-        Ok(serde_json::Value::Object(mut map)) => {
-            for field in ["access_token", "refresh_token", "id_token"] {
-                if map.contains_key(field) {
-                    map.insert(field.into(), "[redacted]".into());
-                }
-            }
-            serde_json::Value::Object(map).to_string()
+        Ok(serde_json::Value::Object(map)) => {
+            let names: Vec<&str> = map.keys().map(String::as_str).collect();
+            excerpt(&format!("an object with the fields {}", names.join(", ")))
         }
-        _ => text.to_owned(),
+        Ok(_) => "JSON that is not an object".into(),
+        Err(_) => excerpt(text),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unreadable_token_answer_is_described_without_any_of_its_values() {
+        // A duplicated field makes the answer unreadable; the token also sits under another name.
+        let text = r#"{"access_token":"eyJ0eXAiOi.secret","expires_in":3599,"copy":"eyJ0eXAiOi.secret","access_token":"eyJ0eXAiOi.secret"}"#;
+        let error = read_app_token(text, "POST token".into()).err().map(|e| format!("{e} {e:?}")).unwrap_or_default();
+        assert!(
+            error.contains("no access token in the answer: an object with the fields access_token, copy"),
+            "{error}"
+        );
+        assert!(!error.contains("eyJ0eXAiOi"), "{error}");
+        let page = read_app_token("<html>proxy login</html>", "POST token".into()).err().map(|e| e.to_string());
+        assert!(page.unwrap_or_default().contains("<html>proxy login</html>"));
     }
 }
