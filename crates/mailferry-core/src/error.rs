@@ -110,6 +110,10 @@ pub enum Error {
     #[error("The OS keychain refused the operation: {detail}")]
     Keychain { detail: String },
 
+    /// Windows Credential Manager keeps at most 2560 bytes in one entry.
+    #[error("The {what} is {bytes} bytes, more than the {limit} bytes the OS keychain keeps in one entry")]
+    KeychainEntryTooLarge { what: String, bytes: usize, limit: usize },
+
     #[error("{message}")]
     Certificate { message: String, hint: String },
 
@@ -191,6 +195,7 @@ pub enum ErrorCode {
     SecretMissing,
     KeychainUnavailable,
     Keychain,
+    KeychainEntryTooLarge,
     Certificate,
     CertificatePassword,
     Database,
@@ -257,6 +262,7 @@ impl Error {
             Error::SecretMissing { .. } => ErrorCode::SecretMissing,
             Error::KeychainUnavailable { .. } => ErrorCode::KeychainUnavailable,
             Error::Keychain { .. } => ErrorCode::Keychain,
+            Error::KeychainEntryTooLarge { .. } => ErrorCode::KeychainEntryTooLarge,
             Error::Certificate { .. } => ErrorCode::Certificate,
             Error::CertificatePassword { .. } => ErrorCode::CertificatePassword,
             Error::Database(_) | Error::Migration(_) | Error::Corrupt(_) | Error::NewerDatabase { .. } => {
@@ -338,6 +344,9 @@ impl Error {
             }
             Error::KeychainUnavailable { .. } => KEYCHAIN_HINT,
             Error::Keychain { .. } => "Check that the keychain is unlocked and that Mailferry may use it, then try again.",
+            Error::KeychainEntryTooLarge { .. } => {
+                "Use a certificate whose RSA key has 4096 bits or fewer (an 8192-bit key does not fit in Windows Credential Manager), or let automatic registration make Mailferry's own 2048-bit certificate."
+            }
             Error::Certificate { hint, .. } => return Some(hint.clone()),
             Error::CertificatePassword { .. } => "Type the password that protects the PFX file (the one chosen when it was exported).",
             Error::NewerDatabase { .. } => {

@@ -20,9 +20,43 @@ impl KeyringStore {
     }
 }
 
+/// Windows Credential Manager keeps at most this many bytes in one entry
+/// (`CRED_MAX_CREDENTIAL_BLOB_SIZE`); keyring refuses more with `TooLong`. A 4096-bit RSA key
+/// (about 2,380 bytes as PKCS#8) fits; an 8192-bit one (about 4,760) does not.
+pub const WINDOWS_ENTRY_LIMIT: usize = 2560;
+
+/// The most one entry of this platform's keychain holds, where there is a known limit.
+fn entry_limit() -> Option<usize> {
+    cfg!(windows).then_some(WINDOWS_ENTRY_LIMIT)
+}
+
+/// Refuses, before the keychain is touched, a value larger than one entry of it can hold:
+/// the user learns what is too large and what to use instead, not "the keychain refused".
+pub fn check_entry_size(key: &SecretKey, bytes: usize, limit: Option<usize>) -> Result<()> {
+    match limit {
+        Some(limit) if bytes > limit => Err(too_large(key, bytes, limit)),
+        _ => Ok(()),
+    }
+}
+
+fn too_large(key: &SecretKey, bytes: usize, limit: usize) -> Error {
+    let what = match key {
+        SecretKey::ClientSecret(_) => "client secret".to_owned(),
+        SecretKey::CertificateKey { sha1, .. } | SecretKey::LegacyCertificateKey(sha1) => {
+            format!("private key of certificate {sha1}")
+        }
+    };
+    Error::KeychainEntryTooLarge { what, bytes, limit }
+}
+
 impl SecretStore for KeyringStore {
     fn put(&self, key: &SecretKey, secret: &[u8]) -> Result<()> {
-        Self::entry(key)?.set_secret(secret).map_err(map_error)
+        check_entry_size(key, secret.len(), entry_limit())?;
+        Self::entry(key)?.set_secret(secret).map_err(|error| match error {
+            // The platform's own limit, should it be lower than the one known here.
+            keyring::Error::TooLong(_, limit) => too_large(key, secret.len(), limit as usize),
+            other => map_error(other),
+        })
     }
 
     fn get(&self, key: &SecretKey) -> Result<Option<Zeroizing<Vec<u8>>>> {
@@ -65,5 +99,27 @@ fn describe_platform_failure(raw: &str) -> String {
         format!("no Secret Service (such as GNOME Keyring) is running on the session bus ({raw})")
     } else {
         raw.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_value_larger_than_a_keychain_entry_is_named_with_its_size_and_what_to_use() {
+        let key = SecretKey::certificate_key("folder", "3b7e115a90c4d2e81f00aabbccddeeff01234567");
+        let limit = Some(WINDOWS_ENTRY_LIMIT);
+        // A 4096-bit key fits Windows Credential Manager; an 8192-bit one does not.
+        assert!(check_entry_size(&key, 2_374, limit).is_ok());
+        let error = check_entry_size(&key, 4_760, limit).unwrap_err();
+        assert_eq!(error.code(), crate::ErrorCode::KeychainEntryTooLarge);
+        assert_eq!(
+            error.to_string(),
+            "The private key of certificate 3B7E115A90C4D2E81F00AABBCCDDEEFF01234567 is 4760 bytes, more than the 2560 bytes the OS keychain keeps in one entry"
+        );
+        assert!(error.hint().unwrap_or_default().contains("4096 bits or fewer"));
+        // Where the keychain has no known limit (macOS, the Secret Service), nothing is refused.
+        assert!(check_entry_size(&key, 1 << 20, None).is_ok());
     }
 }
