@@ -72,7 +72,7 @@ pub async fn run(
     })
 }
 
-fn read_password() -> Result<String, Error> {
+pub(crate) fn read_password() -> Result<String, Error> {
     let mut line = String::new();
     std::io::stdin()
         .lock()

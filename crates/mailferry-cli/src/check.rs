@@ -8,7 +8,6 @@ use mailferry_core::checks::{CheckEvent, CheckService};
 use mailferry_core::cloud::Cloud;
 use mailferry_core::connections::CheckTarget;
 use mailferry_core::connections::ConnectionService;
-use mailferry_core::http::HttpConfig;
 use mailferry_core::identity::IdentityClient;
 use mailferry_core::model::{CheckOutcome, CredentialChoice, DraftFields, Role};
 use mailferry_core::Error;
@@ -136,7 +135,7 @@ pub(crate) async fn check(
     out: &mut impl Write,
 ) -> Result<u8, Error> {
     let connection = service.find(reference).await?;
-    let checks = CheckService::new(IdentityClient::new(HttpConfig::default())?);
+    let checks = CheckService::new(IdentityClient::configured(service).await?);
     // Progress goes to standard error, so standard output stays the report alone.
     let progress = |event: CheckEvent| {
         if let CheckEvent::Finished { result } = event {

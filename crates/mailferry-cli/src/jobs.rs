@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 use mailferry_core::connections::ConnectionService;
-use mailferry_core::http::{CancellationToken, HttpConfig};
+use mailferry_core::http::CancellationToken;
 use mailferry_core::identity::IdentityClient;
 use mailferry_core::jobs::{Job, JobDraft, JobService, MailboxChoice};
 use mailferry_core::mailboxes::discover;
@@ -72,7 +72,7 @@ pub(crate) async fn run(
                     MailboxChoice::named(text.lines())
                 }
             };
-            let identity = IdentityClient::new(HttpConfig::default())?;
+            let identity = IdentityClient::configured(connections).await?;
             discover(
                 &identity,
                 connections,

@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use mailferry_core::connections::ConnectionService;
-use mailferry_core::http::{CancellationToken, HttpConfig};
+use mailferry_core::http::CancellationToken;
 use mailferry_core::identity::IdentityClient;
 use mailferry_core::mailboxes::{discover, DiscoveryPage, Mailbox};
 use mailferry_core::Error;
@@ -28,7 +28,7 @@ pub(crate) async fn list(
     out: &mut impl Write,
 ) -> Result<u8, Error> {
     let connection = service.find(reference).await?;
-    let identity = IdentityClient::new(HttpConfig::default())?;
+    let identity = IdentityClient::configured(service).await?;
     let cancel = CancellationToken::new();
     let interrupt = cancel.clone();
     tokio::spawn(async move {

@@ -6,6 +6,7 @@ mod check;
 mod jobs;
 mod mailboxes;
 mod output;
+mod proxy;
 mod register;
 
 use std::path::PathBuf;
@@ -61,6 +62,9 @@ enum Command {
         /// Connections by id or name (default: all).
         connections: Vec<String>,
     },
+    /// The proxy requests to Microsoft go through (shared with the app's Settings).
+    #[command(subcommand)]
+    Proxy(proxy::ProxyCommand),
     /// Run the configuration checks of a connection (exit 0: all passed, 1: warnings, 2: a check failed).
     Check {
         connection: String,
@@ -217,6 +221,10 @@ async fn run(cli: Cli) -> Result<u8, Error> {
             return check::add_manual(&service, args, &mut out).await;
         }
         Command::Cert(command) => cert::run(&service, command, &mut out).await?,
+        Command::Proxy(command) => {
+            proxy::run(&service, command, &mut out).await?;
+            return Ok(0);
+        }
         Command::Connections(ConnectionsCommand::List { role, json }) => {
             let connections = service.list(role.map(Role::from)).await?;
             if json {

@@ -9,7 +9,7 @@ use clap::Args;
 use mailferry_core::checks::CheckService;
 use mailferry_core::cloud::Cloud;
 use mailferry_core::connections::ConnectionService;
-use mailferry_core::http::{CancellationToken, HttpConfig};
+use mailferry_core::http::CancellationToken;
 use mailferry_core::identity::device_code::{device_code_sign_in, DeviceCodePrompt};
 use mailferry_core::identity::signin::AdminToken;
 use mailferry_core::identity::signin::{
@@ -79,7 +79,7 @@ fn progress(event: RegistrationEvent) {
 }
 
 pub(crate) async fn run(service: &ConnectionService, args: Register, out: &mut impl Write) -> Result<u8, Error> {
-    let identity = IdentityClient::new(HttpConfig::default())?;
+    let identity = IdentityClient::configured(service).await?;
     let registrar = Registrar::new(&identity, service, RegistrationConfig::default());
     let cloud = args.cloud.cloud()?;
     let cancel = CancellationToken::new();

@@ -449,3 +449,42 @@ fn register_refuses_to_reuse_an_application_holding_a_secret_it_did_not_create_u
     assert_eq!(trusted.status.code(), Some(0), "{}\n{}", stdout(&trusted), stderr(&trusted));
     assert!(stderr(&trusted).contains("Keeping them"), "{}", stderr(&trusted));
 }
+
+#[test]
+fn proxy_set_keeps_the_password_in_the_keychain_and_clear_removes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_mailferry"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["proxy", "set", "http://proxy.contoso.com:8080/", "--username", "migration", "--password-stdin"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), b"Proxy-Pass-0f-the-network\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "Requests to Microsoft now go through http://proxy.contoso.com:8080.\n");
+
+    let shown = mailferry(dir.path(), &["proxy", "show", "--json"]);
+    let shown: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    assert_eq!(
+        shown,
+        serde_json::json!({"url": "http://proxy.contoso.com:8080", "username": "migration", "hasPassword": true})
+    );
+    let vault = KeyringStore::new();
+    let folder = CertificateStore::new(dir.path(), Arc::new(vault.clone())).folder().to_owned();
+    let key = SecretKey::ProxyPassword { folder };
+    assert_eq!(vault.get(&key).unwrap().as_deref().map(Vec::as_slice), Some(&b"Proxy-Pass-0f-the-network"[..]));
+    let database = std::fs::read(dir.path().join("mailferry.db")).unwrap();
+    assert!(!database.windows(9).any(|w| w == b"Proxy-Pas"), "the password is not in SQLite");
+
+    let refused = mailferry(dir.path(), &["proxy", "set", "http://user:pw@proxy.contoso.com:8080"]);
+    assert_eq!(refused.status.code(), Some(3));
+    assert!(stderr(&refused).contains("must not hold a user name or password"), "{}", stderr(&refused));
+
+    assert!(mailferry(dir.path(), &["proxy", "clear"]).status.success());
+    assert_eq!(vault.get(&key).unwrap(), None);
+    assert!(stdout(&mailferry(dir.path(), &["proxy", "show"])).starts_with("No proxy in Settings"));
+}

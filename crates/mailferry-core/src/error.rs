@@ -114,6 +114,9 @@ pub enum Error {
     #[error("The {what} is {bytes} bytes, more than the {limit} bytes the OS keychain keeps in one entry")]
     KeychainEntryTooLarge { what: String, bytes: usize, limit: usize },
 
+    #[error("The proxy URL {detail}")]
+    InvalidProxy { detail: String },
+
     #[error("{message}")]
     Certificate { message: String, hint: String },
 
@@ -235,7 +238,7 @@ pub struct IpcError {
 impl Error {
     pub fn code(&self) -> ErrorCode {
         match self {
-            Error::Invalid(_) | Error::InvalidDraft(_) => ErrorCode::Invalid,
+            Error::Invalid(_) | Error::InvalidDraft(_) | Error::InvalidProxy { .. } => ErrorCode::Invalid,
             Error::NotFound { .. } => ErrorCode::NotFound,
             Error::NotAClientId { .. } | Error::CustomCloud(_) | Error::UnknownExportFormat { .. } => {
                 ErrorCode::Invalid
@@ -346,6 +349,9 @@ impl Error {
             Error::Keychain { .. } => "Check that the keychain is unlocked and that Mailferry may use it, then try again.",
             Error::KeychainEntryTooLarge { .. } => {
                 "Use a certificate whose RSA key has 4096 bits or fewer (an 8192-bit key does not fit in Windows Credential Manager), or let automatic registration make Mailferry's own 2048-bit certificate."
+            }
+            Error::InvalidProxy { .. } => {
+                "Type the proxy as http://proxy.example.com:8080 (https:// for a proxy spoken to over TLS), with its user name and password in their own fields, or leave it empty to use the system's proxy."
             }
             Error::Certificate { hint, .. } => return Some(hint.clone()),
             Error::CertificatePassword { .. } => "Type the password that protects the PFX file (the one chosen when it was exported).",

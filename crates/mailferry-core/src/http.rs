@@ -3,6 +3,7 @@
 //! retries of throttled or busy answers (429, 503, 504) that honour `Retry-After`.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use backon::{ExponentialBuilder, Retryable};
@@ -23,6 +24,8 @@ pub struct HttpConfig {
     pub max_backoff: Duration,
     /// A `Retry-After` longer than this is cut to it: an admin is waiting.
     pub max_retry_after: Duration,
+    /// The proxy in Settings; `None` leaves it to the environment and the system.
+    pub proxy: Option<crate::proxy::ProxyConfig>,
 }
 
 impl Default for HttpConfig {
@@ -34,13 +37,15 @@ impl Default for HttpConfig {
             min_backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(8),
             max_retry_after: Duration::from_secs(30),
+            proxy: None,
         }
     }
 }
 
 #[derive(Debug, Clone)]
 pub struct Http {
-    client: reqwest::Client,
+    /// Shared by every clone, and replaced when the proxy in Settings changes.
+    client: Arc<RwLock<reqwest::Client>>,
     config: HttpConfig,
 }
 
@@ -64,20 +69,21 @@ pub enum Repeat {
 
 impl Http {
     pub fn new(config: HttpConfig) -> Result<Http> {
-        let client = reqwest::Client::builder()
-            .user_agent(concat!("Mailferry/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(config.connect_timeout)
-            .timeout(config.request_timeout)
-            // A redirect would re-send a secret, an assertion or a token to wherever it points:
-            // Microsoft's token and Graph endpoints do not redirect, so a redirect is an error.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| Error::Internal(format!("the HTTP client could not be built: {e}")))?;
-        Ok(Http { client, config })
+        let client = build_client(&config)?;
+        Ok(Http { client: Arc::new(RwLock::new(client)), config })
     }
 
-    pub fn client(&self) -> &reqwest::Client {
-        &self.client
+    /// A handle on the client (cheap: the connection pool is shared).
+    pub fn client(&self) -> reqwest::Client {
+        self.client.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+    }
+
+    /// From now on every request of this client and its clones goes through `proxy` (or, with
+    /// `None`, the environment's or the system's). A request already sent finishes as it began.
+    pub fn use_proxy(&self, proxy: Option<crate::proxy::ProxyConfig>) -> Result<()> {
+        let client = build_client(&HttpConfig { proxy, ..self.config.clone() })?;
+        *self.client.write().unwrap_or_else(std::sync::PoisonError::into_inner) = client;
+        Ok(())
     }
 
     pub fn config(&self) -> &HttpConfig {
@@ -127,7 +133,10 @@ impl Http {
                 // A reset or a timeout: the answer was lost, whatever happened at Microsoft.
                 // A refused certificate will be refused again: no retry.
                 (Attempt::Transport(error), Repeat::Safe) => {
-                    !error.is_builder() && !error.is_redirect() && !is_certificate_refused(error)
+                    !error.is_builder()
+                        && !error.is_redirect()
+                        && !is_certificate_refused(error)
+                        && tunnel_refusal(error).is_none()
                 }
                 (Attempt::Transport(_), Repeat::OnlyThrottled) => false,
             })
@@ -167,10 +176,7 @@ impl Http {
         if response.status() == StatusCode::PROXY_AUTHENTICATION_REQUIRED {
             // Not Microsoft: the proxy between (HTTPS_PROXY, HTTP_PROXY or the system's) wants
             // to know who is asking.
-            return Err(Error::Network {
-                message: format!("The proxy asks for a user name and password (HTTP 407) before it passes {what} on."),
-                hint: "Put the proxy's user name and password in HTTPS_PROXY and HTTP_PROXY (http://user:password@proxy.example:8080), or ask your network team to allow Mailferry through, then retry.".into(),
-            });
+            return Err(proxy_wants_credentials(what));
         }
         if response.status().is_redirection() {
             let to = response
@@ -188,10 +194,20 @@ impl Http {
     }
 
     fn transport_error(&self, what: &str, error: &reqwest::Error) -> Error {
+        let host = error.url().and_then(|url| url.host_str()).unwrap_or("Microsoft").to_owned();
+        match tunnel_refusal(error) {
+            Some(407) => return proxy_wants_credentials(what),
+            Some(_) => {
+                return Error::Network {
+                    message: format!("The proxy refused to open a connection to {host} ({what})."),
+                    hint: format!("Ask your network team to allow HTTPS from Mailferry to {host} through the proxy, or check the proxy in Settings > Network proxy, HTTPS_PROXY and NO_PROXY."),
+                }
+            }
+            None => {}
+        }
         if error.is_timeout() {
             return Error::Timeout { what: what.to_owned(), seconds: self.config.request_timeout.as_secs().max(1) };
         }
-        let host = error.url().and_then(|url| url.host_str()).unwrap_or("Microsoft").to_owned();
         if error.is_connect() {
             return Error::Network {
                 message: format!("Mailferry could not connect to {host} ({what})."),
@@ -204,6 +220,43 @@ impl Http {
             message: format!("The connection to {host} failed during {what}: {}", root_cause(error)),
             hint: "Check the network connection and any proxy or TLS inspection in between, then retry.".into(),
         }
+    }
+}
+
+fn build_client(config: &HttpConfig) -> Result<reqwest::Client> {
+    let mut builder = reqwest::Client::builder()
+        .user_agent(concat!("Mailferry/", env!("CARGO_PKG_VERSION")))
+        .connect_timeout(config.connect_timeout)
+        .timeout(config.request_timeout)
+        // A redirect would re-send a secret, an assertion or a token to wherever it points:
+        // Microsoft's token and Graph endpoints do not redirect, so a redirect is an error.
+        .redirect(reqwest::redirect::Policy::none());
+    if let Some(proxy) = &config.proxy {
+        // Replaces the environment's and the system's proxy.
+        builder = builder.proxy(proxy.to_reqwest()?);
+    }
+    builder.build().map_err(|e| Error::Internal(format!("the HTTP client could not be built: {e}")))
+}
+
+/// What a proxy said when asked to open a tunnel to an https host (CONNECT): it wants
+/// credentials (407), or it refused (any other status). hyper-util names both in its error.
+fn tunnel_refusal(error: &reqwest::Error) -> Option<u16> {
+    let cause = root_cause(error);
+    if cause.contains("proxy authorization required") {
+        Some(407)
+    } else if cause.contains("tunnel error: unsuccessful") {
+        Some(403)
+    } else {
+        None
+    }
+}
+
+const PROXY_CREDENTIALS_HINT: &str = "Enter the proxy's user name and password in Settings > Network proxy (or put them in HTTPS_PROXY: http://user:password@proxy.example.com:8080), or ask your network team to let Mailferry through, then retry.";
+
+fn proxy_wants_credentials(what: &str) -> Error {
+    Error::Network {
+        message: format!("The proxy asks for a user name and password (HTTP 407) before it passes {what} on."),
+        hint: PROXY_CREDENTIALS_HINT.into(),
     }
 }
 

@@ -19,6 +19,7 @@ pub mod microsoft_errors;
 pub mod model;
 pub mod paths;
 pub mod permissions;
+pub mod proxy;
 pub mod registration;
 pub mod secrets;
 pub mod store;

@@ -4,10 +4,6 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers of tests: a failure here is a test failure
 
-use std::path::Path;
-use std::process::{Child, Command};
-use std::time::Duration;
-
 use entra_sim::seed::ApplicationSeed;
 use entra_sim::{Seed, SimHandle};
 use mailferry_core::checks::{CheckId, CheckService, CheckStatus};
@@ -17,60 +13,11 @@ use mailferry_core::http::HttpConfig;
 use mailferry_core::identity::IdentityClient;
 use mailferry_core::model::{CheckOutcome, Role};
 use mailferry_core::permissions::permission_set;
+use mailferry_testsupport::tinyproxy::Tinyproxy;
 use mailferry_testsupport::{fields_in, Core};
 
 const APP: &str = "1a2b3c4d-5e6f-4a1b-8c2d-3e4f5a6b7c8d";
 const SECRET: &str = "Px8Q~proxy.SecretValue_0123456789abcdefXYZ";
-
-/// A tinyproxy on a free port of 127.0.0.1, logging each request; stopped when dropped.
-struct Tinyproxy {
-    child: Child,
-    port: u16,
-    log: std::path::PathBuf,
-}
-
-impl Tinyproxy {
-    fn start(dir: &Path, extra: &str) -> Tinyproxy {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let log = dir.join(format!("tinyproxy-{port}.log"));
-        let conf = dir.join(format!("tinyproxy-{port}.conf"));
-        std::fs::write(
-            &conf,
-            format!(
-                "Port {port}\nListen 127.0.0.1\nTimeout 30\nLogFile \"{}\"\nLogLevel Connect\nMaxClients 20\nAllow 127.0.0.1\nDisableViaHeader Yes\n{extra}\n",
-                log.display()
-            ),
-        )
-        .unwrap();
-        let child = Command::new("tinyproxy")
-            .args(["-d", "-c"])
-            .arg(&conf)
-            .spawn()
-            .expect("tinyproxy is installed (scripts/deps.sh --test installs it)");
-        for _ in 0..100 {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Tinyproxy { child, port, log }
-    }
-
-    fn url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-
-    fn logged(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-}
-
-impl Drop for Tinyproxy {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn use_proxy(url: &str) {
     // SAFETY of the environment: this test binary runs this one test, before any client exists.

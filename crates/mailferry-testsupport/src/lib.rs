@@ -4,6 +4,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers of tests: a failure here is a test failure
 
+pub mod tinyproxy;
+
 use std::sync::Arc;
 
 use mailferry_core::certs::CertificateStore;

@@ -67,6 +67,11 @@ impl CertificateStore {
         CertificateStore { dir: data_dir.join("certificates"), vault, folder: folder_identity(data_dir) }
     }
 
+    /// This data folder's identity, which names its keychain entries.
+    pub fn folder(&self) -> &str {
+        &self.folder
+    }
+
     /// The keychain entry of a certificate's private key in this data folder.
     pub fn key_of(&self, sha1_thumbprint: &str) -> SecretKey {
         SecretKey::certificate_key(&self.folder, sha1_thumbprint)

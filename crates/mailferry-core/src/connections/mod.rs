@@ -49,6 +49,10 @@ impl ConnectionService {
         &self.store
     }
 
+    pub fn vault(&self) -> &Arc<dyn SecretStore> {
+        &self.vault
+    }
+
     pub async fn list(&self, role: Option<Role>) -> Result<Vec<Connection>> {
         let connections = self.store.connections().list(role).await?;
         tracing::debug!(count = connections.len(), "connections listed");

@@ -32,4 +32,10 @@ impl IdentityClient {
     pub fn new(config: HttpConfig) -> crate::Result<IdentityClient> {
         Ok(IdentityClient { http: Http::new(config)?, tenants: TenantResolver::new(), tokens: TokenClient::new() })
     }
+
+    /// The client as Settings configure it (the proxy in Settings, if any).
+    pub async fn configured(connections: &crate::connections::ConnectionService) -> crate::Result<IdentityClient> {
+        let proxy = crate::proxy::configured(connections).await?;
+        IdentityClient::new(HttpConfig { proxy, ..HttpConfig::default() })
+    }
 }

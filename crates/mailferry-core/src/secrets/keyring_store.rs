@@ -45,6 +45,7 @@ fn too_large(key: &SecretKey, bytes: usize, limit: usize) -> Error {
         SecretKey::CertificateKey { sha1, .. } | SecretKey::LegacyCertificateKey(sha1) => {
             format!("private key of certificate {sha1}")
         }
+        SecretKey::ProxyPassword { .. } => "proxy password".to_owned(),
     };
     Error::KeychainEntryTooLarge { what, bytes, limit }
 }

@@ -31,6 +31,10 @@ pub enum SecretKey {
     /// The name keys had before they named their data folder; read (and copied to the new
     /// name) so that keys kept by an earlier Mailferry are still found.
     LegacyCertificateKey(String),
+    /// The password of the proxy in Settings, per data folder.
+    ProxyPassword {
+        folder: String,
+    },
 }
 
 impl SecretKey {
@@ -43,12 +47,14 @@ impl SecretKey {
     }
 
     /// The keychain account name: `connection/<uuid>/client-secret`,
-    /// `certificate/<folder>/<SHA-1>/private-key`, or the legacy `certificate/<SHA-1>/private-key`.
+    /// `certificate/<folder>/<SHA-1>/private-key`, the legacy `certificate/<SHA-1>/private-key`,
+    /// or `proxy/<folder>/password`.
     pub fn account(&self) -> String {
         match self {
             SecretKey::ClientSecret(id) => format!("connection/{id}/client-secret"),
             SecretKey::CertificateKey { folder, sha1 } => format!("certificate/{folder}/{sha1}/private-key"),
             SecretKey::LegacyCertificateKey(sha1) => format!("certificate/{sha1}/private-key"),
+            SecretKey::ProxyPassword { folder } => format!("proxy/{folder}/password"),
         }
     }
 }
