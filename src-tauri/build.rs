@@ -38,6 +38,8 @@ const COMMANDS: &[&str] = &[
     "set_sign_in_client",
     "import_certificate",
     "find_certificate",
+    "proxy_settings",
+    "set_proxy_settings",
 ];
 
 fn main() {

@@ -67,6 +67,8 @@ pub fn run() {
             commands::jobs::rename_job,
             commands::jobs::delete_job,
             commands::registration::set_sign_in_client,
+            commands::network::proxy_settings,
+            commands::network::set_proxy_settings,
             commands::certificates::import_certificate,
             commands::certificates::find_certificate,
         ])

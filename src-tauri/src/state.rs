@@ -10,6 +10,7 @@ use mailferry_core::identity::IdentityClient;
 use mailferry_core::jobs::JobService;
 use mailferry_core::mailboxes::DiscoveryService;
 use mailferry_core::paths;
+use mailferry_core::proxy;
 use mailferry_core::registration::{RegistrationConfig, RegistrationService};
 use mailferry_core::secrets::KeyringStore;
 use mailferry_core::store::Store;
@@ -20,6 +21,8 @@ use tracing_appender::non_blocking::WorkerGuard;
 /// command answers with the reason, which the UI shows.
 pub struct AppState {
     connections: Result<ConnectionService, IpcError>,
+    /// Shared with the services below; its proxy follows Settings.
+    identity: Result<IdentityClient, IpcError>,
     checks: Result<CheckService, IpcError>,
     registrations: Result<RegistrationService, IpcError>,
     discovery: Result<DiscoveryService, IpcError>,
@@ -37,11 +40,19 @@ impl AppState {
         // One client to Microsoft for the whole app: its caches (tenant metadata, tokens) and
         // connection pool serve checks, registration and discovery alike. It fails only if the
         // TLS backend cannot start, and then every command that needs it answers with why.
-        let identity = IdentityClient::new(HttpConfig::default()).map_err(|error| {
+        let proxy = match &connections {
+            Ok(connections) => tauri::async_runtime::block_on(proxy::configured(connections)).unwrap_or_else(|error| {
+                tracing::error!(%error, "the proxy in Settings could not be read; the system's applies");
+                None
+            }),
+            Err(_) => None,
+        };
+        let identity = IdentityClient::new(HttpConfig { proxy, ..HttpConfig::default() }).map_err(|error| {
             tracing::error!(%error, "the HTTP client to Microsoft could not be built");
             IpcError::from(error)
         });
         AppState {
+            identity: identity.clone(),
             connections,
             checks: identity.clone().map(CheckService::new),
             registrations: identity
@@ -78,6 +89,10 @@ impl AppState {
 
     pub fn registrations(&self) -> Result<&RegistrationService, IpcError> {
         self.registrations.as_ref().map_err(Clone::clone)
+    }
+
+    pub fn identity(&self) -> Result<&IdentityClient, IpcError> {
+        self.identity.as_ref().map_err(Clone::clone)
     }
 
     pub fn checks(&self) -> Result<&CheckService, IpcError> {

@@ -128,10 +128,17 @@ pub async fn configured(connections: &ConnectionService) -> Result<Option<ProxyC
     let store = connections.store().settings();
     let Some(url) = store.get(URL_SETTING).await? else { return Ok(None) };
     let username = store.get(USERNAME_SETTING).await?;
-    let key = password_key(connections);
-    let password = on_blocking_thread(connections.vault(), move |vault| vault.get(&key))
-        .await?
-        .map(|bytes| SecretString::from(String::from_utf8_lossy(&bytes).into_owned()));
+    // The keychain is asked only when there is a user name: most proxies ask for none, and a
+    // keychain read at start can wait on an unlock prompt.
+    let password = match username {
+        None => None,
+        Some(_) => {
+            let key = password_key(connections);
+            on_blocking_thread(connections.vault(), move |vault| vault.get(&key))
+                .await?
+                .map(|bytes| SecretString::from(String::from_utf8_lossy(&bytes).into_owned()))
+        }
+    };
     Ok(Some(ProxyConfig { url, username, password }))
 }
 

@@ -3,4 +3,5 @@ pub mod checks;
 pub mod connections;
 pub mod export;
 pub mod jobs;
+pub mod network;
 pub mod registration;

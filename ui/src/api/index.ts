@@ -25,6 +25,8 @@ import type { DraftFields } from "../bindings/DraftFields";
 import type { DraftState } from "../bindings/DraftState";
 import type { ImportedCertificate } from "../bindings/ImportedCertificate";
 import type { Permission } from "../bindings/Permission";
+import type { ProxyChange } from "../bindings/ProxyChange";
+import type { ProxySettings } from "../bindings/ProxySettings";
 import type { Role } from "../bindings/Role";
 import type { SessionView } from "../bindings/SessionView";
 import { toCommandError } from "./errors";
@@ -97,6 +99,10 @@ export const api = {
   signInClient: () => call<SignInClient>("sign_in_client"),
   /** The application admins sign in with; null goes back to the default. */
   setSignInClient: (clientId: string | null) => call<SignInClient>("set_sign_in_client", { clientId }),
+  /** The proxy in Settings (never its password). */
+  proxySettings: () => call<ProxySettings>("proxy_settings"),
+  /** Saves the proxy (an empty URL removes it); later requests go through it. */
+  setProxySettings: (change: ProxyChange) => call<ProxySettings>("set_proxy_settings", { change }),
   /** Reads a source tenant's mailboxes; each page arrives on `onPage` as Microsoft sends it. */
   discoverMailboxes: (connectionId: string, onPage: (page: DiscoveryPage) => void) => {
     const channel = new Channel<DiscoveryPage>();

@@ -107,6 +107,8 @@ export interface FakeCore {
   /** Connections whose Entra application was deleted. */
   deletedApplications: string[];
   signInClient: { clientId: string; isDefault: boolean };
+  /** The proxy in Settings, and the password the keychain would hold. */
+  proxy: { url: string | null; username: string | null; password: string | null };
   jobs: Job[];
   /** What mailbox discovery finds in any source tenant. */
   tenantMailboxes: Mailbox[];
@@ -195,6 +197,7 @@ export function installFakeCore(saved: Connection[] = []): FakeCore {
     earlier: [],
     deletedApplications: [],
     signInClient: { clientId: "14d82eec-204b-4c2f-b7e8-296a70dab67e", isDefault: true },
+    proxy: { url: null, username: null, password: null },
     jobs: [],
     tenantMailboxes: [],
   };
@@ -405,6 +408,21 @@ export function installFakeCore(saved: Connection[] = []): FakeCore {
         }
         return totals;
       }
+      case "proxy_settings":
+        return proxyView(core);
+      case "set_proxy_settings": {
+        const change = args.change as { url: string; username: string; password: string | null };
+        if (change.url === "") {
+          core.proxy = { url: null, username: null, password: null };
+          return proxyView(core);
+        }
+        if (!/^https?:\/\/[^/@\s]+$/.test(change.url)) {
+          return Promise.reject(ipcError({ code: "invalid", message: "The proxy URL must not hold a user name or password.", hint: "Type them in their own fields." }));
+        }
+        const password = change.password === null ? core.proxy.password : change.password || null;
+        core.proxy = { url: change.url, username: change.username || null, password };
+        return proxyView(core);
+      }
       case "sign_in_client":
         return core.signInClient;
       case "set_sign_in_client": {
@@ -501,4 +519,8 @@ export function installFakeCore(saved: Connection[] = []): FakeCore {
     }
   });
   return core;
+}
+
+function proxyView(core: FakeCore) {
+  return { url: core.proxy.url, username: core.proxy.username, hasPassword: core.proxy.password !== null };
 }

@@ -45,9 +45,11 @@ interface Props {
   onManage: (request: ManageRequest) => void;
   /** Export the summaries of these connections (the save dialog asks where). */
   onExport: (ids: string[]) => void;
+  /** Opens Settings > Network proxy (one for the whole app). */
+  onNetworkProxy: () => void;
 }
 
-export function ConnectionsCard({ role, connections, onManage, onExport }: Props) {
+export function ConnectionsCard({ role, connections, onManage, onExport, onNetworkProxy }: Props) {
   const styles = useStyles();
   const titleId = `${role}-connections-title`;
   const newConnection = () => onManage({ role, wizard: { editing: null } });
@@ -78,6 +80,7 @@ export function ConnectionsCard({ role, connections, onManage, onExport }: Props
                 <MenuItem disabled={connections.length === 0} onClick={() => onExport(connections.map((c) => c.id))}>
                   Export summaries…
                 </MenuItem>
+                <MenuItem onClick={onNetworkProxy}>Network proxy…</MenuItem>
               </MenuList>
             </MenuPopover>
           </Menu>

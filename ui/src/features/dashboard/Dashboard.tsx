@@ -9,6 +9,7 @@ import { ManageConnectionsDialog } from "../connections/manage/ManageConnections
 import type { ManageRequest } from "../connections/manage/manageRequest";
 import { AppToaster, useExportWithToast } from "../export/ExportToast";
 import { JobWizard } from "../jobs/JobWizard";
+import { NetworkProxyDialog } from "../settings/NetworkProxyDialog";
 import type { Job } from "../../bindings/Job";
 import { ConnectionsCard } from "./ConnectionsCard";
 import { HowToStartCard } from "./HowToStartCard";
@@ -26,6 +27,7 @@ export function Dashboard() {
   const [jobs, setJobs] = useState<Job[]>([]);
   /** The job wizard: undefined closed, null for a new job. */
   const [jobWizard, setJobWizard] = useState<Job | null | undefined>(undefined);
+  const [proxyOpen, setProxyOpen] = useState(false);
   const exportWithToast = useExportWithToast();
 
   const load = useCallback(async () => {
@@ -76,11 +78,14 @@ export function Dashboard() {
                 connections={ofRole(role)}
                 onManage={setManage}
                 onExport={(ids) => void exportWithToast(ids, role)}
+                onNetworkProxy={() => setProxyOpen(true)}
               />
             ))}
           </div>
         </>
       )}
+      {/* A new window each time, so nothing of the last opening (focus, typed values) stays. */}
+      {proxyOpen && <NetworkProxyDialog open onClose={() => setProxyOpen(false)} />}
       <ManageConnectionsDialog
         request={manage}
         onClose={(saved) => {
