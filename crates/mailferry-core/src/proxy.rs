@@ -182,7 +182,9 @@ mod tests {
         assert_eq!(check_proxy_url(" http://proxy.contoso.com:8080/ ").unwrap(), "http://proxy.contoso.com:8080");
         assert_eq!(check_proxy_url("https://[::1]:3128").unwrap(), "https://[::1]:3128");
         for (bad, why) in [
-            ("proxy.contoso.com:8080", "not a URL"),
+            // Read as the scheme "proxy.contoso.com".
+            ("proxy.contoso.com:8080", "must start with http:// or https://"),
+            ("http://", "not a URL"),
             ("socks5://proxy.contoso.com:1080", "SOCKS"),
             ("http://someone:secret@proxy.contoso.com:8080", "in their own fields"),
             ("http://proxy.contoso.com:8080/path", "no path"),
