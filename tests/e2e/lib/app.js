@@ -147,7 +147,17 @@ export class App {
   }
 
   async gone(locator) {
-    await this.driver.wait(async () => (await this.driver.findElements(locator)).length === 0, WAIT_MS, `still present: ${locator}`);
+    const absent = async () => {
+      try {
+        return (await this.driver.findElements(locator)).length === 0;
+      } catch (error) {
+        // WebKitWebDriver may fail a lookup while React replaces the very nodes it matched:
+        // look again.
+        if (error?.name === "StaleElementReferenceError") return false;
+        throw error;
+      }
+    };
+    await this.driver.wait(absent, WAIT_MS, `still present: ${locator}`);
   }
 
   /** The open dialog titled `title`, checked to be exposed to assistive technology. */
