@@ -245,15 +245,19 @@ async fn a_next_link_that_leads_back_to_a_page_already_read_stops_the_paging() {
 }
 
 #[tokio::test]
-async fn a_connection_reset_while_reading_a_page_is_retried_and_discovery_goes_on() {
-    let f = fixture(2_500).await;
-    // The first page request loses its connection once.
+async fn a_connection_reset_in_the_middle_of_100000_users_is_retried_and_discovery_goes_on_from_that_page() {
+    let f = fixture(100_000).await;
+    // The 51st page request (of 101) loses its connection once.
     f.set_faults(json!({"rules": [
-        {"route": "/v1.0/users", "method": "GET", "drop": true, "times": 1},
+        {"route": "/v1.0/users", "method": "GET", "drop": true, "after": 50, "times": 1},
     ]}))
     .await;
     let totals =
         discover(&f.identity, &f.core.connections, &f.connection, |_| Ok(()), &CancellationToken::new()).await.unwrap();
-    assert_eq!(totals, expected(2_500), "every user read despite the reset");
-    assert_eq!(f.user_requests().await.len(), 4, "three pages, one of them sent twice");
+    assert_eq!(totals, expected(100_000), "every user read despite the reset");
+    let requests = f.user_requests().await;
+    let pages = 100_006usize.div_ceil(999);
+    assert_eq!(requests.len(), pages + 1, "every page once, the one reset twice");
+    assert_ne!(requests[50]["query"], requests[49]["query"]);
+    assert_eq!(requests[51]["query"], requests[50]["query"], "the same next link asked for again, not the first page");
 }

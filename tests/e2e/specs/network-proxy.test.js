@@ -64,6 +64,7 @@ describe("Settings > Network proxy", () => {
     assert.equal(await (await app.field("Proxy URL")).getAttribute("value"), "http://127.0.0.1:3128");
     assert.equal(await (await app.field("Password")).getAttribute("value"), "");
     await app.containing("Kept in the OS keychain. Type a new one to replace it.");
+    await app.screenshot("network-proxy-saved");
     await app.press("Use the system's proxy");
     await app.gone(By.xpath("//*[@role='dialog']//h2[normalize-space(.)='Network proxy']"));
     assert.match(cli("proxy", "show"), /^No proxy in Settings/);

@@ -56,6 +56,10 @@ pub struct FaultRule {
     /// How many matching requests fail; every one when absent. Latency always applies.
     #[serde(default)]
     pub times: Option<u32>,
+    /// How many matching requests pass untouched before the rule fails any (0 when absent):
+    /// a failure in the middle of paging, say.
+    #[serde(default)]
+    pub after: Option<u32>,
 }
 
 /// Eventual consistency, in seconds after the object was created.
@@ -108,6 +112,10 @@ impl Faults {
                 || rule.drop
                 || rule.drop_after;
             if failure.is_some() || !fails {
+                continue;
+            }
+            if let Some(after) = rule.after.as_mut().filter(|after| **after > 0) {
+                *after -= 1;
                 continue;
             }
             if let Some(times) = rule.times.as_mut() {

@@ -114,12 +114,14 @@ export function NetworkProxyDialog({ open, onClose }: Props) {
                 </>
               )}
             </DialogContent>
-            <DialogActions>
-              {saved?.url && (
+            {saved?.url && (
+              <DialogActions position="start">
                 <Button disabledFocusable={saving} onClick={() => void submit({ url: "", username: "", password: null })}>
                   Use the system's proxy
                 </Button>
-              )}
+              </DialogActions>
+            )}
+            <DialogActions position="end">
               <Button appearance="primary" type="submit" disabledFocusable={saving || saved === null}>
                 Save
               </Button>
