@@ -57,6 +57,7 @@ fn seed() -> Seed {
             mfa_required: false,
             sign_in_client_disabled: false,
             generated_users: None,
+            show_accounts: false,
         }],
         faults: Some(serde_json::from_value(json!({"rules": [{"route": "/", "latencyMs": LATENCY_MS}]})).unwrap()),
     }

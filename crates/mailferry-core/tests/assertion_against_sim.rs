@@ -31,6 +31,7 @@ async fn sim_with_certificate(pem: String) -> SimHandle {
             mfa_required: false,
             sign_in_client_disabled: false,
             generated_users: None,
+            show_accounts: false,
         }],
         faults: None,
     };

@@ -129,6 +129,7 @@ fn fabrikam(certificate_pem: String) -> Seed {
             mfa_required: false,
             sign_in_client_disabled: false,
             generated_users: None,
+            show_accounts: false,
         }],
         faults: None,
     }

@@ -41,6 +41,11 @@ pub fn directory_role_id(name: &str) -> Option<&'static str> {
     DIRECTORY_ROLES.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, id)| *id)
 }
 
+/// The display name of a directory role template id.
+pub fn directory_role_name(id: &str) -> Option<&'static str> {
+    DIRECTORY_ROLES.iter().find(|(_, i)| i.eq_ignore_ascii_case(id)).map(|(name, _)| *name)
+}
+
 /// Roles that may grant Microsoft Graph app roles to a service principal.
 pub const ROLE_GRANTERS: &[&str] = &["62e90394-69f5-4237-9190-012177145e10", "e8611ab8-c189-46e8-94e1-60213ab1f814"];
 

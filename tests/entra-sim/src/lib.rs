@@ -4,6 +4,7 @@
 
 pub mod catalog;
 pub mod certs;
+pub mod demo;
 pub mod errors;
 pub mod faults;
 mod graph;

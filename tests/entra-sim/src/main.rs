@@ -19,7 +19,7 @@ struct Args {
     /// Tenants to serve (JSON; see README.md).
     #[arg(long, value_name = "FILE", conflicts_with = "demo")]
     tenant_file: Option<PathBuf>,
-    /// Serve the demo tenant (contoso.onmicrosoft.com; admin@contoso.onmicrosoft.com / Passw0rd!).
+    /// Serve the demo cloud: Contoso (source) and Fabrikam (target); the sign-in page lists the accounts.
     #[arg(long)]
     demo: bool,
     /// Sign this user in and consent at once, without showing the sign-in page.
@@ -47,7 +47,7 @@ async fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         },
-        (None, true) => Seed::demo(),
+        (None, true) => entra_sim::demo::seed(),
         (None, false) => {
             eprintln!("entra-sim: give --tenant-file FILE or --demo");
             return ExitCode::from(2);

@@ -36,6 +36,9 @@ pub struct TenantSeed {
     /// Many more users, generated (for mailbox discovery at scale).
     #[serde(default)]
     pub generated_users: Option<GeneratedUsers>,
+    /// The sign-in page lists the users who have a password, with it (a demo tenant).
+    #[serde(default)]
+    pub show_accounts: bool,
 }
 
 /// `count` users `user000001@{initial domain}` ..., with mail at the default domain. Every
@@ -173,6 +176,7 @@ impl Seed {
                 mfa_required: false,
                 sign_in_client_disabled: false,
                 generated_users: None,
+                show_accounts: false,
             }],
             faults: None,
         }

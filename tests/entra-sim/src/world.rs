@@ -196,6 +196,8 @@ pub struct Tenant {
     pub conditional_access_block: bool,
     pub mfa_required: bool,
     pub sign_in_client_disabled: bool,
+    /// The sign-in page lists the accounts (a demo tenant).
+    pub show_accounts: bool,
 }
 
 impl Tenant {
@@ -274,6 +276,7 @@ impl Tenant {
             conditional_access_block: seed.conditional_access_block,
             mfa_required: seed.mfa_required,
             sign_in_client_disabled: seed.sign_in_client_disabled,
+            show_accounts: seed.show_accounts,
         };
         let long_ago = Utc::now() - Duration::days(30);
         for app in &seed.applications {

@@ -51,9 +51,29 @@ pub fn sign_in(form: &SignInForm<'_>) -> Response {
         }
         html.push_str("</ul>");
     }
+    if form.tenant.show_accounts {
+        html.push_str(&demo_accounts(form.tenant));
+    }
     // Accept comes first so that Enter in a field accepts; row-reverse shows Cancel on its left.
     html.push_str("<div class=\"buttons\"><button type=\"submit\" name=\"action\" value=\"accept\">Accept</button><button type=\"submit\" name=\"action\" value=\"cancel\">Cancel</button></div></form></main></body></html>");
     Html(html).into_response()
+}
+
+/// A demo tenant's accounts, with their roles and passwords, to copy into the form.
+fn demo_accounts(tenant: &Tenant) -> String {
+    let mut html = String::from("<h2>Demo accounts</h2><ul>");
+    for user in tenant.users.iter().filter(|u| u.password.is_some()) {
+        let roles: Vec<&str> = user.role_ids.iter().filter_map(|id| catalog::directory_role_name(id)).collect();
+        let role = if roles.is_empty() { "no admin role".to_owned() } else { roles.join(", ") };
+        html.push_str(&format!(
+            "<li><code>{}</code> ({}), password <code>{}</code></li>",
+            text(&user.user_principal_name),
+            text(&role),
+            text(user.password.as_deref().unwrap_or_default())
+        ));
+    }
+    html.push_str("</ul>");
+    html
 }
 
 pub fn error_page(error: &Aadsts) -> Response {

@@ -154,6 +154,7 @@ pub fn seed(cert: &TestCert) -> Seed {
             mfa_required: false,
             sign_in_client_disabled: false,
             generated_users: None,
+            show_accounts: false,
         }],
         faults: None,
     }
