@@ -283,13 +283,24 @@ fn is_busy(status: StatusCode) -> bool {
     matches!(status, StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT)
 }
 
-/// `Retry-After` in seconds (what Microsoft sends). An HTTP date is read as "no hint".
+/// `Retry-After`: seconds, as Microsoft sends it, or an HTTP date, as RFC 9110 §10.2.3 also
+/// allows (a proxy or gateway in between may send one).
 pub fn retry_after(response: &Response) -> Option<Duration> {
     parse_retry_after(response.headers().get(reqwest::header::RETRY_AFTER)?.to_str().ok()?)
 }
 
 pub fn parse_retry_after(value: &str) -> Option<Duration> {
-    value.trim().parse::<u64>().ok().map(Duration::from_secs)
+    parse_retry_after_at(value, std::time::SystemTime::now())
+}
+
+/// The wait `value` asks for, seen at `now`: a date already past asks for none.
+fn parse_retry_after_at(value: &str, now: std::time::SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let date = httpdate::parse_http_date(value).ok()?;
+    Some(date.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
 fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
@@ -305,9 +316,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn retry_after_is_read_in_seconds_and_dates_are_ignored() {
+    fn retry_after_is_read_in_seconds_and_as_an_http_date() {
         assert_eq!(parse_retry_after(" 7 "), Some(Duration::from_secs(7)));
-        assert_eq!(parse_retry_after("Wed, 21 Oct 2026 07:28:00 GMT"), None);
         assert_eq!(parse_retry_after("-1"), None);
+        assert_eq!(parse_retry_after("soon"), None);
+        let now = httpdate::parse_http_date("Wed, 21 Oct 2026 07:28:00 GMT").unwrap();
+        assert_eq!(parse_retry_after_at("Wed, 21 Oct 2026 07:28:30 GMT", now), Some(Duration::from_secs(30)));
+        assert_eq!(
+            parse_retry_after_at("Wed, 21 Oct 2026 07:27:00 GMT", now),
+            Some(Duration::ZERO),
+            "a past date: no wait"
+        );
     }
 }
