@@ -28,6 +28,11 @@ struct Cli {
     #[arg(long, global = true, env = paths::DATA_DIR_ENV, value_name = "DIR")]
     data_dir: Option<PathBuf>,
 
+    /// Work in the demo cloud (also MAILFERRY_DEMO=1): Contoso and Fabrikam served on this
+    /// computer, nothing reaches Microsoft; demo connections live in the data folder's demo/.
+    #[arg(long, global = true)]
+    demo: bool,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -182,8 +187,16 @@ const EXIT_FAILURE: u8 = 3;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
+    // The demo's cloud is the default of every cloud option, so it is named before they are
+    // parsed (no other thread runs yet).
+    let demo = std::env::args().any(|arg| arg == "--demo") || demo_by_env();
+    let demo_port = if demo { demo_cloud_defaults() } else { Ok(None) };
     let cli = Cli::parse();
-    match run(cli).await {
+    let outcome = match demo_port {
+        Ok(port) => run(cli, port).await,
+        Err(error) => Err(error),
+    };
+    match outcome {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
             eprintln!("error: {error}");
@@ -198,11 +211,44 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run(cli: Cli) -> Result<u8, Error> {
+#[cfg(feature = "demo")]
+fn demo_by_env() -> bool {
+    mailferry_demo::requested_by_env()
+}
+
+#[cfg(not(feature = "demo"))]
+fn demo_by_env() -> bool {
+    false
+}
+
+/// Points the cloud options' defaults at the demo cloud; answers with its port.
+#[cfg(feature = "demo")]
+fn demo_cloud_defaults() -> Result<Option<u16>, Error> {
+    let port = mailferry_demo::port()?;
+    let url = mailferry_demo::base_url(port);
+    std::env::set_var(mailferry_core::cloud::LOGIN_URL_VAR, &url);
+    std::env::set_var(mailferry_core::cloud::GRAPH_URL_VAR, &url);
+    Ok(Some(port))
+}
+
+#[cfg(not(feature = "demo"))]
+fn demo_cloud_defaults() -> Result<Option<u16>, Error> {
+    Err(Error::Internal("this build of mailferry has no demo cloud (built without the demo feature)".into()))
+}
+
+async fn run(cli: Cli, demo_port: Option<u16>) -> Result<u8, Error> {
     let data_dir = match cli.data_dir.or_else(paths::default_data_dir) {
         Some(dir) => dir,
         None => return Err(Error::Internal("no data folder: pass --data-dir".into())),
     };
+    // The demo cloud is served while the command runs; its connections live apart.
+    #[cfg(feature = "demo")]
+    let (data_dir, _demo) = match demo_port {
+        Some(port) => (mailferry_demo::data_dir(&data_dir), Some(mailferry_demo::start(port).await?)),
+        None => (data_dir, None),
+    };
+    #[cfg(not(feature = "demo"))]
+    let _ = demo_port;
     let store = Store::open(&data_dir.join(paths::DATABASE_FILE)).await?;
     let vault: Arc<dyn mailferry_core::secrets::SecretStore> = Arc::new(KeyringStore::new());
     let service = ConnectionService::new(store, vault.clone(), CertificateStore::new(&data_dir, vault));

@@ -134,19 +134,21 @@ fn sim() -> Sim {
 
 /// Runs the CLI with the simulator as its (custom) cloud and `stdin` on standard input.
 fn mailferry_on(sim: &Sim, dir: &std::path::Path, args: &[&str], stdin: &str) -> std::process::Output {
-    use std::process::{Command, Stdio};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mailferry"))
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_mailferry"));
+    command
         .arg("--data-dir")
         .arg(dir)
         .args(args)
         .env_remove("MAILFERRY_DATA_DIR")
         .env("MAILFERRY_CLOUD_LOGIN_URL", &sim.handle.base_url)
-        .env("MAILFERRY_CLOUD_GRAPH_URL", &sim.handle.base_url)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+        .env("MAILFERRY_CLOUD_GRAPH_URL", &sim.handle.base_url);
+    with_stdin(command, stdin)
+}
+
+/// Runs `command` with `stdin` on its standard input, collecting what it prints.
+fn with_stdin(mut command: std::process::Command, stdin: &str) -> std::process::Output {
+    use std::process::Stdio;
+    let mut child = command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     std::io::Write::write_all(child.stdin.as_mut().unwrap(), stdin.as_bytes()).unwrap();
     child.wait_with_output().unwrap()
 }
@@ -487,4 +489,72 @@ fn proxy_set_keeps_the_password_in_the_keychain_and_clear_removes_it() {
     assert!(mailferry(dir.path(), &["proxy", "clear"]).status.success());
     assert_eq!(vault.get(&key).unwrap(), None);
     assert!(stdout(&mailferry(dir.path(), &["proxy", "show"])).starts_with("No proxy in Settings"));
+}
+
+/// `mailferry --demo` with the demo's port, and no cloud from the environment.
+fn mailferry_demo(port: u16, dir: &std::path::Path, args: &[&str], stdin: &str) -> std::process::Output {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_mailferry"));
+    command
+        .arg("--data-dir")
+        .arg(dir)
+        .arg("--demo")
+        .args(args)
+        .env_remove("MAILFERRY_DATA_DIR")
+        .env_remove("MAILFERRY_CLOUD_LOGIN_URL")
+        .env_remove("MAILFERRY_CLOUD_GRAPH_URL")
+        .env(mailferry_demo::PORT_VAR, port.to_string());
+    with_stdin(command, stdin)
+}
+
+#[test]
+fn the_demo_cloud_serves_a_manual_connection_and_its_mailboxes_in_a_folder_apart_from_the_real_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = free.local_addr().unwrap().port();
+    drop(free);
+    // A real connection, which the demo must not show.
+    seed(dir.path(), &[connection(Role::Source, "Real tenant")]);
+
+    let contoso = mailferry_demo::CONTOSO;
+    let mailbox = format!("migration@{}", contoso.mail_domain);
+    let added = mailferry_demo(
+        port,
+        dir.path(),
+        &[
+            "connections",
+            "add-manual",
+            "--role",
+            "source",
+            "--name",
+            "Contoso demo",
+            "--tenant",
+            contoso.domain,
+            "--client-id",
+            contoso.client_id,
+            "--mailbox",
+            &mailbox,
+            "--secret-stdin",
+            "--check",
+        ],
+        &format!("{}\n", contoso.client_secret),
+    );
+    assert_eq!(added.status.code(), Some(0), "{}\n{}", stdout(&added), stderr(&added));
+    assert!(stdout(&added).ends_with("Result: passed\n"), "{}", stdout(&added));
+
+    // Another process, another demo cloud on the same port: the same tenant and mailboxes.
+    let listed = mailferry_demo(port, dir.path(), &["mailboxes", "list", "--connection", "Contoso demo", "--json"], "");
+    assert_eq!(listed.status.code(), Some(0), "{}", stderr(&listed));
+    let mailboxes = stdout(&listed).lines().count();
+    assert!(mailboxes > 2_500, "the demo's thousands of mailboxes: {mailboxes}");
+    let again = mailferry_demo(port, dir.path(), &["mailboxes", "list", "--connection", "Contoso demo", "--json"], "");
+    assert_eq!(stdout(&again), stdout(&listed), "the same users, with the same ids, at every start");
+
+    // Each folder shows only its own connections.
+    let demo_list = stdout(&mailferry_demo(port, dir.path(), &["connections", "list"], ""));
+    assert!(demo_list.contains("Contoso demo") && !demo_list.contains("Real tenant"), "{demo_list}");
+    let real_list = stdout(&mailferry(dir.path(), &["connections", "list"]));
+    assert!(real_list.contains("Real tenant") && !real_list.contains("Contoso demo"), "{real_list}");
+    assert!(dir.path().join("demo").join("mailferry.db").exists());
+
+    mailferry_demo(port, dir.path(), &["connections", "delete", "Contoso demo", "--yes"], "");
 }

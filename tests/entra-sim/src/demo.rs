@@ -101,7 +101,7 @@ pub fn seed() -> Seed {
 
 fn tenant(demo: &DemoTenant) -> TenantSeed {
     let user = |local: &str, name: &str, mailbox: bool, password: bool, roles: &[&str]| UserSeed {
-        id: uuid::Uuid::new_v4().to_string(),
+        id: crate::world::stable_id(demo.tenant_id, local),
         user_principal_name: format!("{local}@{}", demo.domain),
         display_name: name.into(),
         mail: Some(format!("{local}@{}", demo.mail_domain)),

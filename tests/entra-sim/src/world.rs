@@ -16,6 +16,12 @@ pub fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
+/// The same id for the same name in the same tenant, every start: a generated or demo user
+/// keeps its object id, so what a client saved about it (a job's mailboxes) stays valid.
+pub fn stable_id(tenant_id: &str, name: &str) -> String {
+    uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, format!("{tenant_id}/{name}").as_bytes()).to_string()
+}
+
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Domain {
@@ -252,7 +258,7 @@ impl Tenant {
             let default = domains.iter().find(|d| d.is_default).map(|d| d.id.clone()).unwrap_or_default();
             let every = |n: usize, k: usize| k > 0 && n.is_multiple_of(k);
             users.extend((1..=generated.count).map(|n| User {
-                id: uuid::Uuid::new_v4().to_string(),
+                id: stable_id(&seed.id, &format!("user{n:06}")),
                 user_principal_name: format!("user{n:06}@{initial}"),
                 display_name: format!("User {n:06}"),
                 mail: (!every(n, generated.without_mail_every)).then(|| format!("user{n:06}@{default}")),
