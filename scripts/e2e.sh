@@ -44,6 +44,9 @@ export MAILFERRY_E2E_SIM="$sim_url" MAILFERRY_E2E_FIXTURES="$fixtures"
 export MAILFERRY_BROWSER="$repo/tests/e2e/lib/sign-in-browser.mjs"
 export MAILFERRY_APP="$app" MAILFERRY_CLI="$cli" MAILFERRY_E2E_ARTIFACTS="$artifacts" LIBGL_ALWAYS_SOFTWARE=1
 unset MAILFERRY_DATA_DIR
+# The demo cloud of `--demo` starts, on a port nobody uses.
+MAILFERRY_DEMO_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+export MAILFERRY_DEMO_PORT
 
 export MAILFERRY_E2E_SPECS="${*:-}"
 "$repo/scripts/with-keyring.sh" bash -c '

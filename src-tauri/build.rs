@@ -40,6 +40,7 @@ const COMMANDS: &[&str] = &[
     "find_certificate",
     "proxy_settings",
     "set_proxy_settings",
+    "is_demo",
 ];
 
 fn main() {

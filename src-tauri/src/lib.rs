@@ -1,12 +1,18 @@
 //! The desktop shell: plugins, state and the command table. Logic lives in mailferry-core.
 
 mod commands;
+mod demo;
 mod logging;
 mod state;
 
 use tauri::Manager;
 
 pub fn run() {
+    // Before any thread starts: the demo's cloud becomes the default of new connections.
+    let demo_port = demo::prepare().unwrap_or_else(|error| {
+        eprintln!("mailferry: {error}");
+        None
+    });
     let app = tauri::Builder::default()
         // First: a second launch focuses the running window instead of opening another
         // instance on the same database and keychain entries.
@@ -26,9 +32,9 @@ pub fn run() {
                 tracing::info!(window = webview.label(), "page loaded");
             }
         })
-        .setup(|app| {
+        .setup(move |app| {
             let log_guard = logging::init(app.path().app_log_dir().ok());
-            app.manage(state::AppState::open(log_guard));
+            app.manage(state::AppState::open(log_guard, demo_port));
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -68,6 +74,7 @@ pub fn run() {
             commands::jobs::delete_job,
             commands::registration::set_sign_in_client,
             commands::network::proxy_settings,
+            commands::network::is_demo,
             commands::network::set_proxy_settings,
             commands::certificates::import_certificate,
             commands::certificates::find_certificate,

@@ -28,12 +28,23 @@ pub struct AppState {
     discovery: Result<DiscoveryService, IpcError>,
     /// Files exported in this session: the only ones "Show in folder" may reveal.
     exported: Mutex<HashSet<PathBuf>>,
+    /// The demo cloud, while this start is the demo.
+    demo: Option<crate::demo::Served>,
     _log_guard: Option<WorkerGuard>,
 }
 
 impl AppState {
-    pub fn open(log_guard: Option<WorkerGuard>) -> AppState {
-        let connections = tauri::async_runtime::block_on(open_service()).map_err(|error| {
+    /// Opens the data folder (the demo's, with the demo cloud served, when `demo_port` is set).
+    pub fn open(log_guard: Option<WorkerGuard>, demo_port: Option<u16>) -> AppState {
+        let mut demo = None;
+        let opened = data_dir().and_then(|real| match demo_port {
+            None => Ok(real),
+            Some(port) => crate::demo::start(port, &real).map(|(served, dir)| {
+                demo = Some(served);
+                dir
+            }),
+        });
+        let connections = opened.and_then(|dir| tauri::async_runtime::block_on(open_service(&dir))).map_err(|error| {
             tracing::error!(%error, "the connection database could not be opened");
             IpcError::from(error)
         });
@@ -60,6 +71,7 @@ impl AppState {
                 .map(|identity| RegistrationService::new(identity, RegistrationConfig::default())),
             discovery: identity.map(DiscoveryService::new),
             exported: Mutex::default(),
+            demo,
             _log_guard: log_guard,
         }
     }
@@ -91,6 +103,11 @@ impl AppState {
         self.registrations.as_ref().map_err(Clone::clone)
     }
 
+    /// Whether this start is the demo.
+    pub fn is_demo(&self) -> bool {
+        self.demo.is_some()
+    }
+
     pub fn identity(&self) -> Result<&IdentityClient, IpcError> {
         self.identity.as_ref().map_err(Clone::clone)
     }
@@ -100,12 +117,15 @@ impl AppState {
     }
 }
 
-async fn open_service() -> Result<ConnectionService, Error> {
-    let dir = paths::default_data_dir()
-        .ok_or_else(|| Error::Internal("the operating system reports no data folder for this user".into()))?;
+fn data_dir() -> Result<PathBuf, Error> {
+    paths::default_data_dir()
+        .ok_or_else(|| Error::Internal("the operating system reports no data folder for this user".into()))
+}
+
+async fn open_service(dir: &Path) -> Result<ConnectionService, Error> {
     let store = Store::open(&dir.join(paths::DATABASE_FILE)).await?;
     tracing::info!(data_dir = %dir.display(), "connection store opened");
     let vault: Arc<dyn mailferry_core::secrets::SecretStore> = Arc::new(KeyringStore::new());
-    let certificates = CertificateStore::new(&dir, vault.clone());
+    let certificates = CertificateStore::new(dir, vault.clone());
     Ok(ConnectionService::new(store, vault, certificates))
 }

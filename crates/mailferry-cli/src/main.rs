@@ -189,8 +189,7 @@ const EXIT_FAILURE: u8 = 3;
 async fn main() -> ExitCode {
     // The demo's cloud is the default of every cloud option, so it is named before they are
     // parsed (no other thread runs yet).
-    let demo = std::env::args().any(|arg| arg == "--demo") || demo_by_env();
-    let demo_port = if demo { demo_cloud_defaults() } else { Ok(None) };
+    let demo_port = demo_cloud_defaults(std::env::args().skip(1).any(|arg| arg == "--demo"));
     let cli = Cli::parse();
     let outcome = match demo_port {
         Ok(port) => run(cli, port).await,
@@ -211,29 +210,21 @@ async fn main() -> ExitCode {
     }
 }
 
+/// Points the cloud options' defaults at the demo cloud when the demo is asked for; answers
+/// with its port.
 #[cfg(feature = "demo")]
-fn demo_by_env() -> bool {
-    mailferry_demo::requested_by_env()
+fn demo_cloud_defaults(asked: bool) -> Result<Option<u16>, Error> {
+    mailferry_demo::prepare(asked)
 }
 
 #[cfg(not(feature = "demo"))]
-fn demo_by_env() -> bool {
-    false
-}
-
-/// Points the cloud options' defaults at the demo cloud; answers with its port.
-#[cfg(feature = "demo")]
-fn demo_cloud_defaults() -> Result<Option<u16>, Error> {
-    let port = mailferry_demo::port()?;
-    let url = mailferry_demo::base_url(port);
-    std::env::set_var(mailferry_core::cloud::LOGIN_URL_VAR, &url);
-    std::env::set_var(mailferry_core::cloud::GRAPH_URL_VAR, &url);
-    Ok(Some(port))
-}
-
-#[cfg(not(feature = "demo"))]
-fn demo_cloud_defaults() -> Result<Option<u16>, Error> {
-    Err(Error::Internal("this build of mailferry has no demo cloud (built without the demo feature)".into()))
+fn demo_cloud_defaults(asked: bool) -> Result<Option<u16>, Error> {
+    if asked || std::env::var("MAILFERRY_DEMO").is_ok_and(|v| v == "1" || v.eq_ignore_ascii_case("true")) {
+        return Err(Error::Internal(
+            "this build of mailferry has no demo cloud (built without the demo feature)".into(),
+        ));
+    }
+    Ok(None)
 }
 
 async fn run(cli: Cli, demo_port: Option<u16>) -> Result<u8, Error> {

@@ -38,6 +38,20 @@ pub fn port() -> Result<u16> {
     }
 }
 
+/// For a start that `asked` for the demo: its port, with the demo cloud made the default
+/// cloud of new connections (through the Custom cloud variables, which every cloud option and
+/// `Cloud::default_for_new` read). Call it before any other thread runs.
+pub fn prepare(asked: bool) -> Result<Option<u16>> {
+    if !(asked || requested_by_env()) {
+        return Ok(None);
+    }
+    let port = port()?;
+    let url = base_url(port);
+    std::env::set_var(mailferry_core::cloud::LOGIN_URL_VAR, &url);
+    std::env::set_var(mailferry_core::cloud::GRAPH_URL_VAR, &url);
+    Ok(Some(port))
+}
+
 pub fn base_url(port: u16) -> String {
     format!("http://127.0.0.1:{port}")
 }

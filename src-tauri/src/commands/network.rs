@@ -1,4 +1,4 @@
-//! Settings > Network proxy.
+//! Settings > Network proxy, and whether this start is the demo cloud.
 
 use mailferry_core::proxy::{self, ProxyChange, ProxySettings};
 use mailferry_core::IpcError;
@@ -18,4 +18,10 @@ pub async fn set_proxy_settings(state: State<'_, AppState>, change: ProxyChange)
     let config = proxy::change(connections, change).await?;
     state.identity()?.http.use_proxy(config)?;
     Ok(proxy::settings(connections).await?)
+}
+
+/// Whether the app runs in the demo cloud (started with `--demo` or MAILFERRY_DEMO=1).
+#[tauri::command]
+pub fn is_demo(state: State<'_, AppState>) -> bool {
+    state.is_demo()
 }

@@ -34,12 +34,13 @@ async function waitForNoInstance(application) {
   }
 }
 
-export async function launchApp() {
+/** Starts the built app; `args` go on its command line (`["--demo"]`). */
+export async function launchApp(args = []) {
   const application = process.env.MAILFERRY_APP;
   if (!application) throw new Error("MAILFERRY_APP must name the built app binary (scripts/e2e.sh sets it)");
   await waitForNoInstance(application);
   const capabilities = new Capabilities();
-  capabilities.set("tauri:options", { application });
+  capabilities.set("tauri:options", { application, args });
   capabilities.setBrowserName("wry");
   const driver = await new Builder().withCapabilities(capabilities).usingServer(DRIVER_URL).build();
   return new App(driver);

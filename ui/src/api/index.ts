@@ -99,6 +99,8 @@ export const api = {
   signInClient: () => call<SignInClient>("sign_in_client"),
   /** The application admins sign in with; null goes back to the default. */
   setSignInClient: (clientId: string | null) => call<SignInClient>("set_sign_in_client", { clientId }),
+  /** Whether the app runs in the demo cloud (started with --demo or MAILFERRY_DEMO=1). */
+  isDemo: () => call<boolean>("is_demo"),
   /** The proxy in Settings (never its password). */
   proxySettings: () => call<ProxySettings>("proxy_settings"),
   /** Saves the proxy (an empty URL removes it); later requests go through it. */

@@ -107,6 +107,8 @@ export interface FakeCore {
   /** Connections whose Entra application was deleted. */
   deletedApplications: string[];
   signInClient: { clientId: string; isDefault: boolean };
+  /** Whether the app runs in the demo cloud. */
+  demo: boolean;
   /** The proxy in Settings, and the password the keychain would hold. */
   proxy: { url: string | null; username: string | null; password: string | null };
   jobs: Job[];
@@ -198,6 +200,7 @@ export function installFakeCore(saved: Connection[] = []): FakeCore {
     deletedApplications: [],
     signInClient: { clientId: "14d82eec-204b-4c2f-b7e8-296a70dab67e", isDefault: true },
     proxy: { url: null, username: null, password: null },
+    demo: false,
     jobs: [],
     tenantMailboxes: [],
   };
@@ -408,6 +411,8 @@ export function installFakeCore(saved: Connection[] = []): FakeCore {
         }
         return totals;
       }
+      case "is_demo":
+        return core.demo;
       case "proxy_settings":
         return proxyView(core);
       case "set_proxy_settings": {

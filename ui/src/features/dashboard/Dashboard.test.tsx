@@ -222,3 +222,19 @@ describe("the dashboard", () => {
     await waitFor(() => expect(core.saves).toEqual([{ upserts: [], deletes: [automatic.id] }]));
   });
 });
+
+describe("the demo banner", () => {
+  it("says on the dashboard that nothing reaches Microsoft while in the demo", async () => {
+    const core = installFakeCore();
+    core.demo = true;
+    renderDashboard();
+    expect(await screen.findByText("Demo tenant: nothing here reaches Microsoft")).toBeInTheDocument();
+  });
+
+  it("is not shown outside the demo", async () => {
+    installFakeCore();
+    renderDashboard();
+    await screen.findByText(/No source connections yet/);
+    expect(screen.queryByText("Demo tenant: nothing here reaches Microsoft")).not.toBeInTheDocument();
+  });
+});

@@ -12,6 +12,7 @@ import { JobWizard } from "../jobs/JobWizard";
 import { NetworkProxyDialog } from "../settings/NetworkProxyDialog";
 import type { Job } from "../../bindings/Job";
 import { ConnectionsCard } from "./ConnectionsCard";
+import { DemoBanner } from "./DemoBanner";
 import { HowToStartCard } from "./HowToStartCard";
 
 const useStyles = makeStyles({
@@ -50,6 +51,7 @@ export function Dashboard() {
   return (
     <main className={styles.page}>
       <Title2 as="h1">Mailferry</Title2>
+      <DemoBanner />
       {loadError && <ErrorBar error={loadError} title="Connections could not be loaded" />}
       {connections === null && !loadError ? (
         <Spinner label="Loading connections…" />
