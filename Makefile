@@ -8,10 +8,11 @@ comma := ,
 export NO_PROXY := 127.0.0.1,localhost,::1$(if $(NO_PROXY),$(comma)$(NO_PROXY))
 export no_proxy := 127.0.0.1,localhost,::1$(if $(no_proxy),$(comma)$(no_proxy))
 
-.PHONY: help run deps test-deps build app lint bindings test-rust test-keychain test-ui conformance e2e test fuzz fuzz-quick clean
+.PHONY: help run demo deps test-deps build app lint bindings test-rust test-keychain test-ui conformance e2e test fuzz fuzz-quick clean
 
 help:
 	@echo "make run    install what is missing, build, and start Mailferry"
+	@echo "make demo   the same, in the demo cloud (no Microsoft 365 tenant needed)"
 	@echo "make test   install what is missing (test tools too) and run every test suite"
 	@echo "make lint   rustfmt, clippy, tsc and eslint"
 
@@ -27,6 +28,10 @@ app:
 
 run: deps app
 	$(APP)
+
+# The same, in the demo cloud: two tenants served on this computer, nothing reaches Microsoft.
+demo: deps app
+	$(APP) --demo
 
 lint:
 	cargo fmt --all -- --check
