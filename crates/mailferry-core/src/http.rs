@@ -196,8 +196,8 @@ impl Http {
     fn transport_error(&self, what: &str, error: &reqwest::Error) -> Error {
         let host = error.url().and_then(|url| url.host_str()).unwrap_or("Microsoft").to_owned();
         match tunnel_refusal(error) {
-            Some(407) => return proxy_wants_credentials(what),
-            Some(_) => {
+            Some(TunnelRefusal::WantsCredentials) => return proxy_wants_credentials(what),
+            Some(TunnelRefusal::Refused) => {
                 return Error::Network {
                     message: format!("The proxy refused to open a connection to {host} ({what})."),
                     hint: format!("Ask your network team to allow HTTPS from Mailferry to {host} through the proxy, or check the proxy in Settings > Network proxy, HTTPS_PROXY and NO_PROXY."),
@@ -238,14 +238,21 @@ fn build_client(config: &HttpConfig) -> Result<reqwest::Client> {
     builder.build().map_err(|e| Error::Internal(format!("the HTTP client could not be built: {e}")))
 }
 
-/// What a proxy said when asked to open a tunnel to an https host (CONNECT): it wants
-/// credentials (407), or it refused (any other status). hyper-util names both in its error.
-fn tunnel_refusal(error: &reqwest::Error) -> Option<u16> {
+/// What a proxy answered when asked to open a tunnel to an https host (CONNECT), other than yes.
+enum TunnelRefusal {
+    /// 407: it wants credentials.
+    WantsCredentials,
+    /// Any other status (403 for a port it does not allow, say).
+    Refused,
+}
+
+/// hyper-util names both refusals in its error; the status itself is not kept.
+fn tunnel_refusal(error: &reqwest::Error) -> Option<TunnelRefusal> {
     let cause = root_cause(error);
     if cause.contains("proxy authorization required") {
-        Some(407)
+        Some(TunnelRefusal::WantsCredentials)
     } else if cause.contains("tunnel error: unsuccessful") {
-        Some(403)
+        Some(TunnelRefusal::Refused)
     } else {
         None
     }

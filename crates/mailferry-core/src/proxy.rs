@@ -112,15 +112,11 @@ fn password_key(connections: &ConnectionService) -> SecretKey {
 
 /// The proxy in Settings, for the Settings window.
 pub async fn settings(connections: &ConnectionService) -> Result<ProxySettings> {
-    let store = connections.store().settings();
-    let url = store.get(URL_SETTING).await?;
-    if url.is_none() {
-        return Ok(ProxySettings::default());
-    }
-    let username = store.get(USERNAME_SETTING).await?;
-    let key = password_key(connections);
-    let has_password = on_blocking_thread(connections.vault(), move |vault| vault.get(&key)).await?.is_some();
-    Ok(ProxySettings { url, username, has_password })
+    Ok(configured(connections).await?.map_or_else(ProxySettings::default, |config| ProxySettings {
+        has_password: config.password.is_some(),
+        url: Some(config.url),
+        username: config.username,
+    }))
 }
 
 /// The proxy in Settings, with its password, for the HTTP client; `None` when there is none.
@@ -158,7 +154,9 @@ pub async fn change(connections: &ConnectionService, change: ProxyChange) -> Res
     }
     let url = check_proxy_url(&change.url)?;
     let username = Some(change.username.trim().to_owned()).filter(|u| !u.is_empty());
-    match change.password {
+    // A password belongs to a user name: without one, none is kept.
+    let password = if username.is_some() { change.password } else { Some(String::new()) };
+    match password {
         Some(password) if !password.is_empty() => {
             on_blocking_thread(&vault, move |vault| vault.put(&key, password.as_bytes())).await?;
         }
