@@ -40,7 +40,10 @@ const COMMANDS: &[&str] = &[
     "find_certificate",
     "proxy_settings",
     "set_proxy_settings",
-    "is_demo",
+    "demo_status",
+    "enter_demo",
+    "leave_demo",
+    "save_demo_certificate",
 ];
 
 fn main() {

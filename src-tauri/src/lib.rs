@@ -4,15 +4,11 @@ mod commands;
 mod demo;
 mod logging;
 mod state;
+mod workspace;
 
 use tauri::Manager;
 
 pub fn run() {
-    // Before any thread starts: the demo's cloud becomes the default of new connections.
-    let demo_port = demo::prepare().unwrap_or_else(|error| {
-        eprintln!("mailferry: {error}");
-        None
-    });
     let app = tauri::Builder::default()
         // First: a second launch focuses the running window instead of opening another
         // instance on the same database and keychain entries.
@@ -34,7 +30,7 @@ pub fn run() {
         })
         .setup(move |app| {
             let log_guard = logging::init(app.path().app_log_dir().ok());
-            app.manage(state::AppState::open(log_guard, demo_port));
+            app.manage(state::AppState::open(log_guard));
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -74,7 +70,10 @@ pub fn run() {
             commands::jobs::delete_job,
             commands::registration::set_sign_in_client,
             commands::network::proxy_settings,
-            commands::network::is_demo,
+            commands::demo::demo_status,
+            commands::demo::enter_demo,
+            commands::demo::leave_demo,
+            commands::demo::save_demo_certificate,
             commands::network::set_proxy_settings,
             commands::certificates::import_certificate,
             commands::certificates::find_certificate,

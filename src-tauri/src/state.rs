@@ -1,83 +1,81 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
-use mailferry_core::certs::CertificateStore;
-use mailferry_core::checks::CheckService;
-use mailferry_core::connections::ConnectionService;
-use mailferry_core::http::HttpConfig;
-use mailferry_core::identity::IdentityClient;
-use mailferry_core::jobs::JobService;
-use mailferry_core::mailboxes::DiscoveryService;
+use mailferry_core::model::demo::DemoStatus;
 use mailferry_core::paths;
-use mailferry_core::proxy;
-use mailferry_core::registration::{RegistrationConfig, RegistrationService};
-use mailferry_core::secrets::KeyringStore;
-use mailferry_core::store::Store;
 use mailferry_core::{Error, IpcError};
 use tracing_appender::non_blocking::WorkerGuard;
 
-/// What the commands share. If the database cannot be opened the app still starts, and every
-/// command answers with the reason, which the UI shows.
+use crate::demo;
+use crate::workspace::{Place, Workspace};
+
+/// What the commands share: the workspace open now (the real data folder, or the demo's) and
+/// what outlives a switch between them.
 pub struct AppState {
-    connections: Result<ConnectionService, IpcError>,
-    /// Shared with the services below; its proxy follows Settings.
-    identity: Result<IdentityClient, IpcError>,
-    checks: Result<CheckService, IpcError>,
-    registrations: Result<RegistrationService, IpcError>,
-    discovery: Result<DiscoveryService, IpcError>,
+    workspace: RwLock<Arc<Workspace>>,
+    /// The user's data folder; the demo's is inside it.
+    real_dir: Result<PathBuf, IpcError>,
+    /// The demo cloud once started: kept until the app stops, so that leaving and entering the
+    /// demo again does not race a server that is still shutting down on its fixed port.
+    demo_cloud: tokio::sync::Mutex<Option<Arc<demo::Served>>>,
     /// Files exported in this session: the only ones "Show in folder" may reveal.
     exported: Mutex<HashSet<PathBuf>>,
-    /// The demo cloud, while this start is the demo.
-    demo: Option<crate::demo::Served>,
     _log_guard: Option<WorkerGuard>,
 }
 
 impl AppState {
-    /// Opens the data folder (the demo's, with the demo cloud served, when `demo_port` is set).
-    pub fn open(log_guard: Option<WorkerGuard>, demo_port: Option<u16>) -> AppState {
-        let mut demo = None;
-        let opened = data_dir().and_then(|real| match demo_port {
-            None => Ok(real),
-            Some(port) => crate::demo::start(port, &real).map(|(served, dir)| {
-                demo = Some(served);
-                dir
-            }),
+    /// Opens the real data folder, or the demo's when this start is the demo (asked for on the
+    /// command line or in the environment, or where the user was when Mailferry last stopped).
+    pub fn open(log_guard: Option<WorkerGuard>) -> AppState {
+        let real_dir = paths::default_data_dir().ok_or_else(|| {
+            IpcError::from(Error::Internal("the operating system reports no data folder for this user".into()))
         });
-        let connections = opened.and_then(|dir| tauri::async_runtime::block_on(open_service(&dir))).map_err(|error| {
-            tracing::error!(%error, "the connection database could not be opened");
-            IpcError::from(error)
-        });
-        // One client to Microsoft for the whole app: its caches (tenant metadata, tokens) and
-        // connection pool serve checks, registration and discovery alike. It fails only if the
-        // TLS backend cannot start, and then every command that needs it answers with why.
-        let proxy = match &connections {
-            Ok(connections) => tauri::async_runtime::block_on(proxy::configured(connections)).unwrap_or_else(|error| {
-                tracing::error!(%error, "the proxy in Settings could not be read; the system's applies");
-                None
-            }),
-            Err(_) => None,
-        };
-        let identity = IdentityClient::new(HttpConfig { proxy, ..HttpConfig::default() }).map_err(|error| {
-            tracing::error!(%error, "the HTTP client to Microsoft could not be built");
-            IpcError::from(error)
-        });
+        let in_demo = demo::asked_for() || real_dir.as_deref().is_ok_and(demo::remembered);
+        let demo_cloud = tokio::sync::Mutex::new(None);
+        let workspace = tauri::async_runtime::block_on(open_workspace(real_dir.as_deref(), &demo_cloud, in_demo));
         AppState {
-            identity: identity.clone(),
-            connections,
-            checks: identity.clone().map(CheckService::new),
-            registrations: identity
-                .clone()
-                .map(|identity| RegistrationService::new(identity, RegistrationConfig::default())),
-            discovery: identity.map(DiscoveryService::new),
+            workspace: RwLock::new(Arc::new(workspace)),
+            real_dir,
+            demo_cloud,
             exported: Mutex::default(),
-            demo,
             _log_guard: log_guard,
         }
     }
 
-    pub fn connections(&self) -> Result<&ConnectionService, IpcError> {
-        self.connections.as_ref().map_err(Clone::clone)
+    /// The workspace open now; a command keeps it to its end.
+    pub fn workspace(&self) -> Arc<Workspace> {
+        self.workspace.read().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    fn set_workspace(&self, workspace: Workspace) {
+        *self.workspace.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(workspace);
+    }
+
+    fn real_dir(&self) -> Result<&Path, IpcError> {
+        self.real_dir.as_deref().map_err(Clone::clone)
+    }
+    /// Try with a demo tenant, or Leave the demo: opens the other workspace, then switches to
+    /// it, and remembers the choice for the next start. Nothing changes if it cannot open.
+    pub async fn switch(&self, to_demo: bool) -> Result<DemoStatus, IpcError> {
+        if self.workspace().is_demo() != to_demo {
+            let workspace = open_workspace(self.real_dir.as_deref(), &self.demo_cloud, to_demo).await;
+            workspace.connections()?;
+            demo::remember(self.real_dir()?, to_demo)?;
+            self.set_workspace(workspace);
+            tracing::info!(demo = to_demo, "workspace switched");
+        }
+        Ok(self.demo_status())
+    }
+
+    pub fn demo_status(&self) -> DemoStatus {
+        let workspace = self.workspace();
+        DemoStatus {
+            active: workspace.is_demo(),
+            available: demo::AVAILABLE,
+            cloud: workspace.demo_cloud(),
+            tenants: demo::tenants(),
+        }
     }
 
     pub fn remember_export(&self, path: PathBuf) {
@@ -89,43 +87,31 @@ impl AppState {
     pub fn was_exported(&self, path: &Path) -> bool {
         self.exported.lock().is_ok_and(|exported| exported.contains(path))
     }
-
-    pub fn discovery(&self) -> Result<&DiscoveryService, IpcError> {
-        self.discovery.as_ref().map_err(Clone::clone)
-    }
-
-    /// Job drafts live in the connections' database.
-    pub fn jobs(&self) -> Result<JobService, IpcError> {
-        Ok(JobService::new(self.connections()?.store().clone()))
-    }
-
-    pub fn registrations(&self) -> Result<&RegistrationService, IpcError> {
-        self.registrations.as_ref().map_err(Clone::clone)
-    }
-
-    /// Whether this start is the demo.
-    pub fn is_demo(&self) -> bool {
-        self.demo.is_some()
-    }
-
-    pub fn identity(&self) -> Result<&IdentityClient, IpcError> {
-        self.identity.as_ref().map_err(Clone::clone)
-    }
-
-    pub fn checks(&self) -> Result<&CheckService, IpcError> {
-        self.checks.as_ref().map_err(Clone::clone)
-    }
 }
 
-fn data_dir() -> Result<PathBuf, Error> {
-    paths::default_data_dir()
-        .ok_or_else(|| Error::Internal("the operating system reports no data folder for this user".into()))
-}
+type DemoCloud = tokio::sync::Mutex<Option<Arc<demo::Served>>>;
 
-async fn open_service(dir: &Path) -> Result<ConnectionService, Error> {
-    let store = Store::open(&dir.join(paths::DATABASE_FILE)).await?;
-    tracing::info!(data_dir = %dir.display(), "connection store opened");
-    let vault: Arc<dyn mailferry_core::secrets::SecretStore> = Arc::new(KeyringStore::new());
-    let certificates = CertificateStore::new(dir, vault.clone());
-    Ok(ConnectionService::new(store, vault, certificates))
+/// Opens the real workspace, or the demo's with the demo cloud (started on first use and kept).
+/// A demo cloud that cannot start leaves a demo workspace whose every command says why.
+async fn open_workspace(real: Result<&Path, &IpcError>, demo_cloud: &DemoCloud, in_demo: bool) -> Workspace {
+    let real = match real {
+        Ok(real) => real,
+        Err(error) => return Workspace::failed(error.clone(), in_demo),
+    };
+    if !in_demo {
+        return Workspace::open(Place::Real(real)).await;
+    }
+    let folder = demo::folder(real);
+    let mut started = demo_cloud.lock().await;
+    let cloud = match started.as_ref() {
+        Some(cloud) => cloud.clone(),
+        None => match demo::serve(&folder).await {
+            Ok(cloud) => started.insert(Arc::new(cloud)).clone(),
+            Err(error) => {
+                tracing::error!(%error, "the demo cloud could not start");
+                return Workspace::failed(IpcError::from(error), true);
+            }
+        },
+    };
+    Workspace::open(Place::Demo { folder: &folder, cloud }).await
 }

@@ -234,14 +234,18 @@ async fn run(cli: Cli, demo_port: Option<u16>) -> Result<u8, Error> {
     };
     // The demo cloud is served while the command runs; its connections live apart.
     #[cfg(feature = "demo")]
-    let (data_dir, _demo) = match demo_port {
-        Some(port) => (mailferry_demo::data_dir(&data_dir), Some(mailferry_demo::start(port).await?)),
-        None => (data_dir, None),
+    let (data_dir, keychain, _demo) = match demo_port {
+        Some(port) => {
+            let folder = mailferry_demo::data_dir(&data_dir);
+            let served = mailferry_demo::start(port, &folder).await?;
+            (folder, mailferry_demo::keychain(), Some(served))
+        }
+        None => (data_dir, KeyringStore::new(), None),
     };
     #[cfg(not(feature = "demo"))]
-    let _ = demo_port;
+    let (keychain, _) = (KeyringStore::new(), demo_port);
     let store = Store::open(&data_dir.join(paths::DATABASE_FILE)).await?;
-    let vault: Arc<dyn mailferry_core::secrets::SecretStore> = Arc::new(KeyringStore::new());
+    let vault: Arc<dyn mailferry_core::secrets::SecretStore> = Arc::new(keychain);
     let service = ConnectionService::new(store, vault.clone(), CertificateStore::new(&data_dir, vault));
     let mut out = std::io::stdout().lock();
     let written = match cli.command {

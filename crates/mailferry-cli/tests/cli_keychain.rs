@@ -493,6 +493,10 @@ fn proxy_set_keeps_the_password_in_the_keychain_and_clear_removes_it() {
 
 /// `mailferry --demo` with the demo's port, and no cloud from the environment.
 fn mailferry_demo(port: u16, dir: &std::path::Path, args: &[&str], stdin: &str) -> std::process::Output {
+    with_stdin(demo_command(port, dir, args), stdin)
+}
+
+fn demo_command(port: u16, dir: &std::path::Path, args: &[&str]) -> std::process::Command {
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_mailferry"));
     command
         .arg("--data-dir")
@@ -503,7 +507,69 @@ fn mailferry_demo(port: u16, dir: &std::path::Path, args: &[&str], stdin: &str) 
         .env_remove("MAILFERRY_CLOUD_LOGIN_URL")
         .env_remove("MAILFERRY_CLOUD_GRAPH_URL")
         .env(mailferry_demo::PORT_VAR, port.to_string());
-    with_stdin(command, stdin)
+    command
+}
+
+fn free_port() -> u16 {
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    free.local_addr().unwrap().port()
+}
+
+/// A stand-in for the browser that signs in on the demo's own sign-in page as a person would
+/// (the form filled in as admin@contoso.onmicrosoft.com), the E2E tests' sign-in browser.
+fn demo_sign_in_browser(dir: &std::path::Path) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/e2e/lib/sign-in-browser.mjs");
+    let path = dir.join("demo-browser.sh");
+    std::fs::write(&path, format!("#!/bin/sh\nexec node '{}' \"$1\"\n", script.display())).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path
+}
+
+#[test]
+fn in_the_demo_register_signs_in_on_the_demo_page_and_its_connection_works_after_the_demo_restarts() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let browser = demo_sign_in_browser(dir.path());
+    let registered = demo_command(
+        port,
+        dir.path(),
+        &["register", "--role", "source", "--tenant", "contoso.onmicrosoft.com", "--new", "--json"],
+    )
+    .env("MAILFERRY_BROWSER", &browser)
+    .output()
+    .unwrap();
+    assert_eq!(registered.status.code(), Some(0), "{}\n{}", stdout(&registered), stderr(&registered));
+    assert!(
+        stderr(&registered).contains("[done] Signed in as admin@contoso.onmicrosoft.com"),
+        "{}",
+        stderr(&registered)
+    );
+    let answer: serde_json::Value = serde_json::from_slice(&registered.stdout).unwrap();
+    let id = answer["connection"]["id"].as_str().expect("the registered connection's id").to_owned();
+    assert!(dir.path().join("demo").join(mailferry_demo::STATE_FILE).is_file(), "the demo cloud kept its directory");
+    assert!(!dir.path().join("mailferry.db").exists(), "nothing was written to the real data folder");
+
+    // The next command is another process and another demo cloud: it still knows the
+    // application registered above, so the connection passes every check.
+    let checked = mailferry_demo(port, dir.path(), &["check", &id], "");
+    assert_eq!(checked.status.code(), Some(0), "{}\n{}", stdout(&checked), stderr(&checked));
+    assert!(stdout(&checked).ends_with("Result: passed\n"), "{}", stdout(&checked));
+    let listed = mailferry_demo(port, dir.path(), &["mailboxes", "list", "--connection", &id, "--json"], "");
+    assert_eq!(listed.status.code(), Some(0), "{}", stderr(&listed));
+    assert!(stdout(&listed).lines().count() > 2_500, "the demo's thousands of mailboxes");
+
+    // The certificate's key is in the demo's keychain namespace, not Mailferry's own.
+    let shown = mailferry_demo(port, dir.path(), &["connections", "show", &id, "--json"], "");
+    let shown: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    let thumbprint = shown["credential"]["sha1Thumbprint"].as_str().unwrap().to_owned();
+    let demo_folder = dir.path().join("demo");
+    let demo_vault = Arc::new(mailferry_demo::keychain());
+    let key = CertificateStore::new(&demo_folder, demo_vault.clone()).key_of(&thumbprint);
+    assert!(demo_vault.get(&key).unwrap().is_some(), "the key is under the demo's service name");
+    assert!(KeyringStore::new().get(&key).unwrap().is_none(), "and not under Mailferry's");
+
+    mailferry_demo(port, dir.path(), &["connections", "delete", &id, "--yes"], "");
 }
 
 #[test]

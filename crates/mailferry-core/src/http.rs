@@ -26,6 +26,9 @@ pub struct HttpConfig {
     pub max_retry_after: Duration,
     /// The proxy in Settings; `None` leaves it to the environment and the system.
     pub proxy: Option<crate::proxy::ProxyConfig>,
+    /// No proxy at all, not even the environment's: for a cloud on this computer (the demo),
+    /// which a proxy elsewhere on the network could not reach.
+    pub direct: bool,
 }
 
 impl Default for HttpConfig {
@@ -38,6 +41,7 @@ impl Default for HttpConfig {
             max_backoff: Duration::from_secs(8),
             max_retry_after: Duration::from_secs(30),
             proxy: None,
+            direct: false,
         }
     }
 }
@@ -231,7 +235,9 @@ fn build_client(config: &HttpConfig) -> Result<reqwest::Client> {
         // A redirect would re-send a secret, an assertion or a token to wherever it points:
         // Microsoft's token and Graph endpoints do not redirect, so a redirect is an error.
         .redirect(reqwest::redirect::Policy::none());
-    if let Some(proxy) = &config.proxy {
+    if config.direct {
+        builder = builder.no_proxy();
+    } else if let Some(proxy) = &config.proxy {
         // Replaces the environment's and the system's proxy.
         builder = builder.proxy(proxy.to_reqwest()?);
     }

@@ -106,7 +106,7 @@ fn fast_http(request_timeout: Duration) -> HttpConfig {
         min_backoff: Duration::from_millis(20),
         max_backoff: Duration::from_millis(100),
         max_retry_after: Duration::from_secs(2),
-        proxy: None,
+        ..HttpConfig::default()
     }
 }
 

@@ -17,6 +17,10 @@ pub const PORT_VAR: &str = "MAILFERRY_DEMO_PORT";
 pub const DEFAULT_PORT: u16 = 47_365;
 /// The demo's data folder, inside the real one.
 pub const FOLDER: &str = "demo";
+/// In the real data folder while the user is in the demo, so that the next start opens there.
+pub const MARKER: &str = "demo-mode";
+/// The demo cloud's directory changes (applications registered in it), in the demo's folder.
+pub const STATE_FILE: &str = "demo-cloud.json";
 
 pub use entra_sim::demo::{DemoTenant, CONTOSO, FABRIKAM, PASSWORD, PFX_PASSWORD, TENANTS};
 
@@ -49,7 +53,89 @@ pub fn prepare(asked: bool) -> Result<Option<u16>> {
     let url = base_url(port);
     std::env::set_var(mailferry_core::cloud::LOGIN_URL_VAR, &url);
     std::env::set_var(mailferry_core::cloud::GRAPH_URL_VAR, &url);
+    // The demo is on this computer: a proxy from the environment could not reach it.
+    for name in ["NO_PROXY", "no_proxy"] {
+        let list = std::env::var(name).unwrap_or_default();
+        if !list.split(',').any(|host| host.trim() == "127.0.0.1") {
+            let joined = if list.trim().is_empty() { "127.0.0.1".to_owned() } else { format!("{list},127.0.0.1") };
+            std::env::set_var(name, joined);
+        }
+    }
     Ok(Some(port))
+}
+
+/// The port the demo would use, when this build has it: for an app that enters the demo
+/// after it started (Try with a demo tenant).
+pub fn configured_port() -> Result<u16> {
+    port()
+}
+
+/// Whether the user was in the demo when Mailferry last stopped (the marker in `real`).
+pub fn remembered(real: &Path) -> bool {
+    real.join(MARKER).is_file()
+}
+
+/// Remembers in `real` whether the user is in the demo, for the next start.
+pub fn remember(real: &Path, in_demo: bool) -> Result<()> {
+    let marker = real.join(MARKER);
+    let io = |source| Error::Io { context: format!("Could not remember the demo in {}", marker.display()), source };
+    if in_demo {
+        std::fs::create_dir_all(real).map_err(io)?;
+        std::fs::write(
+            &marker,
+            b"The last Mailferry start was in the demo cloud; delete this file to start in your own.\n",
+        )
+        .map_err(io)
+    } else {
+        match std::fs::remove_file(&marker) {
+            Err(error) if error.kind() != std::io::ErrorKind::NotFound => Err(io(error)),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The demo's keychain: entries under their own service name.
+pub fn keychain() -> mailferry_core::secrets::KeyringStore {
+    mailferry_core::secrets::KeyringStore::for_service(mailferry_core::secrets::DEMO_SERVICE)
+}
+
+/// The demo tenants' published details, for the Demo credentials panel.
+pub fn tenant_details() -> Vec<mailferry_core::model::demo::DemoTenantDetails> {
+    use mailferry_core::model::Role;
+    TENANTS
+        .iter()
+        .map(|tenant| mailferry_core::model::demo::DemoTenantDetails {
+            display_name: tenant.display_name.into(),
+            role: Role::parse(tenant.role).unwrap_or(Role::Source),
+            tenant_id: tenant.tenant_id.into(),
+            domain: tenant.domain.into(),
+            admin: format!("admin@{}", tenant.domain),
+            privileged_role_admin: format!("pra@{}", tenant.domain),
+            user: format!("user@{}", tenant.domain),
+            password: PASSWORD.into(),
+            application_mailbox: format!("migration@{}", tenant.mail_domain),
+            user_without_mailbox: format!("nomailbox@{}", tenant.mail_domain),
+            client_id: tenant.client_id.into(),
+            client_secret: tenant.client_secret.into(),
+            certificate_thumbprint: entra_sim::world::pem_to_der(tenant.certificate_pem)
+                .map(|der| mailferry_core::certs::sha1_thumbprint(&der))
+                .unwrap_or_default(),
+            pfx_password: PFX_PASSWORD.into(),
+        })
+        .collect()
+}
+
+/// Writes the demo PFX (certificate and private key, under [`PFX_PASSWORD`]) of the tenant
+/// `tenant_id` to `path`, for Import on the Manual path.
+pub fn save_pfx(tenant_id: &str, path: &Path) -> Result<()> {
+    let tenant = TENANTS
+        .iter()
+        .find(|t| t.tenant_id == tenant_id)
+        .ok_or_else(|| Error::NotFound { what: "Demo tenant", id: tenant_id.to_owned() })?;
+    std::fs::write(path, tenant.pfx).map_err(|source| Error::Io {
+        context: format!("Could not save the demo certificate to {}", path.display()),
+        source,
+    })
 }
 
 pub fn base_url(port: u16) -> String {
@@ -88,8 +174,9 @@ impl DemoCloud {
     }
 }
 
-/// Serves the demo cloud on `port`, or joins the demo another Mailferry already serves there.
-pub async fn start(port: u16) -> Result<DemoCloud> {
+/// Serves the demo cloud on `port`, or joins the demo another Mailferry already serves there;
+/// the registrations made in it are kept in `folder` (the demo's data folder) across starts.
+pub async fn start(port: u16, folder: &Path) -> Result<DemoCloud> {
     match std::net::TcpListener::bind(("127.0.0.1", port)) {
         Ok(probe) => drop(probe),
         Err(error) if error.kind() == std::io::ErrorKind::AddrInUse => {
@@ -100,7 +187,8 @@ pub async fn start(port: u16) -> Result<DemoCloud> {
         }
         Err(error) => return Err(port_taken(port, error)),
     }
-    let handle = SimHandle::start(entra_sim::demo::seed(), port)
+    let options = entra_sim::SimOptions::demo(entra_sim::persist::StateFile::new(folder.join(STATE_FILE)));
+    let handle = SimHandle::start_with_options(entra_sim::demo::seed(), port, options)
         .await
         .map_err(|detail| Error::Internal(format!("the demo cloud could not start: {detail}")))?;
     Ok(DemoCloud { port, served: Some(handle) })
@@ -150,15 +238,79 @@ mod tests {
         let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let port = free.local_addr().unwrap().port();
         drop(free);
-        let first = start(port).await.unwrap();
+        let folder = tempfile::tempdir().unwrap();
+        let first = start(port, folder.path()).await.unwrap();
         assert!(first.served_here());
-        let second = start(port).await.unwrap();
+        let second = start(port, folder.path()).await.unwrap();
         assert!(!second.served_here(), "the running demo is shared");
         assert_eq!(second.base_url(), first.base_url());
 
         let other = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let taken = other.local_addr().unwrap().port();
-        let refused = start(taken).await.err().map(|e| e.to_string()).unwrap_or_default();
+        let refused = start(taken, folder.path()).await.err().map(|e| e.to_string()).unwrap_or_default();
         assert!(refused.contains(&format!("127.0.0.1:{taken}")) && refused.contains(PORT_VAR), "{refused}");
+    }
+
+    async fn status(port: u16, method: &str, path: &str) -> String {
+        let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+        let request =
+            format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut answer = Vec::new();
+        stream.read_to_end(&mut answer).await.unwrap();
+        String::from_utf8_lossy(&answer).lines().next().unwrap_or_default().to_owned()
+    }
+
+    #[tokio::test]
+    async fn no_other_program_can_steer_the_demo_cloud_or_read_its_secrets() {
+        let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = free.local_addr().unwrap().port();
+        drop(free);
+        let folder = tempfile::tempdir().unwrap();
+        let _demo = start(port, folder.path()).await.unwrap();
+        assert!(status(port, "GET", "/_sim/tenants").await.starts_with("HTTP/1.1 200"), "it says what it is");
+        for (method, path) in [
+            ("GET", "/_sim/secrets"),
+            ("POST", "/_sim/reset"),
+            ("PUT", "/_sim/auto-approve"),
+            ("GET", "/_sim/requests"),
+        ] {
+            let line = status(port, method, path).await;
+            assert!(line.starts_with("HTTP/1.1 404") || line.starts_with("HTTP/1.1 405"), "{method} {path}: {line}");
+        }
+        let metadata = format!("/{}/v2.0/.well-known/openid-configuration", CONTOSO.domain);
+        assert!(status(port, "GET", &metadata).await.starts_with("HTTP/1.1 200"), "Microsoft's endpoints answer");
+    }
+
+    #[test]
+    fn the_demo_is_remembered_in_the_real_folder_until_the_user_leaves_it() {
+        let real = tempfile::tempdir().unwrap();
+        let real = real.path().join("com.mailferry.desktop");
+        assert!(!remembered(&real), "a first start is not in the demo");
+        remember(&real, true).unwrap();
+        assert!(remembered(&real));
+        assert!(!remembered(&data_dir(&real)), "the marker is in the real folder, not the demo's");
+        remember(&real, false).unwrap();
+        assert!(!remembered(&real));
+        remember(&real, false).unwrap();
+    }
+
+    #[test]
+    fn the_demo_credentials_are_the_ones_the_demo_tenants_accept() {
+        let details = tenant_details();
+        assert_eq!(details.len(), 2);
+        let contoso = &details[0];
+        assert_eq!(contoso.role, mailferry_core::model::Role::Source);
+        assert_eq!(contoso.client_secret, CONTOSO.client_secret);
+        assert_eq!(contoso.application_mailbox, "migration@contoso.com");
+        assert_eq!(contoso.certificate_thumbprint.len(), 40, "{}", contoso.certificate_thumbprint);
+        assert_eq!(details[1].role, mailferry_core::model::Role::Target);
+
+        let folder = tempfile::tempdir().unwrap();
+        let pfx = folder.path().join("contoso.pfx");
+        save_pfx(CONTOSO.tenant_id, &pfx).unwrap();
+        assert_eq!(std::fs::read(&pfx).unwrap(), CONTOSO.pfx);
+        let unknown = save_pfx("not-a-tenant", &pfx).unwrap_err().to_string();
+        assert!(unknown.contains("not-a-tenant"), "{unknown}");
     }
 }

@@ -16,7 +16,8 @@ pub async fn import_certificate(
     key_path: Option<PathBuf>,
     password: Option<SecretString>,
 ) -> Result<ImportedCertificate, IpcError> {
-    Ok(state.connections()?.certificates().import_file(path, key_path, password).await?)
+    let ws = state.workspace();
+    Ok(ws.connections()?.certificates().import_file(path, key_path, password).await?)
 }
 
 #[tauri::command]
@@ -24,5 +25,6 @@ pub async fn find_certificate(
     state: State<'_, AppState>,
     thumbprint: String,
 ) -> Result<Option<CertificateInfo>, IpcError> {
-    Ok(state.connections()?.certificates().find(&thumbprint).await?)
+    let ws = state.workspace();
+    Ok(ws.connections()?.certificates().find(&thumbprint).await?)
 }

@@ -19,19 +19,22 @@ pub async fn check_connection(
     connection_id: Uuid,
     on_event: Channel<CheckEvent>,
 ) -> Result<CheckRun, IpcError> {
+    let ws = state.workspace();
     let send = move |event: CheckEvent| {
         let _ = on_event.send(event);
     };
     let target = CheckTarget::InSession { session: session_id, connection: connection_id };
-    Ok(state.checks()?.check(state.connections()?, target, &send).await?)
+    Ok(ws.checks()?.check(ws.connections()?, target, &send).await?)
 }
 
 #[tauri::command]
 pub fn cancel_check(state: State<'_, AppState>, connection_id: Uuid) -> Result<bool, IpcError> {
-    Ok(state.checks()?.cancel(connection_id))
+    let ws = state.workspace();
+    Ok(ws.checks()?.cancel(connection_id))
 }
 
 #[tauri::command]
 pub async fn last_check_report(state: State<'_, AppState>, id: Uuid) -> Result<Option<CheckReport>, IpcError> {
-    Ok(state.connections()?.last_report(id).await?)
+    let ws = state.workspace();
+    Ok(ws.connections()?.last_report(id).await?)
 }

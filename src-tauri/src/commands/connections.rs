@@ -14,22 +14,26 @@ use crate::state::AppState;
 
 #[tauri::command]
 pub async fn list_connections(state: State<'_, AppState>, role: Option<Role>) -> Result<Vec<Connection>, IpcError> {
-    Ok(state.connections()?.list(role).await?)
+    let ws = state.workspace();
+    Ok(ws.connections()?.list(role).await?)
 }
 
 #[tauri::command]
 pub async fn get_connection(state: State<'_, AppState>, id: Uuid) -> Result<Connection, IpcError> {
-    Ok(state.connections()?.get(id).await?)
+    let ws = state.workspace();
+    Ok(ws.connections()?.get(id).await?)
 }
 
 #[tauri::command]
 pub async fn open_edit_session(state: State<'_, AppState>, role: Role) -> Result<SessionView, IpcError> {
-    Ok(state.connections()?.open_session(role).await?)
+    let ws = state.workspace();
+    Ok(ws.connections()?.open_session(role).await?)
 }
 
 #[tauri::command]
 pub async fn edit_session_view(state: State<'_, AppState>, session_id: Uuid) -> Result<SessionView, IpcError> {
-    Ok(state.connections()?.session_view(session_id).await?)
+    let ws = state.workspace();
+    Ok(ws.connections()?.session_view(session_id).await?)
 }
 
 #[tauri::command]
@@ -38,7 +42,8 @@ pub async fn start_draft(
     session_id: Uuid,
     connection_id: Option<Uuid>,
 ) -> Result<Uuid, IpcError> {
-    Ok(state.connections()?.start_draft(session_id, connection_id).await?)
+    let ws = state.workspace();
+    Ok(ws.connections()?.start_draft(session_id, connection_id).await?)
 }
 
 #[tauri::command]
@@ -48,7 +53,8 @@ pub async fn put_draft(
     draft_id: Uuid,
     fields: DraftFields,
 ) -> Result<DraftState, IpcError> {
-    Ok(state.connections()?.put_draft(session_id, draft_id, fields).await?)
+    let ws = state.workspace();
+    Ok(ws.connections()?.put_draft(session_id, draft_id, fields).await?)
 }
 
 #[tauri::command]
@@ -58,17 +64,20 @@ pub async fn put_secret(
     draft_id: Uuid,
     secret: SecretString,
 ) -> Result<DraftState, IpcError> {
-    Ok(state.connections()?.put_secret(session_id, draft_id, secret).await?)
+    let ws = state.workspace();
+    Ok(ws.connections()?.put_secret(session_id, draft_id, secret).await?)
 }
 
 #[tauri::command]
 pub async fn keep_draft(state: State<'_, AppState>, session_id: Uuid, draft_id: Uuid) -> Result<SessionView, IpcError> {
-    Ok(state.connections()?.keep_draft(session_id, draft_id).await?)
+    let ws = state.workspace();
+    Ok(ws.connections()?.keep_draft(session_id, draft_id).await?)
 }
 
 #[tauri::command]
 pub fn drop_draft(state: State<'_, AppState>, session_id: Uuid, draft_id: Uuid) -> Result<(), IpcError> {
-    Ok(state.connections()?.drop_draft(session_id, draft_id)?)
+    let ws = state.workspace();
+    Ok(ws.connections()?.drop_draft(session_id, draft_id)?)
 }
 
 #[tauri::command]
@@ -78,17 +87,20 @@ pub async fn stage_delete(
     connection_id: Uuid,
     delete: bool,
 ) -> Result<SessionView, IpcError> {
-    Ok(state.connections()?.stage_delete(session_id, connection_id, delete).await?)
+    let ws = state.workspace();
+    Ok(ws.connections()?.stage_delete(session_id, connection_id, delete).await?)
 }
 
 #[tauri::command]
 pub async fn commit_edit_session(state: State<'_, AppState>, session_id: Uuid) -> Result<Vec<Connection>, IpcError> {
-    Ok(state.connections()?.commit(session_id).await?)
+    let ws = state.workspace();
+    Ok(ws.connections()?.commit(session_id).await?)
 }
 
 #[tauri::command]
 pub async fn discard_edit_session(state: State<'_, AppState>, session_id: Uuid) -> Result<(), IpcError> {
-    Ok(state.connections()?.discard(session_id).await?)
+    let ws = state.workspace();
+    Ok(ws.connections()?.discard(session_id).await?)
 }
 
 #[tauri::command]
@@ -96,8 +108,9 @@ pub fn permission_set(role: Role) -> Vec<Permission> {
     permissions::permission_set(role)
 }
 
-/// The cloud a new connection starts with (a Custom cloud set in the environment, else Global).
+/// The cloud a new connection starts with: the demo's in the demo, else a Custom cloud set in
+/// the environment, else Global.
 #[tauri::command]
-pub fn default_cloud() -> Cloud {
-    Cloud::default_for_new()
+pub fn default_cloud(state: State<'_, AppState>) -> Cloud {
+    state.workspace().default_cloud()
 }

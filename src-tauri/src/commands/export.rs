@@ -18,7 +18,8 @@ pub async fn export_connections(
     ids: Vec<Uuid>,
     path: PathBuf,
 ) -> Result<ExportOutcome, IpcError> {
-    let outcome = export::export_to_file(state.connections()?, &ids, &path, RenderOptions { csv_bom: true }).await?;
+    let ws = state.workspace();
+    let outcome = export::export_to_file(ws.connections()?, &ids, &path, RenderOptions { csv_bom: true }).await?;
     state.remember_export(path);
     Ok(outcome)
 }

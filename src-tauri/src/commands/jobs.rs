@@ -16,39 +16,46 @@ pub async fn discover_mailboxes(
     connection_id: Uuid,
     on_page: Channel<DiscoveryPage>,
 ) -> Result<DiscoveryTotals, IpcError> {
+    let ws = state.workspace();
     let send = |page: DiscoveryPage| {
         let _ = on_page.send(page);
         Ok(())
     };
-    Ok(state.discovery()?.discover(state.connections()?, connection_id, send).await?)
+    Ok(ws.discovery()?.discover(ws.connections()?, connection_id, send).await?)
 }
 
 #[tauri::command]
 pub fn cancel_discovery(state: State<'_, AppState>) -> Result<bool, IpcError> {
-    Ok(state.discovery()?.cancel())
+    let ws = state.workspace();
+    Ok(ws.discovery()?.cancel())
 }
 
 #[tauri::command]
 pub async fn list_jobs(state: State<'_, AppState>) -> Result<Vec<Job>, IpcError> {
-    Ok(state.jobs()?.list().await?)
+    let ws = state.workspace();
+    Ok(ws.jobs()?.list().await?)
 }
 
 #[tauri::command]
 pub async fn get_job(state: State<'_, AppState>, id: Uuid) -> Result<Job, IpcError> {
-    Ok(state.jobs()?.get(id).await?)
+    let ws = state.workspace();
+    Ok(ws.jobs()?.get(id).await?)
 }
 
 #[tauri::command]
 pub async fn save_job(state: State<'_, AppState>, draft: JobDraft) -> Result<Job, IpcError> {
-    Ok(state.jobs()?.save(draft).await?)
+    let ws = state.workspace();
+    Ok(ws.jobs()?.save(draft).await?)
 }
 
 #[tauri::command]
 pub async fn rename_job(state: State<'_, AppState>, id: Uuid, name: String) -> Result<Job, IpcError> {
-    Ok(state.jobs()?.rename(id, &name).await?)
+    let ws = state.workspace();
+    Ok(ws.jobs()?.rename(id, &name).await?)
 }
 
 #[tauri::command]
 pub async fn delete_job(state: State<'_, AppState>, id: Uuid) -> Result<Job, IpcError> {
-    Ok(state.jobs()?.delete(id).await?)
+    let ws = state.workspace();
+    Ok(ws.jobs()?.delete(id).await?)
 }

@@ -1,6 +1,7 @@
 pub mod certificates;
 pub mod checks;
 pub mod connections;
+pub mod demo;
 pub mod export;
 pub mod jobs;
 pub mod network;

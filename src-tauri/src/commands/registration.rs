@@ -27,8 +27,9 @@ pub async fn sign_in_for_registration(
     request: RegistrationSignIn,
     on_progress: Channel<RegistrationProgress>,
 ) -> Result<SignedIn, IpcError> {
-    let service = state.registrations()?;
-    Ok(service.sign_in(state.connections()?, request, &SystemBrowser, &forward(on_progress)).await?)
+    let ws = state.workspace();
+    let service = ws.registrations()?;
+    Ok(service.sign_in(ws.connections()?, request, &SystemBrowser, &forward(on_progress)).await?)
 }
 
 #[tauri::command]
@@ -37,7 +38,8 @@ pub async fn register_automatically(
     request: AutomaticRegistration,
     on_progress: Channel<RegistrationProgress>,
 ) -> Result<Connection, IpcError> {
-    Ok(state.registrations()?.register(state.connections()?, request, &forward(on_progress)).await?)
+    let ws = state.workspace();
+    Ok(ws.registrations()?.register(ws.connections()?, request, &forward(on_progress)).await?)
 }
 
 #[tauri::command]
@@ -46,17 +48,20 @@ pub async fn roll_back_registration(
     id: Uuid,
     on_progress: Channel<RegistrationProgress>,
 ) -> Result<Registration, IpcError> {
-    Ok(state.registrations()?.roll_back(state.connections()?, id, &forward(on_progress)).await?)
+    let ws = state.workspace();
+    Ok(ws.registrations()?.roll_back(ws.connections()?, id, &forward(on_progress)).await?)
 }
 
 #[tauri::command]
 pub fn cancel_registration(state: State<'_, AppState>) -> Result<bool, IpcError> {
-    Ok(state.registrations()?.cancel())
+    let ws = state.workspace();
+    Ok(ws.registrations()?.cancel())
 }
 
 #[tauri::command]
 pub async fn unfinished_registrations(state: State<'_, AppState>) -> Result<Vec<Registration>, IpcError> {
-    Ok(state.registrations()?.unfinished(state.connections()?).await?)
+    let ws = state.workspace();
+    Ok(ws.registrations()?.unfinished(ws.connections()?).await?)
 }
 
 #[tauri::command]
@@ -64,7 +69,8 @@ pub async fn application_deletion_preview(
     state: State<'_, AppState>,
     connection_id: Uuid,
 ) -> Result<ApplicationDeletion, IpcError> {
-    Ok(state.registrations()?.deletion_preview(state.connections()?, connection_id).await?)
+    let ws = state.workspace();
+    Ok(ws.registrations()?.deletion_preview(ws.connections()?, connection_id).await?)
 }
 
 /// Signs an admin in and deletes the connection's application from Entra ID now; the
@@ -75,13 +81,15 @@ pub async fn delete_connection_application(
     connection_id: Uuid,
     on_progress: Channel<RegistrationProgress>,
 ) -> Result<ApplicationDeletion, IpcError> {
-    let service = state.registrations()?;
-    Ok(service.delete_application(state.connections()?, connection_id, &SystemBrowser, &forward(on_progress)).await?)
+    let ws = state.workspace();
+    let service = ws.registrations()?;
+    Ok(service.delete_application(ws.connections()?, connection_id, &SystemBrowser, &forward(on_progress)).await?)
 }
 
 #[tauri::command]
 pub async fn sign_in_client(state: State<'_, AppState>) -> Result<SignInClient, IpcError> {
-    Ok(state.registrations()?.sign_in_client(state.connections()?).await?)
+    let ws = state.workspace();
+    Ok(ws.registrations()?.sign_in_client(ws.connections()?).await?)
 }
 
 /// Sets the application admins sign in with (an organization's own), or the default with null.
@@ -90,5 +98,6 @@ pub async fn set_sign_in_client(
     state: State<'_, AppState>,
     client_id: Option<String>,
 ) -> Result<SignInClient, IpcError> {
-    Ok(state.registrations()?.set_sign_in_client(state.connections()?, client_id.as_deref()).await?)
+    let ws = state.workspace();
+    Ok(ws.registrations()?.set_sign_in_client(ws.connections()?, client_id.as_deref()).await?)
 }

@@ -58,7 +58,10 @@ pub async fn log_and_faults(State(sim): State<SharedSim>, request: Request, next
             (StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST), axum::Json(body)).into_response()
         }
     };
-    if !is_sim_api {
+    if !is_sim_api && method != "GET" && method != "HEAD" {
+        sim.save_if_changed();
+    }
+    if !is_sim_api && sim.keeps_log() {
         let record = RequestRecord {
             method,
             path,

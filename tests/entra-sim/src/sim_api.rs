@@ -27,6 +27,12 @@ pub fn routes() -> Router<SharedSim> {
         .route("/_sim/reset", post(reset))
 }
 
+/// What a closed simulator (the demo cloud) still answers: which tenants it serves, so that a
+/// second Mailferry can tell it is the demo before it joins it.
+pub fn identity_routes() -> Router<SharedSim> {
+    Router::new().route("/_sim/tenants", get(tenants))
+}
+
 async fn tenants(State(sim): State<SharedSim>) -> Json<Value> {
     let world = sim.world();
     Json(Value::Array(

@@ -153,7 +153,7 @@ pub struct Application {
     pub owners: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AppRole {
     pub id: String,
@@ -177,7 +177,7 @@ pub struct ServicePrincipal {
     pub created: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AppRoleAssignment {
     pub id: String,
@@ -274,9 +274,9 @@ impl Tenant {
             users,
             applications: Vec::new(),
             service_principals: vec![
-                resource_sp(GRAPH_APP_ID, "Microsoft Graph", catalog::GRAPH_APP_ROLES),
-                resource_sp(EXCHANGE_APP_ID, "Office 365 Exchange Online", catalog::EXCHANGE_APP_ROLES),
-                resource_sp(SIGN_IN_CLIENT_ID, "Microsoft Graph Command Line Tools", &[]),
+                resource_sp(&seed.id, GRAPH_APP_ID, "Microsoft Graph", catalog::GRAPH_APP_ROLES),
+                resource_sp(&seed.id, EXCHANGE_APP_ID, "Office 365 Exchange Online", catalog::EXCHANGE_APP_ROLES),
+                resource_sp(&seed.id, SIGN_IN_CLIENT_ID, "Microsoft Graph Command Line Tools", &[]),
             ],
             assignments: Vec::new(),
             conditional_access_block: seed.conditional_access_block,
@@ -297,7 +297,7 @@ impl Tenant {
                 key_credentials.push(key);
             }
             let application = Application {
-                id: new_id(),
+                id: stable_id(&seed.id, &format!("application/{}", app.app_id.to_lowercase())),
                 app_id: app.app_id.to_lowercase(),
                 display_name: app.display_name.clone(),
                 sign_in_audience: "AzureADMyOrg".into(),
@@ -320,7 +320,7 @@ impl Tenant {
                 owners: Vec::new(),
             };
             let mut sp = ServicePrincipal {
-                id: new_id(),
+                id: stable_id(&seed.id, &format!("servicePrincipal/{}", application.app_id)),
                 app_id: application.app_id.clone(),
                 display_name: application.display_name.clone(),
                 app_roles: Vec::new(),
@@ -399,9 +399,11 @@ impl Tenant {
     }
 }
 
-fn resource_sp(app_id: &str, name: &str, roles: &[(&str, &str)]) -> ServicePrincipal {
+/// A resource's service principal (Microsoft Graph, Exchange Online) keeps its object id at
+/// every start, so that stored app role assignments still point at it.
+fn resource_sp(tenant_id: &str, app_id: &str, name: &str, roles: &[(&str, &str)]) -> ServicePrincipal {
     ServicePrincipal {
-        id: new_id(),
+        id: stable_id(tenant_id, &format!("servicePrincipal/{app_id}")),
         app_id: app_id.into(),
         display_name: name.into(),
         app_roles: roles

@@ -4,6 +4,7 @@
 //! holds a secret: credentials are described by hints and thumbprints.
 
 pub mod checks;
+pub mod demo;
 pub mod registration;
 
 use chrono::{DateTime, Utc};

@@ -7,16 +7,36 @@ use crate::{Error, Result};
 /// The OS keychain through keyring 3: Windows Credential Manager, macOS Keychain, or the
 /// Secret Service on Linux. Values are stored as raw bytes (`set_secret`), which keeps key
 /// material within Windows' 2560-byte credential limit.
-#[derive(Debug, Default, Clone)]
-pub struct KeyringStore;
+#[derive(Debug, Clone)]
+pub struct KeyringStore {
+    /// The service every entry is filed under: a namespace, which keeps the demo's entries
+    /// apart from real ones.
+    service: &'static str,
+}
+
+impl Default for KeyringStore {
+    fn default() -> Self {
+        KeyringStore::new()
+    }
+}
 
 impl KeyringStore {
+    /// Entries under Mailferry's service name.
     pub fn new() -> Self {
-        KeyringStore
+        KeyringStore { service: SERVICE }
     }
 
-    fn entry(key: &SecretKey) -> Result<Entry> {
-        Entry::new(SERVICE, &key.account()).map_err(map_error)
+    /// Entries under another service name ([`super::DEMO_SERVICE`] for the demo).
+    pub fn for_service(service: &'static str) -> Self {
+        KeyringStore { service }
+    }
+
+    pub fn service(&self) -> &'static str {
+        self.service
+    }
+
+    fn entry(&self, key: &SecretKey) -> Result<Entry> {
+        Entry::new(self.service, &key.account()).map_err(map_error)
     }
 }
 
@@ -53,7 +73,7 @@ fn too_large(key: &SecretKey, bytes: usize, limit: usize) -> Error {
 impl SecretStore for KeyringStore {
     fn put(&self, key: &SecretKey, secret: &[u8]) -> Result<()> {
         check_entry_size(key, secret.len(), entry_limit())?;
-        Self::entry(key)?.set_secret(secret).map_err(|error| match error {
+        self.entry(key)?.set_secret(secret).map_err(|error| match error {
             // The platform's own limit, should it be lower than the one known here.
             keyring::Error::TooLong(_, limit) => too_large(key, secret.len(), limit as usize),
             other => map_error(other),
@@ -61,7 +81,7 @@ impl SecretStore for KeyringStore {
     }
 
     fn get(&self, key: &SecretKey) -> Result<Option<Zeroizing<Vec<u8>>>> {
-        match Self::entry(key)?.get_secret() {
+        match self.entry(key)?.get_secret() {
             Ok(bytes) => Ok(Some(Zeroizing::new(bytes))),
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(e) => Err(map_error(e)),
@@ -69,7 +89,7 @@ impl SecretStore for KeyringStore {
     }
 
     fn delete(&self, key: &SecretKey) -> Result<bool> {
-        match Self::entry(key)?.delete_credential() {
+        match self.entry(key)?.delete_credential() {
             Ok(()) => Ok(true),
             Err(keyring::Error::NoEntry) => Ok(false),
             Err(e) => Err(map_error(e)),

@@ -17,6 +17,10 @@ use crate::{Error, Result};
 /// The service name every Mailferry keychain entry is filed under.
 pub const SERVICE: &str = "Mailferry";
 
+/// The service name of the demo cloud's entries: never mixed with real ones, and never found
+/// by a real connection whatever its id.
+pub const DEMO_SERVICE: &str = "Mailferry Demo";
+
 /// Which secret. A client secret belongs to a connection; a certificate's private key to the
 /// certificate (one certificate may serve several connections of the same application).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
