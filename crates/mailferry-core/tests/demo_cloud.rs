@@ -73,7 +73,7 @@ async fn the_demo_sign_in_page_lists_the_accounts_with_their_roles_and_password(
         sim.base_url,
         demo::FABRIKAM.domain
     );
-    let page = reqwest::get(url).await.unwrap().text().await.unwrap();
+    let page = reqwest::get(url.clone()).await.unwrap().text().await.unwrap();
     assert!(page.contains("<h2>Demo accounts</h2>"), "{page}");
     for account in [
         "<code>admin@fabrikam.onmicrosoft.com</code> (Global Administrator)",
@@ -84,4 +84,15 @@ async fn the_demo_sign_in_page_lists_the_accounts_with_their_roles_and_password(
     }
     assert!(page.contains(&format!("password <code>{}</code>", demo::PASSWORD)));
     assert!(!page.contains("migration@fabrikam.onmicrosoft.com"), "accounts without a password are not offered");
+    // The form starts filled in as the Global Administrator: Accept is the one click needed.
+    assert!(page.contains(r#"name="username" value="admin@fabrikam.onmicrosoft.com""#), "{page}");
+    assert!(page.contains(&format!(r#"name="password" value="{}""#, demo::PASSWORD)), "{page}");
+
+    // A tenant that is not a demo's fills in nothing.
+    let mut seed = demo::seed();
+    seed.tenants.iter_mut().for_each(|t| t.show_accounts = false);
+    let plain = SimHandle::start(seed, 0).await.unwrap();
+    let page = reqwest::get(url.replace(&sim.base_url, &plain.base_url)).await.unwrap().text().await.unwrap();
+    assert!(page.contains(r#"name="username" value="""#) && page.contains(r#"name="password" value="""#), "{page}");
+    assert!(!page.contains("Demo accounts"));
 }

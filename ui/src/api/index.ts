@@ -9,6 +9,7 @@ import type { CheckReport } from "../bindings/CheckReport";
 import type { CheckRun } from "../bindings/CheckRun";
 import type { Cloud } from "../bindings/Cloud";
 import type { Connection } from "../bindings/Connection";
+import type { DemoStatus } from "../bindings/DemoStatus";
 import type { ExportOutcome } from "../bindings/ExportOutcome";
 import type { ApplicationDeletion } from "../bindings/ApplicationDeletion";
 import type { DiscoveryPage } from "../bindings/DiscoveryPage";
@@ -99,8 +100,27 @@ export const api = {
   signInClient: () => call<SignInClient>("sign_in_client"),
   /** The application admins sign in with; null goes back to the default. */
   setSignInClient: (clientId: string | null) => call<SignInClient>("set_sign_in_client", { clientId }),
-  /** Whether the app runs in the demo cloud (started with --demo or MAILFERRY_DEMO=1). */
-  isDemo: () => call<boolean>("is_demo"),
+  /** Whether the dashboard shows the demo cloud, and the demo tenants' published details. */
+  demoStatus: () => call<DemoStatus>("demo_status"),
+  /** Try with a demo tenant: the demo's connections from now on, and at the next start. */
+  enterDemo: () => call<DemoStatus>("enter_demo"),
+  /** Leave the demo: the user's own connections again. */
+  leaveDemo: () => call<DemoStatus>("leave_demo"),
+  /** Writes a demo tenant's PFX (certificate and key) where the save dialog chose. */
+  saveDemoCertificate: (tenantId: string, path: string) => call<null>("save_demo_certificate", { tenantId, path }),
+  /** The native save dialog for a demo PFX; the chosen path, or null when cancelled. */
+  chooseDemoCertificateFile: async (suggestedName: string): Promise<string | null> => {
+    try {
+      const chosen = await save({
+        title: "Save the demo certificate",
+        defaultPath: suggestedName,
+        filters: [{ name: "PFX with its private key (.pfx)", extensions: ["pfx"] }],
+      });
+      return chosen ?? null;
+    } catch (error) {
+      throw toCommandError(error);
+    }
+  },
   /** The proxy in Settings (never its password). */
   proxySettings: () => call<ProxySettings>("proxy_settings"),
   /** Saves the proxy (an empty URL removes it); later requests go through it. */

@@ -107,8 +107,13 @@ export interface FakeCore {
   /** Connections whose Entra application was deleted. */
   deletedApplications: string[];
   signInClient: { clientId: string; isDefault: boolean };
-  /** Whether the app runs in the demo cloud. */
+  /** Whether the dashboard shows the demo cloud; whether the build has it; where it went. */
   demo: boolean;
+  demoAvailable: boolean;
+  failNextDemoSwitch?: IpcError;
+  /** The connections and jobs of the folder not shown (the demo's, or the real one's). */
+  otherFolder: { saved: Connection[]; jobs: Job[] };
+  savedDemoCertificates: { tenantId: string; path: string }[];
   /** The proxy in Settings, and the password the keychain would hold. */
   proxy: { url: string | null; username: string | null; password: string | null };
   jobs: Job[];
@@ -177,6 +182,36 @@ const EMPTY_FIELDS: DraftFields = { name: "", cloud: { kind: "global" }, tenant:
 
 const NEW_IDS = ["0b4c9a52-8a57-4ad0-9a2e-9c1f4a3e0d11", "1c5dab63-9b68-4be1-8b3f-ad2f5b4f1e22", "2d6ebc74-ac79-4cf2-9c40-be3f6c5f2f33"];
 
+export const DEMO_CLOUD = { kind: "custom", loginUrl: "http://127.0.0.1:47365", graphUrl: "http://127.0.0.1:47365" } as const;
+
+export const DEMO_TENANTS = [
+  {
+    displayName: "Contoso",
+    role: "source",
+    tenantId: "6babcaad-604b-40ac-a9d7-9fd97c0b779f",
+    domain: "contoso.onmicrosoft.com",
+    admin: "admin@contoso.onmicrosoft.com",
+    privilegedRoleAdmin: "pra@contoso.onmicrosoft.com",
+    user: "user@contoso.onmicrosoft.com",
+    password: "Passw0rd!",
+    applicationMailbox: "migration@contoso.com",
+    userWithoutMailbox: "nomailbox@contoso.com",
+    clientId: "7d1f6a2e-3b4c-4d5e-8f60-1a2b3c4d5e6f",
+    clientSecret: "Dm0Q~contoso.Demo-Secret_Value_0123456789",
+    certificateThumbprint: "0123456789ABCDEF0123456789ABCDEF01234567",
+    pfxPassword: "Demo-PFX-2026",
+  },
+] as const;
+
+function demoStatus(core: FakeCore) {
+  return {
+    active: core.demo,
+    available: core.demoAvailable,
+    cloud: core.demo ? DEMO_CLOUD : null,
+    tenants: core.demoAvailable ? DEMO_TENANTS : [],
+  };
+}
+
 export function installFakeCore(saved: Connection[] = []): FakeCore {
   const core: FakeCore = {
     saved: [...saved],
@@ -201,6 +236,9 @@ export function installFakeCore(saved: Connection[] = []): FakeCore {
     signInClient: { clientId: "14d82eec-204b-4c2f-b7e8-296a70dab67e", isDefault: true },
     proxy: { url: null, username: null, password: null },
     demo: false,
+    demoAvailable: true,
+    otherFolder: { saved: [], jobs: [] },
+    savedDemoCertificates: [],
     jobs: [],
     tenantMailboxes: [],
   };
@@ -330,7 +368,7 @@ export function installFakeCore(saved: Connection[] = []): FakeCore {
         sessions.delete(String(args.sessionId));
         return null;
       case "default_cloud":
-        return core.defaultCloud;
+        return core.demo ? DEMO_CLOUD : core.defaultCloud;
       case "check_connection": {
         const s = session(args.sessionId);
         const id = String(args.connectionId);
@@ -411,8 +449,24 @@ export function installFakeCore(saved: Connection[] = []): FakeCore {
         }
         return totals;
       }
-      case "is_demo":
-        return core.demo;
+      case "demo_status":
+        return demoStatus(core);
+      case "enter_demo":
+      case "leave_demo": {
+        if (core.failNextDemoSwitch) {
+          const error = core.failNextDemoSwitch;
+          core.failNextDemoSwitch = undefined;
+          return Promise.reject(error);
+        }
+        core.demo = command === "enter_demo";
+        // Each folder has its own connections and jobs: the other folder's are kept aside.
+        [core.saved, core.otherFolder.saved] = [core.otherFolder.saved, core.saved];
+        [core.jobs, core.otherFolder.jobs] = [core.otherFolder.jobs, core.jobs];
+        return demoStatus(core);
+      }
+      case "save_demo_certificate":
+        core.savedDemoCertificates.push({ tenantId: String(args.tenantId), path: String(args.path) });
+        return null;
       case "proxy_settings":
         return proxyView(core);
       case "set_proxy_settings": {

@@ -40,9 +40,16 @@ pub fn sign_in(form: &SignInForm<'_>) -> Response {
     if form.ask_user_code {
         html.push_str("<label for=\"user_code\">Code</label><input type=\"text\" id=\"user_code\" name=\"user_code\" autocomplete=\"off\">");
     }
+    // A demo tenant fills in its Global Administrator, so that trying Mailferry takes one
+    // click here (Accept); the other accounts are listed below the form.
+    let (username, password) = match demo_admin(form.tenant) {
+        Some(admin) if form.username.is_empty() => (admin.user_principal_name.as_str(), admin.password.as_deref()),
+        _ => (form.username, None),
+    };
     html.push_str(&format!(
-        "<label for=\"username\">Email or phone</label><input type=\"email\" id=\"username\" name=\"username\" value=\"{}\" autocomplete=\"username\"><label for=\"password\">Password</label><input type=\"password\" id=\"password\" name=\"password\" autocomplete=\"current-password\">",
-        attr(form.username)
+        "<label for=\"username\">Email or phone</label><input type=\"email\" id=\"username\" name=\"username\" value=\"{}\" autocomplete=\"username\"><label for=\"password\">Password</label><input type=\"password\" id=\"password\" name=\"password\" value=\"{}\" autocomplete=\"current-password\">",
+        attr(username),
+        attr(password.unwrap_or_default())
     ));
     if !form.permissions.is_empty() {
         html.push_str("<h2>Permissions requested</h2><ul>");
@@ -57,6 +64,15 @@ pub fn sign_in(form: &SignInForm<'_>) -> Response {
     // Accept comes first so that Enter in a field accepts; row-reverse shows Cancel on its left.
     html.push_str("<div class=\"buttons\"><button type=\"submit\" name=\"action\" value=\"accept\">Accept</button><button type=\"submit\" name=\"action\" value=\"cancel\">Cancel</button></div></form></main></body></html>");
     Html(html).into_response()
+}
+
+/// The account a demo tenant's sign-in form starts with: its first Global Administrator.
+fn demo_admin(tenant: &Tenant) -> Option<&User> {
+    let global_admin = catalog::directory_role_id("Global Administrator")?;
+    tenant
+        .show_accounts
+        .then(|| tenant.users.iter().find(|u| u.password.is_some() && u.role_ids.iter().any(|r| r == global_admin)))
+        .flatten()
 }
 
 /// A demo tenant's accounts, with their roles and passwords, to copy into the form.

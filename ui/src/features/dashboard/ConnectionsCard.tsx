@@ -20,6 +20,7 @@ import type { Connection } from "../../bindings/Connection";
 import type { Role } from "../../bindings/Role";
 import { checkedAgo, connectionHealth, credentialLabel, formatDate, tenantLabel } from "../connections/describe";
 import type { ManageRequest } from "../connections/manage/manageRequest";
+import { useDemo } from "../demo/demoContext";
 
 const useStyles = makeStyles({
   list: { listStyle: "none", margin: 0, padding: 0, display: "grid", gap: tokens.spacingVerticalS },
@@ -51,6 +52,7 @@ interface Props {
 
 export function ConnectionsCard({ role, connections, onManage, onExport, onNetworkProxy }: Props) {
   const styles = useStyles();
+  const inDemo = useDemo()?.active ?? false;
   const titleId = `${role}-connections-title`;
   const newConnection = () => onManage({ role, wizard: { editing: null } });
   return (
@@ -80,7 +82,10 @@ export function ConnectionsCard({ role, connections, onManage, onExport, onNetwo
                 <MenuItem disabled={connections.length === 0} onClick={() => onExport(connections.map((c) => c.id))}>
                   Export summaries…
                 </MenuItem>
-                <MenuItem onClick={onNetworkProxy}>Network proxy…</MenuItem>
+                {/* The demo cloud is on this computer: no proxy is used to reach it. */}
+                <MenuItem disabled={inDemo} onClick={onNetworkProxy}>
+                  {inDemo ? "Network proxy… (not used in the demo)" : "Network proxy…"}
+                </MenuItem>
               </MenuList>
             </MenuPopover>
           </Menu>

@@ -1,5 +1,5 @@
 import { FluentProvider, webLightTheme } from "@fluentui/react-components";
-import { render, screen, waitFor, within } from "@testing-library/react";
+import { cleanup, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { findDialog } from "../../test/dialogs";
 import { describe, expect, it } from "vitest";
@@ -223,18 +223,104 @@ describe("the dashboard", () => {
   });
 });
 
-describe("the demo banner", () => {
-  it("says on the dashboard that nothing reaches Microsoft while in the demo", async () => {
+describe("the demo", () => {
+  const BANNER = "Demo tenant: nothing here reaches Microsoft";
+
+  it("is offered on an empty dashboard, and one click leads into it and one back out", async () => {
     const core = installFakeCore();
-    core.demo = true;
-    renderDashboard();
-    expect(await screen.findByText("Demo tenant: nothing here reaches Microsoft")).toBeInTheDocument();
+    const demoConnection = aConnection({ id: "d1", name: "Contoso demo" });
+    core.otherFolder.saved = [demoConnection];
+    const user = renderDashboard();
+    expect(await screen.findByText(/needs a Microsoft 365 tenant and an administrator/)).toBeInTheDocument();
+    expect(screen.queryByText(BANNER)).not.toBeInTheDocument();
+
+    await user.click(screen.getByRole("button", { hidden: true, name: "Try with a demo tenant" }));
+    expect(await screen.findByText(BANNER)).toBeInTheDocument();
+    expect(await screen.findByText("Contoso demo")).toBeInTheDocument();
+    expect(screen.queryByRole("button", { hidden: true, name: "Try with a demo tenant" })).not.toBeInTheDocument();
+
+    await user.click(screen.getByRole("button", { hidden: true, name: "Leave the demo" }));
+    await waitFor(() => expect(screen.queryByText(BANNER)).not.toBeInTheDocument());
+    expect(await screen.findByText(/No source connections yet/)).toBeInTheDocument();
+    expect(screen.queryByText("Contoso demo")).not.toBeInTheDocument();
+    expect(screen.getByRole("button", { hidden: true, name: "Try with a demo tenant" })).toBeEnabled();
   });
 
-  it("is not shown outside the demo", async () => {
+  it("is not offered once there are connections, nor by a build without it", async () => {
+    installFakeCore([saved]);
+    renderDashboard();
+    await screen.findByText(saved.name);
+    expect(screen.queryByRole("button", { hidden: true, name: "Try with a demo tenant" })).not.toBeInTheDocument();
+    cleanup();
+
+    const core = installFakeCore();
+    core.demoAvailable = false;
+    renderDashboard();
+    await screen.findByText(/No source connections yet/);
+    expect(screen.queryByRole("button", { hidden: true, name: "Try with a demo tenant" })).not.toBeInTheDocument();
+  });
+
+  it("that cannot start says why and leaves the dashboard as it was", async () => {
+    const core = installFakeCore();
+    core.failNextDemoSwitch = ipcError({
+      code: "io",
+      message: "The demo cloud cannot listen on 127.0.0.1:47365, which another program uses; set MAILFERRY_DEMO_PORT to a free port",
+    });
+    const user = renderDashboard();
+    await user.click(await screen.findByRole("button", { hidden: true, name: "Try with a demo tenant" }));
+    expect(await screen.findByText("The demo could not start")).toBeInTheDocument();
+    expect(screen.getByText(/which another program uses/)).toBeInTheDocument();
+    expect(screen.queryByText(BANNER)).not.toBeInTheDocument();
+    expect(screen.getByRole("button", { hidden: true, name: "Try with a demo tenant" })).toBeEnabled();
+  });
+
+  it("shows the demo credentials to copy, and saves the demo PFX where the dialog chose", async () => {
+    const core = installFakeCore();
+    core.demo = true;
+    core.savePath = "/home/admin/contoso-migration.pfx";
+    const user = renderDashboard();
+    await user.click(await screen.findByRole("button", { hidden: true, name: "Demo credentials" }));
+    const card = await screen.findByLabelText("Contoso demo credentials");
+    expect(within(card).getByLabelText("Contoso Client secret (Value)")).toHaveTextContent("Dm0Q~contoso.Demo-Secret_Value_0123456789");
+    expect(within(card).getByLabelText("Contoso Application (client) ID")).toHaveTextContent("7d1f6a2e-3b4c-4d5e-8f60-1a2b3c4d5e6f");
+    expect(within(card).getByLabelText("Contoso User without a mailbox")).toHaveTextContent("nomailbox@contoso.com");
+    const written: string[] = [];
+    Object.defineProperty(navigator, "clipboard", { configurable: true, value: { writeText: async (text: string) => void written.push(text) } });
+    await user.click(within(card).getByRole("button", { hidden: true, name: "Copy Contoso Client secret (Value)" }));
+    expect(written).toEqual(["Dm0Q~contoso.Demo-Secret_Value_0123456789"]);
+    expect(await within(card).findByText("Client secret (Value) copied")).toBeInTheDocument();
+
+    await user.click(within(card).getByRole("button", { hidden: true, name: "Save the Contoso PFX…" }));
+    expect(await within(card).findByText("Saved to /home/admin/contoso-migration.pfx")).toBeInTheDocument();
+    expect(core.savedDemoCertificates).toEqual([{ tenantId: "6babcaad-604b-40ac-a9d7-9fd97c0b779f", path: "/home/admin/contoso-migration.pfx" }]);
+  });
+
+  it("names the demo cloud in the wizard's cloud chooser, with no URLs and no tenant to type", async () => {
+    const core = installFakeCore();
+    core.demo = true;
+    const user = renderDashboard();
+    await openNewConnectionWizard(user);
+    await waitFor(() => expect(screen.getByRole("textbox", { hidden: true, name: /Tenant/ })).toHaveValue("contoso.onmicrosoft.com"));
+    expect(screen.getByText(/sign in as admin@contoso\.onmicrosoft\.com with Passw0rd!/)).toBeInTheDocument();
+    await user.click(screen.getByRole("radio", { hidden: true, name: /Manual registration/ }));
+    await user.click(screen.getByRole("button", { hidden: true, name: "Next" }));
+    const chooser = await screen.findByRole("combobox", { hidden: true, name: /Microsoft cloud/ });
+    expect(chooser).toHaveTextContent("Demo (Contoso and Fabrikam, on this computer)");
+    expect(screen.queryByRole("textbox", { hidden: true, name: /Login URL/ })).not.toBeInTheDocument();
+  });
+
+  it("has no proxy to set: the demo cloud is on this computer", async () => {
+    const core = installFakeCore();
+    core.demo = true;
+    const user = renderDashboard();
+    await user.click(await screen.findByRole("button", { hidden: true, name: "Settings for source connections" }));
+    expect(await screen.findByRole("menuitem", { hidden: true, name: "Network proxy… (not used in the demo)" })).toHaveAttribute("aria-disabled", "true");
+  });
+
+  it("is not announced outside it", async () => {
     installFakeCore();
     renderDashboard();
     await screen.findByText(/No source connections yet/);
-    expect(screen.queryByText("Demo tenant: nothing here reaches Microsoft")).not.toBeInTheDocument();
+    expect(screen.queryByText(BANNER)).not.toBeInTheDocument();
   });
 });

@@ -33,6 +33,7 @@ import type { Role } from "../../../bindings/Role";
 import { ErrorBar } from "../../../components/ErrorBar";
 import { automaticAnnouncement, automaticReducer, initialAutomatic, type StepView } from "./automaticState";
 import { APPLICATION_NAMES } from "../../../bindings/words";
+import { isDemoCloud, useDemo } from "../../demo/demoContext";
 import { CloudChooser } from "./CloudChooser";
 import { ReuseCredentials, foreignCredentials } from "./ReuseCredentials";
 import { chosenCloud, type WizardAction, type WizardState } from "./wizardState";
@@ -72,6 +73,12 @@ export function AutomaticPanel({ state, permissions, dispatch, onRunningChange, 
   const needsTrust = chosen !== null && foreignCredentials(chosen).length > 0;
   const running = progress.phase === "signingIn" || progress.phase === "registering";
   const runningNow = useRef(false);
+  // In the demo cloud the tenant is known: the demo's tenant for this role.
+  const demo = useDemo();
+  const demoTenant = isDemoCloud(demo, chosenCloud(state)) ? demo?.tenants.find((t) => t.role === state.role) : undefined;
+  useEffect(() => {
+    if (demoTenant) setTenant((typed) => typed || demoTenant.domain);
+  }, [demoTenant]);
 
   /** Unfinished registrations of this role, offered for resume or clean-up. */
   const refreshUnfinished = async () =>
@@ -249,7 +256,15 @@ export function AutomaticPanel({ state, permissions, dispatch, onRunningChange, 
             </MessageBar>
           ))}
           <CloudChooser state={state} dispatch={dispatch} />
-          <Field label="Tenant" required hint="A verified domain such as contoso.onmicrosoft.com, or the directory (tenant) ID.">
+          <Field
+            label="Tenant"
+            required
+            hint={
+              demoTenant
+                ? `The demo's ${state.role} tenant is ${demoTenant.displayName}, ${demoTenant.domain}; sign in as ${demoTenant.admin} with ${demoTenant.password}.`
+                : "A verified domain such as contoso.onmicrosoft.com, or the directory (tenant) ID."
+            }
+          >
             <Input value={tenant} onChange={(_, data) => setTenant(data.value)} placeholder="contoso.onmicrosoft.com" />
           </Field>
           <Field label="Dedicated application mailbox" hint="Optional: left empty, the administrator who signs in is used.">
