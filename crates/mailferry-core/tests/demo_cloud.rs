@@ -47,6 +47,8 @@ async fn each_demo_tenant_passes_every_check_with_its_secret_and_with_its_pfx() 
         let with_secret = core.add(role_of(tenant), fields.clone(), Some(tenant.client_secret)).await;
         let run = checks.check(&core.connections, CheckTarget::Saved(with_secret.id), &|_| {}).await.unwrap();
         assert_eq!(run.report.outcome, CheckOutcome::Passed, "{}: {:#?}", tenant.display_name, run.report.results);
+        let found = &run.report.results[0].summary;
+        assert!(found.ends_with(&format!("in the Custom cloud at {}.", sim.base_url)), "where: {found}");
 
         let pfx = dir.path().join(format!("{}.pfx", tenant.display_name));
         std::fs::write(&pfx, tenant.pfx).unwrap();

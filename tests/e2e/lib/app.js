@@ -108,6 +108,12 @@ export class App {
     }
   }
 
+  /** Opens the dropdown that a label names and picks the option whose text is `option`. */
+  async chooseOption(label, option) {
+    await (await this.field(label)).click();
+    await this.clickWhenFree(() => this.findVisible(By.xpath(`//*[@role='option'][normalize-space(.)=${literal(option)}]`)));
+  }
+
   menuItem(name) {
     return this.findVisible(By.xpath(`//*[@role='menuitem'][normalize-space(.)=${literal(name)}]`));
   }
@@ -199,6 +205,12 @@ export class App {
   /** The IPC calls recorded since recordIpc(), oldest first. */
   async ipcCalls() {
     return this.driver.executeScript("return window.__ipcCalls ?? [];");
+  }
+
+  /** A screenshot kept in the repository (the README's), written where `file` says. */
+  async screenshotTo(file) {
+    writeFileSync(file, await this.driver.takeScreenshot(), "base64");
+    return file;
   }
 
   async screenshot(name) {

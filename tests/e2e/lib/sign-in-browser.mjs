@@ -3,9 +3,9 @@
 // sign-in page (entra-sim's), fills in the form as a person would, presses Accept and follows
 // the redirect back to Mailferry's loopback listener.
 //   sign-in-browser.mjs URL     (user: MAILFERRY_E2E_ADMIN, password: MAILFERRY_E2E_PASSWORD)
+// A form that comes filled in (the demo tenants' pages) is accepted as it is, unless the
+// environment names another account: one click, Accept, as a person trying the demo would.
 const [url] = process.argv.slice(2);
-const user = process.env.MAILFERRY_E2E_ADMIN ?? "admin@contoso.onmicrosoft.com";
-const password = process.env.MAILFERRY_E2E_PASSWORD ?? "Passw0rd!";
 
 const decode = (value) =>
   value.replaceAll("&quot;", '"').replaceAll("&#39;", "'").replaceAll("&lt;", "<").replaceAll("&gt;", ">").replaceAll("&amp;", "&");
@@ -15,6 +15,12 @@ const attribute = (tag, name) => {
 };
 
 const page = await (await fetch(url, { redirect: "manual" })).text();
+const prefilled = (name) => {
+  const tag = page.split("<input").find((t) => t.includes(`name="${name}"`));
+  return (tag && attribute(tag, "value")) || null;
+};
+const user = process.env.MAILFERRY_E2E_ADMIN ?? prefilled("username") ?? "admin@contoso.onmicrosoft.com";
+const password = process.env.MAILFERRY_E2E_PASSWORD ?? prefilled("password") ?? "Passw0rd!";
 const origin = new URL(url).origin;
 const form = page.slice(page.indexOf("<form"));
 const fields = new URLSearchParams();

@@ -284,10 +284,15 @@ fn tenant_result(connection: &Connection, tenant: &ResolvedTenant) -> CheckResul
             );
         }
     }
+    // A Custom cloud is named by its address: the admin sees where the tenant was found.
+    let place = match cloud {
+        crate::cloud::Cloud::Custom { .. } => format!("the Custom cloud at {}", cloud.login_url()),
+        _ => format!("the {} cloud", cloud.display_name()),
+    };
     let summary = if connection.tenant_id.eq_ignore_ascii_case(&tenant.id) {
-        format!("Tenant {} exists in the {} cloud.", tenant.id, cloud.display_name())
+        format!("Tenant {} exists in {place}.", tenant.id)
     } else {
-        format!("{} is tenant {} in the {} cloud.", connection.tenant_id, tenant.id, cloud.display_name())
+        format!("{} is tenant {} in {place}.", connection.tenant_id, tenant.id)
     };
     CheckResult::pass(CheckId::Tenant, summary)
 }
