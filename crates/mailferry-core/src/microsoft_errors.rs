@@ -78,6 +78,12 @@ pub fn explain_aadsts(code: u32, context: &TokenContext<'_>) -> (String, String)
             format!("Admin consent has not been granted to application {client_id}."),
             "In the app registration open API permissions and select \"Grant admin consent\", then retry.".to_owned(),
         ),
+        // "Unexpected error when performing consent to an application": a user who is not an
+        // administrator asked for permissions only an administrator can grant.
+        90093 | 90094 => (
+            "The account that signed in may not consent to the permissions Mailferry signs in with (Application.ReadWrite.All, AppRoleAssignment.ReadWrite.All): only an administrator can.".to_owned(),
+            "Sign in as a Global Administrator or a Privileged Role Administrator. If one is not at this computer, choose \"Sign in with a code on another device\" and give them the code; or let them register the application and use Manual registration.".to_owned(),
+        ),
         65004 => (
             "The sign-in was cancelled in the browser: consent to the permissions was declined.".to_owned(),
             "Start again and accept the permissions Mailferry asks for; they are needed to register the application.".to_owned(),

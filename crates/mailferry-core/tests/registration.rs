@@ -26,6 +26,7 @@ use mailferry_core::registration::{
 };
 use mailferry_core::secrets::MemorySecretStore;
 use mailferry_core::store::Store;
+use mailferry_testsupport::browser::FormBrowser;
 use serde_json::{json, Value};
 
 const TENANT: &str = "6babcaad-604b-40ac-a9d7-9fd97c0b779f";
@@ -37,57 +38,6 @@ const PASSWORD: &str = "Passw0rd!";
 /// The admin sign-in to the fixture's tenant with the default sign-in client.
 fn sign_in_to(cloud: &Cloud, timeout: Duration) -> SignIn<'_> {
     SignIn { cloud, tenant: DOMAIN, client_id: DEFAULT_SIGN_IN_CLIENT_ID, scopes: registration_scopes(cloud), timeout }
-}
-
-struct FormBrowser {
-    user: String,
-    accept: bool,
-}
-
-fn decode_attribute(value: &str) -> String {
-    value.replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-}
-
-/// The value of `name="..."` in one tag.
-fn attribute(tag: &str, name: &str) -> Option<String> {
-    let start = tag.find(&format!("{name}=\""))? + name.len() + 2;
-    let end = tag[start..].find('"')? + start;
-    Some(decode_attribute(&tag[start..end]))
-}
-
-impl Browser for FormBrowser {
-    fn open(&self, url: &str) -> mailferry_core::Result<()> {
-        self.drive(url, "localhost")
-    }
-}
-
-impl FormBrowser {
-    /// Fills in entra-sim's sign-in form and delivers the redirect to `localhost` as `host`.
-    fn drive(&self, url: &str, host: &'static str) -> mailferry_core::Result<()> {
-        let (url, user, accept) = (url.to_owned(), self.user.clone(), self.accept);
-        tokio::spawn(async move {
-            let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-            let page = client.get(&url).send().await.unwrap().text().await.unwrap();
-            let base = url.split("/").take(3).collect::<Vec<_>>().join("/");
-            let form_tag = &page[page.find("<form").unwrap()..];
-            let action = attribute(form_tag, "action").unwrap();
-            let mut fields: Vec<(String, String)> = page
-                .split("<input")
-                .skip(1)
-                .filter(|tag| tag.contains("type=\"hidden\""))
-                .filter_map(|tag| Some((attribute(tag, "name")?, attribute(tag, "value").unwrap_or_default())))
-                .collect();
-            fields.push(("username".into(), user));
-            fields.push(("password".into(), PASSWORD.into()));
-            fields.push(("action".into(), if accept { "accept" } else { "cancel" }.into()));
-            let answer = client.post(format!("{base}{action}")).form(&fields).send().await.unwrap();
-            let location =
-                answer.headers()["location"].to_str().unwrap().replace("http://localhost:", &format!("http://{host}:"));
-            // The redirect lands on Mailferry's loopback listener, as in a real browser.
-            let _ = client.get(location).send().await;
-        });
-        Ok(())
-    }
 }
 
 struct Fixture {
@@ -140,7 +90,7 @@ impl Fixture {
     async fn sign_in_as(&self, user: &str, accept: bool) -> mailferry_core::Result<AdminToken> {
         let cloud = self.cloud();
         let request = sign_in_to(&cloud, Duration::from_secs(20));
-        let browser = FormBrowser { user: user.into(), accept };
+        let browser = FormBrowser { user: user.into(), password: PASSWORD.into(), accept };
         sign_in(&self.identity.http, &request, &browser, &CancellationToken::new()).await
     }
 
@@ -455,8 +405,7 @@ async fn the_sign_in_redirect_arrives_over_ipv6_too_and_a_silent_connection_does
         }
     }
     let f = fixture().await;
-    let browser =
-        SilentThenIpv6(FormBrowser { user: "admin@contoso.onmicrosoft.com".into(), accept: true }, Default::default());
+    let browser = SilentThenIpv6(FormBrowser::accepting("admin@contoso.onmicrosoft.com"), Default::default());
     let cloud = f.cloud();
     let request = sign_in_to(&cloud, Duration::from_secs(30));
     let admin = sign_in(&f.identity.http, &request, &browser, &CancellationToken::new()).await.unwrap();
@@ -892,7 +841,7 @@ async fn an_automatic_connections_application_can_be_deleted_from_entra_with_a_p
     assert!(preview.other_connections.is_empty());
     assert_eq!(f.granted(&connection.client_id).await.len(), 6);
 
-    let browser = FormBrowser { user: "admin@contoso.onmicrosoft.com".into(), accept: true };
+    let browser = FormBrowser::accepting("admin@contoso.onmicrosoft.com");
     service.delete_application(&f.connections, connection.id, &browser, &|_| {}).await.unwrap();
     assert!(f.applications().await.is_empty(), "the application is gone from Entra ID");
     assert!(f.granted(&connection.client_id).await.is_empty(), "with its permissions");

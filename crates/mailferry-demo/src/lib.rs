@@ -111,6 +111,7 @@ pub fn tenant_details() -> Vec<mailferry_core::model::demo::DemoTenantDetails> {
             domain: tenant.domain.into(),
             admin: format!("admin@{}", tenant.domain),
             privileged_role_admin: format!("pra@{}", tenant.domain),
+            application_admin: format!("appadmin@{}", tenant.domain),
             user: format!("user@{}", tenant.domain),
             password: PASSWORD.into(),
             application_mailbox: format!("migration@{}", tenant.mail_domain),

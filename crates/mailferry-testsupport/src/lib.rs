@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers of tests: a failure here is a test failure
 
+pub mod browser;
 pub mod tinyproxy;
 
 use std::sync::Arc;

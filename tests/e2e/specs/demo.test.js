@@ -189,5 +189,11 @@ describe("the demo tenant, from an empty dashboard", () => {
     await app.findVisible(By.xpath("//button[normalize-space(.)='Try with a demo tenant']"));
     assert.equal((await app.driver.findElements(By.xpath(`//*[normalize-space(.)='${BANNER}']`))).length, 0);
     assert.deepEqual(JSON.parse(cli("connections", "list", "--json").stdout), [], "the real folder never got a demo connection");
+    await app.quit();
+
+    // --demo (make demo) opens the demo whatever the last start was, and leaves that choice alone.
+    app = await launchApp(["--demo"]);
+    await app.text(BANNER);
+    await app.findVisible(By.xpath("//li[@aria-label='Contoso manual']"));
   });
 });

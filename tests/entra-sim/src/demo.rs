@@ -1,6 +1,7 @@
 //! The demo cloud: two tenants to try Mailferry with, no Microsoft account needed. A source,
 //! Contoso, and a target, Fabrikam, each with a Global Administrator, a Privileged Role
-//! Administrator and a user without an admin role (their passwords are on the sign-in page),
+//! Administrator, an Application Administrator (who cannot grant the permissions, so sees the
+//! admin-consent link) and a user without an admin role (their passwords are on the sign-in page),
 //! a few thousand more users of whom some have no Exchange Online mailbox, and one application
 //! registered by hand, with a client secret and a certificate (a PFX with a password), for the
 //! Manual path. Entra's replication takes a few seconds here too, so the waiting is seen.
@@ -119,6 +120,9 @@ fn tenant(demo: &DemoTenant) -> TenantSeed {
         users: vec![
             user("admin", &format!("{} Admin", demo.display_name), true, true, &["Global Administrator"]),
             user("pra", "Privileged Role Admin", true, true, &["Privileged Role Administrator"]),
+            // May register an application but not grant it Microsoft Graph's application
+            // permissions: Mailferry hands the admin-consent link to an administrator who may.
+            user("appadmin", "Application Admin", true, true, &["Application Administrator"]),
             user("user", "Megan Bowen", true, true, &[]),
             user("migration", "Migration Mailbox", true, false, &[]),
             user("nomailbox", "No Mailbox", false, false, &[]),

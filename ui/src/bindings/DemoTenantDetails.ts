@@ -9,7 +9,11 @@ domain: string,
 /**
  * Accounts to sign in with (the same password for each).
  */
-admin: string, privilegedRoleAdmin: string, user: string, password: string, 
+admin: string, privilegedRoleAdmin: string, 
+/**
+ * May register an application but not grant its permissions: sees the admin-consent link.
+ */
+applicationAdmin: string, user: string, password: string, 
 /**
  * A mailbox for the application's checks, and a user without one (the failing case).
  */

@@ -192,6 +192,7 @@ export const DEMO_TENANTS = [
     domain: "contoso.onmicrosoft.com",
     admin: "admin@contoso.onmicrosoft.com",
     privilegedRoleAdmin: "pra@contoso.onmicrosoft.com",
+    applicationAdmin: "appadmin@contoso.onmicrosoft.com",
     user: "user@contoso.onmicrosoft.com",
     password: "Passw0rd!",
     applicationMailbox: "migration@contoso.com",

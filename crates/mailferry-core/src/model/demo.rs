@@ -36,6 +36,8 @@ pub struct DemoTenantDetails {
     /// Accounts to sign in with (the same password for each).
     pub admin: String,
     pub privileged_role_admin: String,
+    /// May register an application but not grant its permissions: sees the admin-consent link.
+    pub application_admin: String,
     pub user: String,
     pub password: String,
     /// A mailbox for the application's checks, and a user without one (the failing case).

@@ -53,6 +53,7 @@ function TenantCard({ tenant }: { tenant: DemoTenantDetails }) {
     ["User without a mailbox", tenant.userWithoutMailbox],
     ["Global Administrator", tenant.admin],
     ["Privileged Role Administrator", tenant.privilegedRoleAdmin],
+    ["Application Administrator (cannot grant: sees the consent link)", tenant.applicationAdmin],
     ["User without an admin role", tenant.user],
     ["Password of every account", tenant.password],
   ];
