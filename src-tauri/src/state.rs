@@ -55,6 +55,7 @@ impl AppState {
     fn real_dir(&self) -> Result<&Path, IpcError> {
         self.real_dir.as_deref().map_err(Clone::clone)
     }
+
     /// Try with a demo tenant, or Leave the demo: opens the other workspace, then switches to
     /// it, and remembers the choice for the next start. Nothing changes if it cannot open.
     pub async fn switch(&self, to_demo: bool) -> Result<DemoStatus, IpcError> {

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 
-import { ARTIFACTS, By, launchApp, until } from "../lib/app.js";
+import { ARTIFACTS, By, Key, launchApp, until } from "../lib/app.js";
 import { chooseInNativeDialog } from "../lib/native-dialog.js";
 
 const BANNER = "Demo tenant: nothing here reaches Microsoft";
@@ -41,7 +41,7 @@ describe("the demo tenant, from an empty dashboard", () => {
 
   after(async () => {
     await app?.quit().catch(() => undefined);
-    for (const name of ["Contoso manual", "Fabrikam target", "contoso.onmicrosoft.com"]) {
+    for (const name of ["Contoso manual", "Contoso certificate", "fabrikam.onmicrosoft.com", "contoso.onmicrosoft.com"]) {
       cli("--demo", "connections", "delete", name, "--yes");
     }
     cli("--demo", "jobs", "delete", "Demo wave", "--yes");
@@ -125,6 +125,47 @@ describe("the demo tenant, from an empty dashboard", () => {
     await app.findVisible(By.xpath("//li[@aria-label='Contoso manual']"));
   });
 
+  it("saves the demo PFX from Demo credentials; a manual connection imports it, passes, and keeps its key in the demo's keychain", async () => {
+    const pfx = join(exportDir, "contoso-migration.pfx");
+    await app.press("Demo credentials");
+    const thumbprint = await shown(app, "Contoso Certificate thumbprint");
+    const password = await shown(app, "Contoso PFX password");
+    const clientId = await shown(app, "Contoso Application (client) ID");
+    await app.press("Save the Contoso PFX…");
+    chooseInNativeDialog("Save the demo certificate", pfx, { kind: "save" });
+    await app.containing(`Saved to ${pfx}`);
+    await app.press("Demo credentials");
+
+    await app.newConnectionWizard();
+    await app.radio("Manual registration");
+    await app.press("Next");
+    await (await app.findVisible(By.xpath("//label[normalize-space(.)='Certificate thumbprint']"))).click();
+    await app.press("Import…");
+    chooseInNativeDialog("Import certificate", pfx);
+    await app.text("This PFX file is protected by a password.");
+    await app.type(await app.field("PFX password"), password + Key.ENTER);
+    await app.findVisible(By.xpath("//*[@aria-label='Stored certificate']"));
+    assert.equal(await (await app.field("Certificate thumbprint (SHA-1)")).getAttribute("value"), thumbprint);
+    await app.type(await app.field("Connection name"), "Contoso certificate");
+    await app.type(await app.field("Dedicated application mailbox"), "migration@contoso.com");
+    await app.type(await app.field("Application (client) ID"), clientId);
+    await app.type(await app.field("Directory (tenant) ID"), "contoso.onmicrosoft.com");
+    await app.press("Next");
+    await app.press("Configure");
+    await app.text("All checks passed: the connection works.");
+    await app.press("Finish");
+    await app.dialog("Manage source connections");
+    await app.press("OK");
+    await app.gone(By.xpath("//*[@role='dialog']"));
+    await app.findVisible(By.xpath("//li[@aria-label='Contoso certificate']"));
+
+    const search = (service) => spawnSync("secret-tool", ["search", "--all", "service", service], { encoding: "utf8" });
+    const demoEntries = `${search("Mailferry Demo").stdout}${search("Mailferry Demo").stderr}`;
+    assert.ok(demoEntries.includes(thumbprint), "the key is under the demo's service name");
+    const realEntries = `${search("Mailferry").stdout}${search("Mailferry").stderr}`;
+    assert.ok(!realEntries.includes(thumbprint), "and never under Mailferry's own");
+  });
+
   it("makes a job with mailboxes chosen from the demo tenant, with an automatic target", async () => {
     await app.press("Create a new migration job");
     await app.dialog("New migration job");
@@ -161,12 +202,12 @@ describe("the demo tenant, from an empty dashboard", () => {
     await app.press("Settings for source connections");
     await app.choose("Export summaries…");
     chooseInNativeDialog("Export connection summaries", file, { kind: "save" });
-    await app.text("Exported 2 connection summaries as JSON.");
+    await app.text("Exported 3 connection summaries as JSON.");
     const bytes = readFileSync(file);
     assert.ok(!bytes.includes("Dm0Q~contoso"), "no secret in the export");
     const exported = JSON.parse(bytes.toString("utf8"));
     const names = exported.connections.map((c) => c.name).sort();
-    assert.deepEqual(names, ["Contoso manual", "contoso.onmicrosoft.com"]);
+    assert.deepEqual(names, ["Contoso certificate", "Contoso manual", "contoso.onmicrosoft.com"]);
     assert.ok(exported.connections.every((c) => c.tenantName === "Contoso" && c.lastCheck.outcome === "passed"));
   });
 
