@@ -140,6 +140,16 @@ export class App {
     return this.dialog(`Manage ${role} connections`);
   }
 
+  /** Configure, every check passed, Finish, and OK in Manage connections: a verified connection saved. */
+  async configureAndSave(role = "source") {
+    await this.press("Configure");
+    await this.text("All checks passed: the connection works.");
+    await this.press("Finish");
+    await this.dialog(`Manage ${role} connections`);
+    await this.press("OK");
+    await this.gone(By.xpath("//*[@role='dialog']"));
+  }
+
   /** Chooses the radio button whose label starts with `label`. */
   async radio(label) {
     await this.clickWhenFree(() => this.findVisible(By.xpath(`//label[starts-with(normalize-space(.), ${literal(label)})]`)));

@@ -68,11 +68,7 @@ describe("the Configuration step", () => {
     await app.type(await app.field("Application (client) ID"), SECRET_APP);
     await app.type(await app.field("Dedicated application mailbox"), "migration@contoso.com");
     await app.press("Next");
-    await app.press("Configure");
-    await app.text("All checks passed: the connection works.");
-    await app.press("Finish");
-    await app.dialog("Manage source connections");
-    await app.press("OK");
+    await app.configureAndSave();
     const card = await app.findVisible(By.xpath("//li[@aria-label='Contoso checks']"));
     assert.match(await card.getText(), /Verified/);
   });

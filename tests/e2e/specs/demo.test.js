@@ -116,12 +116,7 @@ describe("the demo tenant, from an empty dashboard", () => {
     await app.press("Back");
     await app.type(await app.field("Dedicated application mailbox"), mailbox);
     await app.press("Next");
-    await app.press("Configure");
-    await app.text("All checks passed: the connection works.");
-    await app.press("Finish");
-    await app.dialog("Manage source connections");
-    await app.press("OK");
-    await app.gone(By.xpath("//*[@role='dialog']"));
+    await app.configureAndSave();
     await app.findVisible(By.xpath("//li[@aria-label='Contoso manual']"));
   });
 
@@ -151,12 +146,7 @@ describe("the demo tenant, from an empty dashboard", () => {
     await app.type(await app.field("Application (client) ID"), clientId);
     await app.type(await app.field("Directory (tenant) ID"), "contoso.onmicrosoft.com");
     await app.press("Next");
-    await app.press("Configure");
-    await app.text("All checks passed: the connection works.");
-    await app.press("Finish");
-    await app.dialog("Manage source connections");
-    await app.press("OK");
-    await app.gone(By.xpath("//*[@role='dialog']"));
+    await app.configureAndSave();
     await app.findVisible(By.xpath("//li[@aria-label='Contoso certificate']"));
 
     const search = (service) => spawnSync("secret-tool", ["search", "--all", "service", service], { encoding: "utf8" });
