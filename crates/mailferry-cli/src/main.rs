@@ -3,6 +3,7 @@
 
 mod cert;
 mod check;
+mod expiring;
 mod jobs;
 mod mailboxes;
 mod output;
@@ -139,6 +140,14 @@ enum ConnectionsCommand {
     },
     /// Define a connection to an application the admin registered in Entra ID.
     AddManual(check::AddManual),
+    /// The connections whose credential expires within DAYS or has expired (exit 1 when any,
+    /// 0 when none): for monitoring scripts.
+    Expiring {
+        #[arg(long, value_name = "DAYS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(0..=3650))]
+        within: u32,
+        #[arg(long)]
+        json: bool,
+    },
     /// Delete a connection and its secret from the keychain.
     Delete {
         connection: String,
@@ -260,6 +269,9 @@ async fn run(cli: Cli, demo_port: Option<u16>) -> Result<u8, Error> {
         }
         Command::Connections(ConnectionsCommand::AddManual(args)) => {
             return check::add_manual(&service, args, &mut out).await;
+        }
+        Command::Connections(ConnectionsCommand::Expiring { within, json }) => {
+            return expiring::run(&service, within, json, &mut out).await;
         }
         Command::Cert(command) => cert::run(&service, command, &mut out).await?,
         Command::Proxy(command) => {

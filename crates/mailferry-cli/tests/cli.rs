@@ -183,3 +183,58 @@ fn export_writes_every_format_to_a_file_or_standard_output() {
     assert_eq!(out.status.code(), Some(3));
     assert!(stderr(&out).contains("Connection \"Nobody\" does not exist"), "{}", stderr(&out));
 }
+
+#[test]
+fn connections_expiring_lists_what_ends_within_the_days_asked_and_exits_1_only_then() {
+    use mailferry_core::model::Credential;
+    let dir = tempfile::tempdir().unwrap();
+    let now = chrono::Utc::now();
+    let mut soon = connection(Role::Source, "Contoso soon");
+    soon.credential = Credential::Secret { hint: "abc".into(), expires_at: Some(now + chrono::Duration::days(10)) };
+    let mut expired = connection(Role::Target, "Fabrikam expired");
+    expired.credential = Credential::Certificate {
+        sha1_thumbprint: "3B7E115A90C4D2E81F00AABBCCDDEEFF01234567".into(),
+        sha256_thumbprint: None,
+        subject: None,
+        not_after: Some(now - chrono::Duration::days(2)),
+    };
+    let mut later = connection(Role::Source, "Northwind later");
+    later.credential = Credential::Secret { hint: "xyz".into(), expires_at: Some(now + chrono::Duration::days(300)) };
+    let mut unknown = connection(Role::Source, "Tailspin unknown");
+    unknown.credential = Credential::Secret { hint: "def".into(), expires_at: None };
+    seed(dir.path(), &[soon, expired, later, unknown]);
+
+    let out = mailferry(dir.path(), &["connections", "expiring", "--within", "30"]);
+    assert_eq!(out.status.code(), Some(1), "some expire within 30 days: {}", stderr(&out));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(
+        lines[0].starts_with("Fabrikam expired (target, ") && lines[0].contains("certificate expired 2 days ago"),
+        "{text}"
+    );
+    assert!(
+        lines[1].starts_with("Contoso soon (source, ") && lines[1].contains("client secret expires in 9 days"),
+        "{text}"
+    );
+    assert!(stderr(&out).contains("Expiry not known for Tailspin unknown"), "{}", stderr(&out));
+
+    let json = mailferry(dir.path(), &["connections", "expiring", "--within", "400", "--json"]);
+    assert_eq!(json.status.code(), Some(1));
+    let listed: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let names: Vec<&str> = listed.as_array().unwrap().iter().map(|e| e["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Fabrikam expired", "Contoso soon", "Northwind later"]);
+    assert_eq!(listed[0]["state"], "expired");
+    assert_eq!(listed[2]["daysLeft"], 299);
+
+    let none = tempfile::tempdir().unwrap();
+    let mut fine = connection(Role::Source, "Contoso fine");
+    fine.credential = Credential::Secret { hint: "abc".into(), expires_at: Some(now + chrono::Duration::days(90)) };
+    seed(none.path(), &[fine]);
+    let out = mailferry(none.path(), &["connections", "expiring", "--within", "60"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "No connection's credential expires within 60 days.\n");
+
+    let refused = mailferry(none.path(), &["connections", "expiring", "--within", "-5"]);
+    assert_eq!(refused.status.code(), Some(2), "clap refuses a negative number of days");
+}

@@ -7,6 +7,7 @@ pub mod checks;
 pub mod cloud;
 pub mod connections;
 pub mod error;
+pub mod expiry;
 pub mod export;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;

@@ -6,39 +6,13 @@
 use std::sync::Arc;
 
 use mailferry_core::certs::CertificateStore;
-use mailferry_core::cloud::Cloud;
 use mailferry_core::connections::ConnectionService;
 use mailferry_core::jobs::{JobDraft, JobMailbox, JobService};
-use mailferry_core::model::{Connection, Credential, RegistrationMode, Role};
+use mailferry_core::model::{Connection, Role};
 use mailferry_core::secrets::MemorySecretStore;
 use mailferry_core::store::Store;
 use mailferry_core::ErrorCode;
-use uuid::Uuid;
-
-fn connection(role: Role, name: &str) -> Connection {
-    let now = mailferry_core::model::now();
-    Connection {
-        id: Uuid::new_v4(),
-        role,
-        name: name.into(),
-        cloud: Cloud::Global,
-        tenant_id: "contoso.onmicrosoft.com".into(),
-        tenant_name: None,
-        default_domain: None,
-        client_id: "1b2c3d4e-5f60-4a1b-8c9d-0e1f2a3b4c5d".into(),
-        application_mailbox: "migration@contoso.com".into(),
-        registration: RegistrationMode::Manual,
-        credential: Credential::Certificate {
-            sha1_thumbprint: "3B7E115A90C4D2E81F00AABBCCDDEEFF01234567".into(),
-            sha256_thumbprint: None,
-            subject: None,
-            not_after: None,
-        },
-        created_at: now,
-        updated_at: now,
-        last_check: None,
-    }
-}
+use mailferry_testsupport::connection;
 
 fn mailbox(n: usize) -> JobMailbox {
     JobMailbox { id: format!("id-{n}"), address: format!("user{n}@contoso.com"), display_name: format!("User {n}") }

@@ -12,20 +12,10 @@ use uuid::Uuid;
 fn connection(role: Role, name: &str) -> Connection {
     let at = Utc.with_ymd_and_hms(2026, 11, 27, 9, 30, 0).single().unwrap_or_default();
     Connection {
-        id: Uuid::new_v4(),
-        role,
-        name: name.into(),
-        cloud: Cloud::Global,
-        tenant_id: "contoso.onmicrosoft.com".into(),
-        tenant_name: None,
-        default_domain: None,
-        client_id: "1b2c3d4e-5f60-4a1b-8c9d-0e1f2a3b4c5d".into(),
-        application_mailbox: "migration@contoso.com".into(),
-        registration: RegistrationMode::Manual,
         credential: Credential::Secret { hint: "x9Z".into(), expires_at: None },
         created_at: at,
         updated_at: at,
-        last_check: None,
+        ..mailferry_testsupport::connection(role, name)
     }
 }
 

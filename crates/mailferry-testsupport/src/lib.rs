@@ -18,6 +18,33 @@ use mailferry_core::store::Store;
 use secrecy::SecretString;
 use uuid::Uuid;
 
+/// A saved connection as the store keeps it: Contoso, Global cloud, a manual application with
+/// a certificate whose end date is not known. Tests change what they are about.
+pub fn connection(role: Role, name: &str) -> Connection {
+    let now = mailferry_core::model::now();
+    Connection {
+        id: Uuid::new_v4(),
+        role,
+        name: name.into(),
+        cloud: Cloud::Global,
+        tenant_id: "contoso.onmicrosoft.com".into(),
+        tenant_name: None,
+        default_domain: None,
+        client_id: "1b2c3d4e-5f60-4a1b-8c9d-0e1f2a3b4c5d".into(),
+        application_mailbox: "migration@contoso.com".into(),
+        registration: mailferry_core::model::RegistrationMode::Manual,
+        credential: mailferry_core::model::Credential::Certificate {
+            sha1_thumbprint: "3B7E115A90C4D2E81F00AABBCCDDEEFF01234567".into(),
+            sha256_thumbprint: None,
+            subject: None,
+            not_after: None,
+        },
+        created_at: now,
+        updated_at: now,
+        last_check: None,
+    }
+}
+
 /// A client secret's Value as Entra shows it (made up).
 pub const SECRET: &str = "Zq48Q~Hd7.fakeClientSecretValue_1234abcd";
 
