@@ -61,4 +61,11 @@ async fn a_check_goes_through_the_environments_proxy_and_a_proxy_asking_for_cred
     assert_eq!(first.status, CheckStatus::Fail, "{:#?}", run.report.results);
     assert!(first.summary.contains("proxy") && first.summary.contains("407"), "{}", first.summary);
     assert!(first.fix.as_deref().unwrap_or_default().contains("HTTPS_PROXY"), "{:?}", first.fix);
+
+    // The demo's client (a cloud on this computer) goes there directly, whatever the proxy.
+    let before = guarded.logged();
+    let direct = CheckService::new(IdentityClient::new(HttpConfig { direct: true, ..HttpConfig::default() }).unwrap());
+    let run = direct.check(&core.connections, CheckTarget::Saved(connection.id), &|_| {}).await.unwrap();
+    assert_ne!(run.report.outcome, CheckOutcome::Failed, "{:#?}", run.report.results);
+    assert_eq!(guarded.logged(), before, "nothing went through the proxy");
 }
