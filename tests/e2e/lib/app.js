@@ -152,7 +152,16 @@ export class App {
 
   /** Chooses the radio button whose label starts with `label`. */
   async radio(label) {
-    await this.clickWhenFree(() => this.findVisible(By.xpath(`//label[starts-with(normalize-space(.), ${literal(label)})]`)));
+    const find = () => this.findVisible(By.xpath(`//label[starts-with(normalize-space(.), ${literal(label)})]`));
+    // A click that lands while the dialog is still settling chooses nothing: click until chosen.
+    const deadline = Date.now() + WAIT_MS;
+    for (;;) {
+      await this.clickWhenFree(find);
+      const id = await (await find()).getAttribute("for");
+      if (!id || (await this.driver.findElement(By.id(id)).isSelected())) return;
+      if (Date.now() > deadline) throw new Error(`"${label}" could not be chosen`);
+      await this.driver.sleep(100);
+    }
   }
 
   text(text) {

@@ -98,6 +98,7 @@ describe("the demo tenant, from an empty dashboard", () => {
     const noMailbox = await shown(app, "Contoso User without a mailbox");
     const mailbox = await shown(app, "Contoso Application mailbox");
     await app.press("Demo credentials");
+    await app.gone(By.xpath("//section[@aria-labelledby='demo-credentials-title']"));
 
     await app.newConnectionWizard();
     await app.radio("Manual registration");
@@ -130,6 +131,7 @@ describe("the demo tenant, from an empty dashboard", () => {
     chooseInNativeDialog("Save the demo certificate", pfx, { kind: "save" });
     await app.containing(`Saved to ${pfx}`);
     await app.press("Demo credentials");
+    await app.gone(By.xpath("//section[@aria-labelledby='demo-credentials-title']"));
 
     await app.newConnectionWizard();
     await app.radio("Manual registration");
