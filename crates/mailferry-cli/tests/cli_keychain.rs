@@ -575,9 +575,7 @@ fn in_the_demo_register_signs_in_on_the_demo_page_and_its_connection_works_after
 #[test]
 fn the_demo_cloud_serves_a_manual_connection_and_its_mailboxes_in_a_folder_apart_from_the_real_one() {
     let dir = tempfile::tempdir().unwrap();
-    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = free.local_addr().unwrap().port();
-    drop(free);
+    let port = free_port();
     // A real connection, which the demo must not show.
     seed(dir.path(), &[connection(Role::Source, "Real tenant")]);
 

@@ -64,12 +64,6 @@ pub fn prepare(asked: bool) -> Result<Option<u16>> {
     Ok(Some(port))
 }
 
-/// The port the demo would use, when this build has it: for an app that enters the demo
-/// after it started (Try with a demo tenant).
-pub fn configured_port() -> Result<u16> {
-    port()
-}
-
 /// Whether the user was in the demo when Mailferry last stopped (the marker in `real`).
 pub fn remembered(real: &Path) -> bool {
     real.join(MARKER).is_file()
@@ -101,6 +95,7 @@ pub fn keychain() -> mailferry_core::secrets::KeyringStore {
 
 /// The demo tenants' published details, for the Demo credentials panel.
 pub fn tenant_details() -> Vec<mailferry_core::model::demo::DemoTenantDetails> {
+    use entra_sim::demo::{ADMIN, APPLICATION_ADMIN, APPLICATION_MAILBOX, NO_MAILBOX, PRIVILEGED_ROLE_ADMIN, USER};
     use mailferry_core::model::Role;
     TENANTS
         .iter()
@@ -109,13 +104,13 @@ pub fn tenant_details() -> Vec<mailferry_core::model::demo::DemoTenantDetails> {
             role: Role::parse(tenant.role).unwrap_or(Role::Source),
             tenant_id: tenant.tenant_id.into(),
             domain: tenant.domain.into(),
-            admin: format!("admin@{}", tenant.domain),
-            privileged_role_admin: format!("pra@{}", tenant.domain),
-            application_admin: format!("appadmin@{}", tenant.domain),
-            user: format!("user@{}", tenant.domain),
+            admin: format!("{ADMIN}@{}", tenant.domain),
+            privileged_role_admin: format!("{PRIVILEGED_ROLE_ADMIN}@{}", tenant.domain),
+            application_admin: format!("{APPLICATION_ADMIN}@{}", tenant.domain),
+            user: format!("{USER}@{}", tenant.domain),
             password: PASSWORD.into(),
-            application_mailbox: format!("migration@{}", tenant.mail_domain),
-            user_without_mailbox: format!("nomailbox@{}", tenant.mail_domain),
+            application_mailbox: format!("{APPLICATION_MAILBOX}@{}", tenant.mail_domain),
+            user_without_mailbox: format!("{NO_MAILBOX}@{}", tenant.mail_domain),
             client_id: tenant.client_id.into(),
             client_secret: tenant.client_secret.into(),
             certificate_thumbprint: entra_sim::world::pem_to_der(tenant.certificate_pem)
@@ -234,11 +229,14 @@ mod tests {
         assert_ne!(data_dir(&data_dir(real)), data_dir(real), "a demo inside a demo folder is another folder again");
     }
 
+    /// A port nobody listens on now.
+    fn free_port() -> u16 {
+        std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    }
+
     #[tokio::test]
     async fn a_second_start_on_the_same_port_joins_the_demo_and_another_program_is_refused() {
-        let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = free.local_addr().unwrap().port();
-        drop(free);
+        let port = free_port();
         let folder = tempfile::tempdir().unwrap();
         let first = start(port, folder.path()).await.unwrap();
         assert!(first.served_here());
@@ -264,9 +262,7 @@ mod tests {
 
     #[tokio::test]
     async fn no_other_program_can_steer_the_demo_cloud_or_read_its_secrets() {
-        let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = free.local_addr().unwrap().port();
-        drop(free);
+        let port = free_port();
         let folder = tempfile::tempdir().unwrap();
         let _demo = start(port, folder.path()).await.unwrap();
         assert!(status(port, "GET", "/_sim/tenants").await.starts_with("HTTP/1.1 200"), "it says what it is");

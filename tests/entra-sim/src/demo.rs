@@ -15,6 +15,15 @@ use crate::seed::{ApplicationSeed, DomainSeed, GeneratedUsers, SecretSeed, Seed,
 /// Every demo account's password.
 pub const PASSWORD: &str = "Passw0rd!";
 
+/// The accounts of each demo tenant (the part before `@`): the sign-in page lists those with
+/// a password, and Mailferry's Demo credentials panel names them all.
+pub const ADMIN: &str = "admin";
+pub const PRIVILEGED_ROLE_ADMIN: &str = "pra";
+pub const APPLICATION_ADMIN: &str = "appadmin";
+pub const USER: &str = "user";
+pub const APPLICATION_MAILBOX: &str = "migration";
+pub const NO_MAILBOX: &str = "nomailbox";
+
 /// The password of both demo PFX files.
 pub const PFX_PASSWORD: &str = "Demo-PFX-2026";
 
@@ -118,14 +127,14 @@ fn tenant(demo: &DemoTenant) -> TenantSeed {
             DomainSeed { name: demo.mail_domain.into(), is_default: true, is_initial: false },
         ],
         users: vec![
-            user("admin", &format!("{} Admin", demo.display_name), true, true, &["Global Administrator"]),
-            user("pra", "Privileged Role Admin", true, true, &["Privileged Role Administrator"]),
+            user(ADMIN, &format!("{} Admin", demo.display_name), true, true, &["Global Administrator"]),
+            user(PRIVILEGED_ROLE_ADMIN, "Privileged Role Admin", true, true, &["Privileged Role Administrator"]),
             // May register an application but not grant it Microsoft Graph's application
             // permissions: Mailferry hands the admin-consent link to an administrator who may.
-            user("appadmin", "Application Admin", true, true, &["Application Administrator"]),
-            user("user", "Megan Bowen", true, true, &[]),
-            user("migration", "Migration Mailbox", true, false, &[]),
-            user("nomailbox", "No Mailbox", false, false, &[]),
+            user(APPLICATION_ADMIN, "Application Admin", true, true, &["Application Administrator"]),
+            user(USER, "Megan Bowen", true, true, &[]),
+            user(APPLICATION_MAILBOX, "Migration Mailbox", true, false, &[]),
+            user(NO_MAILBOX, "No Mailbox", false, false, &[]),
         ],
         applications: vec![ApplicationSeed {
             app_id: demo.client_id.into(),

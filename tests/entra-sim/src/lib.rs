@@ -55,7 +55,7 @@ impl Sim {
         if *last == json {
             return;
         }
-        match file.save(&world) {
+        match file.write(&json) {
             Ok(()) => *last = json,
             Err(error) => eprintln!("entra-sim: the directory could not be kept in {}: {error}", file.path().display()),
         }
@@ -189,21 +189,21 @@ impl SimHandle {
 }
 
 pub fn router(sim: SharedSim) -> Router {
-    Router::new()
-        .merge(identity::routes())
-        .merge(graph::routes())
-        .merge(sim_api::routes())
-        .layer(axum::middleware::from_fn_with_state(sim.clone(), middleware::log_and_faults))
-        .with_state(sim)
+    serve_with(sim, sim_api::routes())
 }
 
 /// Microsoft's endpoints and only the read of which tenants this is, for a simulator other
 /// programs on this computer must not steer (the demo cloud).
 pub fn closed_router(sim: SharedSim) -> Router {
+    serve_with(sim, sim_api::identity_routes())
+}
+
+/// Microsoft's endpoints, with `sim_routes` of the simulator's own beside them.
+fn serve_with(sim: SharedSim, sim_routes: Router<SharedSim>) -> Router {
     Router::new()
         .merge(identity::routes())
         .merge(graph::routes())
-        .merge(sim_api::identity_routes())
+        .merge(sim_routes)
         .layer(axum::middleware::from_fn_with_state(sim.clone(), middleware::log_and_faults))
         .with_state(sim)
 }

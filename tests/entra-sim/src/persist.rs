@@ -293,10 +293,14 @@ impl StateFile {
         })
     }
 
-    /// Writes the world's changeable part: to a temporary file first, then renamed over the
-    /// old one, so that a crash mid-write leaves the last good state.
+    /// Writes the world's changeable part.
     pub fn save(&self, world: &World) -> Result<(), String> {
-        let json = to_json(world)?;
+        self.write(&to_json(world)?)
+    }
+
+    /// Writes `json`, the world's changeable part as [`to_json`] made it: to a temporary file
+    /// first, then renamed over the old one, so that a crash mid-write leaves the last good state.
+    pub fn write(&self, json: &[u8]) -> Result<(), String> {
         if let Some(parent) = self.path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
         }
