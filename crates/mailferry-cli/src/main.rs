@@ -9,6 +9,7 @@ mod mailboxes;
 mod output;
 mod proxy;
 mod register;
+mod renew;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -148,6 +149,9 @@ enum ConnectionsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Renew a connection's certificate with no administrator: a new one (5 years) is added to
+    /// the application, proven, switched to, and the old one removed.
+    Renew(renew::Renew),
     /// Delete a connection and its secret from the keychain.
     Delete {
         connection: String,
@@ -270,6 +274,7 @@ async fn run(cli: Cli, demo_port: Option<u16>) -> Result<u8, Error> {
         Command::Connections(ConnectionsCommand::AddManual(args)) => {
             return check::add_manual(&service, args, &mut out).await;
         }
+        Command::Connections(ConnectionsCommand::Renew(args)) => return renew::run(&service, args, &mut out).await,
         Command::Connections(ConnectionsCommand::Expiring { within, json }) => {
             return expiring::run(&service, within, json, &mut out).await;
         }

@@ -243,15 +243,14 @@ fn auto_approving_browser(dir: &std::path::Path) -> std::path::PathBuf {
     path
 }
 
-#[test]
-fn register_signs_in_registers_the_application_and_prints_a_verified_connection() {
-    let sim = sim();
-    let dir = tempfile::tempdir().unwrap();
+/// `mailferry register` of a source connection, signed in as Contoso's admin in a browser that
+/// accepts at once.
+fn register_source(sim: &Sim, dir: &std::path::Path) -> std::process::Output {
     curl_put(&format!("{}/_sim/auto-approve", sim.handle.base_url), r#"{"user":"admin@contoso.onmicrosoft.com"}"#);
-    let browser = auto_approving_browser(dir.path());
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mailferry"))
+    let browser = auto_approving_browser(dir);
+    std::process::Command::new(env!("CARGO_BIN_EXE_mailferry"))
         .arg("--data-dir")
-        .arg(dir.path())
+        .arg(dir)
         .args([
             "register",
             "--role",
@@ -266,7 +265,14 @@ fn register_signs_in_registers_the_application_and_prints_a_verified_connection(
         .env("MAILFERRY_CLOUD_GRAPH_URL", &sim.handle.base_url)
         .env("MAILFERRY_BROWSER", &browser)
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+#[test]
+fn register_signs_in_registers_the_application_and_prints_a_verified_connection() {
+    let sim = sim();
+    let dir = tempfile::tempdir().unwrap();
+    let out = register_source(&sim, dir.path());
     let (stdout, stderr) = (stdout(&out), stderr(&out));
     assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
     assert!(stderr.contains("[done] Signed in as admin@contoso.onmicrosoft.com"), "{stderr}");
@@ -285,6 +291,33 @@ fn register_signs_in_registers_the_application_and_prints_a_verified_connection(
         "the new certificate's key is in the keychain"
     );
     mailferry_on(&sim, dir.path(), &["connections", "delete", listed[0]["id"].as_str().unwrap(), "--yes"], "");
+}
+
+#[test]
+fn connections_renew_gives_a_registered_connection_a_new_certificate_with_no_sign_in() {
+    let sim = sim();
+    let dir = tempfile::tempdir().unwrap();
+    let out = register_source(&sim, dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let listed = mailferry_on(&sim, dir.path(), &["connections", "list", "--json"], "");
+    let listed: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    let old = listed[0]["credential"]["sha1Thumbprint"].as_str().unwrap().to_owned();
+    let id = listed[0]["id"].as_str().unwrap();
+
+    // No MAILFERRY_BROWSER: a renewal that tried to sign someone in would fail here.
+    let out = mailferry_on(&sim, dir.path(), &["connections", "renew", id, "--json"], "");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let renewal: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(renewal["status"], "completed");
+    assert_eq!(renewal["oldSha1"], old.as_str());
+    assert!(renewal["warning"].is_null(), "{renewal}");
+    assert!(stderr(&out).contains("Old certificate removed from the application (done)"), "{}", stderr(&out));
+    let shown = mailferry_on(&sim, dir.path(), &["connections", "show", id, "--json"], "");
+    let shown: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    assert_eq!(shown["credential"]["sha1Thumbprint"], renewal["newSha1"]);
+    let check = mailferry_on(&sim, dir.path(), &["check", id], "");
+    assert_eq!(check.status.code(), Some(0), "the renewed connection works: {}", stdout(&check));
+    mailferry_on(&sim, dir.path(), &["connections", "delete", id, "--yes"], "");
 }
 
 fn curl_put(url: &str, body: &str) {

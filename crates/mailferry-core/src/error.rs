@@ -101,6 +101,14 @@ pub enum Error {
     #[error("{user} may not {action}: it needs the {roles} role.")]
     RoleRequired { user: String, action: String, roles: String, consent_url: Option<String> },
 
+    /// Renewing a certificate needs the application's object id, which Mailferry could not learn.
+    #[error("Mailferry needs the Object ID of application {app_id} to renew its certificate: its own token may not read the application.")]
+    ObjectIdNeeded { app_id: String },
+
+    /// The connection's certificate cannot be renewed by the application itself.
+    #[error("{message}")]
+    NotRenewable { message: String, hint: String },
+
     #[error("The client secret of connection \"{name}\" is no longer held by Mailferry")]
     SecretMissing { name: String },
 
@@ -196,6 +204,8 @@ pub enum ErrorCode {
     /// The signed-in administrator lacks the role; `consentUrl` may let another one finish.
     RoleRequired,
     SecretMissing,
+    /// A renewal needs the application's Object ID typed in.
+    ObjectIdNeeded,
     KeychainUnavailable,
     Keychain,
     KeychainEntryTooLarge,
@@ -260,7 +270,9 @@ impl Error {
             | Error::EarlierRegistrations { .. }
             | Error::RegisteredByHand { .. }
             | Error::UntrustedCredentials { .. }
-            | Error::KeyBytesWithheld { .. } => ErrorCode::Conflict,
+            | Error::KeyBytesWithheld { .. }
+            | Error::NotRenewable { .. } => ErrorCode::Conflict,
+            Error::ObjectIdNeeded { .. } => ErrorCode::ObjectIdNeeded,
             Error::RoleRequired { .. } => ErrorCode::RoleRequired,
             Error::SecretMissing { .. } => ErrorCode::SecretMissing,
             Error::KeychainUnavailable { .. } => ErrorCode::KeychainUnavailable,
@@ -342,6 +354,10 @@ impl Error {
                 }
                 return Some(hint);
             }
+            Error::ObjectIdNeeded { .. } => {
+                "Copy the Object ID from the app registration's Overview page in the Microsoft Entra admin center (it is not the Application (client) ID) and give it (in the CLI: --object-id)."
+            }
+            Error::NotRenewable { hint, .. } => return Some(hint.clone()),
             Error::SecretMissing { .. } => {
                 "Edit the connection and paste the client secret again; Mailferry holds a secret only until OK saves it."
             }

@@ -22,6 +22,7 @@ pub mod paths;
 pub mod permissions;
 pub mod proxy;
 pub mod registration;
+pub mod renewal;
 pub mod secrets;
 pub mod store;
 mod tls_diagnosis;

@@ -54,15 +54,7 @@ struct Fixture {
 }
 
 fn fast_http() -> HttpConfig {
-    HttpConfig {
-        request_timeout: Duration::from_secs(5),
-        connect_timeout: Duration::from_secs(2),
-        max_retries: 3,
-        min_backoff: Duration::from_millis(20),
-        max_backoff: Duration::from_millis(100),
-        max_retry_after: Duration::from_secs(2),
-        ..HttpConfig::default()
-    }
+    mailferry_testsupport::fast_http(Duration::from_secs(5))
 }
 
 fn user(upn: &str, mail: &str, mailbox: bool) -> UserSeed {

@@ -49,15 +49,7 @@ struct Fixture {
 }
 
 fn fast_http(request_timeout: Duration) -> HttpConfig {
-    HttpConfig {
-        request_timeout,
-        connect_timeout: Duration::from_secs(2),
-        max_retries: 3,
-        min_backoff: Duration::from_millis(20),
-        max_backoff: Duration::from_millis(100),
-        max_retry_after: Duration::from_secs(2),
-        ..HttpConfig::default()
-    }
+    mailferry_testsupport::fast_http(request_timeout)
 }
 
 async fn fixture_with(request_timeout: Duration) -> Fixture {

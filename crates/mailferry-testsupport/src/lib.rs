@@ -123,3 +123,18 @@ pub fn fields_in(cloud: Cloud, name: &str, tenant: &str, client_id: &str, mailbo
         credential: CredentialChoice::Secret,
     }
 }
+
+/// HTTP settings for tests against entra-sim: short timeouts and backoffs, so that waiting out
+/// a fault takes milliseconds, with Mailferry's own retry logic unchanged.
+pub fn fast_http(request_timeout: std::time::Duration) -> mailferry_core::http::HttpConfig {
+    use std::time::Duration;
+    mailferry_core::http::HttpConfig {
+        request_timeout,
+        connect_timeout: Duration::from_secs(2),
+        max_retries: 3,
+        min_backoff: Duration::from_millis(20),
+        max_backoff: Duration::from_millis(100),
+        max_retry_after: Duration::from_secs(2),
+        ..mailferry_core::http::HttpConfig::default()
+    }
+}

@@ -3,4 +3,4 @@
 /**
  * A stable code the UI switches on without parsing text.
  */
-export type ErrorCode = "invalid" | "not_found" | "conflict" | "role_required" | "secret_missing" | "keychain_unavailable" | "keychain" | "keychain_entry_too_large" | "certificate" | "certificate_password" | "database" | "io" | "aadsts" | "graph" | "network" | "timeout" | "busy" | "cancelled" | "unexpected_response" | "internal";
+export type ErrorCode = "invalid" | "not_found" | "conflict" | "role_required" | "secret_missing" | "object_id_needed" | "keychain_unavailable" | "keychain" | "keychain_entry_too_large" | "certificate" | "certificate_password" | "database" | "io" | "aadsts" | "graph" | "network" | "timeout" | "busy" | "cancelled" | "unexpected_response" | "internal";

@@ -96,11 +96,19 @@ pub struct KeyCredential {
 }
 
 impl KeyCredential {
-    /// A certificate to upload: Entra sets `customKeyIdentifier` itself.
-    pub fn certificate(der: &[u8], display_name: &str, not_before: DateTime<Utc>, not_after: DateTime<Utc>) -> Self {
+    /// A certificate to upload under the `keyId` Mailferry chose for it: Entra sets
+    /// `customKeyIdentifier` itself.
+    pub fn certificate(
+        der: &[u8],
+        key_id: uuid::Uuid,
+        display_name: &str,
+        not_before: DateTime<Utc>,
+        not_after: DateTime<Utc>,
+    ) -> Self {
         use base64::Engine;
         let date = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         KeyCredential {
+            key_id: Some(key_id.to_string()),
             kind: Some("AsymmetricX509Cert".into()),
             usage: Some("Verify".into()),
             key: Some(base64::engine::general_purpose::STANDARD.encode(der)),
@@ -199,7 +207,8 @@ impl GraphClient<'_> {
         self.send(Method::POST, "/applications", Some(body), what, cancel).await
     }
 
-    /// `addKey`: a certificate next to the current ones, proven by one of them.
+    /// `addKey`: a certificate next to the current ones, proven by one of them. Answers with
+    /// the new keyCredential (Microsoft's example shows it truncated to `@odata.context`).
     pub async fn add_key(
         &self,
         object_id: &str,
@@ -207,10 +216,39 @@ impl GraphClient<'_> {
         proof: &str,
         what: &str,
         cancel: &CancellationToken,
-    ) -> Result<()> {
+    ) -> Result<GraphResponse> {
         let body = json!({"keyCredential": key, "passwordCredential": null, "proof": proof});
         let path = format!("/applications/{object_id}/addKey");
-        self.send(Method::POST, &path, Some(&body), what, cancel).await?.into_result(what).map(drop)
+        self.send(Method::POST, &path, Some(&body), what, cancel).await
+    }
+
+    /// `removeKey`: takes the certificate `key_id` off the application, proven by another
+    /// current certificate; the caller judges 403 and 404 (already gone).
+    pub async fn remove_key(
+        &self,
+        object_id: &str,
+        key_id: &str,
+        proof: &str,
+        what: &str,
+        cancel: &CancellationToken,
+    ) -> Result<GraphResponse> {
+        let body = json!({"keyId": key_id, "proof": proof});
+        let path = format!("/applications/{object_id}/removeKey");
+        self.send(Method::POST, &path, Some(&body), what, cancel).await
+    }
+
+    /// The application whose application (client) id is `app_id`, with its certificates as a
+    /// list returns them (`keyId`, `customKeyIdentifier`, dates; no bytes); the caller judges
+    /// 403 (an application's own token reads applications only with Application.Read.All).
+    pub async fn application_keys(
+        &self,
+        app_id: &str,
+        what: &str,
+        cancel: &CancellationToken,
+    ) -> Result<GraphResponse> {
+        let path =
+            format!("/applications?$filter=appId%20eq%20'{}'&$select=id,appId,keyCredentials", odata_string(app_id));
+        self.send(Method::GET, &path, None, what, cancel).await
     }
 
     /// `PATCH keyCredentials`: replaces the whole list, so `keys` must hold every certificate

@@ -6,6 +6,7 @@
 pub mod checks;
 pub mod demo;
 pub mod registration;
+pub mod renewal;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

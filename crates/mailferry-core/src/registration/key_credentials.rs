@@ -11,6 +11,15 @@ use chrono::{DateTime, Utc};
 use crate::certs::{hex_upper, sha1_thumbprint, CertificateInfo};
 use crate::graph::KeyCredential;
 
+/// The `keyId` Mailferry gives a certificate it uploads, made from its SHA-1 thumbprint: a
+/// `keyCredential`'s `keyId` may be set by the client (keyCredential resource type: "The unique
+/// identifier (GUID) for the key"), and one derived from the certificate lets Mailferry name it
+/// in a later `removeKey` without reading the application, which its own token may not do.
+pub fn key_id_for(sha1_hex: &str) -> uuid::Uuid {
+    const MAILFERRY_KEYS: uuid::Uuid = uuid::uuid!("5d1b1c0e-8f0a-4c1e-9a57-6d61696c6665");
+    uuid::Uuid::new_v5(&MAILFERRY_KEYS, sha1_hex.trim().to_ascii_uppercase().as_bytes())
+}
+
 /// The certificate's bytes, when Microsoft returned them (`key` is null in lists).
 fn key_bytes(key: &KeyCredential) -> Option<Vec<u8>> {
     base64::engine::general_purpose::STANDARD.decode(key.key.as_deref()?.trim()).ok()

@@ -4,6 +4,7 @@
 
 mod deletion;
 pub mod key_credentials;
+pub(crate) mod polling;
 mod reuse;
 mod service;
 mod steps;
@@ -17,4 +18,5 @@ pub use crate::model::registration::{
 pub use service::{
     AutomaticRegistration, RegistrationProgress, RegistrationService, RegistrationSignIn, SignInClient, SignedIn,
 };
+pub(crate) use workflow::waiting_detail;
 pub use workflow::{admin_consent_url, application_name, OnEvent, Registrar, RegistrationConfig, RegistrationRequest};

@@ -107,7 +107,7 @@ impl Registrar<'_> {
             Some(sha1) => {
                 let proving = self.connections.certificates().load(&sha1).await?;
                 let proof = crate::identity::proof_of_possession(&proving, &object_id, chrono::Utc::now())?;
-                graph.add_key(&object_id, &new_key, &proof, what, cancel).await?;
+                graph.add_key(&object_id, &new_key, &proof, what, cancel).await?.into_result(what)?;
             }
             None => {
                 let mut all = key_credentials::kept_as_they_are(&keys)
@@ -121,6 +121,7 @@ impl Registrar<'_> {
 
     pub(super) async fn key_credential(&self, role: Role, certificate: &CertificateInfo) -> Result<KeyCredential> {
         let der = self.connections.certificates().load(&certificate.sha1_thumbprint).await?.der;
-        Ok(KeyCredential::certificate(&der, subject_name(role), certificate.not_before, certificate.not_after))
+        let key_id = key_credentials::key_id_for(&certificate.sha1_thumbprint);
+        Ok(KeyCredential::certificate(&der, key_id, subject_name(role), certificate.not_before, certificate.not_after))
     }
 }

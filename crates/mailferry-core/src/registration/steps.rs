@@ -5,6 +5,7 @@
 use serde_json::{json, Value};
 use uuid::Uuid;
 
+use super::polling::Poller;
 use super::workflow::{application_name, denied, id_of, replicating, waiting_detail, Registrar};
 use crate::certs::CertificateInfo;
 use crate::connections::Upsert;
@@ -271,62 +272,32 @@ impl Registrar<'_> {
         self.connections.get(connection.id).await
     }
 
+    /// Replication waits of a registration.
+    pub(super) fn poller(&self) -> Poller<'_> {
+        Poller { config: &self.config, waiting_for: "Microsoft's replication of the new application" }
+    }
+
     pub(super) fn deadline(&self) -> tokio::time::Instant {
-        tokio::time::Instant::now() + self.config.poll_timeout
+        self.poller().deadline()
     }
 
-    /// Waits one poll interval, unless that passes the deadline or the run is cancelled.
     pub(super) async fn pause(&self, deadline: tokio::time::Instant, cancel: &CancellationToken) -> Result<()> {
-        if tokio::time::Instant::now() + self.config.poll_interval > deadline {
-            return Err(Error::Timeout {
-                what: "Microsoft's replication of the new application".into(),
-                seconds: self.config.poll_timeout.as_secs(),
-            });
-        }
-        tokio::select! {
-            biased;
-            () = cancel.cancelled() => Err(Error::Cancelled),
-            () = tokio::time::sleep(self.config.poll_interval) => Ok(()),
-        }
+        self.poller().pause(deadline, cancel).await
     }
 
-    /// Calls `attempt` up to five times, a poll interval apart, and answers with the first value
-    /// (none when all five found nothing): enough for a new object to replicate to the reads.
-    pub(super) async fn poll_briefly<T, F, Fut>(&self, cancel: &CancellationToken, mut attempt: F) -> Result<Option<T>>
+    pub(super) async fn poll_briefly<T, F, Fut>(&self, cancel: &CancellationToken, attempt: F) -> Result<Option<T>>
     where
         F: FnMut(u32) -> Fut,
         Fut: std::future::Future<Output = Result<Option<T>>>,
     {
-        for n in 1..=5 {
-            if n > 1 {
-                tokio::select! {
-                    biased;
-                    () = cancel.cancelled() => return Err(Error::Cancelled),
-                    () = tokio::time::sleep(self.config.poll_interval) => {}
-                }
-            }
-            if let Some(value) = attempt(n).await? {
-                return Ok(Some(value));
-            }
-        }
-        Ok(None)
+        self.poller().poll_briefly(cancel, attempt).await
     }
 
-    /// Calls `attempt` every poll interval until it returns a value, the timeout passes, or
-    /// the run is cancelled.
-    pub(super) async fn poll<T, F, Fut>(&self, cancel: &CancellationToken, mut attempt: F) -> Result<T>
+    pub(super) async fn poll<T, F, Fut>(&self, cancel: &CancellationToken, attempt: F) -> Result<T>
     where
         F: FnMut(u32) -> Fut,
         Fut: std::future::Future<Output = Result<Option<T>>>,
     {
-        let deadline = self.deadline();
-        let mut n = 1;
-        loop {
-            if let Some(value) = attempt(n).await? {
-                return Ok(value);
-            }
-            self.pause(deadline, cancel).await?;
-            n += 1;
-        }
+        self.poller().poll(cancel, attempt).await
     }
 }

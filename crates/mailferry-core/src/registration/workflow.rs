@@ -483,7 +483,7 @@ pub(super) fn replicating(status: u16, error: &GraphErrorBody) -> bool {
     status == 404 || (status == 400 && error.has_code("NoBackingApplicationObject"))
 }
 
-pub(super) fn waiting_detail(attempt: u32) -> String {
+pub(crate) fn waiting_detail(attempt: u32) -> String {
     format!("Microsoft is still replicating; asked {attempt} time{}", if attempt == 1 { "" } else { "s" })
 }
 

@@ -4,6 +4,7 @@ mod check_runs;
 mod connections;
 mod jobs;
 mod registrations;
+mod renewals;
 mod settings;
 
 use std::path::Path;
@@ -19,6 +20,7 @@ pub use check_runs::CheckRunRepo;
 pub use connections::ConnectionRepo;
 pub use jobs::JobRepo;
 pub use registrations::RegistrationRepo;
+pub use renewals::RenewalRepo;
 pub use settings::SettingsRepo;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -70,6 +72,10 @@ impl Store {
 
     pub fn registrations(&self) -> RegistrationRepo<'_> {
         RegistrationRepo::new(&self.pool)
+    }
+
+    pub fn renewals(&self) -> RenewalRepo<'_> {
+        RenewalRepo::new(&self.pool)
     }
 
     pub fn settings(&self) -> SettingsRepo<'_> {
