@@ -27,6 +27,7 @@ const COMMANDS: &[&str] = &[
     "unfinished_registrations",
     "application_deletion_preview",
     "delete_connection_application",
+    "renew_certificate",
     "sign_in_client",
     "discover_mailboxes",
     "cancel_discovery",

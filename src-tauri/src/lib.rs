@@ -60,6 +60,7 @@ pub fn run() {
             commands::registration::unfinished_registrations,
             commands::registration::application_deletion_preview,
             commands::registration::delete_connection_application,
+            commands::renewal::renew_certificate,
             commands::registration::sign_in_client,
             commands::jobs::discover_mailboxes,
             commands::jobs::cancel_discovery,

@@ -3,11 +3,9 @@
 //! Progress on stderr; the finished renewal on stdout (JSON with --json).
 
 use mailferry_core::connections::ConnectionService;
-use mailferry_core::http::CancellationToken;
 use mailferry_core::identity::IdentityClient;
 use mailferry_core::model::registration::StepState;
-use mailferry_core::registration::RegistrationConfig;
-use mailferry_core::renewal::{RenewalEvent, Renewer};
+use mailferry_core::renewal::{renew, RenewalEvent};
 use mailferry_core::Error;
 
 use crate::output;
@@ -37,9 +35,7 @@ fn progress(event: RenewalEvent) {
 pub(crate) async fn run(service: &ConnectionService, args: Renew, out: &mut impl std::io::Write) -> Result<u8, Error> {
     let connection = service.find(&args.connection).await?;
     let identity = IdentityClient::configured(service).await?;
-    let renewer = Renewer::new(&identity, service, RegistrationConfig::default());
-    let renewal = renewer.begin(connection.id, args.object_id).await?;
-    let done = renewer.run(renewal.id, &progress, &CancellationToken::new()).await?;
+    let done = renew(&identity, service, connection.id, args.object_id, &progress).await?;
     let renewed = service.get(connection.id).await?;
     let written = if args.json {
         output::json(out, &done)

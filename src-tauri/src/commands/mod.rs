@@ -6,3 +6,4 @@ pub mod export;
 pub mod jobs;
 pub mod network;
 pub mod registration;
+pub mod renewal;

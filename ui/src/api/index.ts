@@ -28,6 +28,8 @@ import type { ImportedCertificate } from "../bindings/ImportedCertificate";
 import type { Permission } from "../bindings/Permission";
 import type { ProxyChange } from "../bindings/ProxyChange";
 import type { ProxySettings } from "../bindings/ProxySettings";
+import type { Renewal } from "../bindings/Renewal";
+import type { RenewalEvent } from "../bindings/RenewalEvent";
 import type { Role } from "../bindings/Role";
 import type { SessionView } from "../bindings/SessionView";
 import { toCommandError } from "./errors";
@@ -96,6 +98,12 @@ export const api = {
     const channel = new Channel<RegistrationProgress>();
     channel.onmessage = onProgress;
     return call<ApplicationDeletion>("delete_connection_application", { connectionId, onProgress: channel });
+  },
+  /** Renews a certificate connection's certificate with no administrator; streams each step. */
+  renewCertificate: (connectionId: string, objectId: string | null, onProgress: (event: RenewalEvent) => void) => {
+    const channel = new Channel<RenewalEvent>();
+    channel.onmessage = onProgress;
+    return call<Renewal>("renew_certificate", { connectionId, objectId, onProgress: channel });
   },
   signInClient: () => call<SignInClient>("sign_in_client"),
   /** The application admins sign in with; null goes back to the default. */

@@ -13,6 +13,7 @@ import type { Job } from "../bindings/Job";
 import type { JobDraft } from "../bindings/JobDraft";
 import type { Mailbox } from "../bindings/Mailbox";
 import type { Registration } from "../bindings/Registration";
+import type { RenewalEvent } from "../bindings/RenewalEvent";
 import type { RegistrationProgress } from "../bindings/RegistrationProgress";
 import type { CheckReport } from "../bindings/CheckReport";
 import type { CheckRun } from "../bindings/CheckRun";
@@ -106,6 +107,8 @@ export interface FakeCore {
   signedInCloud?: Cloud;
   /** Connections whose Entra application was deleted. */
   deletedApplications: string[];
+  /** Each renew_certificate call: the connection and the Object ID typed, if any. */
+  renewals: { connectionId: string; objectId: string | null }[];
   signInClient: { clientId: string; isDefault: boolean };
   /** Whether the dashboard shows the demo cloud; whether the build has it; where it went. */
   demo: boolean;
@@ -234,6 +237,7 @@ export function installFakeCore(saved: Connection[] = []): FakeCore {
     signIns: [],
     earlier: [],
     deletedApplications: [],
+    renewals: [],
     signInClient: { clientId: "14d82eec-204b-4c2f-b7e8-296a70dab67e", isDefault: true },
     proxy: { url: null, username: null, password: null },
     demo: false,
@@ -506,6 +510,53 @@ export function installFakeCore(saved: Connection[] = []): FakeCore {
       case "delete_connection_application":
         core.deletedApplications.push(String(args.connectionId));
         return { displayName: "Mailferry Migration Source", appId: "", tenantId: "", permissions: [], otherConnections: [] };
+      case "renew_certificate": {
+        // As the core: a manual connection's application Object ID is asked for; the new
+        // certificate is valid 5 years and the card's connection changes.
+        const connectionId = String(args.connectionId);
+        const objectId = (args.objectId as string | null) ?? null;
+        core.renewals.push({ connectionId, objectId });
+        const index = core.saved.findIndex((c) => c.id === connectionId);
+        const connection = core.saved[index];
+        if (!connection || connection.credential.kind !== "certificate") {
+          return Promise.reject(ipcError({ code: "not_found", message: "Connection does not exist" }));
+        }
+        if (connection.registration === "manual" && !objectId) {
+          return Promise.reject(
+            ipcError({
+              code: "object_id_needed",
+              message: `Mailferry needs the Object ID of application ${connection.clientId} to renew its certificate: its own token may not read the application.`,
+              hint: "Copy the Object ID from the app registration's Overview page in the Microsoft Entra admin center.",
+            }),
+          );
+        }
+        const channel = args.onProgress as Channel<RenewalEvent>;
+        for (const step of ["certificate", "addKey", "proven", "switch", "removeOld"] as const) {
+          channel.onmessage({ renewalId: "r1", step, state: "started", detail: "" });
+        }
+        const newSha1 = "AB".repeat(20);
+        const notAfter = new Date(Date.now() + 5 * 365 * 24 * 3600 * 1000).toISOString();
+        core.saved[index] = { ...connection, credential: { ...connection.credential, sha1Thumbprint: newSha1, notAfter } };
+        const manual = connection.registration === "manual";
+        return {
+          id: "r1",
+          connectionId,
+          status: "completed",
+          applicationObjectId: objectId ?? "a0a0a0a0-0000-4000-8000-000000000001",
+          oldSha1: connection.credential.sha1Thumbprint,
+          oldKeyId: manual ? null : "k1",
+          newSha1,
+          newKeyId: "k2",
+          added: true,
+          proven: true,
+          switched: true,
+          oldRemoved: !manual,
+          warning: manual ? `The old certificate ${connection.credential.sha1Thumbprint} is still on the application.` : null,
+          lastError: null,
+          startedAt: new Date().toISOString(),
+          updatedAt: new Date().toISOString(),
+        };
+      }
       case "sign_in_for_registration": {
         const request = args.request as RegistrationSignIn;
         const channel = args.onProgress as Channel<RegistrationProgress>;

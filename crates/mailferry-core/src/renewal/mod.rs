@@ -27,6 +27,20 @@ use crate::{Error, Result};
 
 pub type OnRenewalEvent<'a> = &'a (dyn Fn(RenewalEvent) + Send + Sync);
 
+/// Renews a connection's certificate, resuming its unfinished renewal if there is one: what the
+/// app's Renew and the CLI's `connections renew` do.
+pub async fn renew(
+    identity: &IdentityClient,
+    connections: &ConnectionService,
+    connection_id: Uuid,
+    object_id: Option<String>,
+    on_event: OnRenewalEvent<'_>,
+) -> Result<Renewal> {
+    let renewer = Renewer::new(identity, connections, RegistrationConfig::default());
+    let renewal = renewer.begin(connection_id, object_id).await?;
+    renewer.run(renewal.id, on_event, &CancellationToken::new()).await
+}
+
 pub struct Renewer<'a> {
     identity: &'a IdentityClient,
     connections: &'a ConnectionService,

@@ -55,6 +55,14 @@ export function connectionHealth(connection: Connection, now: Date = new Date())
   }
 }
 
+/** Whether the card offers Renew: a certificate that still works and ends within the warning
+ * window (an expired one cannot prove itself to Microsoft, so it is edited instead). */
+export function offersCertificateRenewal(connection: Connection, now: Date = new Date()): boolean {
+  if (connection.credential.kind !== "certificate" || !connection.credential.notAfter) return false;
+  const left = new Date(connection.credential.notAfter).getTime() - now.getTime();
+  return left > 0 && left < EXPIRY_WARNING_DAYS * DAY_MS;
+}
+
 /** "checked 5 minutes ago": how old the last check is, in words. */
 export function checkedAgo(iso: string, now: Date = new Date()): string {
   const seconds = Math.round((new Date(iso).getTime() - now.getTime()) / 1000);

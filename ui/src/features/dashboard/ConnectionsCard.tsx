@@ -14,11 +14,13 @@ import {
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
+import { useState } from "react";
 import { AddRegular, SettingsRegular, WarningRegular } from "@fluentui/react-icons";
 
 import type { Connection } from "../../bindings/Connection";
 import type { Role } from "../../bindings/Role";
-import { checkedAgo, connectionHealth, credentialLabel, formatDate, tenantLabel } from "../connections/describe";
+import { checkedAgo, connectionHealth, credentialLabel, formatDate, offersCertificateRenewal, tenantLabel } from "../connections/describe";
+import { RenewCertificate } from "../connections/RenewCertificate";
 import type { ManageRequest } from "../connections/manage/manageRequest";
 import { useDemo } from "../demo/demoContext";
 
@@ -48,9 +50,11 @@ interface Props {
   onExport: (ids: string[]) => void;
   /** Opens Settings > Network proxy (one for the whole app). */
   onNetworkProxy: () => void;
+  /** A connection changed outside Manage connections (its certificate was renewed). */
+  onChanged: () => void;
 }
 
-export function ConnectionsCard({ role, connections, onManage, onExport, onNetworkProxy }: Props) {
+export function ConnectionsCard({ role, connections, onManage, onExport, onNetworkProxy, onChanged }: Props) {
   const styles = useStyles();
   const inDemo = useDemo()?.active ?? false;
   const titleId = `${role}-connections-title`;
@@ -101,7 +105,7 @@ export function ConnectionsCard({ role, connections, onManage, onExport, onNetwo
       ) : (
         <ul className={styles.list} aria-label={TITLES[role]}>
           {connections.map((connection) => (
-            <ConnectionItem key={connection.id} connection={connection} onManage={onManage} />
+            <ConnectionItem key={connection.id} connection={connection} onManage={onManage} onChanged={onChanged} />
           ))}
         </ul>
       )}
@@ -109,9 +113,12 @@ export function ConnectionsCard({ role, connections, onManage, onExport, onNetwo
   );
 }
 
-function ConnectionItem({ connection, onManage }: { connection: Connection; onManage: Props["onManage"] }) {
+function ConnectionItem({ connection, onManage, onChanged }: Pick<Props, "onManage" | "onChanged"> & { connection: Connection }) {
   const styles = useStyles();
   const health = connectionHealth(connection);
+  // Kept after a renewal, so its outcome (and any warning) stays in view on the renewed card.
+  const [renewed, setRenewed] = useState(false);
+  const renewable = offersCertificateRenewal(connection) || renewed;
   const expiry = connection.credential.kind === "secret" ? connection.credential.expiresAt : connection.credential.notAfter;
   return (
     <li className={styles.item} aria-label={connection.name}>
@@ -136,12 +143,21 @@ function ConnectionItem({ connection, onManage }: { connection: Connection; onMa
           {health.label}
         </Badge>
         {connection.lastCheck && <Caption1>{checkedAgo(connection.lastCheck.at)}</Caption1>}
-        {health.kind === "attention" && (
+        {health.kind === "attention" && !renewable && (
           <Button size="small" appearance="transparent" onClick={() => onManage({ role: connection.role, wizard: { editing: connection } })}>
             {health.action}
           </Button>
         )}
       </div>
+      {renewable && (
+        <RenewCertificate
+          connection={connection}
+          onRenewed={() => {
+            setRenewed(true);
+            onChanged();
+          }}
+        />
+      )}
     </li>
   );
 }

@@ -324,3 +324,50 @@ describe("the demo", () => {
     expect(screen.queryByText(BANNER)).not.toBeInTheDocument();
   });
 });
+
+describe("renewing a certificate from its card", () => {
+  const inDays = (days: number) => new Date(Date.now() + days * 24 * 3600 * 1000).toISOString();
+  const expiring = (registration: "manual" | "automatic", days = 20) =>
+    aConnection({
+      registration,
+      credential: { kind: "certificate", sha1Thumbprint: "CD".repeat(20), sha256Thumbprint: null, subject: "CN=Mailferry Migration Source", notAfter: inDays(days) },
+    });
+
+  it("offers Renew on a certificate that ends within 60 days, and the card then shows about 5 years", async () => {
+    const core = installFakeCore([expiring("automatic")]);
+    const user = renderDashboard();
+    const item = await screen.findByRole("listitem", { hidden: true, name: "Contoso" });
+    expect(within(item).getByText(/Credential expires in (19|20) days/)).toBeInTheDocument();
+    await user.click(within(item).getByRole("button", { hidden: true, name: "Renew certificate" }));
+
+    expect(await within(item).findByText(/Certificate renewed: valid until/)).toBeInTheDocument();
+    expect(core.renewals).toEqual([{ connectionId: expiring("automatic").id, objectId: null }]);
+    const year = String(new Date().getFullYear() + 5);
+    await waitFor(() => expect(within(item).getByText(new RegExp(`Certificate ABAB…ABAB, expires .*${year}`))).toBeInTheDocument());
+    expect(within(item).queryByText(/Credential expires in/)).not.toBeInTheDocument();
+  });
+
+  it("asks for the Object ID when Mailferry cannot learn it, and says which old certificate stays", async () => {
+    const core = installFakeCore([expiring("manual")]);
+    const user = renderDashboard();
+    const item = await screen.findByRole("listitem", { hidden: true, name: "Contoso" });
+    await user.click(within(item).getByRole("button", { hidden: true, name: "Renew certificate" }));
+    expect(await within(item).findByText(/needs the Object ID of application/)).toBeInTheDocument();
+    const renew = within(item).getByRole("button", { hidden: true, name: "Renew" });
+    expect(renew).toBeDisabled();
+    await user.type(within(item).getByRole("textbox", { hidden: true, name: /Object ID/ }), "a0a0a0a0-0000-4000-8000-000000000009");
+    await user.click(renew);
+    expect(await within(item).findByText(/is still on the application/)).toBeInTheDocument();
+    expect(core.renewals.at(-1)).toEqual({ connectionId: expiring("manual").id, objectId: "a0a0a0a0-0000-4000-8000-000000000009" });
+  });
+
+  it("does not offer Renew on a certificate far from its end, nor on an expired one", async () => {
+    installFakeCore([{ ...expiring("automatic", 400), id: "a1", name: "Later" }, { ...expiring("automatic", -3), id: "a2", name: "Expired" }]);
+    renderDashboard();
+    const later = await screen.findByRole("listitem", { hidden: true, name: "Later" });
+    expect(within(later).queryByRole("button", { hidden: true, name: "Renew certificate" })).not.toBeInTheDocument();
+    const expired = screen.getByRole("listitem", { hidden: true, name: "Expired" });
+    expect(within(expired).queryByRole("button", { hidden: true, name: "Renew certificate" })).not.toBeInTheDocument();
+    expect(within(expired).getByRole("button", { hidden: true, name: "Renew the credential" })).toBeInTheDocument();
+  });
+});

@@ -123,6 +123,7 @@ export function Dashboard() {
                   onManage={setManage}
                   onExport={(ids) => void exportWithToast(ids, role)}
                   onNetworkProxy={() => setProxyOpen(true)}
+                  onChanged={() => void load()}
                 />
               ))}
             </div>
