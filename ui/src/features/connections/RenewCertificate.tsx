@@ -18,7 +18,7 @@ const STEP_TITLES: Record<RenewalStep, string> = {
 };
 
 const useStyles = makeStyles({
-  root: { display: "grid", gap: tokens.spacingVerticalXS, justifyItems: "start" },
+  root: { display: "grid", gap: tokens.spacingVerticalXS, justifyItems: "start", minWidth: 0, overflowWrap: "anywhere" },
   objectId: { display: "flex", gap: tokens.spacingHorizontalS, alignItems: "end" },
 });
 
@@ -77,7 +77,7 @@ export function RenewCertificate({ connection, onRenewed }: Props) {
           </div>
         </>
       ) : state.kind === "done" ? (
-        <MessageBar intent={state.warning ? "warning" : "success"}>
+        <MessageBar layout="multiline" intent={state.warning ? "warning" : "success"}>
           <MessageBarBody>
             Certificate renewed{state.until ? `: valid until ${formatDate(state.until)}` : ""}.
             {state.warning && ` ${state.warning}`}
@@ -86,7 +86,7 @@ export function RenewCertificate({ connection, onRenewed }: Props) {
       ) : (
         <>
           {state.kind === "failed" && (
-            <MessageBar intent="error">
+            <MessageBar layout="multiline" intent="error">
               <MessageBarBody>
                 {state.error.message} {state.error.detail.hint}
               </MessageBarBody>
