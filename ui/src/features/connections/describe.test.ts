@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { checkedAgo, connectionHealth, credentialLabel } from "./describe";
+import { checkedAgo, connectionHealth, credentialLabel, daysLeftLabel } from "./describe";
 import { aConnection } from "../../test/fixtures";
 
 const base = aConnection();
@@ -46,5 +46,18 @@ describe("the age of the last check", () => {
     expect(checkedAgo("2026-11-27T11:55:00Z", now)).toBe("checked 5 minutes ago");
     expect(checkedAgo("2026-11-27T09:00:00Z", now)).toBe("checked 3 hours ago");
     expect(checkedAgo("2026-11-25T12:00:00Z", now)).toBe("checked 2 days ago");
+  });
+});
+
+describe("the days a credential has left, in Manage connections", () => {
+  const secret = (expiresAt: string | null) => ({ kind: "secret" as const, hint: "bcd", expiresAt });
+  it("counts whole days to the end, says when it has passed, and says when it is not known", () => {
+    expect(daysLeftLabel(secret("2027-01-10T12:00:00Z"), now)).toBe("44 days left");
+    expect(daysLeftLabel(secret("2026-11-28T13:00:00Z"), now)).toBe("1 day left");
+    expect(daysLeftLabel(secret("2026-11-27T18:00:00Z"), now)).toBe("expires today");
+    expect(daysLeftLabel(secret("2026-11-24T12:00:00Z"), now)).toBe("expired 3 days ago");
+    expect(daysLeftLabel(secret(null), now)).toBe("expiry not known");
+    const certificate = { kind: "certificate" as const, sha1Thumbprint: "A".repeat(40), sha256Thumbprint: null, subject: null, notAfter: "2031-11-27T12:00:00Z" };
+    expect(daysLeftLabel(certificate, now)).toBe("1826 days left");
   });
 });

@@ -55,6 +55,17 @@ export function connectionHealth(connection: Connection, now: Date = new Date())
   }
 }
 
+/** How long the credential has left, for Manage connections: "312 days left", "expires today",
+ * "expired 3 days ago", or "expiry not known" (a client secret whose Expires date was not given). */
+export function daysLeftLabel(credential: Credential, now: Date = new Date()): string {
+  const end = credential.kind === "secret" ? credential.expiresAt : credential.notAfter;
+  if (!end) return "expiry not known";
+  const days = Math.floor((new Date(end).getTime() - now.getTime()) / DAY_MS);
+  if (days < 0) return `expired ${-days} day${days === -1 ? "" : "s"} ago`;
+  if (days === 0) return "expires today";
+  return `${days} day${days === 1 ? "" : "s"} left`;
+}
+
 /** Whether the card offers Renew: a certificate that still works and ends within the warning
  * window (an expired one cannot prove itself to Microsoft, so it is edited instead). */
 export function offersCertificateRenewal(connection: Connection, now: Date = new Date()): boolean {

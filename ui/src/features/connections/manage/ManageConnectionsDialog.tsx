@@ -33,7 +33,7 @@ import type { SessionRow } from "../../../bindings/SessionRow";
 import type { SessionView } from "../../../bindings/SessionView";
 import { ErrorBar } from "../../../components/ErrorBar";
 import type { ManageRequest } from "./manageRequest";
-import { checkedAgo, connectionHealth, credentialLabel, tenantLabel } from "../describe";
+import { checkedAgo, connectionHealth, credentialLabel, daysLeftLabel, tenantLabel } from "../describe";
 import { useFocusOnMount } from "../../../components/useFocusOnMount";
 import type { ExportOutcome } from "../../../bindings/ExportOutcome";
 import { exportSummaries, exportedMessage } from "../../export/exportSummaries";
@@ -329,7 +329,10 @@ function ConnectionTable({ rows, disabled, selected, onSelect, onEdit, onTest, o
             <TableCell>
               <Caption1>{tenantLabel(connection)}</Caption1>
             </TableCell>
-            <TableCell>{credentialLabel(connection.credential)}</TableCell>
+            <TableCell>
+              {credentialLabel(connection.credential)}
+              <Caption1 block>{daysLeftLabel(connection.credential)}</Caption1>
+            </TableCell>
             <TableCell>
               {deleted ? (
                 <Badge color="danger">Will be deleted</Badge>
