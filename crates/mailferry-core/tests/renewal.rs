@@ -293,7 +293,7 @@ async fn a_manual_connection_asks_for_the_object_id_and_names_the_old_certificat
 }
 
 #[tokio::test]
-async fn a_secret_connection_is_not_renewed_and_says_what_to_do_instead() {
+async fn a_secret_or_an_expired_certificate_is_not_renewed_and_says_what_to_do_instead() {
     let f = fixture(Seed::demo()).await;
     let mut secret = mailferry_testsupport::connection(Role::Source, "With a secret");
     secret.credential = Credential::Secret { hint: "Zq4".into(), expires_at: None };
@@ -304,4 +304,32 @@ async fn a_secret_connection_is_not_renewed_and_says_what_to_do_instead() {
     let error = f.renewer().begin(secret.id, None).await.unwrap_err();
     assert!(error.to_string().contains("signs in with a client secret"), "{error}");
     assert!(error.hint().unwrap_or_default().contains("new client secret"));
+
+    // Microsoft takes addKey only from an application that still has a valid certificate.
+    let now = chrono::Utc::now();
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_RSA_SHA256).unwrap();
+    let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    params.distinguished_name.push(rcgen::DnType::CommonName, "Expired");
+    params.not_before =
+        time::OffsetDateTime::from_unix_timestamp((now - chrono::Duration::days(400)).timestamp()).unwrap();
+    params.not_after =
+        time::OffsetDateTime::from_unix_timestamp((now - chrono::Duration::days(3)).timestamp()).unwrap();
+    let der = params.self_signed(&key).unwrap().der().to_vec();
+    let keyed = mailferry_core::certs::KeyedCertificate {
+        info: mailferry_core::certs::inspect(&der).unwrap(),
+        der,
+        key_pkcs8: zeroize::Zeroizing::new(key.serialize_der()),
+    };
+    let info = f.connections.certificates().put(&keyed).await.unwrap();
+    let mut expired = mailferry_testsupport::connection(Role::Source, "Expired certificate");
+    expired.credential = Credential::Certificate {
+        sha1_thumbprint: info.sha1_thumbprint,
+        sha256_thumbprint: Some(info.sha256_thumbprint),
+        subject: Some(info.subject),
+        not_after: Some(info.not_after),
+    };
+    f.connections.save(vec![Upsert { connection: expired.clone(), secret: None }], &[]).await.unwrap();
+    let error = f.renewer().begin(expired.id, None).await.unwrap_err();
+    assert!(error.to_string().contains("expired on"), "{error}");
+    assert!(error.hint().unwrap_or_default().contains("Automatic registration"), "{:?}", error.hint());
 }
