@@ -164,7 +164,9 @@ describe("the demo tenant, from an empty dashboard", () => {
     await app.type(await app.field("Job name"), "Demo wave");
     await app.press("Next");
     await app.chooseOption("Source server", "Contoso manual (Contoso)");
-    const status = await app.findVisible(By.xpath("//*[@role='status'][contains(., 'mailboxes in Contoso manual')]"));
+    // Discovery reads 3,000 demo users; on a loaded 2-core runner its first status can take
+    // longer than the usual 10 s wait.
+    const status = await app.driver.wait(until.elementLocated(By.xpath("//*[@role='status'][contains(., 'mailboxes in Contoso manual')]")), 30_000);
     await app.driver.wait(async () => /^\d{4} mailboxes in Contoso manual\./.test(await status.getText()), 60_000);
     const checkboxes = await app.driver.findElements(By.xpath("//*[@role='listitem']//input[@type='checkbox']"));
     for (const box of checkboxes.slice(0, 3)) await box.click();
