@@ -40,7 +40,7 @@ APP_ROLES = ["User.Read.All", "Organization.Read.All", "Mail.Read", "Application
 class Certificate:
     """An RSA-2048 certificate with its key, as an admin would make one for an application."""
 
-    def __init__(self, name: str):
+    def __init__(self, name: str, days: int = 365):
         self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
         subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
@@ -51,7 +51,7 @@ class Certificate:
             .public_key(self.key.public_key())
             .serial_number(x509.random_serial_number())
             .not_valid_before(now - datetime.timedelta(minutes=5))
-            .not_valid_after(now + datetime.timedelta(days=365))
+            .not_valid_after(now + datetime.timedelta(days=days))
             .sign(self.key, hashes.SHA256())
         )
         self.der = self.cert.public_bytes(serialization.Encoding.DER)

@@ -29,6 +29,8 @@ from msgraph.generated.applications.item.add_password.add_password_post_request_
 from msgraph.generated.applications.item.application_item_request_builder import ApplicationItemRequestBuilder
 from msgraph.generated.applications.item.remove_key.remove_key_post_request_body import RemoveKeyPostRequestBody
 from msgraph.generated.models.app_role_assignment import AppRoleAssignment
+from msgraph.generated.models.app_credential_restriction_type import AppCredentialRestrictionType
+from msgraph.generated.models.app_key_credential_restriction_type import AppKeyCredentialRestrictionType
 from msgraph.generated.models.application import Application
 from msgraph.generated.models.key_credential import KeyCredential
 from msgraph.generated.models.o_data_errors.o_data_error import ODataError
@@ -109,6 +111,10 @@ def app_only(sim):
 @pytest.fixture
 def admin(sim):
     """Graph as the signed-in administrator: MSAL's auth code flow, then the delegated token."""
+    return admin_client(sim)
+
+
+def admin_client(sim):
     sim.api("PUT", "auto-approve", {"user": ADMIN})
     app = msal.PublicClientApplication(SIGN_IN_CLIENT_ID, authority=sim.authority, verify=sim.ca, instance_discovery=False)
     flow = app.initiate_auth_code_flow(REGISTRATION_SCOPES, redirect_uri="http://localhost:8400/")
@@ -308,6 +314,54 @@ def test_registration_as_the_administrator(sim, admin):
     left = run(admin.applications.by_application_id(app.id).get()).key_credentials
     assert [k.key_id for k in left] == [added.key_id]
     run(admin.applications.by_application_id(app.id).delete())
+
+
+def test_the_app_management_policy_and_its_refusals(sim):
+    """The tenant's default app management policy as the SDK's tenantAppManagementPolicy model
+    reads it (with Policy.Read.All consented earlier to the sign-in client), and the refusals
+    of credentials it forbids: ODataErrors whose error.code is what Microsoft's Teams Toolkit
+    reads (CredentialTypeNotAllowedAsPerAppPolicy, CredentialInvalidLifetimeAsPerAppPolicy)."""
+    since = "2019-01-01T00:00:00Z"
+    sim.api("PATCH", f"tenants/{TENANT_ID}", {"consentedScopes": ["Policy.Read.All"]})
+    sim.api(
+        "PUT",
+        f"tenants/{TENANT_ID}/app-management-policies",
+        {
+            "default": {
+                "isEnabled": True,
+                "applicationRestrictions": {
+                    "passwordCredentials": [{"restrictionType": "passwordAddition", "maxLifetime": None, "restrictForAppsCreatedAfterDateTime": since}],
+                    "keyCredentials": [{"restrictionType": "asymmetricKeyLifetime", "maxLifetime": "P400D", "restrictForAppsCreatedAfterDateTime": since}],
+                },
+            }
+        },
+    )
+    try:
+        admin = admin_client(sim)
+        policy = run(admin.policies.default_app_management_policy.get())
+        assert policy.is_enabled is True and policy.id == "00000000-0000-0000-0000-000000000000"
+        key = policy.application_restrictions.key_credentials[0]
+        assert key.restriction_type == AppKeyCredentialRestrictionType.AsymmetricKeyLifetime
+        assert key.max_lifetime == datetime.timedelta(days=400)
+        assert key.restrict_for_apps_created_after_date_time == datetime.datetime(2019, 1, 1, tzinfo=datetime.timezone.utc)
+        password = policy.application_restrictions.password_credentials[0]
+        assert password.restriction_type == AppCredentialRestrictionType.PasswordAddition
+
+        app = run(admin.applications.post(Application(display_name="Policy probe", key_credentials=[key_credential(Certificate("CN=Probe"))])))
+        error = odata_error(
+            admin.applications.by_application_id(app.id).add_password.post(
+                AddPasswordPostRequestBody(password_credential=PasswordCredential(display_name="Mailferry"))
+            )
+        )
+        assert (error.response_status_code, error.error.code) == (400, "CredentialTypeNotAllowedAsPerAppPolicy")
+        long_lived = key_credential(Certificate("CN=Probe", days=401))
+        error = odata_error(admin.applications.post(Application(display_name="Policy probe 2", key_credentials=[long_lived])))
+        assert (error.response_status_code, error.error.code) == (400, "CredentialInvalidLifetimeAsPerAppPolicy")
+        assert "as per assigned policy" in error.error.message
+        run(admin.applications.by_application_id(app.id).delete())
+    finally:
+        sim.api("PUT", f"tenants/{TENANT_ID}/app-management-policies", {"default": {"isEnabled": False}})
+        sim.api("PATCH", f"tenants/{TENANT_ID}", {"consentedScopes": []})
 
 
 def test_batch_with_a_refusal_inside(sim, app_only):

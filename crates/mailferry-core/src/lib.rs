@@ -6,6 +6,7 @@ pub mod certs;
 pub mod checks;
 pub mod cloud;
 pub mod connections;
+pub mod credential_policy;
 pub mod error;
 pub mod expiry;
 pub mod export;

@@ -138,6 +138,14 @@ pub fn explain_graph(status: u16, error: &GraphErrorBody, what: &str) -> (String
             "Add the missing Microsoft Graph application permission under API permissions and grant admin consent, then retry.".to_owned(),
         ),
         404 => (format!("Microsoft Graph found nothing while trying to {what}."), "Check the value and retry.".to_owned()),
+        400 if error.has_code(crate::credential_policy::LIFETIME_REFUSED) => (
+            format!("The tenant's app management policy refused the credential while trying to {what}: it would live longer than the policy allows (asymmetricKeyLifetime for certificates, passwordLifetime for client secrets)."),
+            "An administrator can lengthen the lifetime in the tenant's default app management policy (Microsoft Graph: /policies/defaultAppManagementPolicy) or in a policy assigned to this application (Mailferry already tried shorter certificates, down to 30 days).".to_owned(),
+        ),
+        400 if error.has_code(crate::credential_policy::TYPE_REFUSED) => (
+            format!("The tenant's app management policy refused the credential while trying to {what}: client secrets are blocked (passwordAddition)."),
+            "Use a certificate instead (Mailferry makes and renews its own), or ask an administrator to allow client secrets for this application in an app management policy assigned to it.".to_owned(),
+        ),
         429 | 503 | 504 => (
             format!("Microsoft Graph is busy and did not {what}."),
             "Microsoft throttles busy tenants for a few seconds to minutes: wait, then retry.".to_owned(),

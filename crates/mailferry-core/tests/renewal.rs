@@ -8,30 +8,26 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use entra_sim::{Seed, SimHandle};
-use mailferry_core::certs::CertificateStore;
+use entra_sim::Seed;
 use mailferry_core::checks::CheckService;
-use mailferry_core::cloud::Cloud;
-use mailferry_core::connections::{CheckTarget, ConnectionService, Upsert};
+use mailferry_core::connections::{CheckTarget, Upsert};
 use mailferry_core::http::{CancellationToken, HttpConfig};
-use mailferry_core::identity::signin::{registration_scopes, sign_in, SignIn, DEFAULT_SIGN_IN_CLIENT_ID};
 use mailferry_core::identity::IdentityClient;
 use mailferry_core::model::registration::StepState;
 use mailferry_core::model::{CheckOutcome, Connection, Credential, Role};
-use mailferry_core::registration::{Registrar, RegistrationConfig, RegistrationRequest};
 use mailferry_core::renewal::{RenewalEvent, RenewalStatus, RenewalStep, Renewer};
-use mailferry_core::secrets::MemorySecretStore;
-use mailferry_core::store::Store;
 use mailferry_core::ErrorCode;
-use mailferry_testsupport::browser::FormBrowser;
+use mailferry_testsupport::register::register_source;
+use mailferry_testsupport::sim_core::SimCore;
 use serde_json::{json, Value};
 
-struct Fixture {
-    _dir: tempfile::TempDir,
-    sim: SimHandle,
-    identity: IdentityClient,
-    connections: ConnectionService,
-    config: RegistrationConfig,
+struct Fixture(SimCore);
+
+impl std::ops::Deref for Fixture {
+    type Target = SimCore;
+    fn deref(&self) -> &SimCore {
+        &self.0
+    }
 }
 
 fn fast_http() -> HttpConfig {
@@ -39,17 +35,7 @@ fn fast_http() -> HttpConfig {
 }
 
 async fn fixture(seed: Seed) -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let vault = Arc::new(MemorySecretStore::new());
-    let store = Store::open(&dir.path().join("mailferry.db")).await.unwrap();
-    let certificates = CertificateStore::new(dir.path(), vault.clone());
-    Fixture {
-        sim: SimHandle::start(seed, 0).await.unwrap(),
-        identity: IdentityClient::new(fast_http()).unwrap(),
-        connections: ConnectionService::new(store, vault, certificates),
-        config: RegistrationConfig { poll_interval: Duration::from_millis(200), poll_timeout: Duration::from_secs(30) },
-        _dir: dir,
-    }
+    Fixture(SimCore::start(seed).await)
 }
 
 fn recorder() -> (Arc<Mutex<Vec<RenewalEvent>>>, impl Fn(RenewalEvent) + Send + Sync) {
@@ -59,10 +45,6 @@ fn recorder() -> (Arc<Mutex<Vec<RenewalEvent>>>, impl Fn(RenewalEvent) + Send + 
 }
 
 impl Fixture {
-    fn cloud(&self) -> Cloud {
-        Cloud::Custom { login_url: self.sim.base_url.clone(), graph_url: self.sim.base_url.clone() }
-    }
-
     fn renewer(&self) -> Renewer<'_> {
         Renewer::new(&self.identity, &self.connections, self.config.clone())
     }
@@ -110,32 +92,7 @@ impl Fixture {
     /// An automatically registered source connection, as Mailferry registers it.
     async fn registered(&self) -> Connection {
         let cloud = self.cloud();
-        let request = SignIn {
-            cloud: &cloud,
-            tenant: "contoso.onmicrosoft.com",
-            client_id: DEFAULT_SIGN_IN_CLIENT_ID,
-            scopes: registration_scopes(&cloud),
-            timeout: Duration::from_secs(20),
-        };
-        let browser =
-            FormBrowser { user: "admin@contoso.onmicrosoft.com".into(), password: "Passw0rd!".into(), accept: true };
-        let admin = sign_in(&self.identity.http, &request, &browser, &CancellationToken::new()).await.unwrap();
-        let registrar = Registrar::new(&self.identity, &self.connections, self.config.clone());
-        let registration = registrar
-            .begin(
-                &admin,
-                RegistrationRequest {
-                    role: Role::Source,
-                    cloud: self.cloud(),
-                    connection_name: Some("Contoso".into()),
-                    application_mailbox: Some("migration@contoso.onmicrosoft.com".into()),
-                    reuse_app_id: None,
-                    trusted_key_ids: Vec::new(),
-                },
-            )
-            .await
-            .unwrap();
-        registrar.run(registration.id, &admin, &|_| {}, &CancellationToken::new()).await.unwrap()
+        register_source(&self.identity, &self.connections, self.config.clone(), &cloud, &|_| {}).await.unwrap()
     }
 
     async fn assert_it_works(&self, connection: &Connection) {

@@ -5,6 +5,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers of tests: a failure here is a test failure
 
 pub mod browser;
+pub mod register;
+pub mod sim_core;
 pub mod tinyproxy;
 
 use std::sync::Arc;

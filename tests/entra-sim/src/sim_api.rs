@@ -16,6 +16,7 @@ pub fn routes() -> Router<SharedSim> {
     Router::new()
         .route("/_sim/tenants", get(tenants))
         .route("/_sim/tenants/{tenant}", patch(update_tenant))
+        .route("/_sim/tenants/{tenant}/app-management-policies", put(app_management_policies))
         .route("/_sim/applications", get(applications))
         .route("/_sim/service-principals", get(service_principals))
         .route("/_sim/grants", get(grants))
@@ -57,6 +58,7 @@ struct TenantFlags {
     conditional_access_block: Option<bool>,
     mfa_required: Option<bool>,
     sign_in_client_disabled: Option<bool>,
+    consented_scopes: Option<Vec<String>>,
 }
 
 async fn update_tenant(
@@ -75,7 +77,24 @@ async fn update_tenant(
     if let Some(v) = flags.sign_in_client_disabled {
         t.sign_in_client_disabled = v;
     }
+    if let Some(v) = flags.consented_scopes {
+        t.consented_scopes = v;
+    }
     StatusCode::NO_CONTENT.into_response()
+}
+
+/// The tenant's app management policies (`default`, `assigned`), as set by its administrators.
+async fn app_management_policies(
+    State(sim): State<SharedSim>,
+    Path(tenant): Path<String>,
+    Json(body): Json<Value>,
+) -> Response {
+    let mut world = sim.world();
+    let Some(t) = world.tenant_mut(&tenant) else { return StatusCode::NOT_FOUND.into_response() };
+    match crate::graph::policies::set_from_sim(t, &body) {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(error) => (StatusCode::BAD_REQUEST, error).into_response(),
+    }
 }
 
 async fn applications(State(sim): State<SharedSim>) -> Json<Value> {

@@ -204,6 +204,10 @@ pub struct Tenant {
     pub sign_in_client_disabled: bool,
     /// The sign-in page lists the accounts (a demo tenant).
     pub show_accounts: bool,
+    /// Delegated scopes an administrator consented to for the sign-in client earlier: Entra
+    /// puts every consented scope in the token, not only those asked for.
+    pub consented_scopes: Vec<String>,
+    pub app_policies: crate::graph::policies::AppPolicies,
 }
 
 impl Tenant {
@@ -283,6 +287,8 @@ impl Tenant {
             mfa_required: seed.mfa_required,
             sign_in_client_disabled: seed.sign_in_client_disabled,
             show_accounts: seed.show_accounts,
+            consented_scopes: Vec::new(),
+            app_policies: Default::default(),
         };
         let long_ago = Utc::now() - Duration::days(30);
         for app in &seed.applications {

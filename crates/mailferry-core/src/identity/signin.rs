@@ -62,11 +62,21 @@ pub struct AdminClaims {
     /// Directory role template ids.
     #[serde(default)]
     pub wids: Vec<String>,
+    /// The delegated permissions, space separated (Microsoft's access token claims reference).
+    #[serde(default)]
+    pub scp: Option<String>,
 }
 
 impl AdminClaims {
     pub fn user(&self) -> &str {
         self.upn.as_deref().or(self.preferred_username.as_deref()).unwrap_or("the administrator")
+    }
+
+    /// Whether the token carries one of these delegated permissions; `None` when it does not
+    /// say (no readable `scp`).
+    pub fn has_scope(&self, any: &[&str]) -> Option<bool> {
+        let scp = self.scp.as_deref()?;
+        Some(scp.split(' ').any(|s| any.iter().any(|a| a.eq_ignore_ascii_case(s))))
     }
 
     /// The admin's own address, when it can be the application mailbox by default: a member's
@@ -406,6 +416,7 @@ mod tests {
             upn: upn.map(Into::into),
             preferred_username: preferred.map(Into::into),
             wids: Vec::new(),
+            scp: None,
         }
     }
 

@@ -7,8 +7,9 @@ use uuid::Uuid;
 
 use super::polling::Poller;
 use super::workflow::{application_name, denied, id_of, replicating, waiting_detail, Registrar};
-use crate::certs::CertificateInfo;
+use crate::certs::{new_key, self_signed, CertificateInfo};
 use crate::connections::Upsert;
+use crate::credential_policy::{lifetime_refused, next_shorter};
 use crate::graph::{grant_request, BatchRequest, GraphClient};
 use crate::http::CancellationToken;
 use crate::identity::{AppCredential, AppTokenRequest};
@@ -58,6 +59,45 @@ impl Registrar<'_> {
         match (app["id"].as_str(), app["appId"].as_str()) {
             (Some(id), Some(app_id)) => Ok((id.to_owned(), app_id.to_owned())),
             _ => Err(Error::UnexpectedResponse { what: "POST /applications".into(), detail: "no id or appId".into() }),
+        }
+    }
+
+    /// POST /applications with the certificate; when Graph refuses its lifetime (a policy the
+    /// admin's token could not read), nothing was created, so a shorter certificate is made and
+    /// tried, down to 30 days, each said as it happens.
+    pub(super) async fn create_within_policy(
+        &self,
+        graph: &GraphClient<'_>,
+        r: &mut Registration,
+        certificate: &mut CertificateInfo,
+        tag: &str,
+        report: &impl Fn(RegistrationStep, StepState, String),
+        cancel: &CancellationToken,
+    ) -> Result<(String, String)> {
+        loop {
+            let error = match self.create_application(graph, r, certificate, tag, cancel).await {
+                Err(error) if lifetime_refused(&error) => error,
+                other => return other,
+            };
+            let days = (certificate.not_after - certificate.not_before).num_days();
+            let Some(shorter) = next_shorter(days, None) else { return Err(error) };
+            report(
+                RegistrationStep::Application,
+                StepState::Waiting,
+                format!(
+                    "the tenant's app management policy refused a certificate valid {days} days; trying one valid {}",
+                    shorter.describe()
+                ),
+            );
+            let key = tokio::task::spawn_blocking(new_key)
+                .await
+                .map_err(|e| Error::Internal(format!("the key generation stopped: {e}")))??;
+            let certificates = self.connections.certificates();
+            let replacement = certificates.put(&self_signed(key, r.role, Some(&shorter))?).await?;
+            certificates.delete(&certificate.sha1_thumbprint).await?;
+            r.certificate_sha1 = Some(replacement.sha1_thumbprint.clone());
+            self.repo().save(r).await?;
+            *certificate = replacement;
         }
     }
 

@@ -9,9 +9,10 @@ use std::time::Duration;
 
 use uuid::Uuid;
 
-use crate::certs::{generate, CertificateInfo};
+use crate::certs::{new_key, self_signed, CertificateInfo};
 use crate::cloud::Cloud;
 use crate::connections::ConnectionService;
+use crate::credential_policy::PolicyKnowledge;
 use crate::graph::{GraphClient, GraphErrorBody, GraphResponse};
 use crate::http::CancellationToken;
 use crate::identity::signin::AdminToken;
@@ -213,6 +214,7 @@ impl<'a> Registrar<'a> {
             certificate: None,
             app_id: r.application_app_id.clone(),
             roles: None,
+            admin: &admin.claims,
             tenant: None,
             connection: None,
         };
@@ -270,27 +272,56 @@ impl<'a> Registrar<'a> {
         cancel: &CancellationToken,
     ) -> Result<StepDone> {
         match step {
-            // The certificate, generated here; only its public part leaves the machine.
+            // The certificate, generated here; only its public part leaves the machine. Its key
+            // is made while the tenant's app management policy is read (no round trip added),
+            // and the certificate ends within the policy's cap when it has one.
             RegistrationStep::Certificate => {
-                let info = self.connections.certificates().put(&generate(r.role)?).await?;
+                // A new application is created now; a reused one may be of any age.
+                let created = r.reuse_app_id.is_none().then(chrono::Utc::now);
+                let (key, policy) = tokio::try_join!(
+                    async {
+                        tokio::task::spawn_blocking(new_key)
+                            .await
+                            .map_err(|e| Error::Internal(format!("the key generation stopped: {e}")))?
+                    },
+                    crate::credential_policy::read_default(&run.graph, run.admin, created, cancel),
+                )?;
+                if let PolicyKnowledge::NotKnown { reason } = &policy {
+                    tracing::info!(%reason, "the tenant's app management policy is not known");
+                }
+                let cap = policy.policy().certificate_max_lifetime;
+                let info = self.connections.certificates().put(&self_signed(key, r.role, cap.as_ref())?).await?;
                 r.certificate_sha1 = Some(info.sha1_thumbprint.clone());
-                let done = StepDone::same(info.sha1_thumbprint.clone());
+                let mut shown =
+                    format!("SHA-1 {}, valid until {}", info.sha1_thumbprint, info.not_after.format("%Y-%m-%d"));
+                if let Some(cap) =
+                    cap.filter(|_| info.not_after < chrono::Utc::now() + chrono::Duration::days(365 * 5 - 2))
+                {
+                    shown.push_str(&format!(
+                        ": the tenant's app management policy caps certificates at {}",
+                        cap.describe()
+                    ));
+                }
+                let done = StepDone { journal: info.sha1_thumbprint.clone(), shown };
                 run.certificate = Some(info);
                 Ok(done)
             }
             // The application, with the permission set and the certificate (or an earlier
             // Mailferry application reused).
             RegistrationStep::Application => {
-                let certificate = run.certificate()?;
+                let mut certificate = run.certificate()?.clone();
                 let (object_id, app_id) = match r.reuse_app_id.clone() {
-                    Some(reused) => self.reuse_application(&run.graph, r, &reused, certificate, cancel).await?,
+                    Some(reused) => self.reuse_application(&run.graph, r, &reused, &certificate, cancel).await?,
                     None => {
                         let tag = registration_tag(r.id);
                         let found =
                             if tried_before { self.find_by_tag(&run.graph, r.role, &tag, cancel).await? } else { None };
                         match found {
                             Some(app) => app,
-                            None => match self.create_application(&run.graph, r, certificate, &tag, cancel).await {
+                            None => match self
+                                .create_within_policy(&run.graph, r, &mut certificate, &tag, report, cancel)
+                                .await
+                            {
                                 Ok(app) => app,
                                 // Microsoft may have created it and lost the answer: look for it
                                 // by this registration's tag (through replication) before giving
@@ -308,6 +339,7 @@ impl<'a> Registrar<'a> {
                         }
                     }
                 };
+                run.certificate = Some(certificate);
                 r.application_object_id = Some(object_id.clone());
                 r.application_app_id = Some(app_id.clone());
                 run.app_id = Some(app_id.clone());
@@ -444,6 +476,7 @@ struct Run<'g> {
     app_id: Option<String>,
     /// Microsoft Graph's service principal and role ids, read beside the service principal.
     roles: Option<(String, Vec<String>)>,
+    admin: &'g crate::identity::signin::AdminClaims,
     tenant: Option<crate::identity::ResolvedTenant>,
     connection: Option<Connection>,
 }

@@ -3,8 +3,9 @@
 use std::sync::Arc;
 
 use super::Renewer;
-use crate::certs::{generate, subject_name};
+use crate::certs::{generate, new_key, self_signed, subject_name};
 use crate::connections::Upsert;
+use crate::credential_policy::{next_shorter, LIFETIME_REFUSED};
 use crate::graph::{GraphClient, KeyCredential};
 use crate::http::CancellationToken;
 use crate::identity::{proof_of_possession, AppCredential, ResolvedTenant};
@@ -38,6 +39,28 @@ impl Renewer<'_> {
 
     fn new_sha1(r: &Renewal) -> Result<&str> {
         r.new_sha1.as_deref().ok_or_else(|| Error::Internal("the renewal's new certificate is missing".into()))
+    }
+
+    /// Replaces the renewal's refused new certificate with a shorter one: its thumbprint and
+    /// what to show; `None` when nothing shorter is worth trying.
+    async fn shorter_certificate(&self, r: &mut Renewal, role: crate::model::Role) -> Result<Option<(String, String)>> {
+        let certificates = self.connections.certificates();
+        let Some(refused) = certificates.find(Self::new_sha1(r)?).await? else { return Ok(None) };
+        let current = certificates.find(&r.old_sha1).await?.map(|c| (c.not_after - c.not_before).num_days());
+        let refused_days = (refused.not_after - refused.not_before).num_days();
+        let Some(cap) = next_shorter(refused_days, current) else { return Ok(None) };
+        let key = tokio::task::spawn_blocking(new_key)
+            .await
+            .map_err(|e| Error::Internal(format!("certificate generation failed: {e}")))??;
+        let info = certificates.put(&self_signed(key, role, Some(&cap))?).await?;
+        certificates.delete(&refused.sha1_thumbprint).await?;
+        r.new_sha1 = Some(info.sha1_thumbprint.clone());
+        self.repo().save(r).await?;
+        let detail = format!(
+            "the tenant's app management policy refused a certificate valid {refused_days} days; trying one valid {}",
+            cap.describe()
+        );
+        Ok(Some((info.sha1_thumbprint, detail)))
     }
 
     /// Whether Microsoft issues a token for the new certificate now.
@@ -97,17 +120,34 @@ impl Renewer<'_> {
                 };
                 let token = self.token(connection, &run.tenant, &old, false, cancel).await?;
                 let graph = GraphClient::new(&self.identity.http, connection.cloud.graph_url(), token.bearer());
-                let new = self.connections.certificates().load(&new_sha1).await?;
-                let key = KeyCredential::certificate(
-                    &new.der,
-                    key_credentials::key_id_for(&new_sha1),
-                    subject_name(connection.role),
-                    new.info.not_before,
-                    new.info.not_after,
-                );
-                let proof = proof_of_possession(old_keyed, &r.application_object_id, chrono::Utc::now())?;
                 let what = "add the new certificate to the application";
-                let answer = graph.add_key(&r.application_object_id, &key, &proof, what, cancel).await?;
+                let object_id = r.application_object_id.clone();
+                let add = |sha1: String| {
+                    let (graph, object_id) = (&graph, &object_id);
+                    async move {
+                        let new = self.connections.certificates().load(&sha1).await?;
+                        let key = KeyCredential::certificate(
+                            &new.der,
+                            key_credentials::key_id_for(&sha1),
+                            subject_name(connection.role),
+                            new.info.not_before,
+                            new.info.not_after,
+                        );
+                        let proof = proof_of_possession(old_keyed, object_id, chrono::Utc::now())?;
+                        graph.add_key(object_id, &key, &proof, what, cancel).await
+                    }
+                };
+                let mut answer = add(new_sha1.clone()).await?;
+                let mut key_id = key_id;
+                // The app's own token may not read the tenant's policy: a lifetime it refuses
+                // is learnt here, and a shorter certificate tried (first as long as the
+                // current one, which the policy accepted), each said as it happens.
+                while answer.status == 400 && answer.error().has_code(LIFETIME_REFUSED) {
+                    let Some((shorter, detail)) = self.shorter_certificate(r, connection.role).await? else { break };
+                    report(RenewalStep::AddKey, StepState::Waiting, detail);
+                    key_id = key_credentials::key_id_for(&shorter).to_string();
+                    answer = add(shorter).await?;
+                }
                 let body = answer.into_result(what)?;
                 // The answer is the new keyCredential; Microsoft's example shows it truncated,
                 // so the keyId Mailferry sent stands in when the answer has none.

@@ -1,5 +1,6 @@
 //! `/applications`: create (with validation of `requiredResourceAccess` and `keyCredentials`),
-//! get, list, update, delete, `addPassword`, and `addKey`/`removeKey` with a proof JWT.
+//! get, list, update, delete, `addPassword`/`removePassword`, and `addKey`/`removeKey` with a
+//! proof JWT. Every new credential is held to the tenant's app management policy.
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -10,6 +11,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::Value;
 
 use super::odata::{self, Query as ODataQuery};
+use super::policies::{check_credential, CredentialKind};
 use super::{caller, respond, Caller};
 use crate::catalog::{APP_WRITERS, PROOF_AUDIENCE};
 use crate::errors::GraphError;
@@ -162,6 +164,17 @@ pub async fn create(State(sim): State<SharedSim>, headers: HeaderMap, Json(body)
             Some(keys) => keys.iter().map(parse_key_credential).collect::<Result<Vec<_>, _>>()?,
             None => Vec::new(),
         };
+        let created = Utc::now();
+        for key in &key_credentials {
+            check_credential(
+                tenant,
+                None,
+                created,
+                CredentialKind::Certificate,
+                key.start_date_time,
+                key.end_date_time,
+            )?;
+        }
         let app = Application {
             id: new_id(),
             app_id: new_id(),
@@ -176,7 +189,7 @@ pub async fn create(State(sim): State<SharedSim>, headers: HeaderMap, Json(body)
                 .unwrap_or_default(),
             notes: body["notes"].as_str().map(str::to_owned),
             is_fallback_public_client: body["isFallbackPublicClient"].as_bool(),
-            created_date_time: Utc::now(),
+            created_date_time: created,
             owners: if caller.app_only() { Vec::new() } else { vec![caller.claims.oid.clone()] },
         };
         let json = app_json(&app);
@@ -266,6 +279,20 @@ pub async fn update(
             .and_then(Value::as_array)
             .map(|keys| keys.iter().map(parse_key_credential).collect::<Result<Vec<_>, _>>())
             .transpose()?;
+        if let Some(keys) = &keys {
+            let current = find(tenant, &id)?;
+            // Keys the application already has were held to the policy when they were added.
+            for key in keys.iter().filter(|k| !current.key_credentials.iter().any(|c| c.key_id == k.key_id)) {
+                check_credential(
+                    tenant,
+                    Some(&current.id),
+                    current.created_date_time,
+                    CredentialKind::Certificate,
+                    key.start_date_time,
+                    key.end_date_time,
+                )?;
+            }
+        }
         let app = tenant
             .applications
             .iter_mut()
@@ -325,21 +352,24 @@ pub async fn add_password(
         require_write(&caller)?;
         let body = body.map(|Json(b)| b).unwrap_or(Value::Null);
         let credential = &body["passwordCredential"];
-        let end =
-            parse_date(&credential["endDateTime"], "endDateTime")?.unwrap_or_else(|| Utc::now() + Duration::days(730));
+        let start = parse_date(&credential["startDateTime"], "startDateTime")?.unwrap_or_else(Utc::now);
+        let end = parse_date(&credential["endDateTime"], "endDateTime")?.unwrap_or_else(|| start + Duration::days(730));
         let mut world = sim.world();
         let tenant = caller.tenant_in_mut(&mut world)?;
+        let current = find(tenant, &id)?;
+        check_credential(tenant, Some(&current.id), current.created_date_time, CredentialKind::Password, start, end)?;
         let app = tenant
             .applications
             .iter_mut()
             .find(|a| a.id == id.to_lowercase())
             .ok_or_else(|| GraphError::not_found(&id))?;
-        let secret = PasswordCredential::new(
+        let mut secret = PasswordCredential::new(
             new_secret_text(),
             new_id(),
             credential["displayName"].as_str().map(str::to_owned),
             end,
         );
+        secret.start_date_time = start;
         let mut shown = serde_json::to_value(&secret).unwrap_or(Value::Null);
         shown["secretText"] = Value::String(secret.value.clone());
         shown["customKeyIdentifier"] = Value::Null;
@@ -400,21 +430,23 @@ fn require_key_rollover(caller: &Caller, app: &Application) -> Result<(), GraphE
 }
 
 /// addKey and removeKey: the caller may roll the app's keys and proves a current certificate.
+/// The change gets the tenant (for its policies) and the application's index in it.
 fn with_rollover<T>(
     sim: &SharedSim,
     headers: &HeaderMap,
     id: &str,
     body: &Value,
-    change: impl FnOnce(&mut Application) -> Result<T, GraphError>,
+    change: impl FnOnce(&mut Tenant, usize) -> Result<T, GraphError>,
 ) -> Result<T, GraphError> {
     let caller = caller(sim, headers)?;
     let mut world = sim.world();
     let tenant = caller.tenant_in_mut(&mut world)?;
-    let app =
-        tenant.applications.iter_mut().find(|a| a.id == id.to_lowercase()).ok_or_else(|| GraphError::not_found(id))?;
+    let index =
+        tenant.applications.iter().position(|a| a.id == id.to_lowercase()).ok_or_else(|| GraphError::not_found(id))?;
+    let app = &tenant.applications[index];
     require_key_rollover(&caller, app)?;
     verify_proof(app, body["proof"].as_str().unwrap_or_default())?;
-    change(app)
+    change(tenant, index)
 }
 
 pub async fn add_key(
@@ -423,12 +455,52 @@ pub async fn add_key(
     Path(id): Path<String>,
     Json(body): Json<Value>,
 ) -> Response {
-    respond(with_rollover(&sim, &headers, &id, &body, |app| {
+    respond(with_rollover(&sim, &headers, &id, &body, |tenant, index| {
         let key = parse_key_credential(&body["keyCredential"])?;
+        let app = &tenant.applications[index];
+        check_credential(
+            tenant,
+            Some(&app.id),
+            app.created_date_time,
+            CredentialKind::Certificate,
+            key.start_date_time,
+            key.end_date_time,
+        )?;
         let json = serde_json::to_value(&key).unwrap_or(Value::Null);
-        app.key_credentials.push(key);
+        tenant.applications[index].key_credentials.push(key);
         Ok((StatusCode::OK, json))
     }))
+}
+
+/// `removePassword` with `keyId`: 204, or 404 when the application has no such secret.
+pub async fn remove_password(
+    State(sim): State<SharedSim>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Option<Json<Value>>,
+) -> Response {
+    respond((|| {
+        let caller = caller(&sim, &headers)?;
+        require_write(&caller)?;
+        let body = body.map(|Json(b)| b).unwrap_or(Value::Null);
+        let key_id = body["keyId"]
+            .as_str()
+            .and_then(crate::world_guid)
+            .ok_or_else(|| invalid_property("keyId", "A GUID is expected."))?;
+        let mut world = sim.world();
+        let tenant = caller.tenant_in_mut(&mut world)?;
+        let app = tenant
+            .applications
+            .iter_mut()
+            .find(|a| a.id == id.to_lowercase())
+            .ok_or_else(|| GraphError::not_found(&id))?;
+        let before = app.password_credentials.len();
+        app.password_credentials.retain(|p| p.key_id != key_id);
+        if app.password_credentials.len() == before {
+            return Err(GraphError::not_found(&key_id));
+        }
+        Ok((StatusCode::NO_CONTENT, Value::Null))
+    })())
 }
 
 pub async fn remove_key(
@@ -437,7 +509,8 @@ pub async fn remove_key(
     Path(id): Path<String>,
     Json(body): Json<Value>,
 ) -> Response {
-    respond(with_rollover(&sim, &headers, &id, &body, |app| {
+    respond(with_rollover(&sim, &headers, &id, &body, |tenant, index| {
+        let app = &mut tenant.applications[index];
         let key_id = body["keyId"].as_str().unwrap_or_default().to_lowercase();
         let before = app.key_credentials.len();
         app.key_credentials.retain(|k| k.key_id != key_id);

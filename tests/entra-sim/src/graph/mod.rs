@@ -5,6 +5,7 @@ mod applications;
 mod batch;
 mod odata;
 mod organization;
+pub(crate) mod policies;
 mod service_principals;
 mod users;
 
@@ -34,6 +35,8 @@ pub fn routes() -> Router<SharedSim> {
         .route("/v1.0/applications/{id}/addPassword", post(applications::add_password))
         .route("/v1.0/applications/{id}/addKey", post(applications::add_key))
         .route("/v1.0/applications/{id}/removeKey", post(applications::remove_key))
+        .route("/v1.0/applications/{id}/removePassword", post(applications::remove_password))
+        .route("/v1.0/policies/defaultAppManagementPolicy", get(policies::get_default))
         .route("/v1.0/servicePrincipals", get(service_principals::list).post(service_principals::create))
         .route("/v1.0/servicePrincipals/{id}", get(service_principals::get))
         .route(

@@ -73,12 +73,19 @@ pub fn delegated(
     scopes: &[String],
     oidc: &OpenIdRequest,
 ) -> Result<(Issued, Option<(String, RefreshGrant)>), String> {
-    let resource_scopes: Vec<&str> = scopes
+    let mut resource_scopes: Vec<&str> = scopes
         .iter()
         .filter(|s| !super::OPENID_SCOPES.contains(&s.as_str()))
         .map(|s| super::scope_name(s))
         .filter(|s| *s != ".default")
         .collect();
+    if client_id == crate::catalog::SIGN_IN_CLIENT_ID {
+        for consented in &tenant.consented_scopes {
+            if !resource_scopes.contains(&consented.as_str()) {
+                resource_scopes.push(consented);
+            }
+        }
+    }
     let iat = now();
     let claims = Claims {
         aud: sim.base_url.clone(),

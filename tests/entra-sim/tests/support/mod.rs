@@ -45,11 +45,20 @@ impl TestCert {
         Self::from_key(rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap())
     }
 
+    /// An RSA-2048 certificate valid from 5 minutes ago for `days` days.
+    pub fn rsa_for_days(days: i64) -> TestCert {
+        Self::from_key_for_days(rcgen::KeyPair::generate_for(&rcgen::PKCS_RSA_SHA256).unwrap(), days)
+    }
+
     fn from_key(key: rcgen::KeyPair) -> TestCert {
+        Self::from_key_for_days(key, 365)
+    }
+
+    fn from_key_for_days(key: rcgen::KeyPair, days: i64) -> TestCert {
         let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
         params.distinguished_name.push(rcgen::DnType::CommonName, "entra-sim test");
         params.not_before = time_now_minus_minutes(5);
-        params.not_after = time_now_plus_days(365);
+        params.not_after = time_now_plus_days(days);
         let cert = params.self_signed(&key).unwrap();
         TestCert { der: cert.der().to_vec(), pem: cert.pem(), key_pem: key.serialize_pem() }
     }
@@ -241,6 +250,11 @@ impl Fixture {
 
     pub async fn sim_put(&self, path: &str, body: Value) {
         let response = self.http.put(format!("{}/_sim/{path}", self.base)).json(&body).send().await.unwrap();
+        assert!(response.status().is_success(), "{path}: {}", response.status());
+    }
+
+    pub async fn sim_patch(&self, path: &str, body: Value) {
+        let response = self.http.patch(format!("{}/_sim/{path}", self.base)).json(&body).send().await.unwrap();
         assert!(response.status().is_success(), "{path}: {}", response.status());
     }
 

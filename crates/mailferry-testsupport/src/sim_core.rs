@@ -1,0 +1,57 @@
+//! A core against a running entra-sim: a temporary SQLite file, an in-memory keychain, an
+//! identity client with short timeouts, and fast replication polling.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use entra_sim::{Seed, SimHandle};
+use mailferry_core::certs::CertificateStore;
+use mailferry_core::cloud::Cloud;
+use mailferry_core::connections::ConnectionService;
+use mailferry_core::identity::IdentityClient;
+use mailferry_core::registration::RegistrationConfig;
+use mailferry_core::secrets::MemorySecretStore;
+use mailferry_core::store::Store;
+
+pub struct SimCore {
+    _dir: tempfile::TempDir,
+    pub sim: SimHandle,
+    pub identity: IdentityClient,
+    pub connections: ConnectionService,
+    pub config: RegistrationConfig,
+}
+
+impl SimCore {
+    pub async fn start(seed: Seed) -> SimCore {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("no temporary folder: {e}"));
+        let vault = Arc::new(MemorySecretStore::new());
+        let store = match Store::open(&dir.path().join("mailferry.db")).await {
+            Ok(store) => store,
+            Err(error) => panic!("the store did not open: {error}"),
+        };
+        let certificates = CertificateStore::new(dir.path(), vault.clone());
+        let sim = match SimHandle::start(seed, 0).await {
+            Ok(sim) => sim,
+            Err(error) => panic!("entra-sim did not start: {error}"),
+        };
+        let identity = match IdentityClient::new(crate::fast_http(Duration::from_millis(800))) {
+            Ok(identity) => identity,
+            Err(error) => panic!("no HTTP client: {error}"),
+        };
+        SimCore {
+            sim,
+            identity,
+            connections: ConnectionService::new(store, vault, certificates),
+            config: RegistrationConfig {
+                poll_interval: Duration::from_millis(200),
+                poll_timeout: Duration::from_secs(30),
+            },
+            _dir: dir,
+        }
+    }
+
+    /// The simulator as a Custom cloud (login and Graph on its loopback address).
+    pub fn cloud(&self) -> Cloud {
+        Cloud::Custom { login_url: self.sim.base_url.clone(), graph_url: self.sim.base_url.clone() }
+    }
+}
