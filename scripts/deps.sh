@@ -9,7 +9,7 @@ with_tests=false
 
 build_packages=(build-essential pkg-config curl wget file libssl-dev libwebkit2gtk-4.1-dev
   libxdo-dev libayatana-appindicator3-dev librsvg2-dev libdbus-1-dev)
-test_packages=(xvfb xauth x11-utils xdotool openssl webkit2gtk-driver gnome-keyring dbus-daemon dbus-x11 libsecret-tools
+test_packages=(xvfb xauth x11-utils xdotool openssl webkit2gtk-driver gnome-keyring dbus-daemon dbus-bin dbus-x11 libsecret-tools
   python3 python3-venv tinyproxy)
 
 packages=("${build_packages[@]}")

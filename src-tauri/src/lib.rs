@@ -2,6 +2,7 @@
 
 mod commands;
 mod demo;
+mod expiry_watch;
 mod logging;
 mod state;
 mod workspace;
@@ -22,6 +23,8 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         // Used from Rust only (Show in folder for an exported file); the web view is granted none of it.
         .plugin(tauri_plugin_opener::init())
+        // Used from Rust only (credential expiry warnings); the web view is granted none of it.
+        .plugin(tauri_plugin_notification::init())
         // Start-up is measured from here (scripts/bench-startup.sh reads these lines).
         .on_page_load(|webview, payload| {
             if payload.event() == tauri::webview::PageLoadEvent::Finished {
@@ -31,6 +34,7 @@ pub fn run() {
         .setup(move |app| {
             let log_guard = logging::init(app.path().app_log_dir().ok());
             app.manage(state::AppState::open(log_guard));
+            expiry_watch::watch(app.handle().clone());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

@@ -108,7 +108,7 @@ pub(crate) async fn add_manual(
 ) -> Result<u8, Error> {
     let (credential, secret) = match args.thumbprint {
         Some(thumbprint) => (CredentialChoice::Certificate { thumbprint }, None),
-        None => (CredentialChoice::Secret, Some(read_secret()?)),
+        None => (CredentialChoice::Secret { expires_on: None }, Some(read_secret()?)),
     };
     let fields = DraftFields {
         name: args.name,

@@ -9,6 +9,7 @@ pub mod connections;
 pub mod credential_policy;
 pub mod error;
 pub mod expiry;
+pub mod expiry_alerts;
 pub mod export;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;

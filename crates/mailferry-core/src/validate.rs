@@ -15,17 +15,20 @@ pub enum Field {
     Tenant,
     CertificateThumbprint,
     ClientSecret,
+    /// The client secret's Expires date, as Entra shows it beside the secret (optional).
+    SecretExpires,
     Cloud,
 }
 
 impl Field {
-    pub const ALL: [Field; 7] = [
+    pub const ALL: [Field; 8] = [
         Field::Cloud,
         Field::Name,
         Field::ApplicationMailbox,
         Field::ClientId,
         Field::Tenant,
         Field::ClientSecret,
+        Field::SecretExpires,
         Field::CertificateThumbprint,
     ];
 
@@ -34,6 +37,7 @@ impl Field {
         match self {
             Field::ApplicationMailbox => "Dedicated application mailbox",
             Field::ClientSecret => "Client secret (Value)",
+            Field::SecretExpires => "Secret expires (optional)",
             Field::CertificateThumbprint => "Certificate thumbprint (SHA-1)",
             other => other.label(),
         }
@@ -55,6 +59,9 @@ impl Field {
             Field::CertificateThumbprint => {
                 "40 hexadecimal characters (spaces and colons are ignored), or use Import to add the certificate with its key."
             }
+            Field::SecretExpires => {
+                "The date in the Expires column beside the secret, so Mailferry can warn before it stops working. Left empty, Mailferry reads it from Microsoft Graph when the application may read itself."
+            }
         }
     }
 
@@ -67,6 +74,7 @@ impl Field {
             Field::Tenant => "Directory (tenant) ID",
             Field::CertificateThumbprint => "Certificate thumbprint",
             Field::ClientSecret => "Client secret",
+            Field::SecretExpires => "Secret expiry date",
             Field::Cloud => "Microsoft cloud",
         }
     }
@@ -98,6 +106,19 @@ const HINT_NAME: &str =
     "Give the connection a name you will recognise, such as the customer's name, or leave it empty to use the tenant.";
 
 const HINT_CLOUD: &str = "A custom cloud needs both its login URL (for example https://login.microsoftonline.us) and its Microsoft Graph URL (for example https://graph.microsoft.us). Choose Global, GCC High, DoD or China for Microsoft's own clouds.";
+
+/// The secret's Expires date, as a moment: the start of that day in UTC, so that warnings
+/// come early rather than late. A date already past is refused: that secret no longer works.
+pub fn secret_expires(date: chrono::NaiveDate, today: chrono::NaiveDate) -> Checked<chrono::DateTime<chrono::Utc>> {
+    if date <= today {
+        return Err(issue(
+            Field::SecretExpires,
+            &format!("the secret expired on {date}; it no longer signs in"),
+            "In the Microsoft Entra admin center open your app registration > Certificates & secrets > Client secrets, add a new secret, and paste its Value with its Expires date.",
+        ));
+    }
+    Ok(date.and_time(chrono::NaiveTime::MIN).and_utc())
+}
 
 /// A custom cloud's two URLs follow `Cloud::check_custom_urls`; Microsoft's clouds need nothing.
 pub fn cloud(cloud: &crate::cloud::Cloud) -> Checked<()> {

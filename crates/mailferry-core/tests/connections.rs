@@ -423,3 +423,36 @@ async fn a_saved_secret_goes_only_to_the_cloud_tenant_and_client_it_was_saved_fo
     let with_secret = put(fields_with("Contoso", |d| d.tenant = "fabrikam.onmicrosoft.com".into())).await.unwrap();
     assert!(with_secret.issues.is_empty(), "{:?}", with_secret.issues);
 }
+
+#[tokio::test]
+async fn a_secrets_expires_date_is_kept_with_it_a_past_one_refused_and_an_edit_keeps_or_replaces_it() {
+    let core = Core::new().await;
+    let today = chrono::Utc::now().date_naive();
+    let with_expiry = |days: i64| {
+        fields_with("Contoso", |d| {
+            d.credential = CredentialChoice::Secret { expires_on: Some(today + chrono::Duration::days(days)) }
+        })
+    };
+
+    // Already past: refused on its own field, with where to make a new secret.
+    let refused = define(&core, session(&core).await, None, with_expiry(-3), Some(SECRET)).await;
+    let issue = refused.issues.iter().find(|i| i.field == Field::SecretExpires).expect("an issue on the date");
+    assert!(issue.message.starts_with("Secret expiry date: the secret expired on"), "{}", issue.message);
+    assert!(issue.hint.contains("Certificates & secrets > Client secrets"), "{}", issue.hint);
+
+    let session_id = session(&core).await;
+    let state = define(&core, session_id, None, with_expiry(180), Some(SECRET)).await;
+    assert!(state.issues.is_empty(), "{:?}", state.issues);
+    core.connections.commit(session_id).await.unwrap();
+    let saved = core.connections.list(Some(Role::Source)).await.unwrap().remove(0);
+    let expected = (today + chrono::Duration::days(180)).and_time(chrono::NaiveTime::MIN).and_utc();
+    assert!(matches!(saved.credential, Credential::Secret { expires_at: Some(at), .. } if at == expected));
+
+    // Renamed without a date: the saved date stays. With a new date: it replaces it.
+    let edit = session(&core).await;
+    let kept = define(&core, edit, Some(saved.id), fields("Contoso (EU)"), None).await;
+    assert_eq!(kept.connection.unwrap().credential.expires_at(), Some(expected));
+    let replaced = define(&core, edit, Some(saved.id), with_expiry(90), None).await;
+    let later = (today + chrono::Duration::days(90)).and_time(chrono::NaiveTime::MIN).and_utc();
+    assert_eq!(replaced.connection.unwrap().credential.expires_at(), Some(later));
+}

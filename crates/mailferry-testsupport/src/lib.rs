@@ -110,7 +110,7 @@ pub fn fields(name: &str) -> DraftFields {
         tenant: "Contoso.onmicrosoft.com".into(),
         client_id: "1B2C3D4E-5F60-4A1B-8C9D-0E1F2A3B4C5D".into(),
         application_mailbox: "migration@contoso.com".into(),
-        credential: CredentialChoice::Secret,
+        credential: CredentialChoice::Secret { expires_on: None },
     }
 }
 
@@ -122,7 +122,7 @@ pub fn fields_in(cloud: Cloud, name: &str, tenant: &str, client_id: &str, mailbo
         tenant: tenant.into(),
         client_id: client_id.into(),
         application_mailbox: mailbox.into(),
-        credential: CredentialChoice::Secret,
+        credential: CredentialChoice::Secret { expires_on: None },
     }
 }
 

@@ -164,10 +164,19 @@ describe("the demo tenant, from an empty dashboard", () => {
     await app.type(await app.field("Job name"), "Demo wave");
     await app.press("Next");
     await app.chooseOption("Source server", "Contoso manual (Contoso)");
-    // Discovery reads 3,000 demo users; on a loaded 2-core runner its first status can take
-    // longer than the usual 10 s wait.
-    const status = await app.driver.wait(until.elementLocated(By.xpath("//*[@role='status'][contains(., 'mailboxes in Contoso manual')]")), 30_000);
-    await app.driver.wait(async () => /^\d{4} mailboxes in Contoso manual\./.test(await status.getText()), 60_000);
+    // Discovery reads 3,000 demo users: the status says how far it is, then how many
+    // mailboxes it found. Its time is printed; a stall says what the window showed.
+    const started = Date.now();
+    const status = await app.find(By.xpath("//*[@role='status'][contains(., 'Contoso manual')]"));
+    try {
+      await app.driver.wait(async () => /^\d{4} mailboxes in Contoso manual\./.test(await status.getText()), 120_000);
+    } catch (error) {
+      const alerts = await app.driver.findElements(By.xpath("//*[@role='alert']"));
+      const said = await Promise.all(alerts.map((a) => a.getText().catch(() => "")));
+      await app.screenshot("job-discovery-stalled");
+      throw new Error(`discovery did not finish: status "${await status.getText()}", alerts ${JSON.stringify(said)}`, { cause: error });
+    }
+    console.log(`demo mailbox discovery: ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const checkboxes = await app.driver.findElements(By.xpath("//*[@role='listitem']//input[@type='checkbox']"));
     for (const box of checkboxes.slice(0, 3)) await box.click();
     await app.containing("3 selected");

@@ -1,9 +1,11 @@
 // Renew on the card: a manual connection whose certificate ends in 20 days (seeded through the
 // CLI with a PFX whose certificate entra-sim holds) is renewed by its own application, with no
 // administrator; the app asks for the application's Object ID, which Mailferry may not read,
-// and the card then shows a certificate valid about 5 years.
+// and the card then shows a certificate valid about 5 years. At start the app warns of the
+// expiry with an operating-system notification: the Notify call is read off the private
+// D-Bus session (dbus-monitor), where a desktop's notification service would answer it.
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 
@@ -21,6 +23,8 @@ function cli(args, input = "") {
 
 describe("renewing a certificate from the card", () => {
   let app;
+  let monitor;
+  let bus = "";
 
   before(async () => {
     const fixtures = process.env.MAILFERRY_E2E_FIXTURES;
@@ -28,17 +32,27 @@ describe("renewing a certificate from the card", () => {
     const imported = JSON.parse(cli(["cert", "import", join(fixtures, "expiring.pfx"), "--password-stdin", "--json"], `${PFX_PASSWORD}\n`));
     cli(["connections", "add-manual", "--role", "source", "--name", NAME, "--tenant", "contoso.onmicrosoft.com",
       "--client-id", EXPIRING_APP, "--mailbox", "migration@contoso.com", "--thumbprint", imported.sha1Thumbprint]);
+    monitor = spawn("dbus-monitor", ["--session", "interface='org.freedesktop.Notifications',member='Notify'"]);
+    monitor.stdout.on("data", (chunk) => (bus += chunk));
+    await new Promise((resolve) => setTimeout(resolve, 300));
     app = await launchApp();
   });
 
   after(async () => {
     await app?.quit().catch(() => undefined);
+    monitor?.kill();
     spawnSync(process.env.MAILFERRY_CLI, ["--data-dir", dataDir, "connections", "delete", NAME, "--yes"]);
   });
 
   it("shows the certificate ending in 20 days, renews it, and then shows about 5 years", async () => {
     const item = await app.findVisible(By.xpath(`//li[@aria-label=${JSON.stringify(NAME)}]`));
     assert.match(await item.getText(), /Credential expires in (19|20) days/);
+    // Told once at start, as the 30-day warning (the 60-day one is passed over).
+    const deadline = Date.now() + 10_000;
+    while (!bus.includes("the certificate expires in") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    assert.match(bus, new RegExp(`string "${NAME}: the certificate expires in (19|20) days"`), bus);
+    assert.match(bus, /Open Mailferry and choose Renew certificate on its card/);
+    assert.equal(bus.match(/member=Notify/g)?.length, 1, "one warning, not one per threshold passed");
     await app.press("Renew certificate");
 
     // Mailferry did not register this application and its token may not read it.

@@ -52,5 +52,6 @@ export const FIELDS: Record<Field, { label: string; hint: string }> = {
   "clientId": { label: "Application (client) ID", hint: "On your app registration's Overview page." },
   "tenant": { label: "Directory (tenant) ID", hint: "A GUID from the Overview page, or a domain such as contoso.onmicrosoft.com." },
   "clientSecret": { label: "Client secret (Value)", hint: "Paste the Value column of Certificates & secrets > Client secrets, not the Secret ID." },
+  "secretExpires": { label: "Secret expires (optional)", hint: "The date in the Expires column beside the secret, so Mailferry can warn before it stops working. Left empty, Mailferry reads it from Microsoft Graph when the application may read itself." },
   "certificateThumbprint": { label: "Certificate thumbprint (SHA-1)", hint: "40 hexadecimal characters (spaces and colons are ignored), or use Import to add the certificate with its key." },
 };

@@ -40,6 +40,11 @@ export interface DraftInput {
   saved: Connection | null;
 }
 
+/** The typed Expires date as the core keeps it: the start of that day in UTC. */
+function secretExpiry(fields: DraftFields): string | null {
+  return fields.credential.kind === "secret" && fields.credential.expiresOn ? `${fields.credential.expiresOn}T00:00:00Z` : null;
+}
+
 /** The messages the core gives for the mistakes these tests make (see validate.rs). */
 export function issuesFor({ fields, secret, saved }: DraftInput): FieldIssue[] {
   const issues: FieldIssue[] = [];
@@ -57,6 +62,10 @@ export function issuesFor({ fields, secret, saved }: DraftInput): FieldIssue[] {
       issues.push({ field: "clientSecret", message: "Client secret: this looks like the Secret ID; paste the secret's Value instead.", hint: "The Value column holds the secret." });
     } else if (secret === null && saved?.credential.kind !== "secret") {
       issues.push({ field: "clientSecret", message: "Client secret: paste the client secret's Value.", hint: "Certificates & secrets." });
+    }
+    const expiresOn = fields.credential.expiresOn;
+    if (expiresOn && expiresOn <= new Date().toISOString().slice(0, 10)) {
+      issues.push({ field: "secretExpires", message: `Secret expiry date: the secret expired on ${expiresOn}; it no longer signs in`, hint: "Add a new secret." });
     }
   }
   return issues;
@@ -157,8 +166,8 @@ export function connectionFrom(role: Role, input: DraftInput, id = "0b4c9a52-8a5
       fields.credential.kind === "certificate"
         ? { kind: "certificate", sha1Thumbprint: fields.credential.thumbprint.replace(/[\s:]/g, "").toUpperCase(), sha256Thumbprint: null, subject: null, notAfter: null }
         : secret === null && saved?.credential.kind === "secret"
-          ? saved.credential
-          : { kind: "secret", hint: (secret ?? "").slice(-3), expiresAt: null },
+          ? { ...saved.credential, expiresAt: secretExpiry(fields) ?? saved.credential.expiresAt }
+          : { kind: "secret", hint: (secret ?? "").slice(-3), expiresAt: secretExpiry(fields) },
     createdAt: saved?.createdAt ?? "2026-11-27T09:00:00.000Z",
     updatedAt: "2026-11-27T09:00:00.000Z",
     lastCheck: null,

@@ -86,18 +86,29 @@ pub(super) async fn check(
     let same_application =
         saved.is_some_and(|s| s.cloud == fields.cloud && s.tenant_id == tenant && s.client_id == client_id);
     let credential = match &fields.credential {
-        CredentialChoice::Secret => match (secret.issue, secret.value, saved.map(|s| &s.credential)) {
-            (Some(issue), _, _) => Err(issue.clone()),
-            (None, Some(value), _) => Ok((
-                Credential::Secret { hint: secret_hint(secrecy::ExposeSecret::expose_secret(value)), expires_at: None },
-                Proof::PastedSecret(secret.generation),
-            )),
-            (None, None, Some(kept @ Credential::Secret { .. })) if same_application => {
-                Ok((kept.clone(), Proof::SavedSecret))
+        CredentialChoice::Secret { expires_on } => {
+            let today = chrono::Utc::now().date_naive();
+            match expires_on.map(|date| validate::secret_expires(date, today)).transpose() {
+                Err(issue) => Err(issue),
+                Ok(expires) => match (secret.issue, secret.value, saved.map(|s| &s.credential)) {
+                    (Some(issue), _, _) => Err(issue.clone()),
+                    (None, Some(value), _) => Ok((
+                        Credential::Secret {
+                            hint: secret_hint(secrecy::ExposeSecret::expose_secret(value)),
+                            expires_at: expires,
+                        },
+                        Proof::PastedSecret(secret.generation),
+                    )),
+                    // A date typed now replaces the one saved with the secret.
+                    (None, None, Some(Credential::Secret { hint, expires_at })) if same_application => Ok((
+                        Credential::Secret { hint: hint.clone(), expires_at: expires.or(*expires_at) },
+                        Proof::SavedSecret,
+                    )),
+                    (None, None, Some(Credential::Secret { .. })) => Err(secret_for_another_application()),
+                    (None, None, _) => Err(missing_secret_issue()),
+                },
             }
-            (None, None, Some(Credential::Secret { .. })) => Err(secret_for_another_application()),
-            (None, None, _) => Err(missing_secret_issue()),
-        },
+        }
         CredentialChoice::Certificate { thumbprint } => {
             let chosen = certificate(service, thumbprint).await?;
             match (chosen, saved) {

@@ -508,10 +508,11 @@ fn keep_learnt(mut c: Connection, previous: &Connection) -> Connection {
     c.tenant_name.clone_from(&previous.tenant_name);
     c.default_domain.clone_from(&previous.default_domain);
     c.last_check.clone_from(&previous.last_check);
+    // An Expires date typed since stands; without one, the date the check read stays.
     if let (Credential::Secret { expires_at, .. }, Credential::Secret { expires_at: known, .. }) =
         (&mut c.credential, &previous.credential)
     {
-        *expires_at = *known;
+        *expires_at = expires_at.or(*known);
     }
     c
 }

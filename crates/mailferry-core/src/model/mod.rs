@@ -210,7 +210,12 @@ pub struct DraftFields {
 #[ts(export)]
 pub enum CredentialChoice {
     /// The secret pasted into this session, or else the one already saved for the connection.
-    Secret,
+    Secret {
+        /// Its Expires date as Entra shows it (optional; a saved secret keeps the one it has).
+        #[serde(default)]
+        #[ts(optional)]
+        expires_on: Option<chrono::NaiveDate>,
+    },
     Certificate {
         thumbprint: String,
     },

@@ -1,6 +1,8 @@
 //! Rows of the `connections` table <-> [`Connection`].
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
+
+use super::timestamp;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection, SqlitePool};
 use uuid::Uuid;
@@ -88,10 +90,6 @@ impl<'a> ConnectionRepo<'a> {
                 .await?;
         Ok(found.is_some())
     }
-}
-
-fn timestamp(at: &DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
 /// The credential's columns: kind, secret hint and expiry, certificate thumbprints, subject and expiry.

@@ -2,6 +2,7 @@
 
 mod check_runs;
 mod connections;
+mod expiry_alerts;
 mod jobs;
 mod registrations;
 mod renewals;
@@ -16,8 +17,14 @@ use sqlx::SqlitePool;
 
 use crate::{Error, Result};
 
+/// How every table keeps a moment: RFC 3339 in UTC, to the millisecond (sorts as text).
+fn timestamp(at: &chrono::DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
 pub use check_runs::CheckRunRepo;
 pub use connections::ConnectionRepo;
+pub use expiry_alerts::ExpiryAlertRepo;
 pub use jobs::JobRepo;
 pub use registrations::RegistrationRepo;
 pub use renewals::RenewalRepo;
@@ -76,6 +83,10 @@ impl Store {
 
     pub fn renewals(&self) -> RenewalRepo<'_> {
         RenewalRepo::new(&self.pool)
+    }
+
+    pub fn expiry_alerts(&self) -> ExpiryAlertRepo<'_> {
+        ExpiryAlertRepo::new(&self.pool)
     }
 
     pub fn settings(&self) -> SettingsRepo<'_> {

@@ -1,6 +1,8 @@
 //! Rows of `registrations` and `registration_steps`: the journal of automatic registrations.
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
+
+use super::timestamp;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqlitePool};
 use uuid::Uuid;
@@ -12,10 +14,6 @@ use crate::{Error, Result};
 
 pub struct RegistrationRepo<'a> {
     pool: &'a SqlitePool,
-}
-
-fn timestamp(at: &DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
 impl<'a> RegistrationRepo<'a> {

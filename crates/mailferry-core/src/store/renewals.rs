@@ -1,6 +1,8 @@
 //! Rows of `renewals` and `renewal_steps`: the journal of certificate renewals.
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
+
+use super::timestamp;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqlitePool};
 use uuid::Uuid;
@@ -10,10 +12,6 @@ use crate::{Error, Result};
 
 pub struct RenewalRepo<'a> {
     pool: &'a SqlitePool,
-}
-
-fn timestamp(at: &DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
 impl<'a> RenewalRepo<'a> {

@@ -302,6 +302,27 @@ describe("the connection wizard", () => {
     });
   });
 
+  it("keeps the secret's Expires date typed beside it, and refuses one already past", async () => {
+    const core = installFakeCore();
+    const { user, onFinish } = await renderWizard();
+    await fillDetails(user);
+    const expires = screen.getByLabelText(/Secret expires \(optional\)/);
+    expect(expires).not.toBeRequired();
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+
+    await user.type(expires, day(-2));
+    // Leaving the field shows the core's judgement of it.
+    await user.click(screen.getByRole("textbox", { hidden: true, name: /Connection name/ }));
+    expect(await screen.findByText(`Secret expiry date: the secret expired on ${day(-2)}; it no longer signs in`)).toBeInTheDocument();
+
+    await user.clear(expires);
+    await user.type(expires, day(180));
+    await configure(user);
+    await user.click(screen.getByRole("button", { hidden: true, name: "Finish" }));
+    expect(core.kept[0]).toMatchObject({ credential: { kind: "secret", expiresAt: `${day(180)}T00:00:00Z` } });
+    expect(onFinish).toHaveBeenCalledTimes(1);
+  });
+
   it("keeps Finish off while a check fails, shows the fix and Microsoft's ids, and Retry reruns without retyping", async () => {
     const core = installFakeCore();
     core.nextReports.push((id) =>

@@ -48,7 +48,7 @@ export function DetailsStep({ state, dispatch, fieldRefs, onSecretLeft, onSecret
     return (
       <Field
         label={FIELDS[name].label}
-        required={name !== "name" && !(name === "clientSecret" && state.editing?.credential.kind === "secret")}
+        required={name !== "name" && name !== "secretExpires" && !(name === "clientSecret" && state.editing?.credential.kind === "secret")}
         validationState={issue ? "error" : "none"}
         validationMessage={issue?.message}
         hint={issue?.hint ?? FIELDS[name].hint}
@@ -81,9 +81,10 @@ export function DetailsStep({ state, dispatch, fieldRefs, onSecretLeft, onSecret
           <Radio value="certificate" label="Certificate thumbprint" />
         </RadioGroup>
       </Field>
-      {state.credentialKind === "secret"
-        ? field("clientSecret", (p) => <SecretField {...p} placeholder={storedSecretHint ?? "Paste the secret's Value"} />)
-        : field("certificateThumbprint", (p) => <Input {...p} className={styles.mono} placeholder="3B7E115A90C4D2E81F00AABBCCDDEEFF01234567" spellCheck={false} />)}
+      {state.credentialKind === "secret" && field("clientSecret", (p) => <SecretField {...p} placeholder={storedSecretHint ?? "Paste the secret's Value"} />)}
+      {state.credentialKind === "secret" && field("secretExpires", (p) => <Input {...p} type="date" />)}
+      {state.credentialKind === "certificate" &&
+        field("certificateThumbprint", (p) => <Input {...p} className={styles.mono} placeholder="3B7E115A90C4D2E81F00AABBCCDDEEFF01234567" spellCheck={false} />)}
       {state.credentialKind === "certificate" && (
         <CertificatePanel
           thumbprint={state.values.certificateThumbprint}

@@ -78,6 +78,8 @@ export function initialWizardState(role: Role, editing: Connection | null = null
       clientId: editing?.clientId ?? "",
       tenant: editing?.tenantId ?? "",
       clientSecret: "",
+      // The saved Expires date while it is still ahead (a past one would only be refused).
+      secretExpires: credential?.kind === "secret" && credential.expiresAt && new Date(credential.expiresAt) > new Date() ? credential.expiresAt.slice(0, 10) : "",
       certificateThumbprint: credential?.kind === "certificate" ? credential.sha1Thumbprint : "",
     },
     credentialKind: credential?.kind ?? "secret",
@@ -150,9 +152,9 @@ export function keepsStoredSecret(state: WizardState): boolean {
 
 /** The fields shown for the chosen credential. */
 export function activeFields(state: WizardState): Field[] {
-  const credentialField: Field = state.credentialKind === "secret" ? "clientSecret" : "certificateThumbprint";
+  const credentialFields: Field[] = state.credentialKind === "secret" ? ["clientSecret", "secretExpires"] : ["certificateThumbprint"];
   const cloud: Field[] = state.cloudKind === "custom" ? ["cloud"] : [];
-  return [...cloud, "name", "applicationMailbox", "clientId", "tenant", credentialField];
+  return [...cloud, "name", "applicationMailbox", "clientId", "tenant", ...credentialFields];
 }
 
 /** The problem to show under a field: only once the admin has left the field or tried to finish. */
@@ -188,6 +190,11 @@ export function toFields(state: WizardState): DraftFields {
     tenant: values.tenant,
     clientId: values.clientId,
     applicationMailbox: values.applicationMailbox,
-    credential: state.credentialKind === "secret" ? { kind: "secret" } : { kind: "certificate", thumbprint: values.certificateThumbprint },
+    credential:
+      state.credentialKind === "secret"
+        ? values.secretExpires
+          ? { kind: "secret", expiresOn: values.secretExpires }
+          : { kind: "secret" }
+        : { kind: "certificate", thumbprint: values.certificateThumbprint },
   };
 }
