@@ -110,6 +110,8 @@ export interface FakeCore {
   unfinished: Registration[];
   registrations: AutomaticRegistration[];
   failNextRegistration?: IpcError;
+  /** The end of the certificate an automatic registration makes (null: not known). */
+  registeredNotAfter?: string;
   /** Sign-ins for a registration, and the earlier registrations they find. */
   signIns: RegistrationSignIn[];
   earlier: EarlierRegistration[];
@@ -597,9 +599,11 @@ export function installFakeCore(saved: Connection[] = []): FakeCore {
           applicationMailbox: request.applicationMailbox ?? "admin@contoso.onmicrosoft.com",
           credential: { kind: "certificate", thumbprint: IMPORTED_CERTIFICATE.sha1Thumbprint },
         };
+        const made = connectionFrom("source", { fields, secret: null, saved: null }, "8e7d6c5b-4a39-4281-9f0e-1d2c3b4a5968");
         const connection: Connection = {
-          ...connectionFrom("source", { fields, secret: null, saved: null }, "8e7d6c5b-4a39-4281-9f0e-1d2c3b4a5968"),
+          ...made,
           registration: "automatic",
+          credential: made.credential.kind === "certificate" ? { ...made.credential, notAfter: core.registeredNotAfter ?? null } : made.credential,
         };
         core.saved = [...core.saved, connection];
         return connection;

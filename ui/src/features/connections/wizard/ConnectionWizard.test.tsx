@@ -1,5 +1,5 @@
 import { Dialog, DialogSurface, FluentProvider, webLightTheme } from "@fluentui/react-components";
-import { render, screen, waitFor, within } from "@testing-library/react";
+import { cleanup, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 
@@ -91,6 +91,27 @@ describe("the connection wizard", () => {
     await screen.findByText("All checks passed: the connection works.");
     await user.click(screen.getByRole("button", { hidden: true, name: "Finish" }));
     expect(onFinish).toHaveBeenCalledWith(expect.objectContaining({ registration: "automatic" }), true);
+  });
+
+  it("says when the tenant's policy made the registered certificate shorter than 5 years, and not otherwise", async () => {
+    for (const [years, said] of [[1, true], [5, false]] as const) {
+      const core = installFakeCore();
+      core.registeredNotAfter = new Date(Date.now() + years * 365 * 86_400_000).toISOString();
+      const { user } = await renderWizard();
+      const permissions = await screen.findByRole("list", { hidden: true, name: "Permissions that will be granted" });
+      await waitFor(() => expect(permissions).toHaveTextContent("Mail.Read"));
+      await user.type(screen.getByRole("textbox", { hidden: true, name: /^Tenant/ }), "contoso.onmicrosoft.com");
+      await user.click(screen.getByRole("button", { hidden: true, name: "Log in as Office 365 admin" }));
+      await screen.findByRole("button", { hidden: true, name: "Configure" });
+      const note = screen.queryByText(/app management policy limits how long an application's certificate may live/);
+      if (said) {
+        expect(note).toBeInTheDocument();
+        expect(screen.getByText(`Certificate valid until ${new Date(core.registeredNotAfter).toLocaleDateString()}`)).toBeInTheDocument();
+      } else {
+        expect(note).not.toBeInTheDocument();
+      }
+      cleanup();
+    }
   });
 
   it("offers to reuse an earlier registration, showing its credentials and owners, and keeps one Mailferry did not make only when confirmed", async () => {

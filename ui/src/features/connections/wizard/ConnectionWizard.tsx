@@ -18,6 +18,7 @@ import { ErrorBar } from "../../../components/ErrorBar";
 import { ConfigurationStep } from "./ConfigurationStep";
 import { DetailsStep } from "./DetailsStep";
 import { RegistrationStep } from "./RegistrationStep";
+import { ShortCertificateNote } from "./ShortCertificateNote";
 import { WizardStepper } from "./WizardStepper";
 import { useFocusOnMount } from "../../../components/useFocusOnMount";
 import { firstInvalidField, initialWizardState, toFields, wizardReducer } from "./wizardState";
@@ -194,6 +195,7 @@ export function ConnectionWizard({ sessionId, role, editing, onFinish, onCancel 
             }}
           />
         )}
+        {state.step === "configuration" && staged && state.alreadySaved && <ShortCertificateNote connection={staged} />}
         {state.step === "configuration" && staged && (
           <ConfigurationStep
             sessionId={sessionId}
