@@ -28,6 +28,7 @@ from msgraph.generated.applications.item.add_key.add_key_post_request_body impor
 from msgraph.generated.applications.item.add_password.add_password_post_request_body import AddPasswordPostRequestBody
 from msgraph.generated.applications.item.application_item_request_builder import ApplicationItemRequestBuilder
 from msgraph.generated.applications.item.remove_key.remove_key_post_request_body import RemoveKeyPostRequestBody
+from msgraph.generated.applications.item.remove_password.remove_password_post_request_body import RemovePasswordPostRequestBody
 from msgraph.generated.models.app_role_assignment import AppRoleAssignment
 from msgraph.generated.models.app_credential_restriction_type import AppCredentialRestrictionType
 from msgraph.generated.models.app_key_credential_restriction_type import AppKeyCredentialRestrictionType
@@ -273,6 +274,11 @@ def test_registration_as_the_administrator(sim, admin):
         )
     )
     assert secret.secret_text and secret.hint == secret.secret_text[:3] and secret.key_id is not None
+    # removePassword by keyId: gone from the application, a second removal is a 404.
+    run(admin.applications.by_application_id(app.id).remove_password.post(RemovePasswordPostRequestBody(key_id=secret.key_id)))
+    assert run(admin.applications.by_application_id(app.id).get()).password_credentials == []
+    error = odata_error(admin.applications.by_application_id(app.id).remove_password.post(RemovePasswordPostRequestBody(key_id=secret.key_id)))
+    assert error.response_status_code == 404
 
     # Replication: Microsoft's answer, as the SDK reads it.
     error = odata_error(admin.service_principals.post(ServicePrincipal(app_id=app.app_id)))

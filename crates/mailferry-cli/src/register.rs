@@ -66,6 +66,47 @@ pub(crate) struct Register {
     json: bool,
 }
 
+/// How the administrator signs in: in the system browser, or with a code on another device.
+pub(crate) struct AdminSignIn {
+    pub device_code: bool,
+    pub minutes: u64,
+}
+
+/// The administrator signed in to `tenant`, with the sign-in client set in Settings.
+pub(crate) async fn admin_sign_in(
+    service: &ConnectionService,
+    identity: &IdentityClient,
+    cloud: &Cloud,
+    tenant: &str,
+    how: &AdminSignIn,
+    cancel: &CancellationToken,
+) -> Result<AdminToken, Error> {
+    let setting = service.store().settings().get(SIGN_IN_CLIENT_SETTING).await?;
+    let client_id = sign_in_client_id_with(setting.as_deref());
+    let admin = if how.device_code {
+        let scopes = registration_scopes(cloud);
+        let show = |prompt: DeviceCodePrompt| {
+            eprintln!(
+                "On any device, open {} and enter the code {}; sign in as a Global Administrator or Privileged Role Administrator.",
+                prompt.verification_uri, prompt.user_code
+            );
+        };
+        device_code_sign_in(&identity.http, cloud, tenant, &client_id, &scopes, &show, cancel).await?
+    } else {
+        eprintln!("Sign in as a Global Administrator or Privileged Role Administrator in the browser that opens.");
+        let request = SignIn {
+            cloud,
+            tenant,
+            client_id: &client_id,
+            scopes: registration_scopes(cloud),
+            timeout: Duration::from_secs(how.minutes.max(1) * 60),
+        };
+        sign_in(&identity.http, &request, &SystemBrowser, cancel).await?
+    };
+    eprintln!("[done] Signed in as {}", admin.claims.user());
+    Ok(admin)
+}
+
 fn progress(event: RegistrationEvent) {
     let mark = match event.state {
         StepState::Started => "[....]",
@@ -103,29 +144,8 @@ pub(crate) async fn run(service: &ConnectionService, args: Register, out: &mut i
         }
     }
 
-    let setting = service.store().settings().get(SIGN_IN_CLIENT_SETTING).await?;
-    let client_id = sign_in_client_id_with(setting.as_deref());
-    let admin = if args.device_code {
-        let scopes = registration_scopes(&cloud);
-        let show = |prompt: DeviceCodePrompt| {
-            eprintln!(
-                "On any device, open {} and enter the code {}; sign in as a Global Administrator or Privileged Role Administrator.",
-                prompt.verification_uri, prompt.user_code
-            );
-        };
-        device_code_sign_in(&identity.http, &cloud, &args.tenant, &client_id, &scopes, &show, &cancel).await?
-    } else {
-        eprintln!("Sign in as a Global Administrator or Privileged Role Administrator in the browser that opens.");
-        let request = SignIn {
-            cloud: &cloud,
-            tenant: &args.tenant,
-            client_id: &client_id,
-            scopes: registration_scopes(&cloud),
-            timeout: Duration::from_secs(args.sign_in_minutes.max(1) * 60),
-        };
-        sign_in(&identity.http, &request, &SystemBrowser, &cancel).await?
-    };
-    eprintln!("[done] Signed in as {}", admin.claims.user());
+    let how = AdminSignIn { device_code: args.device_code, minutes: args.sign_in_minutes };
+    let admin = admin_sign_in(service, &identity, &cloud, &args.tenant, &how, &cancel).await?;
 
     if let Some(id) = args.roll_back {
         let rolled_back = registrar.roll_back(id, &admin, &cancel).await?;

@@ -1,14 +1,20 @@
 //! `mailferry connections renew`: a connection's certificate renewed by its own application,
-//! with no administrator (a new certificate added, proven, switched to, the old one removed).
-//! Progress on stderr; the finished renewal on stdout (JSON with --json).
+//! with no administrator (a new certificate added, proven, switched to, the old one removed);
+//! a client secret replaced with an administrator's sign-in (a new secret added within the
+//! tenant's policy, proven, switched to, the old one removed). Progress on stderr; the result
+//! on stdout (JSON with --json).
 
 use mailferry_core::connections::ConnectionService;
+use mailferry_core::http::CancellationToken;
 use mailferry_core::identity::IdentityClient;
 use mailferry_core::model::registration::StepState;
-use mailferry_core::renewal::{renew, RenewalEvent};
+use mailferry_core::model::{Connection, Credential};
+use mailferry_core::registration::RegistrationConfig;
+use mailferry_core::renewal::{renew, RenewalEvent, Renewer};
 use mailferry_core::Error;
 
 use crate::output;
+use crate::register::{admin_sign_in, AdminSignIn};
 
 #[derive(clap::Args)]
 pub(crate) struct Renew {
@@ -17,6 +23,16 @@ pub(crate) struct Renew {
     /// not register it and may not read it.
     #[arg(long, value_name = "GUID")]
     object_id: Option<String>,
+    /// Client secrets: the new secret's lifetime in days (default 180, at most 730; the
+    /// tenant's app management policy may shorten it).
+    #[arg(long, value_name = "DAYS")]
+    days: Option<i64>,
+    /// Client secrets: sign in with a code on another device instead of the browser.
+    #[arg(long)]
+    device_code: bool,
+    /// Client secrets: minutes the sign-in in the browser may take.
+    #[arg(long, default_value_t = 5)]
+    sign_in_minutes: u64,
     #[arg(long)]
     json: bool,
 }
@@ -35,6 +51,9 @@ fn progress(event: RenewalEvent) {
 pub(crate) async fn run(service: &ConnectionService, args: Renew, out: &mut impl std::io::Write) -> Result<u8, Error> {
     let connection = service.find(&args.connection).await?;
     let identity = IdentityClient::configured(service).await?;
+    if matches!(connection.credential, Credential::Secret { .. }) {
+        return replace_secret(service, &identity, &connection, &args, out).await;
+    }
     let done = renew(&identity, service, connection.id, args.object_id, &progress).await?;
     let renewed = service.get(connection.id).await?;
     let written = if args.json {
@@ -46,6 +65,39 @@ pub(crate) async fn run(service: &ConnectionService, args: Renew, out: &mut impl
             renewed.name,
             done.new_sha1.clone().unwrap_or_default()
         );
+        if let Some(warning) = &done.warning {
+            text.push_str(&format!("\nwarning: {warning}"));
+        }
+        output::line(out, &text)
+    };
+    written.map_err(|source| Error::Io { context: "Could not write the output".into(), source })?;
+    Ok(0)
+}
+
+/// A client secret: the administrator signs in, then the secret is replaced.
+async fn replace_secret(
+    service: &ConnectionService,
+    identity: &IdentityClient,
+    connection: &Connection,
+    args: &Renew,
+    out: &mut impl std::io::Write,
+) -> Result<u8, Error> {
+    let cancel = CancellationToken::new();
+    let how = AdminSignIn { device_code: args.device_code, minutes: args.sign_in_minutes };
+    let admin = admin_sign_in(service, identity, &connection.cloud, &connection.tenant_id, &how, &cancel).await?;
+    let renewer = Renewer::new(identity, service, RegistrationConfig::default());
+    let done = renewer.replace_secret(&admin, connection.id, args.days, &|line| eprintln!("{line}"), &cancel).await?;
+    let written = if args.json {
+        output::json(out, &done)
+    } else {
+        let mut text = format!(
+            "Replaced the client secret of \"{}\": the new one is valid until {}.",
+            connection.name,
+            done.expires_at.format("%Y-%m-%d")
+        );
+        if let Some(note) = &done.policy_note {
+            text.push_str(&format!(" ({note})"));
+        }
         if let Some(warning) = &done.warning {
             text.push_str(&format!("\nwarning: {warning}"));
         }

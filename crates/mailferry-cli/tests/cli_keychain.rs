@@ -320,6 +320,37 @@ fn connections_renew_gives_a_registered_connection_a_new_certificate_with_no_sig
     mailferry_on(&sim, dir.path(), &["connections", "delete", id, "--yes"], "");
 }
 
+#[test]
+fn connections_renew_replaces_a_client_secret_after_the_admin_signs_in() {
+    let sim = sim();
+    let dir = tempfile::tempdir().unwrap();
+    let added = add_manual(&sim, dir.path(), APP, &[]);
+    assert_eq!(added.status.code(), Some(0), "{}", stderr(&added));
+    curl_put(&format!("{}/_sim/auto-approve", sim.handle.base_url), r#"{"user":"admin@contoso.onmicrosoft.com"}"#);
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_mailferry"));
+    command
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["connections", "renew", "Contoso", "--days", "90", "--json"])
+        .env_remove("MAILFERRY_DATA_DIR")
+        .env("MAILFERRY_CLOUD_LOGIN_URL", &sim.handle.base_url)
+        .env("MAILFERRY_CLOUD_GRAPH_URL", &sim.handle.base_url)
+        .env("MAILFERRY_BROWSER", auto_approving_browser(dir.path()));
+    let out = with_stdin(command, "");
+    let (stdout, stderr) = (stdout(&out), stderr(&out));
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(stderr.contains("[done] Signed in as admin@contoso.onmicrosoft.com"), "{stderr}");
+    assert!(stderr.contains("The old secret was removed"), "{stderr}");
+    let done: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert!(done["warning"].is_null(), "{done}");
+    let expires: chrono::DateTime<chrono::Utc> = done["expiresAt"].as_str().unwrap().parse().unwrap();
+    assert!((89..=90).contains(&(expires - chrono::Utc::now()).num_days()), "{expires}");
+    assert!(!stdout.contains(SECRET) && !stderr.contains(SECRET), "no secret is printed");
+    let check = mailferry_on(&sim, dir.path(), &["check", "Contoso"], "");
+    let check_out = String::from_utf8_lossy(&check.stdout).into_owned();
+    assert_eq!(check.status.code(), Some(0), "the new secret works: {check_out}");
+}
+
 fn curl_put(url: &str, body: &str) {
     let status = std::process::Command::new("curl")
         .args(["-s", "-X", "PUT", "-H", "content-type: application/json", "-d", body, url])

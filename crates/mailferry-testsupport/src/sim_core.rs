@@ -18,6 +18,8 @@ pub struct SimCore {
     pub sim: SimHandle,
     pub identity: IdentityClient,
     pub connections: ConnectionService,
+    /// The keychain stand-in the connections keep their secrets in.
+    pub vault: Arc<MemorySecretStore>,
     pub config: RegistrationConfig,
 }
 
@@ -41,7 +43,8 @@ impl SimCore {
         SimCore {
             sim,
             identity,
-            connections: ConnectionService::new(store, vault, certificates),
+            connections: ConnectionService::new(store, vault.clone(), certificates),
+            vault,
             config: RegistrationConfig {
                 poll_interval: Duration::from_millis(200),
                 poll_timeout: Duration::from_secs(30),

@@ -8,6 +8,7 @@
 //! with its old certificate, and the old one leaves Entra only after the new one works, so a
 //! failure at any step leaves a working connection.
 
+mod secret;
 mod steps;
 
 use std::sync::Arc;
@@ -24,6 +25,7 @@ use crate::model::{Connection, Credential};
 use crate::registration::key_credentials;
 use crate::registration::RegistrationConfig;
 use crate::{Error, Result};
+pub use secret::{SecretReplacement, DEFAULT_SECRET_DAYS, LONGEST_SECRET_DAYS};
 
 pub type OnRenewalEvent<'a> = &'a (dyn Fn(RenewalEvent) + Send + Sync);
 

@@ -30,7 +30,11 @@ fn not_replicated_yet(error: &Error) -> bool {
 
 impl Renewer<'_> {
     fn poller(&self) -> Poller<'_> {
-        Poller { config: &self.config, waiting_for: "Microsoft's replication of the new certificate" }
+        self.poller_for("Microsoft's replication of the new certificate")
+    }
+
+    pub(super) fn poller_for(&self, waiting_for: &'static str) -> Poller<'_> {
+        Poller { config: &self.config, waiting_for }
     }
 
     async fn credential(&self, sha1: &str) -> Result<AppCredential> {

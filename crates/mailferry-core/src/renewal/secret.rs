@@ -1,0 +1,229 @@
+//! A client secret replaced with an administrator's sign-in (an application cannot add a
+//! secret to itself): `addPassword` within the tenant's policy, the new secret proven by a
+//! token, the connection switched to it, then `removePassword` of the old one. A failure
+//! before the switch leaves the connection on its old secret; a refused removal leaves both
+//! secrets and says which one to remove.
+
+use chrono::{DateTime, Utc};
+use secrecy::{ExposeSecret, SecretString};
+use serde::Serialize;
+use serde_json::json;
+use ts_rs::TS;
+use uuid::Uuid;
+
+use super::Renewer;
+use crate::connections::Upsert;
+use crate::credential_policy::{lifetime_refused, next_shorter, read_default, PolicyKnowledge};
+use crate::graph::{odata_string, path_segment, GraphClient};
+use crate::http::CancellationToken;
+use crate::identity::signin::AdminToken;
+use crate::identity::{AppCredential, AppTokenRequest};
+use crate::model::{Connection, Credential};
+use crate::{Error, Result};
+
+/// How long a new secret lives unless asked otherwise: Microsoft's recommended 180 days.
+pub const DEFAULT_SECRET_DAYS: i64 = 180;
+/// The longest a new secret may live: the 24 months the Entra admin center offers.
+pub const LONGEST_SECRET_DAYS: i64 = 730;
+
+/// What a replacement did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SecretReplacement {
+    pub connection_id: Uuid,
+    /// The new secret's end.
+    pub expires_at: DateTime<Utc>,
+    /// The tenant's policy shortened the lifetime asked for.
+    pub policy_note: Option<String>,
+    /// The old secret is still on the application (it could not be removed, or not found).
+    pub warning: Option<String>,
+}
+
+fn not_a_secret(connection: &Connection) -> Error {
+    Error::NotRenewable {
+        message: format!("Connection \"{}\" signs in with a certificate, not a client secret.", connection.name),
+        hint: "Use Renew certificate on its card (mailferry connections renew): no sign-in is needed.".into(),
+    }
+}
+
+fn secrets_blocked() -> Error {
+    Error::NotRenewable {
+        message: "The tenant's app management policy blocks new client secrets (passwordAddition).".into(),
+        hint: "Switch the connection to a certificate, which Mailferry makes and renews itself, or ask an administrator to allow client secrets for this application in an app management policy assigned to it.".into(),
+    }
+}
+
+impl Renewer<'_> {
+    /// Replaces the client secret of `connection_id` with a new one of `days` (default 180),
+    /// made by the signed-in administrator.
+    pub async fn replace_secret(
+        &self,
+        admin: &AdminToken,
+        connection_id: Uuid,
+        days: Option<i64>,
+        on_progress: &(dyn Fn(String) + Send + Sync),
+        cancel: &CancellationToken,
+    ) -> Result<SecretReplacement> {
+        let connection = self.connections.get(connection_id).await?;
+        let AppCredential::Secret(old_secret) = self.connections.app_credential(&connection).await? else {
+            return Err(not_a_secret(&connection));
+        };
+        let tenant = self
+            .identity
+            .tenants
+            .resolve(&self.identity.http, &connection.cloud, &connection.tenant_id, cancel)
+            .await?;
+        if !admin.claims.tid.eq_ignore_ascii_case(&tenant.id) {
+            return Err(Error::WrongTenant {
+                user: admin.claims.user().to_owned(),
+                signed_in: admin.claims.tid.clone(),
+                expected: tenant.id.clone(),
+                owner: "connection",
+            });
+        }
+        let graph = GraphClient::new(&self.identity.http, connection.cloud.graph_url(), admin.bearer());
+        let what = "read the application's client secrets";
+        let path = format!(
+            "/applications?$filter=appId%20eq%20'{}'&$select=id,appId,passwordCredentials",
+            odata_string(&connection.client_id)
+        );
+        let (policy, application) = tokio::try_join!(
+            read_default(&graph, &admin.claims, None, cancel),
+            graph.read_collection::<crate::graph::Application>(&path, what, cancel),
+        )?;
+        let application = application.into_iter().next().ok_or_else(|| Error::NotRenewable {
+            message: format!("No application with the ID {} is in the tenant.", connection.client_id),
+            hint: "Check the connection's Application (client) ID; the application may have been deleted.".into(),
+        })?;
+        let object_id = application.id.clone();
+        let policy = match policy {
+            PolicyKnowledge::Known(policy) => policy,
+            PolicyKnowledge::NotKnown { reason } => {
+                tracing::info!(%reason, "the tenant's app management policy is not known");
+                Default::default()
+            }
+        };
+        if policy.secrets_blocked {
+            return Err(secrets_blocked());
+        }
+        let now = Utc::now();
+        let asked = days.unwrap_or(DEFAULT_SECRET_DAYS).clamp(1, LONGEST_SECRET_DAYS);
+        let mut end = now + chrono::Duration::days(asked);
+        let mut policy_note = None;
+        if let Some(latest) = policy.secret_max_lifetime.as_ref().and_then(|cap| cap.latest_end(now).map(|l| (cap, l)))
+        {
+            if latest.1 < end {
+                end = latest.1;
+                policy_note =
+                    Some(format!("the tenant's app management policy caps client secrets at {}", latest.0.describe()));
+            }
+        }
+
+        // addPassword, stepping down when a policy the admin's token could not read refuses
+        // the lifetime (nothing was added then).
+        let name = format!("Mailferry {} {}", connection.role.as_str(), now.format("%Y-%m-%d"));
+        let add_path = format!("/applications/{}/addPassword", path_segment(&object_id));
+        let what = "add a new client secret to the application";
+        let added = loop {
+            let body = json!({"passwordCredential": {"displayName": name, "endDateTime": end.to_rfc3339()}});
+            let answer = graph.send(reqwest::Method::POST, &add_path, Some(&body), what, cancel).await?;
+            match answer.into_result(what) {
+                Ok(added) => break added,
+                Err(error) if lifetime_refused(&error) => {
+                    let days = (end - now).num_days();
+                    let Some(shorter) = next_shorter(days, None) else { return Err(error) };
+                    end = shorter.latest_end(now).unwrap_or(end);
+                    let note = format!(
+                        "the tenant's app management policy refused a secret valid {days} days; trying {}",
+                        shorter.describe()
+                    );
+                    on_progress(note.clone());
+                    policy_note = Some(note);
+                }
+                Err(error) => return Err(error),
+            }
+        };
+        let secret = SecretString::from(added["secretText"].as_str().unwrap_or_default().to_owned());
+        if secret.expose_secret().is_empty() {
+            return Err(Error::UnexpectedResponse {
+                what: format!("POST {add_path}"),
+                detail: "no secretText in the answer".into(),
+            });
+        }
+        let end = added["endDateTime"]
+            .as_str()
+            .and_then(|d| DateTime::parse_from_rfc3339(d).ok())
+            .map(|d| d.with_timezone(&Utc))
+            .unwrap_or(end);
+        on_progress(format!("New client secret added, valid until {}", end.format("%Y-%m-%d")));
+
+        // Proven: Microsoft issues a token for it (through replication), before the switch.
+        let credential = AppCredential::Secret(secret.clone());
+        self.poller_for("Microsoft's replication of the new secret")
+            .poll(cancel, |attempt| {
+                let (credential, tenant, connection) = (&credential, &tenant, &connection);
+                async move {
+                    let request = AppTokenRequest {
+                        cloud: &connection.cloud,
+                        tenant,
+                        client_id: &connection.client_id,
+                        credential,
+                        fresh: true,
+                    };
+                    match self.identity.tokens.app_only(&self.identity.http, &request, cancel).await {
+                        Ok(_) => Ok(Some(())),
+                        // The token endpoint does not know the new secret yet.
+                        Err(Error::Microsoft(failure)) if failure.aadsts == Some(7000215) => {
+                            on_progress(format!(
+                                "Waiting for the new secret: {}",
+                                crate::registration::waiting_detail(attempt)
+                            ));
+                            Ok(None)
+                        }
+                        Err(error) => Err(error),
+                    }
+                }
+            })
+            .await?;
+        on_progress("The new secret signs in".into());
+
+        // Switched: the keychain holds the new secret from now on.
+        let old_hint: String = old_secret.expose_secret().chars().take(3).collect();
+        let mut switched = connection.clone();
+        switched.credential = Credential::Secret { hint: last_three(secret.expose_secret()), expires_at: Some(end) };
+        self.connections.save(vec![Upsert { connection: switched, secret: Some(secret) }], &[]).await?;
+        on_progress("The connection signs in with the new secret".into());
+
+        // The old one, found by its first three characters (Graph's `hint`).
+        let old: Vec<&crate::graph::PasswordCredential> =
+            application.password_credentials.iter().filter(|c| c.hint.as_deref() == Some(old_hint.as_str())).collect();
+        let warning = match old.as_slice() {
+            [one] if one.key_id.is_some() => {
+                let key_id = one.key_id.clone().unwrap_or_default();
+                let what = "remove the old client secret";
+                let path = format!("/applications/{}/removePassword", path_segment(&object_id));
+                let answer = graph.send(reqwest::Method::POST, &path, Some(&json!({"keyId": key_id})), what, cancel).await?;
+                match answer.status {
+                    200..=299 | 404 => None,
+                    _ => Some(format!(
+                        "The old client secret (starting {old_hint}…, Secret ID {key_id}) is still on the application: Microsoft refused to remove it (HTTP {}). Delete it under Certificates & secrets in the Microsoft Entra admin center.",
+                        answer.status
+                    )),
+                }
+            }
+            _ => Some(format!(
+                "The old client secret (starting {old_hint}…) was not found on the application by its first characters; if it is still there, delete it under Certificates & secrets in the Microsoft Entra admin center."
+            )),
+        };
+        if warning.is_none() {
+            on_progress("The old secret was removed".into());
+        }
+        Ok(SecretReplacement { connection_id, expires_at: end, policy_note, warning })
+    }
+}
+
+fn last_three(secret: &str) -> String {
+    let chars: Vec<char> = secret.chars().collect();
+    chars[chars.len().saturating_sub(3)..].iter().collect()
+}

@@ -1,0 +1,141 @@
+//! A client secret replaced with the administrator's sign-in, against entra-sim's demo tenant
+//! (its hand-registered application signs in with a published secret): addPassword within the
+//! tenant's policy, the new secret proven through replication, the connection switched, the
+//! old secret removed; a policy that blocks secrets stops it before anything is added.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // helpers of tests: a failure here is a test failure
+
+use std::sync::{Arc, Mutex};
+
+use entra_sim::demo::CONTOSO;
+use mailferry_core::checks::CheckService;
+use mailferry_core::connections::{CheckTarget, Upsert};
+use mailferry_core::http::CancellationToken;
+use mailferry_core::identity::IdentityClient;
+use mailferry_core::model::{CheckOutcome, Connection, Credential, RegistrationMode, Role};
+use mailferry_core::renewal::Renewer;
+use mailferry_core::secrets::{SecretKey, SecretStore};
+use mailferry_testsupport::register::admin_token;
+use mailferry_testsupport::sim_core::SimCore;
+use secrecy::SecretString;
+use serde_json::{json, Value};
+
+const TENANT: &str = "contoso.onmicrosoft.com";
+
+async fn sim(core: &SimCore, method: reqwest::Method, path: &str, body: Value) -> Value {
+    let url = format!("{}/_sim/{path}", core.sim.base_url);
+    let response = reqwest::Client::new().request(method, url).json(&body).send().await.unwrap();
+    assert!(response.status().is_success(), "{path}: {}", response.status());
+    response.json().await.unwrap_or(Value::Null)
+}
+
+/// The demo's manual source connection, with its published secret in the keychain.
+async fn secret_connection(core: &SimCore) -> Connection {
+    let mut connection = mailferry_testsupport::connection(Role::Source, "Contoso manual");
+    connection.cloud = core.cloud();
+    connection.tenant_id = CONTOSO.tenant_id.into();
+    connection.client_id = CONTOSO.client_id.into();
+    connection.application_mailbox = "migration@contoso.com".into();
+    connection.registration = RegistrationMode::Manual;
+    connection.credential = Credential::Secret { hint: "789".into(), expires_at: None };
+    let secret = SecretString::from(CONTOSO.client_secret.to_owned());
+    core.connections.save(vec![Upsert { connection: connection.clone(), secret: Some(secret) }], &[]).await.unwrap();
+    core.connections.get(connection.id).await.unwrap()
+}
+
+/// The application's secrets as entra-sim holds them: (keyId, first three characters).
+async fn secrets_on_app(core: &SimCore) -> Vec<String> {
+    let secrets =
+        reqwest::get(format!("{}/_sim/secrets", core.sim.base_url)).await.unwrap().json::<Value>().await.unwrap();
+    secrets
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["appId"] == CONTOSO.client_id)
+        .map(|s| s["hint"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn token_status(core: &SimCore, secret: &str) -> u16 {
+    let url = format!("{}/{}/oauth2/v2.0/token", core.sim.base_url, CONTOSO.tenant_id);
+    let form = [
+        ("client_id", CONTOSO.client_id),
+        ("client_secret", secret),
+        ("grant_type", "client_credentials"),
+        ("scope", &format!("{}/.default", core.sim.base_url)),
+    ];
+    reqwest::Client::new().post(url).form(&form).send().await.unwrap().status().as_u16()
+}
+
+fn renewer(core: &SimCore) -> Renewer<'_> {
+    Renewer::new(&core.identity, &core.connections, core.config.clone())
+}
+
+#[tokio::test]
+async fn a_secret_is_replaced_through_replication_and_the_old_one_removed() {
+    let core = SimCore::start(entra_sim::demo::seed()).await;
+    let connection = secret_connection(&core).await;
+    sim(&core, reqwest::Method::PUT, "faults", json!({"rules": [], "consistency": {"credentialSecs": 2}})).await;
+    let admin = admin_token(&core.identity, &core.cloud()).await;
+    let progress = Arc::new(Mutex::new(Vec::new()));
+    let sink = progress.clone();
+    let on_progress = move |line: String| sink.lock().unwrap().push(line);
+
+    let done =
+        renewer(&core).replace_secret(&admin, connection.id, None, &on_progress, &CancellationToken::new()).await;
+    let done = done.unwrap();
+
+    assert_eq!(done.warning, None, "the old secret was removed");
+    assert!((179..=180).contains(&(done.expires_at - chrono::Utc::now()).num_days()), "{}", done.expires_at);
+    let lines = progress.lock().unwrap().clone();
+    assert!(
+        lines.iter().any(|l| l.starts_with("Waiting for the new secret: Microsoft is still replicating")),
+        "the new secret was waited for: {lines:?}"
+    );
+    let after = core.connections.get(connection.id).await.unwrap();
+    // Kept to the millisecond, as every moment in the store.
+    assert_eq!((after.credential.expires_at().unwrap() - done.expires_at).num_milliseconds(), 0);
+    let kept = core.vault.get(&SecretKey::client_secret(connection.id)).unwrap().unwrap();
+    let new_secret = String::from_utf8(kept.to_vec()).unwrap();
+    assert_ne!(new_secret, CONTOSO.client_secret);
+    assert_eq!(secrets_on_app(&core).await, vec![new_secret[..3].to_owned()], "only the new secret is on the app");
+    assert_eq!(token_status(&core, CONTOSO.client_secret).await, 401, "the old secret no longer signs in");
+    let checks = CheckService::new(
+        IdentityClient::new(mailferry_testsupport::fast_http(std::time::Duration::from_millis(800))).unwrap(),
+    );
+    let run = checks.check(&core.connections, CheckTarget::Saved(connection.id), &|_| {}).await.unwrap();
+    assert_eq!(run.report.outcome, CheckOutcome::Passed, "{:#?}", run.report.results);
+}
+
+#[tokio::test]
+async fn a_readable_policy_caps_the_new_secret_and_one_blocking_secrets_stops_before_anything_is_added() {
+    let core = SimCore::start(entra_sim::demo::seed()).await;
+    let connection = secret_connection(&core).await;
+    sim(&core, reqwest::Method::PATCH, &format!("tenants/{TENANT}"), json!({"consentedScopes": ["Policy.Read.All"]}))
+        .await;
+    let capped = json!({"default": {"isEnabled": true, "applicationRestrictions": {"passwordCredentials": [
+        {"restrictionType": "passwordLifetime", "maxLifetime": "P90D", "restrictForAppsCreatedAfterDateTime": "2019-01-01T00:00:00Z"}
+    ]}}});
+    sim(&core, reqwest::Method::PUT, &format!("tenants/{TENANT}/app-management-policies"), capped).await;
+    let admin = admin_token(&core.identity, &core.cloud()).await;
+
+    let done = renewer(&core)
+        .replace_secret(&admin, connection.id, Some(365), &|_| {}, &CancellationToken::new())
+        .await
+        .unwrap();
+    assert!((89..=90).contains(&(done.expires_at - chrono::Utc::now()).num_days()), "{}", done.expires_at);
+    assert_eq!(done.policy_note.as_deref(), Some("the tenant's app management policy caps client secrets at 90 days"));
+
+    let blocked = json!({"default": {"isEnabled": true, "applicationRestrictions": {"passwordCredentials": [
+        {"restrictionType": "passwordAddition", "maxLifetime": null, "restrictForAppsCreatedAfterDateTime": "2019-01-01T00:00:00Z"}
+    ]}}});
+    sim(&core, reqwest::Method::PUT, &format!("tenants/{TENANT}/app-management-policies"), blocked).await;
+    let before = secrets_on_app(&core).await;
+    let error = renewer(&core)
+        .replace_secret(&admin, connection.id, None, &|_| {}, &CancellationToken::new())
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("blocks new client secrets (passwordAddition)"), "{error}");
+    assert!(error.hint().unwrap_or_default().contains("Switch the connection to a certificate"), "{:?}", error.hint());
+    assert_eq!(secrets_on_app(&core).await, before, "nothing was added");
+}
