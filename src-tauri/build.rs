@@ -28,6 +28,7 @@ const COMMANDS: &[&str] = &[
     "application_deletion_preview",
     "delete_connection_application",
     "renew_certificate",
+    "replace_client_secret",
     "sign_in_client",
     "discover_mailboxes",
     "cancel_discovery",

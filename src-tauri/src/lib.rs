@@ -65,6 +65,7 @@ pub fn run() {
             commands::registration::application_deletion_preview,
             commands::registration::delete_connection_application,
             commands::renewal::renew_certificate,
+            commands::renewal::replace_client_secret,
             commands::registration::sign_in_client,
             commands::jobs::discover_mailboxes,
             commands::jobs::cancel_discovery,

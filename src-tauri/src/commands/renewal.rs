@@ -1,7 +1,10 @@
-//! Adapter for certificate renewal: the application renews its own certificate, with no
-//! administrator; progress streams to the card.
+//! Adapters for credential renewal: the application renews its own certificate, with no
+//! administrator; a client secret is replaced after an administrator signs in in the system
+//! browser. Progress streams to the card.
 
-use mailferry_core::renewal::{renew, Renewal, RenewalEvent};
+use mailferry_core::identity::signin::SystemBrowser;
+use mailferry_core::registration::RegistrationProgress;
+use mailferry_core::renewal::{renew, Renewal, RenewalEvent, SecretReplacement};
 use mailferry_core::IpcError;
 use tauri::ipc::Channel;
 use tauri::State;
@@ -21,4 +24,19 @@ pub async fn renew_certificate(
         let _ = on_progress.send(event);
     };
     Ok(renew(ws.identity()?, ws.connections()?, connection_id, object_id, &forward).await?)
+}
+
+#[tauri::command]
+pub async fn replace_client_secret(
+    state: State<'_, AppState>,
+    connection_id: Uuid,
+    days: Option<i64>,
+    on_progress: Channel<RegistrationProgress>,
+) -> Result<SecretReplacement, IpcError> {
+    let ws = state.workspace();
+    let forward = move |progress: RegistrationProgress| {
+        let _ = on_progress.send(progress);
+    };
+    let service = ws.registrations()?;
+    Ok(service.replace_secret(ws.connections()?, connection_id, days, &SystemBrowser, &forward).await?)
 }

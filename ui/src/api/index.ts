@@ -30,6 +30,7 @@ import type { ProxyChange } from "../bindings/ProxyChange";
 import type { ProxySettings } from "../bindings/ProxySettings";
 import type { Renewal } from "../bindings/Renewal";
 import type { RenewalEvent } from "../bindings/RenewalEvent";
+import type { SecretReplacement } from "../bindings/SecretReplacement";
 import type { Role } from "../bindings/Role";
 import type { SessionView } from "../bindings/SessionView";
 import { toCommandError } from "./errors";
@@ -104,6 +105,12 @@ export const api = {
     const channel = new Channel<RenewalEvent>();
     channel.onmessage = onProgress;
     return call<Renewal>("renew_certificate", { connectionId, objectId, onProgress: channel });
+  },
+  /** An administrator signs in, then the connection gets a new client secret (days: default 180). */
+  replaceClientSecret: (connectionId: string, days: number | null, onProgress: (progress: RegistrationProgress) => void) => {
+    const channel = new Channel<RegistrationProgress>();
+    channel.onmessage = onProgress;
+    return call<SecretReplacement>("replace_client_secret", { connectionId, days, onProgress: channel });
   },
   signInClient: () => call<SignInClient>("sign_in_client"),
   /** The application admins sign in with; null goes back to the default. */

@@ -5,4 +5,4 @@ import type { RegistrationEvent } from "./RegistrationEvent";
 /**
  * Progress of the whole operation, sign-in included.
  */
-export type RegistrationProgress = { "kind": "signingIn" } | { "kind": "deviceCode", prompt: DeviceCodePrompt, } | { "kind": "signedIn", user: string, } | { "kind": "step", event: RegistrationEvent, } | { "kind": "rolledBack" };
+export type RegistrationProgress = { "kind": "signingIn" } | { "kind": "deviceCode", prompt: DeviceCodePrompt, } | { "kind": "signedIn", user: string, } | { "kind": "step", event: RegistrationEvent, } | { "kind": "rolledBack" } | { "kind": "note", text: string, };

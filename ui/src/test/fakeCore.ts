@@ -120,6 +120,8 @@ export interface FakeCore {
   deletedApplications: string[];
   /** Each renew_certificate call: the connection and the Object ID typed, if any. */
   renewals: { connectionId: string; objectId: string | null }[];
+  /** Each replace_client_secret call. */
+  secretReplacements: { connectionId: string; days: number | null }[];
   signInClient: { clientId: string; isDefault: boolean };
   /** Whether the dashboard shows the demo cloud; whether the build has it; where it went. */
   demo: boolean;
@@ -249,6 +251,7 @@ export function installFakeCore(saved: Connection[] = []): FakeCore {
     earlier: [],
     deletedApplications: [],
     renewals: [],
+    secretReplacements: [],
     signInClient: { clientId: "14d82eec-204b-4c2f-b7e8-296a70dab67e", isDefault: true },
     proxy: { url: null, username: null, password: null },
     demo: false,
@@ -521,6 +524,23 @@ export function installFakeCore(saved: Connection[] = []): FakeCore {
       case "delete_connection_application":
         core.deletedApplications.push(String(args.connectionId));
         return { displayName: "Mailferry Migration Source", appId: "", tenantId: "", permissions: [], otherConnections: [] };
+      case "replace_client_secret": {
+        // As the core: the admin signs in, a new secret of 180 days replaces the old one.
+        const connectionId = String(args.connectionId);
+        core.secretReplacements.push({ connectionId, days: (args.days as number | null) ?? null });
+        const index = core.saved.findIndex((c) => c.id === connectionId);
+        const connection = core.saved[index];
+        if (!connection || connection.credential.kind !== "secret") {
+          return Promise.reject(ipcError({ code: "not_found", message: "Connection does not exist" }));
+        }
+        const channel = args.onProgress as Channel<RegistrationProgress>;
+        channel.onmessage({ kind: "signingIn" });
+        channel.onmessage({ kind: "signedIn", user: "admin@contoso.onmicrosoft.com" });
+        channel.onmessage({ kind: "note", text: "Waiting for the new secret: Microsoft is still replicating; asked 1 time" });
+        const expiresAt = new Date(Date.now() + 180 * 24 * 3600 * 1000).toISOString();
+        core.saved[index] = { ...connection, credential: { kind: "secret", hint: "new", expiresAt } };
+        return { connectionId, expiresAt, policyNote: null, warning: null };
+      }
       case "renew_certificate": {
         // As the core: a manual connection's application Object ID is asked for; the new
         // certificate is valid 5 years and the card's connection changes.

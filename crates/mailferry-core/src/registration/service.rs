@@ -84,6 +84,10 @@ pub enum RegistrationProgress {
         event: RegistrationEvent,
     },
     RolledBack,
+    /// What a client secret replacement is doing now.
+    Note {
+        text: String,
+    },
 }
 
 /// The public client application admins sign in with for automatic registration.
@@ -283,6 +287,24 @@ impl RegistrationService {
         self.registrar(connections).deletion_preview(&connection).await
     }
 
+    /// Signs an admin of the connection's tenant in (in the browser), for work on its application.
+    async fn sign_in_for(
+        &self,
+        connections: &ConnectionService,
+        connection: &Connection,
+        browser: &dyn Browser,
+        on_progress: OnProgress<'_>,
+    ) -> Result<Arc<AdminToken>> {
+        let request = RegistrationSignIn {
+            role: connection.role,
+            cloud: connection.cloud.clone(),
+            tenant: connection.tenant_id.clone(),
+            device_code: false,
+        };
+        self.sign_in(connections, request, browser, on_progress).await?;
+        Ok(self.session()?.0)
+    }
+
     /// Signs an admin of the connection's tenant in, deletes the connection's application
     /// from Entra ID, and forgets the sign-in. The connection itself is deleted with OK.
     pub async fn delete_application(
@@ -293,16 +315,29 @@ impl RegistrationService {
         on_progress: OnProgress<'_>,
     ) -> Result<ApplicationDeletion> {
         let connection = connections.get(connection_id).await?;
-        let request = RegistrationSignIn {
-            role: connection.role,
-            cloud: connection.cloud.clone(),
-            tenant: connection.tenant_id.clone(),
-            device_code: false,
-        };
-        self.sign_in(connections, request, browser, on_progress).await?;
-        let (admin, _, _) = self.session()?;
+        let admin = self.sign_in_for(connections, &connection, browser, on_progress).await?;
         let cancel = self.start()?;
         let outcome = self.registrar(connections).delete_application(&connection, &admin, &cancel).await;
+        self.finish();
+        self.sign_out();
+        outcome
+    }
+
+    /// Signs an admin in and replaces the connection's client secret (renewal/secret.rs).
+    pub async fn replace_secret(
+        &self,
+        connections: &ConnectionService,
+        connection_id: uuid::Uuid,
+        days: Option<i64>,
+        browser: &dyn Browser,
+        on_progress: OnProgress<'_>,
+    ) -> Result<crate::renewal::SecretReplacement> {
+        let connection = connections.get(connection_id).await?;
+        let admin = self.sign_in_for(connections, &connection, browser, on_progress).await?;
+        let cancel = self.start()?;
+        let renewer = crate::renewal::Renewer::new(&self.identity, connections, self.config.clone());
+        let note = |text: String| on_progress(RegistrationProgress::Note { text });
+        let outcome = renewer.replace_secret(&admin, connection_id, days, &note, &cancel).await;
         self.finish();
         self.sign_out();
         outcome

@@ -74,6 +74,12 @@ export function offersCertificateRenewal(connection: Connection, now: Date = new
   return left > 0 && left < EXPIRY_WARNING_DAYS * DAY_MS;
 }
 
+/** Whether the card offers Replace secret: a client secret that ends within 60 days or has ended. */
+export function offersSecretReplacement(connection: Connection, now: Date = new Date()): boolean {
+  if (connection.credential.kind !== "secret" || !connection.credential.expiresAt) return false;
+  return new Date(connection.credential.expiresAt).getTime() - now.getTime() < EXPIRY_WARNING_DAYS * DAY_MS;
+}
+
 /** "checked 5 minutes ago": how old the last check is, in words. */
 export function checkedAgo(iso: string, now: Date = new Date()): string {
   const seconds = Math.round((new Date(iso).getTime() - now.getTime()) / 1000);

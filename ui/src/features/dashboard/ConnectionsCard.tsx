@@ -19,8 +19,9 @@ import { AddRegular, SettingsRegular, WarningRegular } from "@fluentui/react-ico
 
 import type { Connection } from "../../bindings/Connection";
 import type { Role } from "../../bindings/Role";
-import { checkedAgo, connectionHealth, credentialLabel, formatDate, offersCertificateRenewal, tenantLabel } from "../connections/describe";
+import { checkedAgo, connectionHealth, credentialLabel, formatDate, offersCertificateRenewal, offersSecretReplacement, tenantLabel } from "../connections/describe";
 import { RenewCertificate } from "../connections/RenewCertificate";
+import { ReplaceSecret } from "../connections/ReplaceSecret";
 import type { ManageRequest } from "../connections/manage/manageRequest";
 import { useDemo } from "../demo/demoContext";
 
@@ -118,7 +119,8 @@ function ConnectionItem({ connection, onManage, onChanged }: Pick<Props, "onMana
   const health = connectionHealth(connection);
   // Kept after a renewal, so its outcome (and any warning) stays in view on the renewed card.
   const [renewed, setRenewed] = useState(false);
-  const renewable = offersCertificateRenewal(connection) || renewed;
+  const renewable = offersCertificateRenewal(connection) || (renewed && connection.credential.kind === "certificate");
+  const replaceable = offersSecretReplacement(connection) || (renewed && connection.credential.kind === "secret");
   const expiry = connection.credential.kind === "secret" ? connection.credential.expiresAt : connection.credential.notAfter;
   return (
     <li className={styles.item} aria-label={connection.name}>
@@ -143,6 +145,7 @@ function ConnectionItem({ connection, onManage, onChanged }: Pick<Props, "onMana
           {health.label}
         </Badge>
         {connection.lastCheck && <Caption1>{checkedAgo(connection.lastCheck.at)}</Caption1>}
+        {/* A secret can also be pasted: one made in the Entra admin center, through Edit. */}
         {health.kind === "attention" && !renewable && (
           <Button size="small" appearance="transparent" onClick={() => onManage({ role: connection.role, wizard: { editing: connection } })}>
             {health.action}
@@ -153,6 +156,15 @@ function ConnectionItem({ connection, onManage, onChanged }: Pick<Props, "onMana
         <RenewCertificate
           connection={connection}
           onRenewed={() => {
+            setRenewed(true);
+            onChanged();
+          }}
+        />
+      )}
+      {replaceable && (
+        <ReplaceSecret
+          connection={connection}
+          onReplaced={() => {
             setRenewed(true);
             onChanged();
           }}

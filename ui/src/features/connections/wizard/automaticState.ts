@@ -51,6 +51,8 @@ export function automaticReducer(state: AutomaticState, action: AutomaticAction)
       if (progress.kind === "deviceCode") return { ...state, phase: "signingIn", deviceCode: progress.prompt };
       if (progress.kind === "signedIn") return { ...state, phase: "registering", user: progress.user };
       if (progress.kind === "rolledBack") return { ...state, phase: "done" };
+      // Notes belong to a secret replacement, not to a registration's steps.
+      if (progress.kind === "note") return state;
       const { event } = progress;
       return {
         ...state,
