@@ -195,7 +195,18 @@ export class App {
   }
 
   async type(element, value) {
-    await element.click();
+    // In the middle of a scrolled dialog, so that no sticky part covers it; a field a moving
+    // layout covers for a moment is clicked again rather than failing the test.
+    await this.driver.executeScript("arguments[0].scrollIntoView({ block: 'center' });", element);
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await element.click();
+        break;
+      } catch (error) {
+        if (attempt >= 5 || !["ElementNotInteractableError", "ElementClickInterceptedError"].includes(error.name)) throw error;
+        await this.driver.sleep(200);
+      }
+    }
     // Select what is there and delete it; Key.NULL releases Control before the text is typed.
     await element.sendKeys(Key.CONTROL, "a", Key.NULL, Key.BACK_SPACE);
     await element.sendKeys(value);
