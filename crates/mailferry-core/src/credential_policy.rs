@@ -96,6 +96,28 @@ pub fn next_shorter(refused_days: i64, also: Option<i64>) -> Option<MaxLifetime>
     MaxLifetime::parse(&format!("P{days}D"))
 }
 
+/// Replaces a certificate whose lifetime Graph refused with a shorter one ([`next_shorter`],
+/// `accepted_before` the lifetime in days of one the policy accepted): the refused one leaves
+/// the store; answers the new certificate and what to tell the user, or `None` when nothing
+/// shorter is worth trying.
+pub async fn shorter_certificate(
+    certificates: &crate::certs::CertificateStore,
+    refused: &crate::certs::CertificateInfo,
+    role: crate::model::Role,
+    accepted_before: Option<i64>,
+) -> Result<Option<(crate::certs::CertificateInfo, String)>> {
+    let refused_days = (refused.not_after - refused.not_before).num_days();
+    let Some(cap) = next_shorter(refused_days, accepted_before) else { return Ok(None) };
+    let key = crate::certs::new_key_off_thread().await?;
+    let replacement = certificates.put(&crate::certs::self_signed(key, role, Some(&cap))?).await?;
+    certificates.delete(&refused.sha1_thumbprint).await?;
+    let said = format!(
+        "the tenant's app management policy refused a certificate valid {refused_days} days; trying one valid {}",
+        cap.describe()
+    );
+    Ok(Some((replacement, said)))
+}
+
 /// What the tenant's default policy allows an application created at a given time.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CredentialPolicy {

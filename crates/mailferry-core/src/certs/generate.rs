@@ -45,6 +45,13 @@ pub fn new_key() -> Result<KeyPair> {
     KeyPair::generate_for(&PKCS_RSA_SHA256).map_err(failed)
 }
 
+/// [`new_key`] on a blocking thread, so that an async caller's other work goes on meanwhile.
+pub async fn new_key_off_thread() -> Result<KeyPair> {
+    tokio::task::spawn_blocking(new_key)
+        .await
+        .map_err(|e| crate::Error::Internal(format!("the key generation stopped: {e}")))?
+}
+
 /// The certificate of [`generate`] for `key`, ending at the latest when a tenant's app
 /// management policy says (`cap`), else after five years.
 pub fn self_signed(key: KeyPair, role: Role, cap: Option<&MaxLifetime>) -> Result<KeyedCertificate> {

@@ -7,9 +7,9 @@ use uuid::Uuid;
 
 use super::polling::Poller;
 use super::workflow::{application_name, denied, id_of, replicating, waiting_detail, Registrar};
-use crate::certs::{new_key, self_signed, CertificateInfo};
+use crate::certs::CertificateInfo;
 use crate::connections::Upsert;
-use crate::credential_policy::{lifetime_refused, next_shorter};
+use crate::credential_policy::{lifetime_refused, shorter_certificate};
 use crate::graph::{grant_request, BatchRequest, GraphClient};
 use crate::http::CancellationToken;
 use crate::identity::{AppCredential, AppTokenRequest};
@@ -79,22 +79,9 @@ impl Registrar<'_> {
                 Err(error) if lifetime_refused(&error) => error,
                 other => return other,
             };
-            let days = (certificate.not_after - certificate.not_before).num_days();
-            let Some(shorter) = next_shorter(days, None) else { return Err(error) };
-            report(
-                RegistrationStep::Application,
-                StepState::Waiting,
-                format!(
-                    "the tenant's app management policy refused a certificate valid {days} days; trying one valid {}",
-                    shorter.describe()
-                ),
-            );
-            let key = tokio::task::spawn_blocking(new_key)
-                .await
-                .map_err(|e| Error::Internal(format!("the key generation stopped: {e}")))??;
-            let certificates = self.connections.certificates();
-            let replacement = certificates.put(&self_signed(key, r.role, Some(&shorter))?).await?;
-            certificates.delete(&certificate.sha1_thumbprint).await?;
+            let shorter = shorter_certificate(self.connections.certificates(), certificate, r.role, None).await?;
+            let Some((replacement, said)) = shorter else { return Err(error) };
+            report(RegistrationStep::Application, StepState::Waiting, said);
             r.certificate_sha1 = Some(replacement.sha1_thumbprint.clone());
             self.repo().save(r).await?;
             *certificate = replacement;

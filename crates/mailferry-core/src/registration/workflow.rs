@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use uuid::Uuid;
 
-use crate::certs::{new_key, self_signed, CertificateInfo};
+use crate::certs::{new_key_off_thread, self_signed, CertificateInfo};
 use crate::cloud::Cloud;
 use crate::connections::ConnectionService;
 use crate::credential_policy::PolicyKnowledge;
@@ -279,11 +279,7 @@ impl<'a> Registrar<'a> {
                 // A new application is created now; a reused one may be of any age.
                 let created = r.reuse_app_id.is_none().then(chrono::Utc::now);
                 let (key, policy) = tokio::try_join!(
-                    async {
-                        tokio::task::spawn_blocking(new_key)
-                            .await
-                            .map_err(|e| Error::Internal(format!("the key generation stopped: {e}")))?
-                    },
+                    new_key_off_thread(),
                     crate::credential_policy::read_default(&run.graph, run.admin, created, cancel),
                 )?;
                 if let PolicyKnowledge::NotKnown { reason } = &policy {

@@ -3,9 +3,9 @@
 use std::sync::Arc;
 
 use super::Renewer;
-use crate::certs::{generate, new_key, self_signed, subject_name};
+use crate::certs::{new_key_off_thread, self_signed, subject_name};
 use crate::connections::Upsert;
-use crate::credential_policy::{next_shorter, LIFETIME_REFUSED};
+use crate::credential_policy::{shorter_certificate, LIFETIME_REFUSED};
 use crate::graph::{GraphClient, KeyCredential};
 use crate::http::CancellationToken;
 use crate::identity::{proof_of_possession, AppCredential, ResolvedTenant};
@@ -51,20 +51,12 @@ impl Renewer<'_> {
         let certificates = self.connections.certificates();
         let Some(refused) = certificates.find(Self::new_sha1(r)?).await? else { return Ok(None) };
         let current = certificates.find(&r.old_sha1).await?.map(|c| (c.not_after - c.not_before).num_days());
-        let refused_days = (refused.not_after - refused.not_before).num_days();
-        let Some(cap) = next_shorter(refused_days, current) else { return Ok(None) };
-        let key = tokio::task::spawn_blocking(new_key)
-            .await
-            .map_err(|e| Error::Internal(format!("certificate generation failed: {e}")))??;
-        let info = certificates.put(&self_signed(key, role, Some(&cap))?).await?;
-        certificates.delete(&refused.sha1_thumbprint).await?;
+        let Some((info, said)) = shorter_certificate(certificates, &refused, role, current).await? else {
+            return Ok(None);
+        };
         r.new_sha1 = Some(info.sha1_thumbprint.clone());
         self.repo().save(r).await?;
-        let detail = format!(
-            "the tenant's app management policy refused a certificate valid {refused_days} days; trying one valid {}",
-            cap.describe()
-        );
-        Ok(Some((info.sha1_thumbprint, detail)))
+        Ok(Some((info.sha1_thumbprint, said)))
     }
 
     /// Whether Microsoft issues a token for the new certificate now.
@@ -95,10 +87,7 @@ impl Renewer<'_> {
         match step {
             // Made here; only its public part leaves the machine.
             RenewalStep::Certificate => {
-                let role = connection.role;
-                let generated = tokio::task::spawn_blocking(move || generate(role))
-                    .await
-                    .map_err(|e| Error::Internal(format!("certificate generation failed: {e}")))??;
+                let generated = self_signed(new_key_off_thread().await?, connection.role, None)?;
                 let info = self.connections.certificates().put(&generated).await?;
                 r.new_sha1 = Some(info.sha1_thumbprint.clone());
                 Ok(info.sha1_thumbprint)
