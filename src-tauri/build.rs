@@ -29,6 +29,7 @@ const COMMANDS: &[&str] = &[
     "delete_connection_application",
     "renew_certificate",
     "replace_client_secret",
+    "switch_to_certificate",
     "sign_in_client",
     "discover_mailboxes",
     "cancel_discovery",

@@ -66,6 +66,7 @@ pub fn run() {
             commands::registration::delete_connection_application,
             commands::renewal::renew_certificate,
             commands::renewal::replace_client_secret,
+            commands::renewal::switch_to_certificate,
             commands::registration::sign_in_client,
             commands::jobs::discover_mailboxes,
             commands::jobs::cancel_discovery,

@@ -10,6 +10,7 @@ mod output;
 mod proxy;
 mod register;
 mod renew;
+mod switch;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -152,6 +153,10 @@ enum ConnectionsCommand {
     /// Renew a connection's certificate with no administrator: a new one (5 years) is added to
     /// the application, proven, switched to, and the old one removed.
     Renew(renew::Renew),
+    /// Switch a client secret connection to a certificate Mailferry makes and renews itself
+    /// (an administrator signs in); the client secret leaves the application unless
+    /// --keep-secret.
+    SwitchToCertificate(switch::SwitchToCertificate),
     /// Delete a connection and its secret from the keychain.
     Delete {
         connection: String,
@@ -275,6 +280,9 @@ async fn run(cli: Cli, demo_port: Option<u16>) -> Result<u8, Error> {
             return check::add_manual(&service, args, &mut out).await;
         }
         Command::Connections(ConnectionsCommand::Renew(args)) => return renew::run(&service, args, &mut out).await,
+        Command::Connections(ConnectionsCommand::SwitchToCertificate(args)) => {
+            return switch::run(&service, args, &mut out).await
+        }
         Command::Connections(ConnectionsCommand::Expiring { within, json }) => {
             return expiring::run(&service, within, json, &mut out).await;
         }

@@ -56,19 +56,21 @@ pub(crate) struct Register {
     /// Delete what an unfinished registration created in Entra ID and here.
     #[arg(long, value_name = "ID")]
     roll_back: Option<Uuid>,
-    /// Sign in with a code on any device instead of a browser on this computer.
-    #[arg(long)]
-    device_code: bool,
-    /// Minutes the sign-in in the browser may take.
-    #[arg(long, default_value_t = 5)]
-    sign_in_minutes: u64,
+    #[command(flatten)]
+    sign_in: AdminSignIn,
     #[arg(long)]
     json: bool,
 }
 
-/// How the administrator signs in: in the system browser, or with a code on another device.
+/// How the administrator signs in: in the system browser, or with a code on another device
+/// (the options of every command that signs one in).
+#[derive(clap::Args, Clone, Copy)]
 pub(crate) struct AdminSignIn {
+    /// Sign in with a code on any device instead of a browser on this computer.
+    #[arg(long)]
     pub device_code: bool,
+    /// Minutes the sign-in in the browser may take.
+    #[arg(long = "sign-in-minutes", default_value_t = 5)]
     pub minutes: u64,
 }
 
@@ -144,7 +146,7 @@ pub(crate) async fn run(service: &ConnectionService, args: Register, out: &mut i
         }
     }
 
-    let how = AdminSignIn { device_code: args.device_code, minutes: args.sign_in_minutes };
+    let how = args.sign_in;
     let admin = admin_sign_in(service, &identity, &cloud, &args.tenant, &how, &cancel).await?;
 
     if let Some(id) = args.roll_back {

@@ -27,12 +27,9 @@ pub(crate) struct Renew {
     /// tenant's app management policy may shorten it).
     #[arg(long, value_name = "DAYS")]
     days: Option<i64>,
-    /// Client secrets: sign in with a code on another device instead of the browser.
-    #[arg(long)]
-    device_code: bool,
-    /// Client secrets: minutes the sign-in in the browser may take.
-    #[arg(long, default_value_t = 5)]
-    sign_in_minutes: u64,
+    /// Client secrets: how the administrator signs in.
+    #[command(flatten)]
+    sign_in: AdminSignIn,
     #[arg(long)]
     json: bool,
 }
@@ -83,8 +80,8 @@ async fn replace_secret(
     out: &mut impl std::io::Write,
 ) -> Result<u8, Error> {
     let cancel = CancellationToken::new();
-    let how = AdminSignIn { device_code: args.device_code, minutes: args.sign_in_minutes };
-    let admin = admin_sign_in(service, identity, &connection.cloud, &connection.tenant_id, &how, &cancel).await?;
+    let admin =
+        admin_sign_in(service, identity, &connection.cloud, &connection.tenant_id, &args.sign_in, &cancel).await?;
     let renewer = Renewer::new(identity, service, RegistrationConfig::default());
     let done = renewer.replace_secret(&admin, connection.id, args.days, &|line| eprintln!("{line}"), &cancel).await?;
     let written = if args.json {

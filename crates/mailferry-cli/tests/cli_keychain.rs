@@ -134,6 +134,11 @@ fn sim() -> Sim {
 
 /// Runs the CLI with the simulator as its (custom) cloud and `stdin` on standard input.
 fn mailferry_on(sim: &Sim, dir: &std::path::Path, args: &[&str], stdin: &str) -> std::process::Output {
+    with_stdin(mailferry_command(sim, dir, args), stdin)
+}
+
+/// The CLI with the simulator as its (custom) cloud, not started.
+fn mailferry_command(sim: &Sim, dir: &std::path::Path, args: &[&str]) -> std::process::Command {
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_mailferry"));
     command
         .arg("--data-dir")
@@ -142,7 +147,7 @@ fn mailferry_on(sim: &Sim, dir: &std::path::Path, args: &[&str], stdin: &str) ->
         .env_remove("MAILFERRY_DATA_DIR")
         .env("MAILFERRY_CLOUD_LOGIN_URL", &sim.handle.base_url)
         .env("MAILFERRY_CLOUD_GRAPH_URL", &sim.handle.base_url);
-    with_stdin(command, stdin)
+    command
 }
 
 /// Runs `command` with `stdin` on its standard input, collecting what it prints.
@@ -326,17 +331,7 @@ fn connections_renew_replaces_a_client_secret_after_the_admin_signs_in() {
     let dir = tempfile::tempdir().unwrap();
     let added = add_manual(&sim, dir.path(), APP, &[]);
     assert_eq!(added.status.code(), Some(0), "{}", stderr(&added));
-    curl_put(&format!("{}/_sim/auto-approve", sim.handle.base_url), r#"{"user":"admin@contoso.onmicrosoft.com"}"#);
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_mailferry"));
-    command
-        .arg("--data-dir")
-        .arg(dir.path())
-        .args(["connections", "renew", "Contoso", "--days", "90", "--json"])
-        .env_remove("MAILFERRY_DATA_DIR")
-        .env("MAILFERRY_CLOUD_LOGIN_URL", &sim.handle.base_url)
-        .env("MAILFERRY_CLOUD_GRAPH_URL", &sim.handle.base_url)
-        .env("MAILFERRY_BROWSER", auto_approving_browser(dir.path()));
-    let out = with_stdin(command, "");
+    let out = as_signed_in_admin(&sim, dir.path(), &["connections", "renew", "Contoso", "--days", "90", "--json"]);
     let (stdout, stderr) = (stdout(&out), stderr(&out));
     assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
     assert!(stderr.contains("[done] Signed in as admin@contoso.onmicrosoft.com"), "{stderr}");
@@ -349,6 +344,40 @@ fn connections_renew_replaces_a_client_secret_after_the_admin_signs_in() {
     let check = mailferry_on(&sim, dir.path(), &["check", "Contoso"], "");
     let check_out = String::from_utf8_lossy(&check.stdout).into_owned();
     assert_eq!(check.status.code(), Some(0), "the new secret works: {check_out}");
+}
+
+#[test]
+fn a_secret_connection_switched_to_a_certificate_then_renews_with_no_sign_in() {
+    let sim = sim();
+    let dir = tempfile::tempdir().unwrap();
+    let added = add_manual(&sim, dir.path(), APP, &[]);
+    assert_eq!(added.status.code(), Some(0), "{}", stderr(&added));
+    let out = as_signed_in_admin(&sim, dir.path(), &["connections", "switch-to-certificate", "Contoso", "--json"]);
+    let (stdout, stderr) = (stdout(&out), stderr(&out));
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(stderr.contains("The client secret was removed from the application"), "{stderr}");
+    let done: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(done["secretRemoved"], true, "{done}");
+    let shown = mailferry_on(&sim, dir.path(), &["connections", "show", "Contoso", "--json"], "");
+    let shown: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    assert_eq!(shown["credential"]["sha1Thumbprint"], done["sha1Thumbprint"]);
+    let check = mailferry_on(&sim, dir.path(), &["check", "Contoso"], "");
+    assert_eq!(check.status.code(), Some(0), "the certificate works: {}", String::from_utf8_lossy(&check.stdout));
+
+    // No MAILFERRY_BROWSER: from now on the application renews its own certificate.
+    let out = mailferry_on(&sim, dir.path(), &["connections", "renew", "Contoso", "--json"], "");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let renewal: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(renewal["oldSha1"], done["sha1Thumbprint"]);
+    assert!(renewal["warning"].is_null(), "{renewal}");
+}
+
+/// `mailferry` with `args`, an administrator of the demo tenant approving its browser sign-in.
+fn as_signed_in_admin(sim: &Sim, dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    curl_put(&format!("{}/_sim/auto-approve", sim.handle.base_url), r#"{"user":"admin@contoso.onmicrosoft.com"}"#);
+    let mut command = mailferry_command(sim, dir, args);
+    command.env("MAILFERRY_BROWSER", auto_approving_browser(dir));
+    with_stdin(command, "")
 }
 
 fn curl_put(url: &str, body: &str) {

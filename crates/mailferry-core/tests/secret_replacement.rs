@@ -9,39 +9,17 @@ use std::sync::{Arc, Mutex};
 
 use entra_sim::demo::CONTOSO;
 use mailferry_core::checks::CheckService;
-use mailferry_core::connections::{CheckTarget, Upsert};
+use mailferry_core::connections::CheckTarget;
 use mailferry_core::http::CancellationToken;
 use mailferry_core::identity::IdentityClient;
-use mailferry_core::model::{CheckOutcome, Connection, Credential, RegistrationMode, Role};
+use mailferry_core::model::CheckOutcome;
 use mailferry_core::renewal::Renewer;
 use mailferry_core::secrets::{SecretKey, SecretStore};
 use mailferry_testsupport::register::admin_token;
 use mailferry_testsupport::sim_core::SimCore;
-use secrecy::SecretString;
 use serde_json::{json, Value};
 
 const TENANT: &str = "contoso.onmicrosoft.com";
-
-async fn sim(core: &SimCore, method: reqwest::Method, path: &str, body: Value) -> Value {
-    let url = format!("{}/_sim/{path}", core.sim.base_url);
-    let response = reqwest::Client::new().request(method, url).json(&body).send().await.unwrap();
-    assert!(response.status().is_success(), "{path}: {}", response.status());
-    response.json().await.unwrap_or(Value::Null)
-}
-
-/// The demo's manual source connection, with its published secret in the keychain.
-async fn secret_connection(core: &SimCore) -> Connection {
-    let mut connection = mailferry_testsupport::connection(Role::Source, "Contoso manual");
-    connection.cloud = core.cloud();
-    connection.tenant_id = CONTOSO.tenant_id.into();
-    connection.client_id = CONTOSO.client_id.into();
-    connection.application_mailbox = "migration@contoso.com".into();
-    connection.registration = RegistrationMode::Manual;
-    connection.credential = Credential::Secret { hint: "789".into(), expires_at: None };
-    let secret = SecretString::from(CONTOSO.client_secret.to_owned());
-    core.connections.save(vec![Upsert { connection: connection.clone(), secret: Some(secret) }], &[]).await.unwrap();
-    core.connections.get(connection.id).await.unwrap()
-}
 
 /// The application's secrets as entra-sim holds them: (keyId, first three characters).
 async fn secrets_on_app(core: &SimCore) -> Vec<String> {
@@ -74,8 +52,8 @@ fn renewer(core: &SimCore) -> Renewer<'_> {
 #[tokio::test]
 async fn a_secret_is_replaced_through_replication_and_the_old_one_removed() {
     let core = SimCore::start(entra_sim::demo::seed()).await;
-    let connection = secret_connection(&core).await;
-    sim(&core, reqwest::Method::PUT, "faults", json!({"rules": [], "consistency": {"credentialSecs": 2}})).await;
+    let connection = core.contoso_secret_connection().await;
+    core.sim_api(reqwest::Method::PUT, "faults", json!({"rules": [], "consistency": {"credentialSecs": 2}})).await;
     let admin = admin_token(&core.identity, &core.cloud()).await;
     let progress = Arc::new(Mutex::new(Vec::new()));
     let sink = progress.clone();
@@ -110,13 +88,13 @@ async fn a_secret_is_replaced_through_replication_and_the_old_one_removed() {
 #[tokio::test]
 async fn a_readable_policy_caps_the_new_secret_and_one_blocking_secrets_stops_before_anything_is_added() {
     let core = SimCore::start(entra_sim::demo::seed()).await;
-    let connection = secret_connection(&core).await;
-    sim(&core, reqwest::Method::PATCH, &format!("tenants/{TENANT}"), json!({"consentedScopes": ["Policy.Read.All"]}))
+    let connection = core.contoso_secret_connection().await;
+    core.sim_api(reqwest::Method::PATCH, &format!("tenants/{TENANT}"), json!({"consentedScopes": ["Policy.Read.All"]}))
         .await;
     let capped = json!({"default": {"isEnabled": true, "applicationRestrictions": {"passwordCredentials": [
         {"restrictionType": "passwordLifetime", "maxLifetime": "P90D", "restrictForAppsCreatedAfterDateTime": "2019-01-01T00:00:00Z"}
     ]}}});
-    sim(&core, reqwest::Method::PUT, &format!("tenants/{TENANT}/app-management-policies"), capped).await;
+    core.sim_api(reqwest::Method::PUT, &format!("tenants/{TENANT}/app-management-policies"), capped).await;
     let admin = admin_token(&core.identity, &core.cloud()).await;
 
     let done = renewer(&core)
@@ -129,7 +107,7 @@ async fn a_readable_policy_caps_the_new_secret_and_one_blocking_secrets_stops_be
     let blocked = json!({"default": {"isEnabled": true, "applicationRestrictions": {"passwordCredentials": [
         {"restrictionType": "passwordAddition", "maxLifetime": null, "restrictForAppsCreatedAfterDateTime": "2019-01-01T00:00:00Z"}
     ]}}});
-    sim(&core, reqwest::Method::PUT, &format!("tenants/{TENANT}/app-management-policies"), blocked).await;
+    core.sim_api(reqwest::Method::PUT, &format!("tenants/{TENANT}/app-management-policies"), blocked).await;
     let before = secrets_on_app(&core).await;
     let error = renewer(&core)
         .replace_secret(&admin, connection.id, None, &|_| {}, &CancellationToken::new())

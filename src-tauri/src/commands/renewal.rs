@@ -1,10 +1,11 @@
 //! Adapters for credential renewal: the application renews its own certificate, with no
 //! administrator; a client secret is replaced after an administrator signs in in the system
-//! browser. Progress streams to the card.
+//! browser, as is a client secret connection's switch to a certificate. Progress streams to
+//! the card.
 
 use mailferry_core::identity::signin::SystemBrowser;
 use mailferry_core::registration::RegistrationProgress;
-use mailferry_core::renewal::{renew, Renewal, RenewalEvent, SecretReplacement};
+use mailferry_core::renewal::{renew, CertificateSwitch, Renewal, RenewalEvent, SecretReplacement};
 use mailferry_core::IpcError;
 use tauri::ipc::Channel;
 use tauri::State;
@@ -39,4 +40,19 @@ pub async fn replace_client_secret(
     };
     let service = ws.registrations()?;
     Ok(service.replace_secret(ws.connections()?, connection_id, days, &SystemBrowser, &forward).await?)
+}
+
+#[tauri::command]
+pub async fn switch_to_certificate(
+    state: State<'_, AppState>,
+    connection_id: Uuid,
+    keep_secret: bool,
+    on_progress: Channel<RegistrationProgress>,
+) -> Result<CertificateSwitch, IpcError> {
+    let ws = state.workspace();
+    let forward = move |progress: RegistrationProgress| {
+        let _ = on_progress.send(progress);
+    };
+    let service = ws.registrations()?;
+    Ok(service.switch_to_certificate(ws.connections()?, connection_id, keep_secret, &SystemBrowser, &forward).await?)
 }

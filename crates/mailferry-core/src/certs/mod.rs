@@ -6,7 +6,7 @@ mod generate;
 mod import;
 mod store;
 
-pub use generate::{generate, new_key, new_key_off_thread, self_signed, subject_name};
+pub use generate::{generate, new_key, new_key_off_thread, self_signed, subject_name, VALIDITY_YEARS};
 pub use import::{import, import_file, Imported};
 pub use store::CertificateStore;
 

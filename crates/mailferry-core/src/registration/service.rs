@@ -343,6 +343,27 @@ impl RegistrationService {
         outcome
     }
 
+    /// Signs an admin in and switches the client secret connection to a certificate
+    /// (renewal/switch.rs); the old secret leaves the application unless `keep_secret`.
+    pub async fn switch_to_certificate(
+        &self,
+        connections: &ConnectionService,
+        connection_id: uuid::Uuid,
+        keep_secret: bool,
+        browser: &dyn Browser,
+        on_progress: OnProgress<'_>,
+    ) -> Result<crate::renewal::CertificateSwitch> {
+        let connection = connections.get(connection_id).await?;
+        let admin = self.sign_in_for(connections, &connection, browser, on_progress).await?;
+        let cancel = self.start()?;
+        let renewer = crate::renewal::Renewer::new(&self.identity, connections, self.config.clone());
+        let note = |text: String| on_progress(RegistrationProgress::Note { text });
+        let outcome = renewer.switch_to_certificate(&admin, connection_id, keep_secret, &note, &cancel).await;
+        self.finish();
+        self.sign_out();
+        outcome
+    }
+
     /// Deletes what an unfinished registration created, with the signed-in admin.
     pub async fn roll_back(
         &self,

@@ -10,6 +10,7 @@
 
 mod secret;
 mod steps;
+mod switch;
 
 use std::sync::Arc;
 
@@ -26,6 +27,7 @@ use crate::registration::key_credentials;
 use crate::registration::RegistrationConfig;
 use crate::{Error, Result};
 pub use secret::{SecretReplacement, DEFAULT_SECRET_DAYS, LONGEST_SECRET_DAYS};
+pub use switch::CertificateSwitch;
 
 pub type OnRenewalEvent<'a> = &'a (dyn Fn(RenewalEvent) + Send + Sync);
 
@@ -97,15 +99,20 @@ impl<'a> Renewer<'a> {
             Some(id) => Some(id),
             None => self.repo().known_object_id(connection_id).await?,
         };
-        // Certificates Mailferry uploaded carry a keyId it derives from them; one the admin
-        // uploaded is found by reading the application, which its token may not be allowed to.
+        // Certificates Mailferry uploaded carry a keyId it derives from them (recorded when it
+        // was not a registration's); one the admin uploaded is found by reading the application,
+        // which its token may not be allowed to.
         let (object_id, old_key_id) = match self.read_application(&connection, &keyed, &old_sha1).await? {
             Some((read_id, key_id)) => (recorded.unwrap_or(read_id), key_id),
             None => {
                 let object_id =
                     recorded.ok_or_else(|| Error::ObjectIdNeeded { app_id: connection.client_id.clone() })?;
-                let uploaded_by_mailferry = connection.registration == crate::model::RegistrationMode::Automatic;
-                (object_id, uploaded_by_mailferry.then(|| key_credentials::key_id_for(&old_sha1).to_string()))
+                let registered = connection.registration == crate::model::RegistrationMode::Automatic;
+                let key_id = match self.repo().uploaded_key_id(connection_id, &old_sha1).await? {
+                    Some(key_id) => Some(key_id),
+                    None => registered.then(|| key_credentials::key_id_for(&old_sha1).to_string()),
+                };
+                (object_id, key_id)
             }
         };
         let renewal = Renewal {

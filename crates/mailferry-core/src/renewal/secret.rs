@@ -17,7 +17,7 @@ use crate::credential_policy::{lifetime_refused, next_shorter, read_default, Pol
 use crate::graph::{odata_string, path_segment, GraphClient};
 use crate::http::CancellationToken;
 use crate::identity::signin::AdminToken;
-use crate::identity::{AppCredential, AppTokenRequest};
+use crate::identity::{AppCredential, AppTokenRequest, ResolvedTenant};
 use crate::model::{Connection, Credential};
 use crate::{Error, Result};
 
@@ -55,6 +55,25 @@ fn secrets_blocked() -> Error {
 }
 
 impl Renewer<'_> {
+    /// The connection's tenant, refused unless the administrator signed in to it.
+    pub(super) async fn admins_tenant(
+        &self,
+        admin: &AdminToken,
+        connection: &Connection,
+        cancel: &CancellationToken,
+    ) -> Result<ResolvedTenant> {
+        let tenant = self.tenant(connection, cancel).await?;
+        if !admin.claims.tid.eq_ignore_ascii_case(&tenant.id) {
+            return Err(Error::WrongTenant {
+                user: admin.claims.user().to_owned(),
+                signed_in: admin.claims.tid.clone(),
+                expected: tenant.id.clone(),
+                owner: "connection",
+            });
+        }
+        Ok(tenant)
+    }
+
     /// Replaces the client secret of `connection_id` with a new one of `days` (default 180),
     /// made by the signed-in administrator.
     pub async fn replace_secret(
@@ -69,19 +88,7 @@ impl Renewer<'_> {
         let AppCredential::Secret(old_secret) = self.connections.app_credential(&connection).await? else {
             return Err(not_a_secret(&connection));
         };
-        let tenant = self
-            .identity
-            .tenants
-            .resolve(&self.identity.http, &connection.cloud, &connection.tenant_id, cancel)
-            .await?;
-        if !admin.claims.tid.eq_ignore_ascii_case(&tenant.id) {
-            return Err(Error::WrongTenant {
-                user: admin.claims.user().to_owned(),
-                signed_in: admin.claims.tid.clone(),
-                expected: tenant.id.clone(),
-                owner: "connection",
-            });
-        }
+        let tenant = self.admins_tenant(admin, &connection, cancel).await?;
         let graph = GraphClient::new(&self.identity.http, connection.cloud.graph_url(), admin.bearer());
         let what = "read the application's client secrets";
         let path = format!(
@@ -195,32 +202,46 @@ impl Renewer<'_> {
         self.connections.save(vec![Upsert { connection: switched, secret: Some(secret) }], &[]).await?;
         on_progress("The connection signs in with the new secret".into());
 
-        // The old one, found by its first three characters (Graph's `hint`).
-        let old: Vec<&crate::graph::PasswordCredential> =
-            application.password_credentials.iter().filter(|c| c.hint.as_deref() == Some(old_hint.as_str())).collect();
-        let warning = match old.as_slice() {
-            [one] if one.key_id.is_some() => {
-                let key_id = one.key_id.clone().unwrap_or_default();
-                let what = "remove the old client secret";
-                let path = format!("/applications/{}/removePassword", path_segment(&object_id));
-                let answer = graph.send(reqwest::Method::POST, &path, Some(&json!({"keyId": key_id})), what, cancel).await?;
-                match answer.status {
-                    200..=299 | 404 => None,
-                    _ => Some(format!(
-                        "The old client secret (starting {old_hint}…, Secret ID {key_id}) is still on the application: Microsoft refused to remove it (HTTP {}). Delete it under Certificates & secrets in the Microsoft Entra admin center.",
-                        answer.status
-                    )),
-                }
-            }
-            _ => Some(format!(
-                "The old client secret (starting {old_hint}…) was not found on the application by its first characters; if it is still there, delete it under Certificates & secrets in the Microsoft Entra admin center."
-            )),
-        };
+        let warning =
+            remove_old_secret(&graph, &object_id, &application.password_credentials, &old_hint, cancel).await?;
         if warning.is_none() {
             on_progress("The old secret was removed".into());
         }
         Ok(SecretReplacement { connection_id, expires_at: end, policy_note, warning })
     }
+}
+
+/// `removePassword` of the client secret whose first three characters are `old_hint` (Graph's
+/// `hint`): `None` when it is gone, else a warning that says which secret to delete by hand.
+pub(super) async fn remove_old_secret(
+    graph: &GraphClient<'_>,
+    object_id: &str,
+    secrets: &[crate::graph::PasswordCredential],
+    old_hint: &str,
+    cancel: &CancellationToken,
+) -> Result<Option<String>> {
+    let old: Vec<&crate::graph::PasswordCredential> =
+        secrets.iter().filter(|c| c.hint.as_deref() == Some(old_hint)).collect();
+    let [one] = old.as_slice() else {
+        return Ok(Some(format!(
+            "The old client secret (starting {old_hint}…) was not found on the application by its first characters; if it is still there, delete it under Certificates & secrets in the Microsoft Entra admin center."
+        )));
+    };
+    let Some(key_id) = one.key_id.clone() else {
+        return Ok(Some(format!(
+            "The old client secret (starting {old_hint}…) has no Secret ID on the application; delete it under Certificates & secrets in the Microsoft Entra admin center."
+        )));
+    };
+    let what = "remove the old client secret";
+    let path = format!("/applications/{}/removePassword", path_segment(object_id));
+    let answer = graph.send(reqwest::Method::POST, &path, Some(&json!({"keyId": key_id})), what, cancel).await?;
+    Ok(match answer.status {
+        200..=299 | 404 => None,
+        _ => Some(format!(
+            "The old client secret (starting {old_hint}…, Secret ID {key_id}) is still on the application: Microsoft refused to remove it (HTTP {}). Delete it under Certificates & secrets in the Microsoft Entra admin center.",
+            answer.status
+        )),
+    })
 }
 
 fn last_three(secret: &str) -> String {

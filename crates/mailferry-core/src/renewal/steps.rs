@@ -24,12 +24,12 @@ pub(super) struct Run {
 
 /// The token endpoint does not know a just-added certificate yet (AADSTS700027, "not
 /// registered on application"), as with a new application's (docs/microsoft-contract.md).
-fn not_replicated_yet(error: &Error) -> bool {
+pub(super) fn not_replicated_yet(error: &Error) -> bool {
     matches!(error, Error::Microsoft(failure) if failure.aadsts == Some(700027))
 }
 
 impl Renewer<'_> {
-    fn poller(&self) -> Poller<'_> {
+    pub(super) fn poller(&self) -> Poller<'_> {
         self.poller_for("Microsoft's replication of the new certificate")
     }
 

@@ -72,9 +72,43 @@ impl<'a> RenewalRepo<'a> {
         Ok(sqlx::query_scalar(
             "SELECT application_object_id FROM renewals WHERE connection_id = ?1 \
              UNION ALL SELECT application_object_id FROM registrations \
-             WHERE connection_id = ?1 AND application_object_id IS NOT NULL LIMIT 1",
+             WHERE connection_id = ?1 AND application_object_id IS NOT NULL \
+             UNION ALL SELECT application_object_id FROM uploaded_certificates WHERE connection_id = ?1 LIMIT 1",
         )
         .bind(connection_id.to_string())
+        .fetch_optional(self.pool)
+        .await?)
+    }
+
+    /// Records a certificate Mailferry uploaded outside a renewal or a registration, for the
+    /// connection's later renewals.
+    pub async fn record_upload(&self, connection_id: Uuid, sha1: &str, key_id: &str, object_id: &str) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO uploaded_certificates (connection_id, sha1_thumbprint, key_id, application_object_id, \
+             uploaded_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (connection_id, sha1_thumbprint) \
+             DO UPDATE SET key_id = ?3, application_object_id = ?4, uploaded_at = ?5",
+        )
+        .bind(connection_id.to_string())
+        .bind(sha1)
+        .bind(key_id)
+        .bind(object_id)
+        .bind(timestamp(&crate::model::now()))
+        .execute(self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The keyId Mailferry gave the connection's certificate `sha1` when it uploaded it: in a
+    /// renewal, or outside one.
+    pub async fn uploaded_key_id(&self, connection_id: Uuid, sha1: &str) -> Result<Option<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT new_key_id FROM renewals WHERE connection_id = ?1 AND new_sha1 = ?2 AND added \
+             AND new_key_id IS NOT NULL \
+             UNION ALL SELECT key_id FROM uploaded_certificates WHERE connection_id = ?1 AND sha1_thumbprint = ?2 \
+             LIMIT 1",
+        )
+        .bind(connection_id.to_string())
+        .bind(sha1)
         .fetch_optional(self.pool)
         .await?)
     }
