@@ -31,6 +31,7 @@ import type { ProxySettings } from "../bindings/ProxySettings";
 import type { Renewal } from "../bindings/Renewal";
 import type { RenewalEvent } from "../bindings/RenewalEvent";
 import type { SecretReplacement } from "../bindings/SecretReplacement";
+import type { CertificateSwitch } from "../bindings/CertificateSwitch";
 import type { Role } from "../bindings/Role";
 import type { SessionView } from "../bindings/SessionView";
 import { toCommandError } from "./errors";
@@ -111,6 +112,12 @@ export const api = {
     const channel = new Channel<RegistrationProgress>();
     channel.onmessage = onProgress;
     return call<SecretReplacement>("replace_client_secret", { connectionId, days, onProgress: channel });
+  },
+  /** Switches a client secret connection to a certificate after an administrator signs in. */
+  switchToCertificate: (connectionId: string, keepSecret: boolean, onProgress: (progress: RegistrationProgress) => void) => {
+    const channel = new Channel<RegistrationProgress>();
+    channel.onmessage = onProgress;
+    return call<CertificateSwitch>("switch_to_certificate", { connectionId, keepSecret, onProgress: channel });
   },
   signInClient: () => call<SignInClient>("sign_in_client"),
   /** The application admins sign in with; null goes back to the default. */

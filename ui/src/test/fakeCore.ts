@@ -122,6 +122,8 @@ export interface FakeCore {
   renewals: { connectionId: string; objectId: string | null }[];
   /** Each replace_client_secret call. */
   secretReplacements: { connectionId: string; days: number | null }[];
+  /** Each switch_to_certificate call. */
+  certificateSwitches: { connectionId: string; keepSecret: boolean }[];
   signInClient: { clientId: string; isDefault: boolean };
   /** Whether the dashboard shows the demo cloud; whether the build has it; where it went. */
   demo: boolean;
@@ -252,6 +254,7 @@ export function installFakeCore(saved: Connection[] = []): FakeCore {
     deletedApplications: [],
     renewals: [],
     secretReplacements: [],
+    certificateSwitches: [],
     signInClient: { clientId: "14d82eec-204b-4c2f-b7e8-296a70dab67e", isDefault: true },
     proxy: { url: null, username: null, password: null },
     demo: false,
@@ -540,6 +543,25 @@ export function installFakeCore(saved: Connection[] = []): FakeCore {
         const expiresAt = new Date(Date.now() + 180 * 24 * 3600 * 1000).toISOString();
         core.saved[index] = { ...connection, credential: { kind: "secret", hint: "new", expiresAt } };
         return { connectionId, expiresAt, policyNote: null, warning: null };
+      }
+      case "switch_to_certificate": {
+        // As the core: the admin signs in; a 5-year certificate replaces the secret.
+        const connectionId = String(args.connectionId);
+        const keepSecret = Boolean(args.keepSecret);
+        core.certificateSwitches.push({ connectionId, keepSecret });
+        const index = core.saved.findIndex((c) => c.id === connectionId);
+        const connection = core.saved[index];
+        if (!connection || connection.credential.kind !== "secret") {
+          return Promise.reject(ipcError({ code: "conflict", message: "The connection already signs in with a certificate." }));
+        }
+        const channel = args.onProgress as Channel<RegistrationProgress>;
+        channel.onmessage({ kind: "signingIn" });
+        channel.onmessage({ kind: "signedIn", user: "admin@contoso.onmicrosoft.com" });
+        channel.onmessage({ kind: "note", text: "Waiting for the new certificate: Microsoft is still replicating; asked 1 time" });
+        const expiresAt = new Date(Date.now() + 5 * 365 * 24 * 3600 * 1000).toISOString();
+        const sha1 = "C0FFEE0000000000000000000000000000000001";
+        core.saved[index] = { ...connection, credential: { kind: "certificate", sha1Thumbprint: sha1, sha256Thumbprint: null, subject: "CN=Mailferry Migration Source", notAfter: expiresAt } };
+        return { connectionId, sha1Thumbprint: sha1, expiresAt, policyNote: null, secretRemoved: !keepSecret, warning: null };
       }
       case "renew_certificate": {
         // As the core: a manual connection's application Object ID is asked for; the new

@@ -22,6 +22,7 @@ import type { Role } from "../../bindings/Role";
 import { checkedAgo, connectionHealth, credentialLabel, formatDate, offersCertificateRenewal, offersSecretReplacement, tenantLabel } from "../connections/describe";
 import { RenewCertificate } from "../connections/RenewCertificate";
 import { ReplaceSecret } from "../connections/ReplaceSecret";
+import { SwitchToCertificate } from "../connections/SwitchToCertificate";
 import type { ManageRequest } from "../connections/manage/manageRequest";
 import { useDemo } from "../demo/demoContext";
 
@@ -121,6 +122,9 @@ function ConnectionItem({ connection, onManage, onChanged }: Pick<Props, "onMana
   const [renewed, setRenewed] = useState(false);
   const renewable = offersCertificateRenewal(connection) || (renewed && connection.credential.kind === "certificate");
   const replaceable = offersSecretReplacement(connection) || (renewed && connection.credential.kind === "secret");
+  // Kept after the switch, so its outcome stays in view on the card that now shows a certificate.
+  const [switched, setSwitched] = useState(false);
+  const switchable = connection.credential.kind === "secret" || switched;
   const expiry = connection.credential.kind === "secret" ? connection.credential.expiresAt : connection.credential.notAfter;
   return (
     <li className={styles.item} aria-label={connection.name}>
@@ -166,6 +170,15 @@ function ConnectionItem({ connection, onManage, onChanged }: Pick<Props, "onMana
           connection={connection}
           onReplaced={() => {
             setRenewed(true);
+            onChanged();
+          }}
+        />
+      )}
+      {switchable && (
+        <SwitchToCertificate
+          connection={connection}
+          onSwitched={() => {
+            setSwitched(true);
             onChanged();
           }}
         />

@@ -405,3 +405,39 @@ describe("replacing a client secret from its card", () => {
     }
   });
 });
+
+describe("switching a client secret connection to a certificate from its card", () => {
+  it("asks first, then the admin signs in and the card shows the certificate; the secret is removed unless kept", async () => {
+    const core = installFakeCore([saved]);
+    const user = renderDashboard();
+    const item = await screen.findByRole("listitem", { hidden: true, name: "Contoso" });
+    await user.click(within(item).getByRole("button", { hidden: true, name: "Switch to a certificate" }));
+    const dialog = await findDialog("Switch “Contoso” to a certificate");
+    const removal = within(dialog).getByRole("checkbox", { hidden: true, name: /Remove the client secret from the application/ });
+    expect(removal).toBeChecked();
+    await user.click(removal);
+    await user.click(within(dialog).getByRole("button", { hidden: true, name: "Sign in and switch" }));
+
+    expect(await within(item).findByText(/Switched to a certificate, valid until .*The client secret stays on the application\./)).toBeInTheDocument();
+    expect(core.certificateSwitches).toEqual([{ connectionId: saved.id, keepSecret: true }]);
+    await waitFor(() => expect(within(item).getByText(/^Certificate/)).toBeInTheDocument());
+  });
+
+  it("Cancel in the confirmation changes nothing", async () => {
+    const core = installFakeCore([saved]);
+    const user = renderDashboard();
+    const item = await screen.findByRole("listitem", { hidden: true, name: "Contoso" });
+    await user.click(within(item).getByRole("button", { hidden: true, name: "Switch to a certificate" }));
+    const dialog = await findDialog("Switch “Contoso” to a certificate");
+    await user.click(within(dialog).getByRole("button", { hidden: true, name: "Cancel" }));
+    await waitFor(() => expect(screen.queryByRole("dialog", { hidden: true })).not.toBeInTheDocument());
+    expect(core.certificateSwitches).toEqual([]);
+  });
+
+  it("is not offered on a certificate connection", async () => {
+    installFakeCore([aConnection({ credential: { kind: "certificate", sha1Thumbprint: "AB".repeat(20), sha256Thumbprint: null, subject: "CN=x", notAfter: null } })]);
+    renderDashboard();
+    const item = await screen.findByRole("listitem", { hidden: true, name: "Contoso" });
+    expect(within(item).queryByRole("button", { hidden: true, name: "Switch to a certificate" })).not.toBeInTheDocument();
+  });
+});
