@@ -98,6 +98,7 @@ export class App {
         const element = await find();
         // Inside a scrolling dialog WebKitWebDriver does not scroll for us.
         await this.driver.executeScript("arguments[0].scrollIntoView({ block: 'center' })", element);
+        await this.untilStill(element);
         await element.click();
         return;
       } catch (error) {
@@ -106,6 +107,27 @@ export class App {
         await this.driver.sleep(100);
       }
     }
+  }
+
+  /** Waits (up to a second) until `element` stays where it is for three frames: a window that
+   * is still opening or laying out moves its buttons, and a click at the old place lands on
+   * whatever moved there (once, Test instead of Delete). */
+  async untilStill(element) {
+    await this.driver.executeAsyncScript(
+      `const [element, done] = arguments;
+      const deadline = performance.now() + 1000;
+      let last = "", still = 0;
+      const look = () => {
+        const r = element.getBoundingClientRect();
+        const now = [r.x, r.y, r.width, r.height].join();
+        still = now === last ? still + 1 : 0;
+        last = now;
+        if (still >= 3 || performance.now() > deadline) done();
+        else requestAnimationFrame(look);
+      };
+      requestAnimationFrame(look);`,
+      element,
+    );
   }
 
   /** Opens the dropdown that a label names and picks the option whose text is `option`. */
@@ -198,6 +220,7 @@ export class App {
     // In the middle of a scrolled dialog, so that no sticky part covers it; a field a moving
     // layout covers for a moment is clicked again rather than failing the test.
     await this.driver.executeScript("arguments[0].scrollIntoView({ block: 'center' });", element);
+    await this.untilStill(element);
     for (let attempt = 1; ; attempt += 1) {
       try {
         await element.click();
