@@ -44,6 +44,10 @@ pub(crate) struct AddManual {
     /// Read the client secret's Value from standard input (first line).
     #[arg(long, conflicts_with = "thumbprint", required_unless_present = "thumbprint")]
     secret_stdin: bool,
+    /// When the client secret expires (its Expires date beside it in the Entra admin center),
+    /// for the expiry warnings when the application may not read it from Graph.
+    #[arg(long, value_name = "YYYY-MM-DD", conflicts_with = "thumbprint")]
+    secret_expires: Option<chrono::NaiveDate>,
     /// SHA-1 (or SHA-256) thumbprint of a certificate imported with `mailferry cert import`.
     #[arg(long)]
     thumbprint: Option<String>,
@@ -108,7 +112,7 @@ pub(crate) async fn add_manual(
 ) -> Result<u8, Error> {
     let (credential, secret) = match args.thumbprint {
         Some(thumbprint) => (CredentialChoice::Certificate { thumbprint }, None),
-        None => (CredentialChoice::Secret { expires_on: None }, Some(read_secret()?)),
+        None => (CredentialChoice::Secret { expires_on: args.secret_expires }, Some(read_secret()?)),
     };
     let fields = DraftFields {
         name: args.name,

@@ -119,9 +119,11 @@ function ConnectionItem({ connection, onManage, onChanged }: Pick<Props, "onMana
   const styles = useStyles();
   const health = connectionHealth(connection);
   // Kept after a renewal, so its outcome (and any warning) stays in view on the renewed card.
-  const [renewed, setRenewed] = useState(false);
-  const renewable = offersCertificateRenewal(connection) || (renewed && connection.credential.kind === "certificate");
-  const replaceable = offersSecretReplacement(connection) || (renewed && connection.credential.kind === "secret");
+  // Which credential was renewed: a secret connection switched to a certificate afterwards is
+  // not offered Renew on its new 5-year certificate.
+  const [renewed, setRenewed] = useState<"certificate" | "secret" | null>(null);
+  const renewable = offersCertificateRenewal(connection) || (renewed === "certificate" && connection.credential.kind === "certificate");
+  const replaceable = offersSecretReplacement(connection) || (renewed === "secret" && connection.credential.kind === "secret");
   // Kept after the switch, so its outcome stays in view on the card that now shows a certificate.
   const [switched, setSwitched] = useState(false);
   const switchable = connection.credential.kind === "secret" || switched;
@@ -160,7 +162,7 @@ function ConnectionItem({ connection, onManage, onChanged }: Pick<Props, "onMana
         <RenewCertificate
           connection={connection}
           onRenewed={() => {
-            setRenewed(true);
+            setRenewed("certificate");
             onChanged();
           }}
         />
@@ -169,7 +171,7 @@ function ConnectionItem({ connection, onManage, onChanged }: Pick<Props, "onMana
         <ReplaceSecret
           connection={connection}
           onReplaced={() => {
-            setRenewed(true);
+            setRenewed("secret");
             onChanged();
           }}
         />

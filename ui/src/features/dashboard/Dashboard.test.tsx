@@ -423,6 +423,21 @@ describe("switching a client secret connection to a certificate from its card", 
     await waitFor(() => expect(within(item).getByText(/^Certificate/)).toBeInTheDocument());
   });
 
+  it("after Replace secret, a switch leaves no Renew or Replace secret on the new certificate", async () => {
+    const ending = aConnection({ credential: { kind: "secret", hint: "xyz", expiresAt: new Date(Date.now() + 12 * 24 * 3600 * 1000).toISOString() } });
+    installFakeCore([ending]);
+    const user = renderDashboard();
+    const item = await screen.findByRole("listitem", { hidden: true, name: "Contoso" });
+    await user.click(within(item).getByRole("button", { hidden: true, name: "Replace secret" }));
+    await within(item).findByText(/Secret replaced: valid until/);
+    await user.click(within(item).getByRole("button", { hidden: true, name: "Switch to a certificate" }));
+    await user.click(within(await findDialog("Switch “Contoso” to a certificate")).getByRole("button", { hidden: true, name: "Sign in and switch" }));
+    await within(item).findByText(/Switched to a certificate, valid until/);
+    await waitFor(() => expect(within(item).getByText(/^Certificate/)).toBeInTheDocument());
+    expect(within(item).queryByRole("button", { hidden: true, name: "Renew certificate" })).not.toBeInTheDocument();
+    expect(within(item).queryByRole("button", { hidden: true, name: "Replace secret" })).not.toBeInTheDocument();
+  });
+
   it("Cancel in the confirmation changes nothing", async () => {
     const core = installFakeCore([saved]);
     const user = renderDashboard();
