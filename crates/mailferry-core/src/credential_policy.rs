@@ -79,9 +79,19 @@ pub const LIFETIME_REFUSED: &str = "CredentialInvalidLifetimeAsPerAppPolicy";
 /// Graph's code for a credential type the policy blocks (client secrets).
 pub const TYPE_REFUSED: &str = "CredentialTypeNotAllowedAsPerAppPolicy";
 
+/// Whether Graph refused a credential with `code` (top level or in `details`).
+fn refused_with(error: &crate::Error, code: &str) -> bool {
+    matches!(error, crate::Error::Microsoft(failure) if failure.detail.code.split(" / ").any(|c| c.eq_ignore_ascii_case(code)))
+}
+
 /// Whether Graph refused a credential for its lifetime.
 pub fn lifetime_refused(error: &crate::Error) -> bool {
-    matches!(error, crate::Error::Microsoft(failure) if failure.detail.code.split(" / ").any(|c| c.eq_ignore_ascii_case(LIFETIME_REFUSED)))
+    refused_with(error, LIFETIME_REFUSED)
+}
+
+/// Whether Graph refused a credential of its type (client secrets blocked).
+pub fn type_refused(error: &crate::Error) -> bool {
+    refused_with(error, TYPE_REFUSED)
 }
 
 /// The lifetimes (in days) tried, longest first, when Graph refuses a certificate's lifetime
@@ -146,6 +156,20 @@ impl PolicyKnowledge {
             PolicyKnowledge::Known(policy) => policy.clone(),
             PolicyKnowledge::NotKnown { .. } => CredentialPolicy::default(),
         }
+    }
+}
+
+/// Remembers, for the cards, whether the tenant's default policy that was read blocks new
+/// client secrets, under each name of the tenant (`names`: its GUID and the domain a
+/// connection may know it by); what Graph later answers for one application wins over it.
+/// A policy not read changes nothing.
+pub async fn remember(store: &crate::store::Store, names: &[&str], knowledge: &PolicyKnowledge) -> Result<()> {
+    match knowledge {
+        PolicyKnowledge::Known(policy) => {
+            let scope = crate::store::PolicyScope::Tenant(names);
+            store.credential_policies().record_secrets_blocked(scope, policy.secrets_blocked).await
+        }
+        PolicyKnowledge::NotKnown { .. } => Ok(()),
     }
 }
 

@@ -7,7 +7,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers of tests: a failure here is a test failure
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use entra_sim::demo::CONTOSO;
@@ -18,6 +18,7 @@ use mailferry_core::identity::IdentityClient;
 use mailferry_core::model::{CheckOutcome, Credential};
 use mailferry_core::renewal::Renewer;
 use mailferry_core::secrets::{SecretKey, SecretStore};
+use mailferry_testsupport::recorder;
 use mailferry_testsupport::register::admin_token;
 use mailferry_testsupport::sim_core::SimCore;
 use serde_json::{json, Value};
@@ -50,12 +51,6 @@ async fn assert_it_passes_its_checks(core: &SimCore, id: uuid::Uuid) {
         CheckService::new(IdentityClient::new(mailferry_testsupport::fast_http(Duration::from_millis(800))).unwrap());
     let run = checks.check(&core.connections, CheckTarget::Saved(id), &|_| {}).await.unwrap();
     assert_eq!(run.report.outcome, CheckOutcome::Passed, "{:#?}", run.report.results);
-}
-
-fn recorder() -> (Arc<Mutex<Vec<String>>>, impl Fn(String) + Send + Sync + 'static) {
-    let lines = Arc::new(Mutex::new(Vec::new()));
-    let sink = lines.clone();
-    (lines, move |line: String| sink.lock().unwrap().push(line))
 }
 
 #[tokio::test]

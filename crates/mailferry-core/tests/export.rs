@@ -59,6 +59,7 @@ fn connection(name: &str, credential: Credential) -> Connection {
         created_at: at("2026-11-20T09:00:00Z"),
         updated_at: at("2026-11-21T10:30:00Z"),
         last_check: Some(LastCheck { at: at("2026-11-27T11:00:01Z"), outcome: CheckOutcome::Failed }),
+        secrets_blocked: false,
     }
 }
 

@@ -21,12 +21,12 @@ use mailferry_core::identity::signin::{
 use mailferry_core::identity::IdentityClient;
 use mailferry_core::model::{CheckOutcome, Connection, Credential, RegistrationMode, Role};
 use mailferry_core::registration::{
-    Registrar, RegistrationConfig, RegistrationEvent, RegistrationRequest, RegistrationStatus, RegistrationStep,
-    StepState,
+    Registrar, RegistrationConfig, RegistrationRequest, RegistrationStatus, RegistrationStep, StepState,
 };
 use mailferry_core::secrets::MemorySecretStore;
 use mailferry_core::store::Store;
 use mailferry_testsupport::browser::FormBrowser;
+use mailferry_testsupport::recorder;
 use serde_json::{json, Value};
 
 const TENANT: &str = "6babcaad-604b-40ac-a9d7-9fd97c0b779f";
@@ -189,12 +189,6 @@ impl Fixture {
         values.sort();
         values
     }
-}
-
-fn recorder() -> (Arc<Mutex<Vec<RegistrationEvent>>>, impl Fn(RegistrationEvent) + Send + Sync) {
-    let events = Arc::new(Mutex::new(Vec::new()));
-    let sink = events.clone();
-    (events, move |event| sink.lock().unwrap().push(event))
 }
 
 fn source_set() -> Vec<String> {

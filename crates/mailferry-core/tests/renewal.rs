@@ -5,7 +5,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers of tests: a failure here is a test failure
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use entra_sim::Seed;
@@ -15,8 +15,9 @@ use mailferry_core::http::{CancellationToken, HttpConfig};
 use mailferry_core::identity::IdentityClient;
 use mailferry_core::model::registration::StepState;
 use mailferry_core::model::{CheckOutcome, Connection, Credential, Role};
-use mailferry_core::renewal::{RenewalEvent, RenewalStatus, RenewalStep, Renewer};
+use mailferry_core::renewal::{RenewalStatus, RenewalStep, Renewer};
 use mailferry_core::ErrorCode;
+use mailferry_testsupport::recorder;
 use mailferry_testsupport::register::register_source;
 use mailferry_testsupport::sim_core::SimCore;
 use serde_json::{json, Value};
@@ -36,12 +37,6 @@ fn fast_http() -> HttpConfig {
 
 async fn fixture(seed: Seed) -> Fixture {
     Fixture(SimCore::start(seed).await)
-}
-
-fn recorder() -> (Arc<Mutex<Vec<RenewalEvent>>>, impl Fn(RenewalEvent) + Send + Sync) {
-    let events = Arc::new(Mutex::new(Vec::new()));
-    let sink = events.clone();
-    (events, move |event| sink.lock().unwrap().push(event))
 }
 
 impl Fixture {

@@ -5,8 +5,6 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers of tests: a failure here is a test failure
 
-use std::sync::{Arc, Mutex};
-
 use entra_sim::demo::CONTOSO;
 use mailferry_core::checks::CheckService;
 use mailferry_core::connections::CheckTarget;
@@ -15,6 +13,7 @@ use mailferry_core::identity::IdentityClient;
 use mailferry_core::model::CheckOutcome;
 use mailferry_core::renewal::Renewer;
 use mailferry_core::secrets::{SecretKey, SecretStore};
+use mailferry_testsupport::recorder;
 use mailferry_testsupport::register::admin_token;
 use mailferry_testsupport::sim_core::SimCore;
 use serde_json::{json, Value};
@@ -55,9 +54,7 @@ async fn a_secret_is_replaced_through_replication_and_the_old_one_removed() {
     let connection = core.contoso_secret_connection().await;
     core.sim_api(reqwest::Method::PUT, "faults", json!({"rules": [], "consistency": {"credentialSecs": 2}})).await;
     let admin = admin_token(&core.identity, &core.cloud()).await;
-    let progress = Arc::new(Mutex::new(Vec::new()));
-    let sink = progress.clone();
-    let on_progress = move |line: String| sink.lock().unwrap().push(line);
+    let (progress, on_progress) = recorder::<String>();
 
     let done =
         renewer(&core).replace_secret(&admin, connection.id, None, &on_progress, &CancellationToken::new()).await;
@@ -103,6 +100,7 @@ async fn a_readable_policy_caps_the_new_secret_and_one_blocking_secrets_stops_be
         .unwrap();
     assert!((89..=90).contains(&(done.expires_at - chrono::Utc::now()).num_days()), "{}", done.expires_at);
     assert_eq!(done.policy_note.as_deref(), Some("the tenant's app management policy caps client secrets at 90 days"));
+    assert!(!core.connections.get(connection.id).await.unwrap().secrets_blocked);
 
     let blocked = json!({"default": {"isEnabled": true, "applicationRestrictions": {"passwordCredentials": [
         {"restrictionType": "passwordAddition", "maxLifetime": null, "restrictForAppsCreatedAfterDateTime": "2019-01-01T00:00:00Z"}
@@ -116,4 +114,51 @@ async fn a_readable_policy_caps_the_new_secret_and_one_blocking_secrets_stops_be
     assert!(error.to_string().contains("blocks new client secrets (passwordAddition)"), "{error}");
     assert!(error.hint().unwrap_or_default().contains("Switch the connection to a certificate"), "{:?}", error.hint());
     assert_eq!(secrets_on_app(&core).await, before, "nothing was added");
+    // Remembered for the card (which then offers Switch to a certificate instead), by the
+    // tenant's GUID as well as the domain this connection names it by.
+    assert!(core.connections.get(connection.id).await.unwrap().secrets_blocked);
+    let mut by_guid = mailferry_testsupport::connection(mailferry_core::model::Role::Target, "Same tenant by GUID");
+    by_guid.tenant_id = CONTOSO.tenant_id.to_uppercase();
+    core.connections
+        .save(vec![mailferry_core::connections::Upsert { connection: by_guid.clone(), secret: None }], &[])
+        .await
+        .unwrap();
+    assert!(core.connections.get(by_guid.id).await.unwrap().secrets_blocked);
+
+    // Allowed again: the next read says so.
+    let allowed = json!({"default": {"isEnabled": false, "applicationRestrictions": {}}});
+    core.sim_api(reqwest::Method::PUT, &format!("tenants/{TENANT}/app-management-policies"), allowed).await;
+    renewer(&core).replace_secret(&admin, connection.id, None, &|_| {}, &CancellationToken::new()).await.unwrap();
+    assert!(!core.connections.get(connection.id).await.unwrap().secrets_blocked);
+}
+
+/// Microsoft: a policy assigned to an application replaces the tenant default for it. The
+/// admin's token reads only the default, so a default that blocks secrets is not the last word:
+/// Graph decides, and a secret the application's own policy allows is added.
+#[tokio::test]
+async fn a_policy_assigned_to_the_application_that_allows_secrets_wins_over_a_blocking_default() {
+    let core = SimCore::start(entra_sim::demo::seed()).await;
+    let connection = core.contoso_secret_connection().await;
+    core.sim_api(reqwest::Method::PATCH, &format!("tenants/{TENANT}"), json!({"consentedScopes": ["Policy.Read.All"]}))
+        .await;
+    let policies = json!({
+        "default": {"isEnabled": true, "applicationRestrictions": {"passwordCredentials": [
+            {"restrictionType": "passwordAddition", "maxLifetime": null, "restrictForAppsCreatedAfterDateTime": "2019-01-01T00:00:00Z"}
+        ]}},
+        "assigned": [{"displayName": "Migration tools may use secrets", "isEnabled": true, "restrictions": {"passwordCredentials": []}, "appliesTo": [CONTOSO.client_id]}]
+    });
+    core.sim_api(reqwest::Method::PUT, &format!("tenants/{TENANT}/app-management-policies"), policies).await;
+    let admin = admin_token(&core.identity, &core.cloud()).await;
+    let (progress, on_progress) = recorder::<String>();
+
+    let done =
+        renewer(&core).replace_secret(&admin, connection.id, None, &on_progress, &CancellationToken::new()).await;
+
+    assert_eq!(done.unwrap().warning, None);
+    let lines = progress.lock().unwrap().clone();
+    assert!(
+        lines.iter().any(|l| l.contains("asking Microsoft whether a policy assigned to this application")),
+        "{lines:?}"
+    );
+    assert!(!core.connections.get(connection.id).await.unwrap().secrets_blocked);
 }

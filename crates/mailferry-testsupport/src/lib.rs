@@ -44,6 +44,7 @@ pub fn connection(role: Role, name: &str) -> Connection {
         created_at: now,
         updated_at: now,
         last_check: None,
+        secrets_blocked: false,
     }
 }
 
@@ -139,4 +140,14 @@ pub fn fast_http(request_timeout: std::time::Duration) -> mailferry_core::http::
         max_retry_after: Duration::from_secs(2),
         ..mailferry_core::http::HttpConfig::default()
     }
+}
+
+/// A progress callback for the workflows' `on_progress`/`on_event` parameters and the list it
+/// fills, so a test can assert what the user was told and in which order.
+pub fn recorder<T: Send + 'static>() -> (Arc<std::sync::Mutex<Vec<T>>>, impl Fn(T) + Send + Sync + 'static) {
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = seen.clone();
+    #[allow(clippy::unwrap_used)] // a poisoned lock means another assertion already failed
+    let push = move |item| sink.lock().unwrap().push(item);
+    (seen, push)
 }

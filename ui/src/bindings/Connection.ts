@@ -17,4 +17,9 @@ tenantId: string, tenantName: string | null, defaultDomain: string | null,
 /**
  * Application (client) ID, lower-case GUID.
  */
-clientId: string, applicationMailbox: string, registration: RegistrationMode, credential: Credential, createdAt: string, updatedAt: string, lastCheck: LastCheck | null, };
+clientId: string, applicationMailbox: string, registration: RegistrationMode, credential: Credential, createdAt: string, updatedAt: string, lastCheck: LastCheck | null, 
+/**
+ * The tenant's app management policy blocked new client secrets when an administrator's
+ * token last read it: Replace secret is not offered, Switch to a certificate is.
+ */
+secretsBlocked: boolean, };

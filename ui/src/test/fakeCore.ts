@@ -122,6 +122,8 @@ export interface FakeCore {
   renewals: { connectionId: string; objectId: string | null }[];
   /** Each replace_client_secret call. */
   secretReplacements: { connectionId: string; days: number | null }[];
+  /** The tenant's app management policy blocks new client secrets (read after a sign-in). */
+  tenantBlocksSecrets?: boolean;
   /** Each switch_to_certificate call. */
   certificateSwitches: { connectionId: string; keepSecret: boolean }[];
   signInClient: { clientId: string; isDefault: boolean };
@@ -177,6 +179,7 @@ export function connectionFrom(role: Role, input: DraftInput, id = "0b4c9a52-8a5
     createdAt: saved?.createdAt ?? "2026-11-27T09:00:00.000Z",
     updatedAt: "2026-11-27T09:00:00.000Z",
     lastCheck: null,
+    secretsBlocked: false,
   };
 }
 
@@ -535,6 +538,11 @@ export function installFakeCore(saved: Connection[] = []): FakeCore {
         const connection = core.saved[index];
         if (!connection || connection.credential.kind !== "secret") {
           return Promise.reject(ipcError({ code: "not_found", message: "Connection does not exist" }));
+        }
+        if (core.tenantBlocksSecrets) {
+          // As the core: the policy read after the sign-in is remembered for the card.
+          core.saved[index] = { ...connection, secretsBlocked: true };
+          return Promise.reject(ipcError({ code: "conflict", message: "The tenant's app management policy blocks new client secrets (passwordAddition)." }));
         }
         const channel = args.onProgress as Channel<RegistrationProgress>;
         channel.onmessage({ kind: "signingIn" });

@@ -19,6 +19,7 @@ export function aConnection(overrides: Partial<Connection> = {}): Connection {
     createdAt: "2026-11-27T09:00:00.000Z",
     updatedAt: "2026-11-27T09:00:00.000Z",
     lastCheck: null,
+    secretsBlocked: false,
     ...overrides,
   };
 }

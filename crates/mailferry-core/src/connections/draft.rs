@@ -172,6 +172,7 @@ pub(super) async fn check(
         created_at: saved.map_or(now, |s| s.created_at),
         updated_at: now,
         last_check: None,
+        secrets_blocked: false,
     };
     Ok(Ok(Checked { connection, details }))
 }

@@ -188,6 +188,10 @@ pub struct Connection {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub last_check: Option<LastCheck>,
+    /// The tenant's app management policy blocked new client secrets when an administrator's
+    /// token last read it: Replace secret is not offered, Switch to a certificate is.
+    #[serde(default)]
+    pub secrets_blocked: bool,
 }
 
 /// What the wizard's Application details step holds, without the secret: a pasted secret goes

@@ -294,6 +294,7 @@ impl Registrar<'_> {
             created_at: now,
             updated_at: now,
             last_check: None,
+            secrets_blocked: false,
         };
         self.connections.save(vec![Upsert { connection: connection.clone(), secret: None }], &[]).await?;
         self.connections.get(connection.id).await

@@ -285,6 +285,8 @@ impl<'a> Registrar<'a> {
                 if let PolicyKnowledge::NotKnown { reason } = &policy {
                     tracing::info!(%reason, "the tenant's app management policy is not known");
                 }
+                let names = [r.tenant_id.as_str(), run.admin.tid.as_str()];
+                crate::credential_policy::remember(self.connections.store(), &names, &policy).await?;
                 let cap = policy.policy().certificate_max_lifetime;
                 let info = self.connections.certificates().put(&self_signed(key, r.role, cap.as_ref())?).await?;
                 r.certificate_sha1 = Some(info.sha1_thumbprint.clone());

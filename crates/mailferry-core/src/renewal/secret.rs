@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use super::Renewer;
 use crate::connections::Upsert;
-use crate::credential_policy::{lifetime_refused, next_shorter, read_default, PolicyKnowledge};
+use crate::credential_policy::{lifetime_refused, next_shorter, read_default, remember, type_refused, PolicyKnowledge};
 use crate::graph::{odata_string, path_segment, GraphClient};
 use crate::http::CancellationToken;
 use crate::identity::signin::AdminToken;
@@ -49,7 +49,7 @@ fn not_a_secret(connection: &Connection) -> Error {
 
 fn secrets_blocked() -> Error {
     Error::NotRenewable {
-        message: "The tenant's app management policy blocks new client secrets (passwordAddition).".into(),
+        message: "The tenant's app management policy blocks new client secrets (passwordAddition); nothing was added.".into(),
         hint: "Switch the connection to a certificate, which Mailferry makes and renews itself, or ask an administrator to allow client secrets for this application in an app management policy assigned to it.".into(),
     }
 }
@@ -72,6 +72,12 @@ impl Renewer<'_> {
             });
         }
         Ok(tenant)
+    }
+
+    /// Records what Graph's answer to addPassword said of this application's own policy.
+    async fn learnt_for_application(&self, connection: &Connection, blocked: bool) -> Result<()> {
+        let scope = crate::store::PolicyScope::Application(&connection.client_id);
+        self.connections.store().credential_policies().record_secrets_blocked(scope, blocked).await
     }
 
     /// Replaces the client secret of `connection_id` with a new one of `days` (default 180),
@@ -104,6 +110,7 @@ impl Renewer<'_> {
             hint: "Check the connection's Application (client) ID; the application may have been deleted.".into(),
         })?;
         let object_id = application.id.clone();
+        remember(self.connections.store(), &[&connection.tenant_id, &tenant.id], &policy).await?;
         let policy = match policy {
             PolicyKnowledge::Known(policy) => policy,
             PolicyKnowledge::NotKnown { reason } => {
@@ -111,8 +118,14 @@ impl Renewer<'_> {
                 Default::default()
             }
         };
+        // The default policy is not the last word: a policy assigned to the application
+        // replaces it ("an app management policy applied to an app overrides the tenant
+        // default"), and an admin's token may not read those. Graph decides; a refusal adds
+        // nothing.
         if policy.secrets_blocked {
-            return Err(secrets_blocked());
+            on_progress(
+                "The tenant's default app management policy blocks new client secrets; asking Microsoft whether a policy assigned to this application allows them".into(),
+            );
         }
         let now = Utc::now();
         let asked = days.unwrap_or(DEFAULT_SECRET_DAYS).clamp(1, LONGEST_SECRET_DAYS);
@@ -148,9 +161,15 @@ impl Renewer<'_> {
                     on_progress(note.clone());
                     policy_note = Some(note);
                 }
+                Err(error) if type_refused(&error) => {
+                    self.learnt_for_application(&connection, true).await?;
+                    return Err(secrets_blocked());
+                }
                 Err(error) => return Err(error),
             }
         };
+        // Whatever the default says, this application may have secrets.
+        self.learnt_for_application(&connection, false).await?;
         let secret = SecretString::from(added["secretText"].as_str().unwrap_or_default().to_owned());
         if secret.expose_secret().is_empty() {
             return Err(Error::UnexpectedResponse {

@@ -22,7 +22,7 @@ use super::secret::remove_old_secret;
 use super::Renewer;
 use crate::certs::{new_key_off_thread, self_signed, subject_name, CertificateInfo, VALIDITY_YEARS};
 use crate::connections::Upsert;
-use crate::credential_policy::{lifetime_refused, read_default, shorter_certificate};
+use crate::credential_policy::{lifetime_refused, read_default, remember, shorter_certificate};
 use crate::graph::{GraphClient, KeyCredential};
 use crate::http::CancellationToken;
 use crate::identity::signin::AdminToken;
@@ -107,6 +107,7 @@ impl Renewer<'_> {
         // One round of reads, and the key made meanwhile (it takes as long as a round trip).
         let (policy, (object_id, keys, secrets), key) =
             tokio::try_join!(read_default(&graph, &admin.claims, None, cancel), application, new_key_off_thread())?;
+        remember(self.connections.store(), &[&connection.tenant_id, &tenant.id], &policy).await?;
         let policy = policy.policy();
 
         let certificates = self.connections.certificates();

@@ -16,6 +16,13 @@ const COLUMNS: &str = "id, role, name, cloud, cloud_login_url, cloud_graph_url, 
     secret_expires_at, cert_sha1, cert_sha256, cert_subject, cert_not_after, created_at, updated_at, \
     last_check_at, last_check_outcome";
 
+/// What a connection is read with besides its own columns: whether new client secrets were
+/// blocked when last learnt (`credential_policies`), for its application or else its tenant.
+const KNOWN_POLICY: &str = "COALESCE(\
+    (SELECT secrets_blocked FROM credential_policies WHERE scope = 'app:' || connections.client_id), \
+    (SELECT secrets_blocked FROM credential_policies WHERE scope = 'tenant:' || connections.tenant_id), 0) \
+    AS secrets_blocked";
+
 pub struct ConnectionRepo<'a> {
     pool: &'a SqlitePool,
 }
@@ -31,7 +38,7 @@ impl<'a> ConnectionRepo<'a> {
     }
 
     pub async fn get(&self, id: Uuid) -> Result<Option<Connection>> {
-        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM connections WHERE id = ?"))
+        let row = sqlx::query(&format!("SELECT {COLUMNS}, {KNOWN_POLICY} FROM connections WHERE id = ?"))
             .bind(id.to_string())
             .fetch_optional(self.pool)
             .await?;
@@ -41,7 +48,8 @@ impl<'a> ConnectionRepo<'a> {
     /// Connections of one role (or all), by name.
     pub async fn list(&self, role: Option<Role>) -> Result<Vec<Connection>> {
         let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM connections WHERE ?1 IS NULL OR role = ?1 ORDER BY role, name COLLATE NOCASE"
+            "SELECT {COLUMNS}, {KNOWN_POLICY} FROM connections WHERE ?1 IS NULL OR role = ?1 \
+             ORDER BY role, name COLLATE NOCASE"
         ))
         .bind(role.map(Role::as_str))
         .fetch_all(self.pool)
@@ -249,5 +257,6 @@ fn decode(row: &SqliteRow) -> Result<Connection> {
         created_at: parse_time(&text("created_at")?)?,
         updated_at: parse_time(&text("updated_at")?)?,
         last_check,
+        secrets_blocked: row.try_get::<bool, _>("secrets_blocked")?,
     })
 }

@@ -2,6 +2,7 @@
 
 mod check_runs;
 mod connections;
+mod credential_policies;
 mod expiry_alerts;
 mod jobs;
 mod registrations;
@@ -24,6 +25,7 @@ fn timestamp(at: &chrono::DateTime<chrono::Utc>) -> String {
 
 pub use check_runs::CheckRunRepo;
 pub use connections::ConnectionRepo;
+pub use credential_policies::{CredentialPolicyRepo, PolicyScope};
 pub use expiry_alerts::ExpiryAlertRepo;
 pub use jobs::JobRepo;
 pub use registrations::RegistrationRepo;
@@ -87,6 +89,10 @@ impl Store {
 
     pub fn expiry_alerts(&self) -> ExpiryAlertRepo<'_> {
         ExpiryAlertRepo::new(&self.pool)
+    }
+
+    pub fn credential_policies(&self) -> CredentialPolicyRepo<'_> {
+        CredentialPolicyRepo::new(&self.pool)
     }
 
     pub fn settings(&self) -> SettingsRepo<'_> {

@@ -19,6 +19,8 @@ interface Props {
   connection: Connection;
   /** The replacement finished: the connection has its new secret. */
   onReplaced: () => void;
+  /** The replacement failed: what the sign-in learnt (a policy that blocks secrets) may change the card. */
+  onFailed?: () => void;
 }
 
 type State =
@@ -43,7 +45,7 @@ function describeProgress(progress: RegistrationProgress): string | null {
   }
 }
 
-export function ReplaceSecret({ connection, onReplaced }: Props) {
+export function ReplaceSecret({ connection, onReplaced, onFailed }: Props) {
   const styles = useStyles();
   const [state, setState] = useState<State>({ kind: "idle" });
 
@@ -59,6 +61,7 @@ export function ReplaceSecret({ connection, onReplaced }: Props) {
     } catch (failure) {
       const error = failure as CommandError;
       setState(error.code === "cancelled" ? { kind: "idle" } : { kind: "failed", error });
+      if (error.code !== "cancelled") onFailed?.();
     }
   };
 

@@ -5,6 +5,7 @@
 // From then on the application renews its own certificate with no administrator.
 import {
   Button,
+  Caption1,
   Checkbox,
   Dialog,
   DialogActions,
@@ -35,6 +36,8 @@ interface Props {
   connection: Connection;
   /** The switch finished: the connection signs in with its certificate. */
   onSwitched: () => void;
+  /** The tenant's policy blocks new client secrets: the switch is what is left, and said so. */
+  secretsBlocked?: boolean;
 }
 
 type State =
@@ -64,7 +67,7 @@ function outcome(state: Extract<State, { kind: "done" }>): string {
   return `${until}${secret}${state.warning ? ` ${state.warning}` : ""} Mailferry renews the certificate itself from now on.`;
 }
 
-export function SwitchToCertificate({ connection, onSwitched }: Props) {
+export function SwitchToCertificate({ connection, onSwitched, secretsBlocked = false }: Props) {
   const styles = useStyles();
   const [state, setState] = useState<State>({ kind: "idle" });
   const [removeSecret, setRemoveSecret] = useState(true);
@@ -95,7 +98,10 @@ export function SwitchToCertificate({ connection, onSwitched }: Props) {
       ) : (
         <>
           {state.kind === "failed" && <ErrorBar error={state.error} title="The connection still signs in with its client secret" />}
-          <Button size="small" appearance="subtle" onClick={() => setState({ kind: "confirming" })}>
+          {secretsBlocked && (
+            <Caption1>The tenant’s app management policy blocks new client secrets, so this one cannot be replaced when it ends: switch to a certificate, which Mailferry renews itself.</Caption1>
+          )}
+          <Button size="small" appearance={secretsBlocked ? "primary" : "subtle"} onClick={() => setState({ kind: "confirming" })}>
             Switch to a certificate
           </Button>
         </>

@@ -123,7 +123,9 @@ function ConnectionItem({ connection, onManage, onChanged }: Pick<Props, "onMana
   // not offered Renew on its new 5-year certificate.
   const [renewed, setRenewed] = useState<"certificate" | "secret" | null>(null);
   const renewable = offersCertificateRenewal(connection) || (renewed === "certificate" && connection.credential.kind === "certificate");
-  const replaceable = offersSecretReplacement(connection) || (renewed === "secret" && connection.credential.kind === "secret");
+  // A tenant whose policy blocks new secrets is not offered one; a certificate is.
+  const blocked = connection.secretsBlocked && connection.credential.kind === "secret";
+  const replaceable = !blocked && (offersSecretReplacement(connection) || (renewed === "secret" && connection.credential.kind === "secret"));
   // Kept after the switch, so its outcome stays in view on the card that now shows a certificate.
   const [switched, setSwitched] = useState(false);
   const switchable = connection.credential.kind === "secret" || switched;
@@ -174,11 +176,13 @@ function ConnectionItem({ connection, onManage, onChanged }: Pick<Props, "onMana
             setRenewed("secret");
             onChanged();
           }}
+          onFailed={onChanged}
         />
       )}
       {switchable && (
         <SwitchToCertificate
           connection={connection}
+          secretsBlocked={blocked}
           onSwitched={() => {
             setSwitched(true);
             onChanged();

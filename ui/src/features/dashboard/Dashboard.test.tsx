@@ -449,6 +449,27 @@ describe("switching a client secret connection to a certificate from its card", 
     expect(core.certificateSwitches).toEqual([]);
   });
 
+  it("is what a tenant whose policy blocks new secrets is offered, instead of Replace secret", async () => {
+    const ending = aConnection({ secretsBlocked: true, credential: { kind: "secret", hint: "xyz", expiresAt: new Date(Date.now() + 12 * 24 * 3600 * 1000).toISOString() } });
+    installFakeCore([ending]);
+    renderDashboard();
+    const item = await screen.findByRole("listitem", { hidden: true, name: "Contoso" });
+    expect(within(item).getByText(/app management policy blocks new client secrets/)).toBeInTheDocument();
+    expect(within(item).getByRole("button", { hidden: true, name: "Switch to a certificate" })).toBeInTheDocument();
+    expect(within(item).queryByRole("button", { hidden: true, name: "Replace secret" })).not.toBeInTheDocument();
+  });
+
+  it("takes the place of Replace secret once a sign-in learns that the tenant blocks new secrets", async () => {
+    const ending = aConnection({ credential: { kind: "secret", hint: "xyz", expiresAt: new Date(Date.now() + 12 * 24 * 3600 * 1000).toISOString() } });
+    const core = installFakeCore([ending]);
+    core.tenantBlocksSecrets = true;
+    const user = renderDashboard();
+    const item = await screen.findByRole("listitem", { hidden: true, name: "Contoso" });
+    await user.click(within(item).getByRole("button", { hidden: true, name: "Replace secret" }));
+    expect(await within(item).findByText(/app management policy blocks new client secrets, so this one cannot be replaced/)).toBeInTheDocument();
+    expect(within(item).queryByRole("button", { hidden: true, name: "Replace secret" })).not.toBeInTheDocument();
+  });
+
   it("is not offered on a certificate connection", async () => {
     installFakeCore([aConnection({ credential: { kind: "certificate", sha1Thumbprint: "AB".repeat(20), sha256Thumbprint: null, subject: "CN=x", notAfter: null } })]);
     renderDashboard();
