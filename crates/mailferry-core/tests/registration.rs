@@ -239,6 +239,42 @@ async fn an_admin_signs_in_and_mailferry_registers_a_working_application() {
     f.assert_every_check_passes([connection]).await;
 }
 
+/// The role ids Mailferry knows are a shortcut, not the truth: if Microsoft Graph's service
+/// principal offers a permission under another id, Graph refuses the application (400), the
+/// roles are read by value and the application is created with Graph's ids, and works.
+#[tokio::test]
+async fn a_permission_whose_role_id_changed_at_microsoft_is_found_by_its_value() {
+    let f = fixture().await;
+    let changed = uuid::Uuid::new_v4().to_string();
+    {
+        let mut world = f.sim.sim.world();
+        let tenant = world.tenant_mut(TENANT).unwrap();
+        let graph = tenant
+            .service_principals
+            .iter_mut()
+            .find(|sp| sp.app_id == mailferry_core::permissions::MICROSOFT_GRAPH_APP_ID)
+            .unwrap();
+        graph.app_roles.iter_mut().find(|role| role.value == "Mail.Read").unwrap().id = changed.clone();
+    }
+    let admin = f.admin().await;
+    let registrar = f.registrar();
+    let registration = registrar.begin(&admin, f.request()).await.unwrap();
+
+    let connection = registrar.run(registration.id, &admin, &|_| {}, &CancellationToken::new()).await.unwrap();
+
+    let apps = f.applications().await;
+    let asked: Vec<&str> = apps[0]["requiredResourceAccess"][0]["resourceAccess"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|access| access["id"].as_str().unwrap())
+        .collect();
+    assert!(asked.contains(&changed.as_str()), "{asked:?}");
+    assert!(!asked.contains(&"810c84a8-4a9e-49e6-bf7d-12d183f40d01"), "the old id is not asked for: {asked:?}");
+    assert_eq!(f.granted(&connection.client_id).await, source_set());
+    f.assert_every_check_passes([connection]).await;
+}
+
 #[tokio::test]
 async fn replication_delays_are_waited_out_by_polling() {
     let f = fixture().await;

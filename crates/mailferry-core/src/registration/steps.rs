@@ -33,10 +33,11 @@ impl Registrar<'_> {
         graph: &GraphClient<'_>,
         r: &Registration,
         certificate: &CertificateInfo,
+        role_ids: &[String],
         tag: &str,
         cancel: &CancellationToken,
     ) -> Result<(String, String)> {
-        let roles: Vec<Value> = permission_set(r.role).iter().map(|p| json!({"id": p.id, "type": "Role"})).collect();
+        let roles: Vec<Value> = role_ids.iter().map(|id| json!({"id": id, "type": "Role"})).collect();
         let body = json!({
             "displayName": application_name(r.role),
             "signInAudience": "AzureADMyOrg",
@@ -65,6 +66,12 @@ impl Registrar<'_> {
     /// POST /applications with the certificate; when Graph refuses its lifetime (a policy the
     /// admin's token could not read), nothing was created, so a shorter certificate is made and
     /// tried, down to 30 days, each said as it happens.
+    ///
+    /// The permissions are sent with the role ids Mailferry knows, which saves reading Microsoft
+    /// Graph's roles before the first write. Graph refuses an id its service principal does not
+    /// offer (400), so on a 400 the roles are read by value: if an id differs, the difference
+    /// is logged and the application created with Graph's ids; if none does, the refusal was
+    /// about something else and is returned as it came.
     pub(super) async fn create_within_policy(
         &self,
         graph: &GraphClient<'_>,
@@ -74,9 +81,20 @@ impl Registrar<'_> {
         report: &impl Fn(RegistrationStep, StepState, String),
         cancel: &CancellationToken,
     ) -> Result<(String, String)> {
+        let mut role_ids: Vec<String> = permission_set(r.role).into_iter().map(|p| p.id).collect();
+        let mut resolved = false;
         loop {
-            let error = match self.create_application(graph, r, certificate, tag, cancel).await {
+            let error = match self.create_application(graph, r, certificate, &role_ids, tag, cancel).await {
                 Err(error) if lifetime_refused(&error) => error,
+                Err(error) if !resolved && bad_request(&error) => {
+                    resolved = true;
+                    let (_, by_value) = self.graph_roles(graph, r.role, cancel).await?;
+                    if by_value.iter().zip(&role_ids).all(|(graph, known)| graph.eq_ignore_ascii_case(known)) {
+                        return Err(error);
+                    }
+                    role_ids = by_value;
+                    continue;
+                }
                 other => return other,
             };
             let shorter = shorter_certificate(self.connections.certificates(), certificate, r.role, None).await?;
@@ -328,4 +346,9 @@ impl Registrar<'_> {
     {
         self.poller().poll(cancel, attempt).await
     }
+}
+
+/// Graph refused the request as malformed (HTTP 400), whatever its codes.
+fn bad_request(error: &Error) -> bool {
+    matches!(error, Error::Microsoft(failure) if failure.detail.http_status == 400)
 }
