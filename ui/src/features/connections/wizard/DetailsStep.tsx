@@ -38,7 +38,7 @@ export function DetailsStep({ state, dispatch, fieldRefs, onSecretLeft, onSecret
       },
       // Pasting is a finished input: judge it at once (a pasted Secret ID is flagged straight away).
       onPaste: () => {
-        dispatch({ type: "touch", field: name });
+        dispatch({ type: "pasted", field: name });
         if (name === "clientSecret") onSecretPasted();
       },
       ref: (element: HTMLInputElement | null) => {

@@ -48,10 +48,24 @@ describe("the connection wizard's state", () => {
   it("shows a field's problem only after the field was left, or after a Finish attempt", () => {
     const withIssues = run(initialWizardState("source"), { type: "next" }, { type: "issues", issues: [clientIdIssue, secretIssue] });
     expect(visibleIssue(withIssues, "clientId")).toBeUndefined();
-    expect(visibleIssue(run(withIssues, { type: "touch", field: "clientId" }), "clientId")).toEqual(clientIdIssue);
+    const typed = run(withIssues, { type: "change", field: "clientId", value: "abc" });
+    expect(visibleIssue(typed, "clientId")).toBeUndefined();
+    expect(visibleIssue(run(typed, { type: "touch", field: "clientId" }), "clientId")).toEqual(clientIdIssue);
     const attempted = run(withIssues, { type: "revealAll" });
     expect(visibleIssue(attempted, "clientSecret")).toEqual(secretIssue);
     expect(firstInvalidField(attempted)).toBe("clientId");
+  });
+
+  it("does not judge a field the admin only tabbed through, empty, but does once it was typed in and emptied", () => {
+    const required: FieldIssue = { field: "clientId", message: "Application (client) ID is required", hint: "Overview page" };
+    const details = run(initialWizardState("source"), { type: "registrationMode", mode: "manual" }, { type: "next" }, { type: "issues", issues: [required] });
+    expect(visibleIssue(run(details, { type: "touch", field: "clientId" }), "clientId")).toBeUndefined();
+    const emptied = run(details, { type: "change", field: "clientId", value: "1" }, { type: "change", field: "clientId", value: "" }, { type: "touch", field: "clientId" });
+    expect(visibleIssue(emptied, "clientId")).toEqual(required);
+    expect(visibleIssue(run(details, { type: "revealAll" }), "clientId")).toEqual(required);
+    // Editing: the values were there already, so leaving a field judges it.
+    const edit = run(initialWizardState("source", saved), { type: "issues", issues: [required] }, { type: "touch", field: "clientId" });
+    expect(visibleIssue(edit, "clientId")).toEqual(required);
   });
 
   it("ignores the problems of the credential that is not chosen", () => {

@@ -40,6 +40,8 @@ export interface WizardState {
   /** The staged connection is already saved (automatic registration saves it at once). */
   alreadySaved: boolean;
   touched: Partial<Record<Field, boolean>>;
+  /** Fields the admin typed in (or an import filled): only those are judged when left. */
+  edited: Partial<Record<Field, boolean>>;
   issues: FieldIssue[];
   /** Set by a Finish attempt: every problem is shown, touched or not. */
   revealAll: boolean;
@@ -50,6 +52,8 @@ export type WizardAction =
   | { type: "back" }
   | { type: "change"; field: TextField; value: string }
   | { type: "touch"; field: Field }
+  /** A paste: a finished input, judged at once (its change event comes after). */
+  | { type: "pasted"; field: Field }
   | { type: "credentialKind"; kind: CredentialChoice }
   | { type: "cloud"; cloud: Cloud }
   | { type: "cloudKind"; kind: CloudKind }
@@ -91,6 +95,7 @@ export function initialWizardState(role: Role, editing: Connection | null = null
     registrationMode: "automatic",
     alreadySaved: false,
     touched: {},
+    edited: {},
     issues: [],
     revealAll: false,
   };
@@ -112,8 +117,6 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
       };
     case "cloudKind":
       return { ...state, cloudKind: action.kind };
-    case "customCloud":
-      return { ...state, customCloud: { ...state.customCloud, ...definedOnly(action) } };
     case "draft":
       return { ...state, draftId: action.draftId };
     case "validated":
@@ -132,10 +135,18 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
       return {
         ...state,
         values: { ...state.values, [action.field]: action.value },
+        edited: state.edited[action.field] ? state.edited : { ...state.edited, [action.field]: true },
         secretDirty: state.secretDirty || action.field === "clientSecret",
       };
+    case "customCloud":
+      return { ...state, customCloud: { ...state.customCloud, ...definedOnly(action) }, edited: { ...state.edited, cloud: true } };
     case "touch":
-      return state.touched[action.field] ? state : { ...state, touched: { ...state.touched, [action.field]: true } };
+      // Tabbing through a field left empty and never typed in is not a mistake yet: it is
+      // judged once it was edited, or on Next.
+      if (state.touched[action.field] || untouchedAndEmpty(state, action.field)) return state;
+      return { ...state, touched: { ...state.touched, [action.field]: true } };
+    case "pasted":
+      return { ...state, touched: { ...state.touched, [action.field]: true }, edited: { ...state.edited, [action.field]: true } };
     case "credentialKind":
       return { ...state, credentialKind: action.kind };
     case "issues":
@@ -143,6 +154,13 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
     case "revealAll":
       return { ...state, revealAll: true };
   }
+}
+
+/** A field never typed in whose value is still empty (as it was when the step opened). */
+function untouchedAndEmpty(state: WizardState, field: Field): boolean {
+  if (state.edited[field]) return false;
+  if (field === "cloud") return state.customCloud.loginUrl === "" && state.customCloud.graphUrl === "";
+  return (state.values as Record<string, string | undefined>)[field]?.trim() === "";
 }
 
 /** Whether the editing connection already has a secret that an empty field keeps. */
