@@ -10,6 +10,7 @@ use mailferry_core::connections::CheckTarget;
 use mailferry_core::connections::ConnectionService;
 use mailferry_core::identity::IdentityClient;
 use mailferry_core::model::{CheckOutcome, CredentialChoice, DraftFields, Role};
+use mailferry_core::permissions::PermissionProfile;
 use mailferry_core::Error;
 use secrecy::SecretString;
 use zeroize::Zeroizing;
@@ -23,6 +24,26 @@ pub(crate) enum CloudArg {
     Dod,
     China,
     Custom,
+}
+
+/// `--permissions`: the permission profile, as the wizard's Permissions choice.
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum PermissionsArg {
+    /// Microsoft Graph's mailbox import and export API (Global cloud only).
+    FullFidelity,
+    /// Messages, events, contacts and mailbox settings item by item (every cloud).
+    ItemLevel,
+}
+
+impl PermissionsArg {
+    /// The chosen profile, or the cloud's default when none was given.
+    pub(crate) fn or_default(arg: Option<PermissionsArg>, cloud: &Cloud) -> PermissionProfile {
+        match arg {
+            Some(PermissionsArg::FullFidelity) => PermissionProfile::FullFidelity,
+            Some(PermissionsArg::ItemLevel) => PermissionProfile::ItemLevel,
+            None => PermissionProfile::default_for(cloud),
+        }
+    }
 }
 
 #[derive(Args)]
@@ -53,6 +74,9 @@ pub(crate) struct AddManual {
     thumbprint: Option<String>,
     #[command(flatten)]
     cloud: CloudArgs,
+    /// The permission profile (default: full-fidelity in the Global cloud, else item-level).
+    #[arg(long)]
+    permissions: Option<PermissionsArg>,
     /// Run the configuration checks once saved.
     #[arg(long)]
     check: bool,
@@ -114,9 +138,11 @@ pub(crate) async fn add_manual(
         Some(thumbprint) => (CredentialChoice::Certificate { thumbprint }, None),
         None => (CredentialChoice::Secret { expires_on: args.secret_expires }, Some(read_secret()?)),
     };
+    let cloud = args.cloud.cloud()?;
     let fields = DraftFields {
         name: args.name,
-        cloud: args.cloud.cloud()?,
+        permission_profile: PermissionsArg::or_default(args.permissions, &cloud),
+        cloud,
         tenant: args.tenant,
         client_id: args.client_id,
         application_mailbox: args.mailbox,

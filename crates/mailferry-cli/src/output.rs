@@ -58,6 +58,7 @@ pub fn details(out: &mut impl Write, c: &Connection) -> io::Result<()> {
         ("Application (client) ID", c.client_id.clone()),
         ("Application mailbox", c.application_mailbox.clone()),
         ("Registration", c.registration.as_str().to_owned()),
+        ("Permissions", format!("{} ({})", c.permission_profile.display_name(), c.permission_profile.slug())),
         ("Credential", credential_summary(&c.credential)),
         ("Status", status(c).to_owned()),
         ("Created", c.created_at.to_rfc3339()),

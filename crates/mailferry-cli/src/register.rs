@@ -33,6 +33,9 @@ pub(crate) struct Register {
     tenant: String,
     #[command(flatten)]
     cloud: CloudArgs,
+    /// The permission profile (default: full-fidelity in the Global cloud, else item-level).
+    #[arg(long)]
+    permissions: Option<crate::check::PermissionsArg>,
     /// The connection's name (default: the admin's domain).
     #[arg(long)]
     name: Option<String>,
@@ -201,6 +204,7 @@ pub(crate) async fn run(service: &ConnectionService, args: Register, out: &mut i
             let request = RegistrationRequest {
                 role: Role::from(args.role),
                 cloud: cloud.clone(),
+                permission_profile: Some(crate::check::PermissionsArg::or_default(args.permissions, &cloud)),
                 connection_name: args.name,
                 application_mailbox: args.mailbox,
                 reuse_app_id: args.reuse,

@@ -51,6 +51,31 @@ fn show_finds_a_connection_by_id_prefix_or_name() {
 }
 
 #[test]
+fn show_says_the_connections_permission_profile_as_text_and_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let full = Connection {
+        permission_profile: mailferry_core::permissions::PermissionProfile::FullFidelity,
+        ..connection(Role::Source, "Contoso")
+    };
+    seed(dir.path(), &[full, connection(Role::Target, "Fabrikam")]);
+
+    let json: serde_json::Value =
+        serde_json::from_slice(&mailferry(dir.path(), &["connections", "show", "Contoso", "--json"]).stdout).unwrap();
+    assert_eq!(json["permissionProfile"], "fullFidelity");
+    let text = stdout(&mailferry(dir.path(), &["connections", "show", "Fabrikam"]));
+    assert!(text.contains("Permissions:             Item level (item-level)"), "{text}");
+}
+
+#[test]
+fn full_fidelity_outside_the_global_cloud_is_refused_before_anything_is_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = add_manual_in_cloud(dir.path(), &["--cloud", "gcc-high", "--permissions", "full-fidelity"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("Global cloud only, not in GCC High: choose Item level"), "{}", stderr(&out));
+    assert_eq!(stdout(&mailferry(dir.path(), &["connections", "list"])), "No connections.\n", "nothing saved");
+}
+
+#[test]
 fn an_unknown_connection_is_a_clear_error_with_exit_code_3() {
     let dir = tempfile::tempdir().unwrap();
     let out = mailferry(dir.path(), &["connections", "show", "Nowhere"]);

@@ -80,6 +80,7 @@ async fn register(consistency_secs: u64, poll: Duration) -> (usize, usize, Durat
     let begin = RegistrationRequest {
         role: Role::Source,
         cloud: cloud.clone(),
+        permission_profile: None,
         connection_name: None,
         application_mailbox: Some("migration@contoso.onmicrosoft.com".into()),
         reuse_app_id: None,

@@ -12,7 +12,7 @@ use mailferry_core::cloud::Cloud;
 use mailferry_core::connections::CheckTarget;
 use mailferry_core::identity::IdentityClient;
 use mailferry_core::model::{CheckOutcome, CredentialChoice, Role};
-use mailferry_core::permissions::permission_set;
+use mailferry_core::permissions::{permission_set, PermissionProfile};
 use mailferry_testsupport::{fields_in, Core};
 
 fn role_of(tenant: &DemoTenant) -> Role {
@@ -26,7 +26,8 @@ fn role_of(tenant: &DemoTenant) -> Role {
 #[test]
 fn each_demo_application_holds_mailferrys_permission_set_for_its_role() {
     for tenant in &demo::TENANTS {
-        let mut wanted: Vec<String> = permission_set(role_of(tenant)).into_iter().map(|p| p.name).collect();
+        let mut wanted: Vec<String> =
+            permission_set(role_of(tenant), PermissionProfile::ItemLevel).into_iter().map(|p| p.name).collect();
         let mut granted: Vec<String> = tenant.granted.iter().map(|r| (*r).to_owned()).collect();
         wanted.sort();
         granted.sort();

@@ -57,6 +57,7 @@ fn sign_in_request(cloud: &Cloud, device_code: bool) -> RegistrationSignIn {
 fn new_registration(reuse_app_id: Option<String>) -> AutomaticRegistration {
     AutomaticRegistration {
         connection_name: None,
+        permission_profile: None,
         application_mailbox: Some(format!("migration@{}", CONTOSO.mail_domain)),
         resume: None,
         reuse_app_id,

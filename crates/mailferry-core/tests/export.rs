@@ -55,6 +55,7 @@ fn connection(name: &str, credential: Credential) -> Connection {
         client_id: "1b2c3d4e-5f60-4a1b-8c9d-0e1f2a3b4c5d".into(),
         application_mailbox: "migration@contoso.com".into(),
         registration: RegistrationMode::Manual,
+        permission_profile: mailferry_core::permissions::PermissionProfile::ItemLevel,
         credential,
         created_at: at("2026-11-20T09:00:00Z"),
         updated_at: at("2026-11-21T10:30:00Z"),

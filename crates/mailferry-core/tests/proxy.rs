@@ -12,7 +12,7 @@ use mailferry_core::connections::CheckTarget;
 use mailferry_core::http::HttpConfig;
 use mailferry_core::identity::IdentityClient;
 use mailferry_core::model::{CheckOutcome, Role};
-use mailferry_core::permissions::permission_set;
+use mailferry_core::permissions::{permission_set, PermissionProfile};
 use mailferry_testsupport::tinyproxy::Tinyproxy;
 use mailferry_testsupport::{fields_in, Core};
 
@@ -33,7 +33,8 @@ fn use_proxy(url: &str) {
 async fn a_check_goes_through_the_environments_proxy_and_a_proxy_asking_for_credentials_is_explained() {
     let mut seed = Seed::demo();
     // The source permission set, as Mailferry defines it, granted.
-    let roles: Vec<String> = permission_set(Role::Source).into_iter().map(|p| p.name).collect();
+    let roles: Vec<String> =
+        permission_set(Role::Source, PermissionProfile::ItemLevel).into_iter().map(|p| p.name).collect();
     let roles: Vec<&str> = roles.iter().map(String::as_str).collect();
     seed.tenants[0].applications = vec![ApplicationSeed::with_secret(APP, SECRET, &roles)];
     let sim = SimHandle::start(seed, 0).await.unwrap();

@@ -13,7 +13,7 @@ use mailferry_core::cloud::Cloud;
 use mailferry_core::connections::CheckTarget;
 use mailferry_core::identity::IdentityClient;
 use mailferry_core::model::{CheckOutcome, Role};
-use mailferry_core::permissions::permission_set;
+use mailferry_core::permissions::{permission_set, PermissionProfile};
 use mailferry_core::proxy::{self, ProxyChange, ProxySettings};
 use mailferry_core::secrets::{SecretKey, SecretStore};
 use mailferry_testsupport::tinyproxy::Tinyproxy;
@@ -39,7 +39,8 @@ async fn a_check_passes_through_the_proxy_in_settings_with_its_credentials_and_r
     }
 
     let mut seed = Seed::demo();
-    let roles: Vec<String> = permission_set(Role::Source).into_iter().map(|p| p.name).collect();
+    let roles: Vec<String> =
+        permission_set(Role::Source, PermissionProfile::ItemLevel).into_iter().map(|p| p.name).collect();
     let roles: Vec<&str> = roles.iter().map(String::as_str).collect();
     seed.tenants[0].applications = vec![ApplicationSeed::with_secret(APP, SECRET, &roles)];
     let sim = SimHandle::start_tls(seed, 0, &tls).await.unwrap();

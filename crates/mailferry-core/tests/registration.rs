@@ -94,6 +94,7 @@ impl Fixture {
         RegistrationRequest {
             role: Role::Source,
             cloud: self.cloud(),
+            permission_profile: None,
             connection_name: Some("Contoso".into()),
             application_mailbox: Some("migration@contoso.onmicrosoft.com".into()),
             reuse_app_id: None,
@@ -192,8 +193,13 @@ impl Fixture {
 }
 
 fn source_set() -> Vec<String> {
-    let mut set: Vec<String> =
-        mailferry_core::permissions::permission_set(Role::Source).into_iter().map(|p| p.name).collect();
+    let mut set: Vec<String> = mailferry_core::permissions::permission_set(
+        Role::Source,
+        mailferry_core::permissions::PermissionProfile::ItemLevel,
+    )
+    .into_iter()
+    .map(|p| p.name)
+    .collect();
     set.sort();
     set
 }
@@ -660,6 +666,7 @@ async fn the_device_code_sign_in_registers_with_a_code_typed_on_another_device()
     assert!(signed_in.earlier.is_empty());
     let request = AutomaticRegistration {
         connection_name: None,
+        permission_profile: None,
         application_mailbox: Some("migration@contoso.onmicrosoft.com".into()),
         resume: None,
         reuse_app_id: None,
@@ -912,8 +919,13 @@ async fn a_target_registration_is_named_for_the_target_and_granted_the_write_set
     );
     let apps = f.applications().await;
     assert_eq!(apps[0]["displayName"], "Mailferry Migration Target");
-    let mut expected: Vec<String> =
-        mailferry_core::permissions::permission_set(Role::Target).into_iter().map(|p| p.name).collect();
+    let mut expected: Vec<String> = mailferry_core::permissions::permission_set(
+        Role::Target,
+        mailferry_core::permissions::PermissionProfile::ItemLevel,
+    )
+    .into_iter()
+    .map(|p| p.name)
+    .collect();
     expected.sort();
     assert_eq!(f.granted(&connection.client_id).await, expected);
     f.assert_every_check_passes([connection]).await;

@@ -15,6 +15,7 @@ use mailferry_core::certs::CertificateStore;
 use mailferry_core::cloud::Cloud;
 use mailferry_core::connections::ConnectionService;
 use mailferry_core::model::{Connection, CredentialChoice, DraftFields, DraftState, Role};
+use mailferry_core::permissions::PermissionProfile;
 use mailferry_core::secrets::MemorySecretStore;
 use mailferry_core::store::Store;
 use secrecy::SecretString;
@@ -35,6 +36,7 @@ pub fn connection(role: Role, name: &str) -> Connection {
         client_id: "1b2c3d4e-5f60-4a1b-8c9d-0e1f2a3b4c5d".into(),
         application_mailbox: "migration@contoso.com".into(),
         registration: mailferry_core::model::RegistrationMode::Manual,
+        permission_profile: PermissionProfile::ItemLevel,
         credential: mailferry_core::model::Credential::Certificate {
             sha1_thumbprint: "3B7E115A90C4D2E81F00AABBCCDDEEFF01234567".into(),
             sha256_thumbprint: None,
@@ -111,6 +113,7 @@ pub fn fields(name: &str) -> DraftFields {
         tenant: "Contoso.onmicrosoft.com".into(),
         client_id: "1B2C3D4E-5F60-4A1B-8C9D-0E1F2A3B4C5D".into(),
         application_mailbox: "migration@contoso.com".into(),
+        permission_profile: PermissionProfile::ItemLevel,
         credential: CredentialChoice::Secret { expires_on: None },
     }
 }
@@ -123,6 +126,7 @@ pub fn fields_in(cloud: Cloud, name: &str, tenant: &str, client_id: &str, mailbo
         tenant: tenant.into(),
         client_id: client_id.into(),
         application_mailbox: mailbox.into(),
+        permission_profile: PermissionProfile::ItemLevel,
         credential: CredentialChoice::Secret { expires_on: None },
     }
 }

@@ -44,6 +44,7 @@ pub async fn register_source(
     let request = RegistrationRequest {
         role: Role::Source,
         cloud: cloud.clone(),
+        permission_profile: None,
         connection_name: Some("Contoso".into()),
         application_mailbox: Some("migration@contoso.onmicrosoft.com".into()),
         reuse_app_id: None,

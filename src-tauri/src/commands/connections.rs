@@ -4,7 +4,7 @@
 
 use mailferry_core::cloud::Cloud;
 use mailferry_core::model::{Connection, DraftFields, DraftState, Role, SessionView};
-use mailferry_core::permissions::{self, Permission};
+use mailferry_core::permissions::{self, Permission, PermissionProfile};
 use mailferry_core::IpcError;
 use secrecy::SecretString;
 use tauri::State;
@@ -104,8 +104,8 @@ pub async fn discard_edit_session(state: State<'_, AppState>, session_id: Uuid) 
 }
 
 #[tauri::command]
-pub fn permission_set(role: Role) -> Vec<Permission> {
-    permissions::permission_set(role)
+pub fn permission_set(role: Role, profile: PermissionProfile) -> Vec<Permission> {
+    permissions::permission_set(role, profile)
 }
 
 /// The cloud a new connection starts with: the demo's in the demo, else a Custom cloud set in

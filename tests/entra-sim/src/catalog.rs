@@ -21,6 +21,12 @@ pub const GRAPH_APP_ROLES: &[(&str, &str)] = &[
     ("Calendars.ReadWrite", "ef54d2bf-783f-4e0f-bca1-3210c0444d99"),
     ("Contacts.Read", "089fe4d0-434a-44c5-8827-41ba8a0b17f5"),
     ("Contacts.ReadWrite", "6918b873-d17a-4dc1-b314-35f528134491"),
+    // Microsoft Graph's mailbox import and export API.
+    ("MailboxFolder.Read.All", "99280d24-a782-4793-93cc-0888549957f6"),
+    ("MailboxFolder.ReadWrite.All", "fef87b92-8391-4589-9da7-eb93dab7dc8a"),
+    ("MailboxItem.Read.All", "7d9f353d-a7bd-4fbb-822a-26d5dd39a3ce"),
+    ("MailboxItem.Export.All", "937550e9-33a3-494b-88ae-d9cd394b1fbb"),
+    ("MailboxItem.ImportExport.All", "76577085-e73d-4f1d-b26a-85fb33892327"),
     ("Application.Read.All", "9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30"),
     ("Application.ReadWrite.All", "1bfefb4e-e0b5-418b-a88f-73c46d2cc8e9"),
     ("AppRoleAssignment.ReadWrite.All", "06b708a9-e830-4db3-a914-8e69da51d44f"),

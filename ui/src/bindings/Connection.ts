@@ -2,6 +2,7 @@
 import type { Cloud } from "./Cloud";
 import type { Credential } from "./Credential";
 import type { LastCheck } from "./LastCheck";
+import type { PermissionProfile } from "./PermissionProfile";
 import type { RegistrationMode } from "./RegistrationMode";
 import type { Role } from "./Role";
 
@@ -17,7 +18,11 @@ tenantId: string, tenantName: string | null, defaultDomain: string | null,
 /**
  * Application (client) ID, lower-case GUID.
  */
-clientId: string, applicationMailbox: string, registration: RegistrationMode, credential: Credential, createdAt: string, updatedAt: string, lastCheck: LastCheck | null, 
+clientId: string, applicationMailbox: string, registration: RegistrationMode, 
+/**
+ * Which Graph API the connection migrates with, hence the permissions it needs.
+ */
+permissionProfile: PermissionProfile, credential: Credential, createdAt: string, updatedAt: string, lastCheck: LastCheck | null, 
 /**
  * The tenant's app management policy blocked new client secrets when an administrator's
  * token last read it: Replace secret is not offered, Switch to a certificate is.

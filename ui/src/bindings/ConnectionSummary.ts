@@ -2,6 +2,7 @@
 import type { CloudSummary } from "./CloudSummary";
 import type { CredentialSummary } from "./CredentialSummary";
 import type { LastCheckSummary } from "./LastCheckSummary";
+import type { PermissionProfile } from "./PermissionProfile";
 import type { PermissionSummary } from "./PermissionSummary";
 import type { RegistrationMode } from "./RegistrationMode";
 import type { Role } from "./Role";
@@ -10,8 +11,12 @@ export type ConnectionSummary = { id: string, name: string, role: Role, cloud: C
 /**
  * Known when the application may read its own registration, or Mailferry registered it.
  */
-applicationObjectId: string | null, applicationMailbox: string, registration: RegistrationMode, credential: CredentialSummary, 
+applicationObjectId: string | null, applicationMailbox: string, registration: RegistrationMode, 
 /**
- * The permission set of the connection's role.
+ * Which Graph API the connection migrates with.
+ */
+permissionProfile: PermissionProfile, credential: CredentialSummary, 
+/**
+ * The permission set of the connection's role and profile.
  */
 permissions: Array<PermissionSummary>, lastCheck: LastCheckSummary | null, createdAt: string, updatedAt: string, };

@@ -6,7 +6,8 @@ export type Permission = {
  */
 name: string, 
 /**
- * The app role id in Microsoft Graph.
+ * The app role id in Microsoft Graph as Mailferry knows it: a shortcut and a cross-check.
+ * Graph's own service principal is the authority (registration reads it by value).
  */
 id: string, resource: string, 
 /**

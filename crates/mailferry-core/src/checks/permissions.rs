@@ -2,24 +2,20 @@
 
 use crate::model::checks::{CheckId, CheckResult};
 use crate::model::Role;
-use crate::permissions::permission_set;
+use crate::permissions::{covers, permission_set, PermissionProfile};
 
 pub struct RoleComparison {
     pub missing: Vec<String>,
     pub result: CheckResult,
 }
 
-/// A `.ReadWrite` role includes its `.Read` counterpart, as in Microsoft Graph.
+/// A higher privileged role includes the lower one, as in Microsoft Graph.
 fn satisfied(required: &str, roles: &[String]) -> bool {
-    roles.iter().any(|role| {
-        role.eq_ignore_ascii_case(required)
-            || required.replacen(".Read", ".ReadWrite", 1).eq_ignore_ascii_case(role)
-                && !required.contains(".ReadWrite")
-    })
+    roles.iter().any(|role| covers(role, required))
 }
 
-pub fn compare_roles(role: Role, roles: &[String]) -> RoleComparison {
-    let required = permission_set(role);
+pub fn compare_roles(role: Role, profile: PermissionProfile, roles: &[String]) -> RoleComparison {
+    let required = permission_set(role, profile);
     let missing: Vec<String> = required.iter().filter(|p| !satisfied(&p.name, roles)).map(|p| p.name.clone()).collect();
     let result = if roles.is_empty() {
         CheckResult::fail(
@@ -64,7 +60,11 @@ mod tests {
 
     #[test]
     fn missing_permissions_are_named() {
-        let comparison = compare_roles(Role::Source, &roles(&["User.Read.All", "Organization.Read.All", "Mail.Read"]));
+        let comparison = compare_roles(
+            Role::Source,
+            PermissionProfile::ItemLevel,
+            &roles(&["User.Read.All", "Organization.Read.All", "Mail.Read"]),
+        );
         assert_eq!(comparison.missing, ["MailboxSettings.Read", "Calendars.Read", "Contacts.Read"]);
         assert_eq!(comparison.result.status, CheckStatus::Fail);
         assert!(comparison.result.summary.contains("MailboxSettings.Read, Calendars.Read, Contacts.Read"));
@@ -74,6 +74,7 @@ mod tests {
     fn a_read_write_role_covers_its_read_counterpart_but_not_the_reverse() {
         let source = compare_roles(
             Role::Source,
+            PermissionProfile::ItemLevel,
             &roles(&[
                 "User.Read.All",
                 "Organization.Read.All",
@@ -84,13 +85,17 @@ mod tests {
             ]),
         );
         assert!(source.missing.is_empty(), "{:?}", source.missing);
-        let target = compare_roles(Role::Target, &roles(&["User.Read.All", "Organization.Read.All", "Mail.Read"]));
+        let target = compare_roles(
+            Role::Target,
+            PermissionProfile::ItemLevel,
+            &roles(&["User.Read.All", "Organization.Read.All", "Mail.Read"]),
+        );
         assert!(target.missing.contains(&"Mail.ReadWrite".to_owned()));
     }
 
     #[test]
     fn a_token_without_roles_says_consent_is_missing() {
-        let comparison = compare_roles(Role::Target, &[]);
+        let comparison = compare_roles(Role::Target, PermissionProfile::ItemLevel, &[]);
         assert_eq!(comparison.result.status, CheckStatus::Fail);
         assert!(comparison.result.summary.contains("admin consent"));
     }

@@ -177,7 +177,7 @@ pub async fn run_checks(
 
     // 3. The token's roles hold the connection's whole permission set.
     run.start(CheckId::Permissions);
-    let comparison = compare_roles(connection.role, &token.claims.roles);
+    let comparison = compare_roles(connection.role, connection.permission_profile, &token.claims.roles);
     run.report.granted_permissions = token.claims.roles.clone();
     run.report.missing_permissions = comparison.missing.clone();
     run.finish(comparison.result);

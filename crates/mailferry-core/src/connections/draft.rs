@@ -81,6 +81,13 @@ pub(super) async fn check(
     let client_id = keep(validate::client_id(&fields.client_id));
     let tenant = keep(validate::tenant(&fields.tenant));
     issues.extend(validate::cloud(&fields.cloud).err());
+    if let Err(message) = fields.permission_profile.check_cloud(&fields.cloud) {
+        issues.push(FieldIssue {
+            field: Field::Cloud,
+            message,
+            hint: "Under Permissions, choose Item level: it migrates messages, events and contacts item by item, in every cloud.".into(),
+        });
+    }
     // A saved credential belongs to the application it was saved for: the saved secret is sent
     // only to the cloud, tenant and client it was saved with, whatever the UI asks.
     let same_application =
@@ -168,6 +175,7 @@ pub(super) async fn check(
         client_id,
         application_mailbox: mailbox,
         registration: saved.map_or(RegistrationMode::Manual, |s| s.registration),
+        permission_profile: fields.permission_profile,
         credential,
         created_at: saved.map_or(now, |s| s.created_at),
         updated_at: now,

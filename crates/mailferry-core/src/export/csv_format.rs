@@ -20,6 +20,8 @@ pub struct CsvRow {
     pub application_object_id: String,
     pub application_mailbox: String,
     pub registration: String,
+    /// `full-fidelity` or `item-level`.
+    pub permission_profile: String,
     pub credential_kind: String,
     pub certificate_sha1: String,
     pub certificate_sha256: String,
@@ -95,6 +97,7 @@ impl CsvRow {
             application_object_id: text(&c.application_object_id),
             application_mailbox: c.application_mailbox.clone(),
             registration: c.registration.as_str().to_owned(),
+            permission_profile: c.permission_profile.slug().to_owned(),
             credential_kind: match c.credential.kind {
                 crate::model::CredentialKind::Secret => "secret".into(),
                 crate::model::CredentialKind::Certificate => "certificate".into(),
@@ -133,6 +136,7 @@ impl CsvRow {
             &mut self.application_object_id,
             &mut self.application_mailbox,
             &mut self.registration,
+            &mut self.permission_profile,
             &mut self.credential_kind,
             &mut self.certificate_sha1,
             &mut self.certificate_sha256,
@@ -186,7 +190,7 @@ pub fn render(document: &ExportDocument, bom: bool) -> Result<Vec<u8>> {
     writer.into_inner().map_err(|e| Error::Internal(format!("CSV export: {e}")))
 }
 
-const CSV_HEADER: [&str; 27] = [
+const CSV_HEADER: [&str; 28] = [
     "name",
     "role",
     "cloud",
@@ -197,6 +201,7 @@ const CSV_HEADER: [&str; 27] = [
     "application_object_id",
     "application_mailbox",
     "registration",
+    "permission_profile",
     "credential_kind",
     "certificate_sha1",
     "certificate_sha256",

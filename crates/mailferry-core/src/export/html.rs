@@ -67,6 +67,7 @@ fn view(c: &ConnectionSummary) -> ConnectionView {
         ("Application object ID", or_dash(c.application_object_id.clone())),
         ("Application mailbox", c.application_mailbox.clone()),
         ("Registration", c.registration.as_str().to_owned()),
+        ("Permissions", c.permission_profile.display_name().to_owned()),
     ];
     match credential.kind {
         crate::model::CredentialKind::Certificate => {

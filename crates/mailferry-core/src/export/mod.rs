@@ -71,8 +71,9 @@ pub fn summarize(
     certificate: Option<&crate::certs::CertificateInfo>,
 ) -> ConnectionSummary {
     let granted = report.map(|r| r.granted_permissions.clone());
-    let missing = granted.as_ref().map(|roles| compare_roles(connection.role, roles).missing);
-    let permissions = permission_set(connection.role)
+    let missing =
+        granted.as_ref().map(|roles| compare_roles(connection.role, connection.permission_profile, roles).missing);
+    let permissions = permission_set(connection.role, connection.permission_profile)
         .into_iter()
         .map(|p| PermissionSummary {
             seen_in_token: missing.as_ref().map(|missing| !missing.contains(&p.name)),
@@ -118,6 +119,7 @@ pub fn summarize(
         application_object_id: report.and_then(|r| r.application_object_id.clone()),
         application_mailbox: connection.application_mailbox.clone(),
         registration: connection.registration,
+        permission_profile: connection.permission_profile,
         credential,
         permissions,
         last_check: report.map(|r| LastCheckSummary {

@@ -39,8 +39,10 @@ pub struct ConnectionSummary {
     pub application_object_id: Option<String>,
     pub application_mailbox: String,
     pub registration: RegistrationMode,
+    /// Which Graph API the connection migrates with.
+    pub permission_profile: crate::permissions::PermissionProfile,
     pub credential: CredentialSummary,
-    /// The permission set of the connection's role.
+    /// The permission set of the connection's role and profile.
     pub permissions: Vec<PermissionSummary>,
     pub last_check: Option<LastCheckSummary>,
     pub created_at: DateTime<Utc>,

@@ -14,6 +14,7 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::cloud::Cloud;
+use crate::permissions::PermissionProfile;
 use crate::validate::FieldIssue;
 
 /// The current time at the precision the store keeps (milliseconds), so that a connection
@@ -184,6 +185,9 @@ pub struct Connection {
     pub client_id: String,
     pub application_mailbox: String,
     pub registration: RegistrationMode,
+    /// Which Graph API the connection migrates with, hence the permissions it needs.
+    #[serde(default)]
+    pub permission_profile: PermissionProfile,
     pub credential: Credential,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -206,6 +210,7 @@ pub struct DraftFields {
     pub tenant: String,
     pub client_id: String,
     pub application_mailbox: String,
+    pub permission_profile: PermissionProfile,
     pub credential: CredentialChoice,
 }
 

@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use crate::cloud::Cloud;
 use crate::model::Role;
+use crate::permissions::PermissionProfile;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -94,6 +95,7 @@ pub struct Registration {
     pub id: Uuid,
     pub role: Role,
     pub cloud: Cloud,
+    pub permission_profile: PermissionProfile,
     pub tenant_id: String,
     /// Who signed in to start it.
     pub admin: String,

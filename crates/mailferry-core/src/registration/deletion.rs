@@ -28,7 +28,10 @@ impl Registrar<'_> {
             display_name: application_name(connection.role).to_owned(),
             app_id: connection.client_id.clone(),
             tenant_id: connection.tenant_id.clone(),
-            permissions: permission_set(connection.role).into_iter().map(|p| p.name).collect(),
+            permissions: permission_set(connection.role, connection.permission_profile)
+                .into_iter()
+                .map(|p| p.name)
+                .collect(),
             other_connections: others,
         })
     }

@@ -55,6 +55,10 @@ pub struct SignedIn {
 pub struct AutomaticRegistration {
     pub connection_name: Option<String>,
     pub application_mailbox: Option<String>,
+    /// Left out, the cloud's default (full fidelity in the Global cloud).
+    #[serde(default)]
+    #[ts(optional)]
+    pub permission_profile: Option<crate::permissions::PermissionProfile>,
     /// Resume this unfinished registration instead of starting a new one.
     pub resume: Option<Uuid>,
     /// Upload the new certificate to this earlier Mailferry application instead of
@@ -234,6 +238,7 @@ impl RegistrationService {
                     let begin = RegistrationRequest {
                         role,
                         cloud,
+                        permission_profile: request.permission_profile,
                         connection_name: request.connection_name.clone(),
                         application_mailbox: request.application_mailbox.clone(),
                         reuse_app_id: request.reuse_app_id.clone(),

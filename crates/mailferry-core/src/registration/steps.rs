@@ -16,7 +16,7 @@ use crate::identity::{AppCredential, AppTokenRequest};
 use crate::microsoft_errors::MicrosoftFailure;
 use crate::model::registration::{RegistrationStep, StepState};
 use crate::model::{Connection, Credential, RegistrationMode, Role};
-use crate::permissions::{permission_set, MICROSOFT_GRAPH_APP_ID};
+use crate::permissions::{permission_set, PermissionProfile, MICROSOFT_GRAPH_APP_ID};
 use crate::registration::Registration;
 use crate::{Error, Result};
 
@@ -81,14 +81,15 @@ impl Registrar<'_> {
         report: &impl Fn(RegistrationStep, StepState, String),
         cancel: &CancellationToken,
     ) -> Result<(String, String)> {
-        let mut role_ids: Vec<String> = permission_set(r.role).into_iter().map(|p| p.id).collect();
+        let mut role_ids: Vec<String> =
+            permission_set(r.role, r.permission_profile).into_iter().map(|p| p.id).collect();
         let mut resolved = false;
         loop {
             let error = match self.create_application(graph, r, certificate, &role_ids, tag, cancel).await {
                 Err(error) if lifetime_refused(&error) => error,
                 Err(error) if !resolved && bad_request(&error) => {
                     resolved = true;
-                    let (_, by_value) = self.graph_roles(graph, r.role, cancel).await?;
+                    let (_, by_value) = self.graph_roles(graph, r.role, r.permission_profile, cancel).await?;
                     if by_value.iter().zip(&role_ids).all(|(graph, known)| graph.eq_ignore_ascii_case(known)) {
                         return Err(error);
                     }
@@ -143,6 +144,7 @@ impl Registrar<'_> {
         &self,
         graph: &GraphClient<'_>,
         role: Role,
+        profile: PermissionProfile,
         cancel: &CancellationToken,
     ) -> Result<(String, Vec<String>)> {
         let what = "read Microsoft Graph's permissions";
@@ -154,7 +156,7 @@ impl Registrar<'_> {
                 detail: "Microsoft Graph's service principal is missing from the tenant".into(),
             })?;
         let mut role_ids = Vec::new();
-        for permission in permission_set(role) {
+        for permission in permission_set(role, profile) {
             let found = app_roles.iter().find(|role| role.value.as_deref() == Some(permission.name.as_str()));
             match found {
                 Some(found) => {
@@ -243,14 +245,15 @@ impl Registrar<'_> {
     ) -> Result<()> {
         let keyed = std::sync::Arc::new(self.connections.certificates().load(&certificate.sha1_thumbprint).await?);
         let credential = AppCredential::Certificate(keyed);
-        let needed = permission_set(r.role).len();
+        let needed = permission_set(r.role, r.permission_profile).len();
         self.poll(cancel, |attempt| {
             let credential = &credential;
             async move {
                 let request = AppTokenRequest { cloud: &r.cloud, tenant, client_id: app_id, credential, fresh: true };
                 match self.identity.tokens.app_only(&self.identity.http, &request, cancel).await {
                     Ok(token) => {
-                        let missing = crate::checks::compare_roles(r.role, &token.claims.roles).missing;
+                        let missing =
+                            crate::checks::compare_roles(r.role, r.permission_profile, &token.claims.roles).missing;
                         if missing.is_empty() {
                             return Ok(Some(()));
                         }
@@ -303,6 +306,7 @@ impl Registrar<'_> {
             client_id: app_id.to_owned(),
             application_mailbox: r.application_mailbox.clone(),
             registration: RegistrationMode::Automatic,
+            permission_profile: r.permission_profile,
             credential: Credential::Certificate {
                 sha1_thumbprint: certificate.sha1_thumbprint.clone(),
                 sha256_thumbprint: Some(certificate.sha256_thumbprint.clone()),

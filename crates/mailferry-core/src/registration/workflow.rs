@@ -19,7 +19,7 @@ use crate::identity::signin::AdminToken;
 use crate::identity::IdentityClient;
 use crate::model::registration::{Registration, RegistrationEvent, RegistrationStatus, RegistrationStep, StepState};
 use crate::model::{Connection, Credential, Role};
-use crate::permissions::permission_set;
+use crate::permissions::{permission_set, PermissionProfile};
 use crate::{Error, Result};
 
 #[derive(Debug, Clone)]
@@ -41,6 +41,8 @@ impl Default for RegistrationConfig {
 pub struct RegistrationRequest {
     pub role: Role,
     pub cloud: Cloud,
+    /// Defaults to the cloud's (full fidelity in the Global cloud).
+    pub permission_profile: Option<PermissionProfile>,
     /// Defaults to the signed-in admin's domain.
     pub connection_name: Option<String>,
     /// Defaults to the signed-in admin.
@@ -110,10 +112,16 @@ impl<'a> Registrar<'a> {
             Some(name) => crate::validate::connection_name(&name).map_err(Error::Invalid)?,
             None => domain,
         };
+        let permission_profile =
+            request.permission_profile.unwrap_or_else(|| PermissionProfile::default_for(&request.cloud));
+        permission_profile.check_cloud(&request.cloud).map_err(|message| {
+            Error::invalid(crate::validate::Field::Cloud, message, "Choose Item level under Permissions.")
+        })?;
         let now = crate::model::now();
         let registration = Registration {
             id: Uuid::new_v4(),
             role: request.role,
+            permission_profile,
             cloud: request.cloud,
             tenant_id: admin.claims.tid.clone(),
             admin: user.clone(),
@@ -352,7 +360,7 @@ impl<'a> Registrar<'a> {
                     self.create_service_principal(&run.graph, &app_id, report, cancel),
                     async {
                         match needs_roles {
-                            true => self.graph_roles(&run.graph, r.role, cancel).await.map(Some),
+                            true => self.graph_roles(&run.graph, r.role, r.permission_profile, cancel).await.map(Some),
                             false => Ok(None),
                         }
                     },
@@ -367,13 +375,16 @@ impl<'a> Registrar<'a> {
             RegistrationStep::Permissions => {
                 let roles = match run.roles.take() {
                     Some(roles) => roles,
-                    None => self.graph_roles(&run.graph, r.role, cancel).await?,
+                    None => self.graph_roles(&run.graph, r.role, r.permission_profile, cancel).await?,
                 };
                 let sp =
                     r.service_principal_id.clone().ok_or_else(|| Error::Internal("no service principal".into()))?;
                 self.grant(&run.graph, r, &sp, run.app_id()?, roles, report, cancel).await?;
                 r.roles_granted = true;
-                Ok(StepDone { journal: String::new(), shown: format!("{} permissions", permission_set(r.role).len()) })
+                Ok(StepDone {
+                    journal: String::new(),
+                    shown: format!("{} permissions", permission_set(r.role, r.permission_profile).len()),
+                })
             }
             // Wait until app-only tokens carry every role: then the connection works.
             RegistrationStep::Consent => {

@@ -9,12 +9,13 @@ use uuid::Uuid;
 
 use crate::cloud::Cloud;
 use crate::model::{CheckOutcome, Connection, Credential, LastCheck, RegistrationMode, Role};
+use crate::permissions::PermissionProfile;
 use crate::{Error, Result};
 
 const COLUMNS: &str = "id, role, name, cloud, cloud_login_url, cloud_graph_url, tenant_id, tenant_name, \
     default_domain, client_id, application_mailbox, registration, credential_kind, secret_hint, \
     secret_expires_at, cert_sha1, cert_sha256, cert_subject, cert_not_after, created_at, updated_at, \
-    last_check_at, last_check_outcome";
+    last_check_at, last_check_outcome, permission_profile";
 
 /// What a connection is read with besides its own columns: whether new client secrets were
 /// blocked when last learnt (`credential_policies`), for its application or else its tenant.
@@ -152,6 +153,7 @@ fn bind_columns<'q>(
         .bind(timestamp(&c.updated_at))
         .bind(c.last_check.as_ref().map(|check| timestamp(&check.at)))
         .bind(c.last_check.as_ref().map(|check| check.outcome.as_str()))
+        .bind(c.permission_profile.slug())
 }
 
 fn placeholders() -> String {
@@ -222,6 +224,9 @@ fn decode(row: &SqliteRow) -> Result<Connection> {
     let registration_text = text("registration")?;
     let registration =
         RegistrationMode::parse(&registration_text).ok_or_else(|| corrupt("registration mode", &registration_text))?;
+    let profile_text = text("permission_profile")?;
+    let permission_profile =
+        PermissionProfile::parse(&profile_text).ok_or_else(|| corrupt("permission profile", &profile_text))?;
     let credential = match text("credential_kind")?.as_str() {
         "secret" => Credential::Secret {
             hint: optional("secret_hint")?.unwrap_or_default(),
@@ -253,6 +258,7 @@ fn decode(row: &SqliteRow) -> Result<Connection> {
         client_id: text("client_id")?,
         application_mailbox: text("application_mailbox")?,
         registration,
+        permission_profile,
         credential,
         created_at: parse_time(&text("created_at")?)?,
         updated_at: parse_time(&text("updated_at")?)?,
