@@ -82,6 +82,14 @@ impl PermissionProfile {
         }
     }
 
+    /// What the profile means for a migration, in one sentence.
+    pub fn description(self) -> &'static str {
+        match self {
+            PermissionProfile::FullFidelity => "Every item moves as Exchange keeps it, through Microsoft Graph's mailbox import and export API. Global cloud only.",
+            PermissionProfile::ItemLevel => "Messages, events, contacts and mailbox settings move item by item. Every cloud.",
+        }
+    }
+
     /// Checks a chosen profile against the cloud, with the fix when Microsoft lacks its API.
     pub fn check_cloud(self, cloud: &Cloud) -> Result<(), String> {
         if self.offered_in(cloud) {

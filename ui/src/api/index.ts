@@ -25,6 +25,7 @@ import type { RegistrationProgress } from "../bindings/RegistrationProgress";
 import type { DraftFields } from "../bindings/DraftFields";
 import type { DraftState } from "../bindings/DraftState";
 import type { ImportedCertificate } from "../bindings/ImportedCertificate";
+import type { PermissionProfile } from "../bindings/PermissionProfile";
 import type { Permission } from "../bindings/Permission";
 import type { ProxyChange } from "../bindings/ProxyChange";
 import type { ProxySettings } from "../bindings/ProxySettings";
@@ -67,7 +68,7 @@ export const api = {
   /** OK: saves the session's changes as one unit and closes it. */
   commitEditSession: (sessionId: string) => call<Connection[]>("commit_edit_session", { sessionId }),
   discardEditSession: (sessionId: string) => call<null>("discard_edit_session", { sessionId }),
-  permissionSet: (role: Role) => call<Permission[]>("permission_set", { role }),
+  permissionSet: (role: Role, profile: PermissionProfile) => call<Permission[]>("permission_set", { role, profile }),
   /** The cloud a new connection starts with (a Custom cloud set in the environment, else Global). */
   defaultCloud: () => call<Cloud>("default_cloud"),
   /** Runs the configuration checks on a connection of the session (its draft, or as saved);

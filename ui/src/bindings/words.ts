@@ -2,6 +2,7 @@
 import type { CheckId } from "./CheckId";
 import type { Cloud } from "./Cloud";
 import type { Field } from "./Field";
+import type { PermissionProfile } from "./PermissionProfile";
 import type { RegistrationStep } from "./RegistrationStep";
 import type { Role } from "./Role";
 
@@ -55,3 +56,9 @@ export const FIELDS: Record<Field, { label: string; hint: string }> = {
   "secretExpires": { label: "Secret expires (optional)", hint: "The date in the Expires column beside the secret, so Mailferry can warn before it stops working. Left empty, Mailferry reads it from Microsoft Graph when the application may read itself." },
   "certificateThumbprint": { label: "Certificate thumbprint (SHA-1)", hint: "40 hexadecimal characters (spaces and colons are ignored), or use Import to add the certificate with its key." },
 };
+
+/** The permission profiles, as the wizard offers them. */
+export const PERMISSION_PROFILES: { profile: PermissionProfile; label: string; description: string }[] = [
+  { profile: "fullFidelity", label: "Full fidelity", description: "Every item moves as Exchange keeps it, through Microsoft Graph's mailbox import and export API. Global cloud only." },
+  { profile: "itemLevel", label: "Item level", description: "Messages, events, contacts and mailbox settings move item by item. Every cloud." },
+];

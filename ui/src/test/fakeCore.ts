@@ -76,6 +76,11 @@ export const PERMISSIONS: Permission[] = [
   { name: "Mail.Read", id: "810c84a8-4a9e-49e6-bf7d-12d183f40d01", resource: "Microsoft Graph", reason: "Read the mail to migrate." },
 ];
 
+export const FULL_FIDELITY_PERMISSIONS: Permission[] = [
+  { name: "User.Read.All", id: "df021288-bdef-4463-88db-98f22de89214", resource: "Microsoft Graph", reason: "Find the tenant's users and their mailboxes." },
+  { name: "MailboxItem.Export.All", id: "937550e9-33a3-494b-88ae-d9cd394b1fbb", resource: "Microsoft Graph", reason: "Export every item in full fidelity, as Exchange keeps it." },
+];
+
 export function ipcError(partial: Partial<IpcError> & Pick<IpcError, "code" | "message">): IpcError {
   return { hint: null, issues: [], aadsts: null, correlationId: null, microsoft: null, consentUrl: null, ...partial };
 }
@@ -170,6 +175,7 @@ export function connectionFrom(role: Role, input: DraftInput, id = "0b4c9a52-8a5
     clientId: fields.clientId.trim().toLowerCase(),
     applicationMailbox: fields.applicationMailbox.trim(),
     registration: saved?.registration ?? "manual",
+    permissionProfile: fields.permissionProfile,
     credential:
       fields.credential.kind === "certificate"
         ? { kind: "certificate", sha1Thumbprint: fields.credential.thumbprint.replace(/[\s:]/g, "").toUpperCase(), sha256Thumbprint: null, subject: null, notAfter: null }
@@ -199,7 +205,15 @@ interface FakeSession {
   deletes: Set<string>;
 }
 
-const EMPTY_FIELDS: DraftFields = { name: "", cloud: { kind: "global" }, tenant: "", clientId: "", applicationMailbox: "", credential: { kind: "secret" } };
+const EMPTY_FIELDS: DraftFields = {
+  name: "",
+  cloud: { kind: "global" },
+  tenant: "",
+  clientId: "",
+  applicationMailbox: "",
+  permissionProfile: "fullFidelity",
+  credential: { kind: "secret" },
+};
 
 const NEW_IDS = ["0b4c9a52-8a57-4ad0-9a2e-9c1f4a3e0d11", "1c5dab63-9b68-4be1-8b3f-ad2f5b4f1e22", "2d6ebc74-ac79-4cf2-9c40-be3f6c5f2f33"];
 
@@ -311,7 +325,7 @@ export function installFakeCore(saved: Connection[] = []): FakeCore {
       case "get_connection":
         return core.saved.find((c) => c.id === args.id) ?? Promise.reject(ipcError({ code: "not_found", message: "Connection does not exist" }));
       case "permission_set":
-        return PERMISSIONS;
+        return args.profile === "fullFidelity" ? FULL_FIDELITY_PERMISSIONS : PERMISSIONS;
       case "open_edit_session": {
         const id = `5e5510${String(sessions.size).padStart(2, "0")}-0000-4000-8000-000000000000`;
         sessions.set(id, { role: args.role as Role, drafts: new Map(), newOrder: [], deletes: new Set() });
@@ -647,6 +661,7 @@ export function installFakeCore(saved: Connection[] = []): FakeCore {
           tenant: "6babcaad-604b-40ac-a9d7-9fd97c0b779f",
           clientId: "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
           applicationMailbox: request.applicationMailbox ?? "admin@contoso.onmicrosoft.com",
+          permissionProfile: request.permissionProfile ?? "itemLevel",
           credential: { kind: "certificate", thumbprint: IMPORTED_CERTIFICATE.sha1Thumbprint },
         };
         const made = connectionFrom("source", { fields, secret: null, saved: null }, "8e7d6c5b-4a39-4281-9f0e-1d2c3b4a5968");

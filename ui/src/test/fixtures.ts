@@ -15,6 +15,7 @@ export function aConnection(overrides: Partial<Connection> = {}): Connection {
     clientId: "1b2c3d4e-5f60-4a1b-8c9d-0e1f2a3b4c5d",
     applicationMailbox: "migration@contoso.com",
     registration: "manual",
+    permissionProfile: "itemLevel",
     credential: { kind: "secret", hint: "bcd", expiresAt: null },
     createdAt: "2026-11-27T09:00:00.000Z",
     updatedAt: "2026-11-27T09:00:00.000Z",

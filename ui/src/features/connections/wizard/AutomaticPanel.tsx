@@ -35,6 +35,7 @@ import { automaticAnnouncement, automaticReducer, initialAutomatic, type StepVie
 import { APPLICATION_NAMES } from "../../../bindings/words";
 import { isDemoCloud, useDemo } from "../../demo/demoContext";
 import { CloudChooser } from "./CloudChooser";
+import { PermissionProfileChooser } from "./PermissionProfileChooser";
 import { ReuseCredentials, foreignCredentials } from "./ReuseCredentials";
 import { chosenCloud, type WizardAction, type WizardState } from "./wizardState";
 
@@ -120,7 +121,14 @@ export function AutomaticPanel({ state, permissions, dispatch, onRunningChange, 
     api.signInForRegistration({ role: state.role, cloud, tenant: tenantToUse, deviceCode }, onProgress);
   const registerWith = (resume: string | null, reuseAppId: string | null, trustedKeyIds: string[] = []) =>
     api.registerAutomatically(
-      { connectionName: state.values.name.trim() || null, applicationMailbox: mailbox.trim() || null, resume, reuseAppId, trustedKeyIds },
+      {
+        connectionName: state.values.name.trim() || null,
+        applicationMailbox: mailbox.trim() || null,
+        permissionProfile: state.permissionProfile,
+        resume,
+        reuseAppId,
+        trustedKeyIds,
+      },
       onProgress,
     );
 
@@ -256,6 +264,7 @@ export function AutomaticPanel({ state, permissions, dispatch, onRunningChange, 
             </MessageBar>
           ))}
           <CloudChooser state={state} dispatch={dispatch} />
+          <PermissionProfileChooser state={state} dispatch={dispatch} />
           <Field
             label="Tenant"
             required

@@ -50,15 +50,22 @@ async function fillDetails(user: ReturnType<typeof userEvent.setup>) {
 }
 
 describe("the connection wizard", () => {
-  it("explains manual registration with the exact permissions of the role", async () => {
-    installFakeCore();
+  it("explains manual registration with the exact permissions of the role and the chosen profile", async () => {
+    const core = installFakeCore();
     const { user } = await renderWizard();
     expect(screen.getByRole("radio", { hidden: true, name: /Automatic registration/ })).toBeChecked();
     await user.click(screen.getByRole("radio", { hidden: true, name: /Manual registration/ }));
     await user.click(screen.getByRole("button", { hidden: true, name: "How to register the application by hand" }));
     const list = await screen.findByRole("list", { hidden: true, name: "Permissions to add" });
+    // The Global cloud starts with full fidelity: Microsoft Graph's mailbox export API.
+    expect(screen.getByRole("radio", { hidden: true, name: /^Full fidelity/ })).toBeChecked();
+    await waitFor(() => expect(list).toHaveTextContent("MailboxItem.Export.All: Export every item in full fidelity"));
+    expect(list).not.toHaveTextContent("Mail.Read");
+
+    await user.click(screen.getByRole("radio", { hidden: true, name: /^Item level/ }));
+    await waitFor(() => expect(list).toHaveTextContent("Mail.Read: Read the mail to migrate."));
     expect(list).toHaveTextContent("User.Read.All: Find the tenant's users and their mailboxes.");
-    expect(list).toHaveTextContent("Mail.Read: Read the mail to migrate.");
+    expect(core.calls.filter((c) => c.command === "permission_set").map((c) => c.args.profile)).toEqual(["fullFidelity", "itemLevel"]);
   });
 
   it("shows the step it is on and goes back", async () => {
@@ -75,7 +82,7 @@ describe("the connection wizard", () => {
     const core = installFakeCore();
     const { user, onFinish } = await renderWizard();
     const permissions = await screen.findByRole("list", { hidden: true, name: "Permissions that will be granted" });
-    await waitFor(() => expect(permissions).toHaveTextContent("Mail.Read: Read the mail to migrate."));
+    await waitFor(() => expect(permissions).toHaveTextContent("MailboxItem.Export.All: Export every item in full fidelity"));
     expect(screen.getByText(/registers the application “Mailferry Migration Source”/)).toBeInTheDocument();
     const login = screen.getByRole("button", { hidden: true, name: "Log in as Office 365 admin" });
     expect(login).toBeDisabled();
@@ -84,7 +91,9 @@ describe("the connection wizard", () => {
 
     await screen.findByRole("button", { hidden: true, name: "Configure" });
     expect(core.signIns).toEqual([{ role: "source", tenant: "contoso.onmicrosoft.com", cloud: { kind: "global" }, deviceCode: false }]);
-    expect(core.registrations).toEqual([{ connectionName: null, applicationMailbox: null, resume: null, reuseAppId: null, trustedKeyIds: [] }]);
+    expect(core.registrations).toEqual([
+      { connectionName: null, applicationMailbox: null, permissionProfile: "fullFidelity", resume: null, reuseAppId: null, trustedKeyIds: [] },
+    ]);
     expect(screen.getByText("Configuration").closest("li")).toHaveAttribute("aria-current", "step");
     expect(screen.queryByRole("button", { hidden: true, name: "Back" })).not.toBeInTheDocument();
     await user.click(screen.getByRole("button", { hidden: true, name: "Configure" }));
@@ -99,7 +108,7 @@ describe("the connection wizard", () => {
       core.registeredNotAfter = new Date(Date.now() + years * 365 * 86_400_000).toISOString();
       const { user } = await renderWizard();
       const permissions = await screen.findByRole("list", { hidden: true, name: "Permissions that will be granted" });
-      await waitFor(() => expect(permissions).toHaveTextContent("Mail.Read"));
+      await waitFor(() => expect(permissions).toHaveTextContent("MailboxItem.Export.All"));
       await user.type(screen.getByRole("textbox", { hidden: true, name: /^Tenant/ }), "contoso.onmicrosoft.com");
       await user.click(screen.getByRole("button", { hidden: true, name: "Log in as Office 365 admin" }));
       await screen.findByRole("button", { hidden: true, name: "Configure" });
@@ -206,6 +215,7 @@ describe("the connection wizard", () => {
         id: "5d4c3b2a-1f0e-4d9c-8b7a-695847362514",
         role: "source",
         cloud: { kind: "global" },
+        permissionProfile: "fullFidelity",
         tenantId: "6babcaad-604b-40ac-a9d7-9fd97c0b779f",
         admin: "appadmin@contoso.onmicrosoft.com",
         connectionName: "contoso.onmicrosoft.com",

@@ -19,6 +19,7 @@ import { api } from "../../../api";
 import type { Connection } from "../../../bindings/Connection";
 import type { Permission } from "../../../bindings/Permission";
 import { AutomaticPanel } from "./AutomaticPanel";
+import { PermissionProfileChooser } from "./PermissionProfileChooser";
 import type { WizardAction, WizardState } from "./wizardState";
 
 const useStyles = makeStyles({
@@ -38,15 +39,16 @@ interface Props {
 export function RegistrationStep({ state, dispatch, onRunningChange, onRegistered }: Props) {
   const styles = useStyles();
   const role = state.role;
+  const profile = state.permissionProfile;
   const [running, setRunning] = useState(false);
   const [permissions, setPermissions] = useState<Permission[] | null>(null);
   useEffect(() => {
     let live = true;
-    api.permissionSet(role).then((set) => live && setPermissions(set), () => live && setPermissions([]));
+    api.permissionSet(role, profile).then((set) => live && setPermissions(set), () => live && setPermissions([]));
     return () => {
       live = false;
     };
-  }, [role]);
+  }, [role, profile]);
 
   return (
     <div className={styles.root}>
@@ -79,6 +81,7 @@ export function RegistrationStep({ state, dispatch, onRunningChange, onRegistere
           }}
         />
       )}
+      {state.registrationMode === "manual" && <PermissionProfileChooser state={state} dispatch={dispatch} />}
       {state.registrationMode === "manual" && (
       <Accordion collapsible>
         <AccordionItem value="guide">

@@ -38,6 +38,25 @@ describe("the connection wizard's state", () => {
     expect(run(registered, { type: "back" }).step).toBe("configuration");
   });
 
+  it("starts full fidelity in the Global cloud, follows the cloud until the admin chooses, and never keeps a profile the cloud lacks", () => {
+    const start = initialWizardState("source");
+    expect(start.permissionProfile).toBe("fullFidelity");
+    expect(toFields(start).permissionProfile).toBe("fullFidelity");
+    // Until chosen, the profile is the cloud's default.
+    expect(run(start, { type: "cloudKind", kind: "gccHigh" }).permissionProfile).toBe("itemLevel");
+    expect(run(start, { type: "cloudKind", kind: "gccHigh" }, { type: "cloudKind", kind: "global" }).permissionProfile).toBe("fullFidelity");
+    // A choice is kept across clouds that offer it...
+    const chosen = run(start, { type: "permissionProfile", profile: "itemLevel" }, { type: "cloudKind", kind: "global" });
+    expect(chosen.permissionProfile).toBe("itemLevel");
+    const custom = run(start, { type: "permissionProfile", profile: "fullFidelity" }, { type: "cloudKind", kind: "custom" });
+    expect(custom.permissionProfile).toBe("fullFidelity");
+    // ...but full fidelity does not survive a move to a cloud without Microsoft's export API.
+    expect(run(custom, { type: "cloudKind", kind: "china" }).permissionProfile).toBe("itemLevel");
+    // An edited connection keeps its own profile whatever the cloud's default.
+    const edit = initialWizardState("source", aConnection({ permissionProfile: "itemLevel" }));
+    expect(run(edit, { type: "cloud", cloud: { kind: "global" } }).permissionProfile).toBe("itemLevel");
+  });
+
   it("opens an edit on the details step and never goes back to a registration choice", () => {
     const edit = initialWizardState("source", saved);
     expect(edit.step).toBe("details");

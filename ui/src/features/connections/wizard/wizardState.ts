@@ -5,6 +5,7 @@ import type { DraftFields } from "../../../bindings/DraftFields";
 import type { DraftState } from "../../../bindings/DraftState";
 import type { Field } from "../../../bindings/Field";
 import type { FieldIssue } from "../../../bindings/FieldIssue";
+import type { PermissionProfile } from "../../../bindings/PermissionProfile";
 import type { Role } from "../../../bindings/Role";
 
 export type WizardStep = "registration" | "details" | "configuration";
@@ -28,6 +29,10 @@ export interface WizardState {
   values: Record<TextField, string>;
   credentialKind: CredentialChoice;
   cloudKind: CloudKind;
+  /** Which Graph API the connection migrates with, hence the permissions it asks for. */
+  permissionProfile: PermissionProfile;
+  /** The admin chose the profile: a change of cloud no longer resets it to that cloud's default. */
+  profileChosen: boolean;
   /** A custom cloud's URLs, kept while another cloud is chosen so switching back loses nothing. */
   customCloud: { loginUrl: string; graphUrl: string };
   /** The draft in the core's edit session that this wizard edits; null until the core answers. */
@@ -58,6 +63,7 @@ export type WizardAction =
   | { type: "cloud"; cloud: Cloud }
   | { type: "cloudKind"; kind: CloudKind }
   | { type: "customCloud"; loginUrl?: string; graphUrl?: string }
+  | { type: "permissionProfile"; profile: PermissionProfile }
   | { type: "draft"; draftId: string }
   | { type: "validated"; state: DraftState }
   | { type: "secretSent" }
@@ -88,6 +94,8 @@ export function initialWizardState(role: Role, editing: Connection | null = null
     },
     credentialKind: credential?.kind ?? "secret",
     cloudKind: cloud.kind,
+    permissionProfile: editing?.permissionProfile ?? defaultProfile(cloud.kind),
+    profileChosen: editing !== null,
     customCloud: cloud.kind === "custom" ? { loginUrl: cloud.loginUrl, graphUrl: cloud.graphUrl } : { loginUrl: "", graphUrl: "" },
     draftId: null,
     staged: null,
@@ -111,12 +119,14 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
       return state.step === "details" && !state.editing ? { ...state, step: "registration", revealAll: false } : state;
     case "cloud":
       return {
-        ...state,
+        ...profileFor(state, action.cloud.kind),
         cloudKind: action.cloud.kind,
         customCloud: action.cloud.kind === "custom" ? { loginUrl: action.cloud.loginUrl, graphUrl: action.cloud.graphUrl } : state.customCloud,
       };
     case "cloudKind":
-      return { ...state, cloudKind: action.kind };
+      return { ...profileFor(state, action.kind), cloudKind: action.kind };
+    case "permissionProfile":
+      return { ...state, permissionProfile: action.profile, profileChosen: true };
     case "draft":
       return { ...state, draftId: action.draftId };
     case "validated":
@@ -194,6 +204,23 @@ function definedOnly(action: { loginUrl?: string; graphUrl?: string }): Partial<
   return out;
 }
 
+/** Full fidelity where Microsoft offers the mailbox export API (the Global cloud); a Custom cloud
+ * may be a sovereign one, so it starts item level, as the core decides for the CLI. */
+export function defaultProfile(cloud: CloudKind): PermissionProfile {
+  return cloud === "global" ? "fullFidelity" : "itemLevel";
+}
+
+/** Microsoft's mailbox import and export API exists in the Global cloud only. */
+export function profileOffered(profile: PermissionProfile, cloud: CloudKind): boolean {
+  return profile === "itemLevel" || cloud === "global" || cloud === "custom";
+}
+
+/** On a change of cloud: that cloud's default, unless the admin chose one it offers. */
+function profileFor(state: WizardState, cloud: CloudKind): WizardState {
+  if (!state.profileChosen) return { ...state, permissionProfile: defaultProfile(cloud) };
+  return profileOffered(state.permissionProfile, cloud) ? state : { ...state, permissionProfile: "itemLevel" };
+}
+
 export function chosenCloud(state: WizardState): Cloud {
   if (state.cloudKind === "custom") return { kind: "custom", ...state.customCloud };
   return { kind: state.cloudKind } as Cloud;
@@ -208,6 +235,7 @@ export function toFields(state: WizardState): DraftFields {
     tenant: values.tenant,
     clientId: values.clientId,
     applicationMailbox: values.applicationMailbox,
+    permissionProfile: state.permissionProfile,
     credential:
       state.credentialKind === "secret"
         ? values.secretExpires
