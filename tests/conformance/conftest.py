@@ -34,7 +34,16 @@ REGISTRATION_SCOPES = [
     "https://graph.microsoft.com/AppRoleAssignment.ReadWrite.All",
 ]
 GENERATED_USERS = 250
-APP_ROLES = ["User.Read.All", "Organization.Read.All", "Mail.Read", "Application.Read.All"]
+APP_ROLES = [
+    "User.Read.All",
+    "Organization.Read.All",
+    "Mail.Read",
+    "Application.Read.All",
+    # Microsoft Graph's mailbox import and export API.
+    "MailboxFolder.Read.All",
+    "MailboxItem.Read.All",
+    "MailboxItem.ImportExport.All",
+]
 
 
 class Certificate:

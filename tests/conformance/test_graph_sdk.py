@@ -23,6 +23,7 @@ from kiota_abstractions.authentication import AccessTokenProvider, AllowedHostsV
 from kiota_abstractions.base_request_configuration import RequestConfiguration
 from kiota_authentication_azure.azure_identity_authentication_provider import AzureIdentityAuthenticationProvider
 from msgraph import GraphRequestAdapter, GraphServiceClient
+from msgraph.generated.admin.exchange.mailboxes.item.export_items.export_items_post_request_body import ExportItemsPostRequestBody
 from msgraph.generated.applications.applications_request_builder import ApplicationsRequestBuilder
 from msgraph.generated.applications.item.add_key.add_key_post_request_body import AddKeyPostRequestBody
 from msgraph.generated.applications.item.add_password.add_password_post_request_body import AddPasswordPostRequestBody
@@ -180,6 +181,63 @@ def test_a_user_by_principal_name_and_its_inbox(app_only):
     assert user.mail == "migration@conformance.example"
     inbox = run(app_only.users.by_user_id(user.id).mail_folders.by_mail_folder_id("inbox").get())
     assert inbox.id and isinstance(inbox.total_item_count, int)
+
+
+def test_the_mailbox_import_and_export_api_from_mailbox_id_to_export_and_import_session(sim, app_only):
+    """What a full fidelity connection's check reads, as the Graph SDK's own models read it."""
+    settings = run(app_only.users.by_user_id(f"migration@{DOMAIN}").settings.exchange.get())
+    mailbox_id = settings.primary_mailbox_id
+    assert mailbox_id.startswith("MBX:") and mailbox_id.endswith(f"@{TENANT_ID}")
+    mailbox = app_only.admin.exchange.mailboxes.by_mailbox_id(mailbox_id)
+
+    folders = run(mailbox.folders.get()).value
+    inbox = next(f for f in folders if f.well_known_name == "inbox")
+    assert inbox.id and inbox.display_name == "Inbox" and inbox.type == "IPF.Note"
+    assert isinstance(inbox.total_item_count, int) and inbox.total_item_count > 0
+    assert isinstance(inbox.child_folder_count, int) and inbox.parent_folder_id
+
+    # By well-known name, as Microsoft's example does, and by id.
+    items = run(mailbox.folders.by_mailbox_folder_id("inbox").items.get()).value
+    assert items and all(i.id and i.type == "IPM.Note" and isinstance(i.size, int) for i in items)
+    assert [i.id for i in run(mailbox.folders.by_mailbox_folder_id(inbox.id).items.get()).value] == [i.id for i in items]
+
+    exported = run(mailbox.export_items.post(ExportItemsPostRequestBody(item_ids=[items[0].id]))).value
+    assert exported[0].item_id == items[0].id and exported[0].change_key
+    assert isinstance(exported[0].data, bytes) and exported[0].data and exported[0].error is None
+
+    session = run(mailbox.create_import_session.post())
+    assert session.import_url.startswith("https://") and "authtoken=" in session.import_url
+    assert session.expiration_date_time > datetime.datetime.now(datetime.timezone.utc)
+
+    too_many = ExportItemsPostRequestBody(item_ids=[i.id for i in items] * 21)
+    assert odata_error(mailbox.export_items.post(too_many)).response_status_code == 400
+
+
+def test_an_item_in_an_auxiliary_archive_answers_the_archive_error_and_its_url(sim, app_only):
+    ids = sim.api("PUT", f"tenants/{TENANT_ID}/users/migration@{DOMAIN}/exchange", {"itemsInAuxiliaryArchive": True})
+    try:
+        mailbox = app_only.admin.exchange.mailboxes.by_mailbox_id(ids["primaryMailboxId"])
+        item = run(mailbox.folders.by_mailbox_folder_id("inbox").items.get()).value[0]
+        moved = run(mailbox.export_items.post(ExportItemsPostRequestBody(item_ids=[item.id]))).value[0]
+        assert moved.data is None
+        assert moved.error.code == "ErrorArchiveFolderMovedPermanently"
+        assert moved.error.message.endswith(f"/admin/exchange/mailboxes/{ids['auxiliaryArchiveMailboxId']}/exportItems")
+        aux = app_only.admin.exchange.mailboxes.by_mailbox_id(ids["auxiliaryArchiveMailboxId"])
+        again = run(aux.export_items.post(ExportItemsPostRequestBody(item_ids=[item.id]))).value[0]
+        assert again.data and again.error is None
+    finally:
+        sim.api("PUT", f"tenants/{TENANT_ID}/users/migration@{DOMAIN}/exchange", {"itemsInAuxiliaryArchive": False})
+
+
+def test_a_folder_redirected_to_an_auxiliary_archive_is_followed_by_the_sdk(sim, app_only):
+    ids = sim.api("PUT", f"tenants/{TENANT_ID}/users/migration@{DOMAIN}/exchange", {})
+    location = f"{sim.url}/v1.0/admin/exchange/mailboxes/{ids['auxiliaryArchiveMailboxId']}/folders"
+    sim.api("PUT", "faults", {"rules": [{"route": "/folders", "method": "GET", "status": 308, "location": location, "times": 1}]})
+    try:
+        folders = run(app_only.admin.exchange.mailboxes.by_mailbox_id(ids["primaryMailboxId"]).folders.get()).value
+        assert any(f.well_known_name == "inbox" for f in folders)
+    finally:
+        sim.api("DELETE", "faults")
 
 
 def test_a_missing_user_is_an_odata_error_with_microsofts_ids(app_only):

@@ -10,7 +10,7 @@ import msal
 import pytest
 import requests
 
-from conftest import ADMIN, GRAPH_DEFAULT, PASSWORD, REGISTRATION_SCOPES, SIGN_IN_CLIENT_ID, TENANT_ID
+from conftest import ADMIN, APP_ROLES, GRAPH_DEFAULT, PASSWORD, REGISTRATION_SCOPES, SIGN_IN_CLIENT_ID, TENANT_ID
 
 REDIRECT_URI = "http://localhost:8400/"
 
@@ -43,7 +43,7 @@ def assert_app_only(sim, result):
     assert token["tid"] == TENANT_ID
     assert token["appid"] == sim.app["appId"]
     assert token["idtyp"] == "app"
-    assert sorted(token["roles"]) == sorted(["User.Read.All", "Organization.Read.All", "Mail.Read", "Application.Read.All"])
+    assert sorted(token["roles"]) == sorted(APP_ROLES)
 
 
 def assert_refused(result, error, code):

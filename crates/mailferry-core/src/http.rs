@@ -105,8 +105,36 @@ impl Http {
     }
 
     /// Sends the request `build` makes, again as `repeat` allows, and returns the first other
-    /// answer, whatever its status. `what` names the request in errors.
+    /// answer, whatever its status. `what` names the request in errors. A redirect is an
+    /// error (see `client`): [`Http::send_redirectable`] is for the one API documented to
+    /// redirect.
     pub async fn send_with(
+        &self,
+        what: &str,
+        repeat: Repeat,
+        build: impl Fn() -> RequestBuilder,
+        cancel: &CancellationToken,
+    ) -> Result<Response> {
+        let response = self.send_redirectable(what, repeat, build, cancel).await?;
+        if response.status().is_redirection() {
+            let to = response
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| response.url().join(v).ok())
+                .map_or_else(
+                    || "nowhere named".to_owned(),
+                    |u| format!("{}://{}", u.scheme(), u.host_str().unwrap_or_default()),
+                );
+            return Err(Error::Redirected { what: what.to_owned(), status: response.status().as_u16(), to });
+        }
+        Ok(response)
+    }
+
+    /// As [`Http::send_with`], but a redirect is returned as it came, for the caller to judge
+    /// (Microsoft Graph's mailbox API answers 308 for an archive's auxiliary mailbox). Nothing
+    /// follows it by itself: the client never follows redirects.
+    pub async fn send_redirectable(
         &self,
         what: &str,
         repeat: Repeat,
@@ -181,18 +209,6 @@ impl Http {
             // Not Microsoft: the proxy between (HTTPS_PROXY, HTTP_PROXY or the system's) wants
             // to know who is asking.
             return Err(proxy_wants_credentials(what));
-        }
-        if response.status().is_redirection() {
-            let to = response
-                .headers()
-                .get(reqwest::header::LOCATION)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| response.url().join(v).ok())
-                .map_or_else(
-                    || "nowhere named".to_owned(),
-                    |u| format!("{}://{}", u.scheme(), u.host_str().unwrap_or_default()),
-                );
-            return Err(Error::Redirected { what: what.to_owned(), status: response.status().as_u16(), to });
         }
         Ok(response)
     }

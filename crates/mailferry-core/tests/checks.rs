@@ -367,7 +367,15 @@ async fn missing_permissions_are_named_and_the_rest_still_checked() {
     let (summary, fix) = text(&report, CheckId::Permissions);
     assert!(summary.contains("MailboxSettings.Read, Calendars.Read, Contacts.Read"), "{summary}");
     assert!(fix.contains("Grant admin consent"));
-    assert_eq!(status(&report, CheckId::MailAccess), CheckStatus::Pass, "Mail.Read is granted");
+    // Mail access reads a message, an event and a contact: the inbox is readable with Mail.Read,
+    // the calendar is not, and the check says which permission that takes.
+    let (summary, fix) = text(&report, CheckId::MailAccess);
+    assert_eq!(status(&report, CheckId::MailAccess), CheckStatus::Fail);
+    assert!(
+        summary.contains("read an event of migration@") && summary.contains("it needs Calendars.Read"),
+        "{summary}"
+    );
+    assert!(fix.contains("Grant the Microsoft Graph application permission Calendars.Read"), "{fix}");
 }
 
 #[tokio::test]

@@ -932,6 +932,50 @@ async fn a_target_registration_is_named_for_the_target_and_granted_the_write_set
 }
 
 #[tokio::test]
+async fn a_full_fidelity_registration_asks_for_the_mailbox_api_permissions_and_its_connections_migrate() {
+    use mailferry_core::permissions::{permission_set, PermissionProfile};
+    let f = fixture().await;
+    let admin = f.admin().await;
+    let registrar = f.registrar();
+    for role in [Role::Source, Role::Target] {
+        let mut request = f.request();
+        request.role = role;
+        request.permission_profile = Some(PermissionProfile::FullFidelity);
+        let registration = registrar.begin(&admin, request).await.unwrap();
+        let connection = registrar.run(registration.id, &admin, &|_| {}, &CancellationToken::new()).await.unwrap();
+
+        assert_eq!(connection.permission_profile, PermissionProfile::FullFidelity);
+        let app = f.applications().await.into_iter().find(|a| a["appId"] == connection.client_id.as_str()).unwrap();
+        let asked: Vec<&str> = app["requiredResourceAccess"][0]["resourceAccess"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|r| r["id"].as_str())
+            .collect();
+        let set = permission_set(role, PermissionProfile::FullFidelity);
+        assert_eq!(asked, set.iter().map(|p| p.id.as_str()).collect::<Vec<_>>());
+        let mut expected: Vec<String> = set.into_iter().map(|p| p.name).collect();
+        expected.sort();
+        assert_eq!(f.granted(&connection.client_id).await, expected);
+        // Its check exports an item (source) or opens an import session (target).
+        f.assert_every_check_passes([connection]).await;
+    }
+}
+
+#[tokio::test]
+async fn full_fidelity_is_refused_outside_the_global_cloud_before_anything_is_recorded() {
+    let f = fixture().await;
+    let admin = f.admin().await;
+    let registrar = f.registrar();
+    let mut request = f.request();
+    request.cloud = Cloud::GccHigh;
+    request.permission_profile = Some(mailferry_core::permissions::PermissionProfile::FullFidelity);
+    let error = registrar.begin(&admin, request).await.unwrap_err();
+    assert!(error.to_string().contains("Global cloud only, not in GCC High"), "{error}");
+    assert!(registrar.unfinished().await.unwrap().is_empty());
+}
+
+#[tokio::test]
 async fn a_bad_name_or_mailbox_is_refused_before_anything_is_recorded_or_created() {
     let f = fixture().await;
     let admin = f.admin().await;

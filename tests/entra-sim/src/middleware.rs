@@ -62,6 +62,7 @@ pub async fn log_and_faults(State(sim): State<SharedSim>, request: Request, next
         sim.save_if_changed();
     }
     if !is_sim_api && sim.keeps_log() {
+        let batched = response.extensions().get::<crate::world::BatchedRequests>().map(|b| b.0.clone());
         let record = RequestRecord {
             method,
             path,
@@ -69,6 +70,7 @@ pub async fn log_and_faults(State(sim): State<SharedSim>, request: Request, next
             status: response.status().as_u16(),
             started_ms,
             finished_ms: sim.elapsed_ms(),
+            batched: batched.unwrap_or_default(),
         };
         sim.world().log.push(record);
     }

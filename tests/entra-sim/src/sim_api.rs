@@ -17,6 +17,7 @@ pub fn routes() -> Router<SharedSim> {
         .route("/_sim/tenants", get(tenants))
         .route("/_sim/tenants/{tenant}", patch(update_tenant))
         .route("/_sim/tenants/{tenant}/app-management-policies", put(app_management_policies))
+        .route("/_sim/tenants/{tenant}/users/{user}/exchange", put(user_exchange))
         .route("/_sim/applications", get(applications))
         .route("/_sim/service-principals", get(service_principals))
         .route("/_sim/grants", get(grants))
@@ -81,6 +82,34 @@ async fn update_tenant(
         t.consented_scopes = v;
     }
     StatusCode::NO_CONTENT.into_response()
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct UserExchange {
+    /// The user's items sit in an auxiliary archive (autoexpanding archive): exportItems from
+    /// the primary mailbox answers `ErrorArchiveFolderMovedPermanently` for each.
+    items_in_auxiliary_archive: Option<bool>,
+}
+
+/// What Exchange Online holds for one user beyond the directory; answers the user's mailbox ids.
+async fn user_exchange(
+    State(sim): State<SharedSim>,
+    Path((tenant, user)): Path<(String, String)>,
+    Json(flags): Json<UserExchange>,
+) -> Response {
+    let mut world = sim.world();
+    let Some(t) = world.tenant_mut(&tenant) else { return StatusCode::NOT_FOUND.into_response() };
+    let Some(id) = t.user(&user).map(|u| u.id.clone()) else { return StatusCode::NOT_FOUND.into_response() };
+    if let Some(moved) = flags.items_in_auxiliary_archive {
+        if moved {
+            t.exchange.items_in_auxiliary_archive.insert(id.clone());
+        } else {
+            t.exchange.items_in_auxiliary_archive.remove(&id);
+        }
+    }
+    // The user's mailbox ids, for a test to aim a redirect at.
+    Json(crate::graph::mailboxes::mailbox_ids(t, &id)).into_response()
 }
 
 /// The tenant's app management policies (`default`, `assigned`), as set by its administrators.

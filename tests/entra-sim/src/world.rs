@@ -208,6 +208,8 @@ pub struct Tenant {
     /// puts every consented scope in the token, not only those asked for.
     pub consented_scopes: Vec<String>,
     pub app_policies: crate::graph::policies::AppPolicies,
+    /// Exchange Online's state beyond users (auxiliary archives), set through `/_sim`.
+    pub exchange: crate::graph::mailboxes::ExchangeState,
 }
 
 impl Tenant {
@@ -289,6 +291,7 @@ impl Tenant {
             show_accounts: seed.show_accounts,
             consented_scopes: Vec::new(),
             app_policies: Default::default(),
+            exchange: Default::default(),
         };
         let long_ago = Utc::now() - Duration::days(30);
         for app in &seed.applications {
@@ -486,7 +489,14 @@ pub struct RequestRecord {
     /// Milliseconds since the simulator started.
     pub started_ms: f64,
     pub finished_ms: f64,
+    /// A `$batch`'s inner requests, as `METHOD path?query`, in order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub batched: Vec<String>,
 }
+
+/// What a `$batch` answer carries to the request log: its inner requests.
+#[derive(Debug, Clone)]
+pub struct BatchedRequests(pub Vec<String>);
 
 #[derive(Debug)]
 pub struct World {

@@ -58,7 +58,15 @@ async fn client_credentials_with_a_secret_issue_a_signed_token_whose_roles_are_t
         assert_eq!(claims["idtyp"], "app");
         assert_eq!(
             claims["roles"],
-            json!(["Mail.Read", "MailboxSettings.Read", "Organization.Read.All", "User.Read.All"])
+            json!([
+                "Mail.Read",
+                "MailboxFolder.Read.All",
+                "MailboxItem.ImportExport.All",
+                "MailboxItem.Read.All",
+                "MailboxSettings.Read",
+                "Organization.Read.All",
+                "User.Read.All"
+            ])
         );
         assert!(token.expires_in().unwrap().as_secs() > 3000);
     }

@@ -205,6 +205,26 @@ async fn ask(f: &support::Fixture, id: &str, admin: &str) -> (u16, Value) {
             f.graph(Method::POST, "/$batch", &app, Some(requests)).await
         }
         "graph-error" => f.graph(Method::GET, &format!("/users/nobody@{DOMAIN}"), &app, None).await,
+        "exchangesettings-get" => {
+            f.graph(Method::GET, &format!("/users/migration@{DOMAIN}/settings/exchange"), &app, None).await
+        }
+        "mailbox-list-folders" | "mailboxfolder-list-items" | "mailbox-exportitems" | "mailbox-createimportsession" => {
+            let (_, settings) =
+                f.graph(Method::GET, &format!("/users/migration@{DOMAIN}/settings/exchange"), &app, None).await;
+            let mailbox = format!("/admin/exchange/mailboxes/{}", settings["primaryMailboxId"].as_str().unwrap());
+            let items_path = format!("{mailbox}/folders/inbox/items");
+            let items = || f.graph(Method::GET, &items_path, &app, None);
+            match id {
+                "mailbox-list-folders" => f.graph(Method::GET, &format!("{mailbox}/folders"), &app, None).await,
+                "mailboxfolder-list-items" => items().await,
+                "mailbox-exportitems" => {
+                    let (_, listed) = items().await;
+                    let body = json!({"itemIds": [listed["value"][0]["id"]]});
+                    f.graph(Method::POST, &format!("{mailbox}/exportItems"), &app, Some(body)).await
+                }
+                _ => f.graph(Method::POST, &format!("{mailbox}/createImportSession"), &app, None).await,
+            }
+        }
         "no-backing-application-object" => {
             f.sim_put("faults", json!({"consistency": {"applicationSecs": 60}})).await;
             let (_, created) = f.graph(Method::POST, "/applications", admin, Some(new_app("Replicating"))).await;
@@ -234,7 +254,7 @@ async fn entra_sim_answers_in_the_shapes_of_microsofts_documented_examples() {
     let f = start().await;
     let admin = f.user_token("admin", REGISTRATION_SCOPES).await;
     let all = fixtures();
-    assert!(all.len() >= 15, "the catalogue lost fixtures: {}", all.len());
+    assert!(all.len() >= 20, "the catalogue lost fixtures: {}", all.len());
     for fixture in &all {
         let (status, body) = ask(&f, &fixture.id, &admin).await;
         check(fixture, status, &body);

@@ -1,5 +1,6 @@
 //! Configuration checks (docs/microsoft-contract.md): does this connection really work?
 
+mod mail_access;
 mod permissions;
 mod run;
 mod service;

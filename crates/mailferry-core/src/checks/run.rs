@@ -1,17 +1,17 @@
 //! The seven configuration checks, run in the fewest sequential round trips: tenant metadata
 //! (cached after the first run), the token, then one `$batch` for the organization, the
-//! mailbox and its inbox. Every outcome, good or bad, becomes a result with its fix; only a
-//! cancel ends a run without a report.
+//! mailbox and check 6's probes (`mail_access`: a full fidelity connection adds one batch for
+//! its folders and items, or import session, and a source one export). Every outcome, good or
+//! bad, becomes a result with its fix; only a cancel ends a run without a report.
 
 use chrono::{DateTime, Utc};
 use secrecy::ExposeSecret;
 use serde_json::Value;
 
+use super::mail_access;
 use super::permissions::compare_roles;
-use crate::graph::directory::{self, MailFolder, Organization, User};
-use crate::graph::{
-    first_item, password_credentials_request, Application, BatchRequest, BatchResponse, GraphClient, GraphErrorBody,
-};
+use crate::graph::directory::{self, Organization, User};
+use crate::graph::{first_item, password_credentials_request, Application, BatchResponse, GraphClient};
 use crate::identity::{AppCredential, AppTokenRequest, IdentityClient, ResolvedTenant};
 use crate::model::checks::{CheckEvent, CheckId, CheckReport, CheckResult, CheckStatus};
 use crate::model::{CheckOutcome, Connection, Credential};
@@ -188,14 +188,13 @@ pub async fn run_checks(
     run.start(CheckId::MailAccess);
     let graph = GraphClient::new(&identity.http, connection.cloud.graph_url(), token.bearer());
     let mailbox = connection.application_mailbox.trim();
-    let requests = vec![
-        directory::organization_request(),
-        directory::user_request(mailbox),
-        BatchRequest::get(directory::inbox_path(mailbox)),
-        // The application's own registration (object id, secret end dates), in the same round
-        // trip; readable only with Application.Read.All, and refused harmlessly without it.
-        password_credentials_request(&connection.client_id),
-    ];
+    let probes = mail_access::first_round(connection, mailbox);
+    let probe_count = probes.len();
+    let mut requests = vec![directory::organization_request(), directory::user_request(mailbox)];
+    requests.extend(probes);
+    // The application's own registration (object id, secret end dates), in the same round
+    // trip; readable only with Application.Read.All, and refused harmlessly without it.
+    requests.push(password_credentials_request(&connection.client_id));
     let answers = match graph.batch(requests, cancel).await {
         Err(Error::Cancelled) => return Err(Error::Cancelled),
         Err(error) => {
@@ -208,31 +207,22 @@ pub async fn run_checks(
         }
         Ok(answers) => answers,
     };
-    let [organization, user, inbox, rest @ ..] = answers.as_slice() else {
+    let [organization, user, rest @ ..] = answers.as_slice() else {
         return Err(Error::Internal("a batch answer is missing".into()));
     };
+    let (probe_answers, rest) = rest.split_at(probe_count.min(rest.len()));
 
     let org_result = organization_result(organization, &mut run.report);
     run.finish(org_result);
     let (mailbox_result, found) = mailbox_result(&graph, mailbox, user, cancel).await?;
     run.finish(mailbox_result);
-    let inbox_result = match &found {
-        // The address was an alias: the inbox is asked for again by the user's id.
-        Found::ByMail(id) => {
-            let path = directory::inbox_path(id);
-            match graph.send(reqwest::Method::GET, &path, None, "read the mailbox's inbox", cancel).await {
-                Ok(answer) if answer.is_success() => inbox_pass(mailbox, &answer.body),
-                Ok(answer) => {
-                    mail_access_failure(mailbox, answer.status, &answer.error()).with_microsoft(Some(answer.detail()))
-                }
-                Err(Error::Cancelled) => return Err(Error::Cancelled),
-                Err(error) => failed(CheckId::MailAccess, &error),
-            }
-        }
+    let access_result = match &found {
+        // The address was an alias: the mailbox is asked for again by the user's id.
+        Found::ByMail(id) => mail_access::mail_access_by_id(&graph, connection, mailbox, id, cancel).await?,
         Found::No => CheckResult::skipped(CheckId::MailAccess, CheckId::Mailbox),
-        Found::Directly => mail_access_result(mailbox, inbox),
+        Found::Directly => mail_access::mail_access(&graph, connection, mailbox, probe_answers, cancel).await?,
     };
-    run.finish(inbox_result);
+    run.finish(access_result);
 
     // 7. Expiry: the certificate's NotAfter, or the secret's end date where readable.
     run.start(CheckId::CredentialExpiry);
@@ -388,44 +378,6 @@ async fn mailbox_result(
             Found::No,
         ),
     })
-}
-
-fn mail_access_result(mailbox: &str, answer: &BatchResponse) -> CheckResult {
-    if answer.is_success() {
-        return inbox_pass(mailbox, &answer.body);
-    }
-    mail_access_failure(mailbox, answer.status, &answer.error()).with_microsoft(Some(answer.detail()))
-}
-
-fn inbox_pass(mailbox: &str, body: &Value) -> CheckResult {
-    let items = serde_json::from_value::<MailFolder>(body.clone()).ok().and_then(|folder| folder.total_item_count);
-    CheckResult::pass(
-        CheckId::MailAccess,
-        match items {
-            Some(n) => format!("The application can read {mailbox}'s inbox ({n} items)."),
-            None => format!("The application can read {mailbox}'s inbox."),
-        },
-    )
-}
-
-fn mail_access_failure(mailbox: &str, status: u16, error: &GraphErrorBody) -> CheckResult {
-    let any = |codes: &[&str]| codes.iter().any(|c| error.has_code(c));
-    if any(&["MailboxNotEnabledForRESTAPI", "MailboxNotEnabledForRESTAPIError"]) {
-        CheckResult::fail(
-            CheckId::MailAccess,
-            format!("{mailbox} has no Exchange Online mailbox."),
-            "Assign the user a licence that includes Exchange Online (a new mailbox takes a few minutes to appear), or choose another mailbox.",
-        )
-    } else if any(&["ErrorAccessDenied", "AccessDenied"]) {
-        CheckResult::fail(
-            CheckId::MailAccess,
-            format!("Exchange Online refused the application access to {mailbox}'s mail."),
-            "Grant the Microsoft Graph application permission Mail.Read (Mail.ReadWrite for a target) with admin consent. If it is granted, an application access policy may exclude this mailbox: check it with Test-ApplicationAccessPolicy in Exchange Online PowerShell.",
-        )
-    } else {
-        let (summary, fix) = crate::microsoft_errors::explain_graph(status, error, &format!("read {mailbox}'s inbox"));
-        CheckResult::fail(CheckId::MailAccess, summary, fix)
-    }
 }
 
 /// A Graph refusal for one check: 403 is the check's own missing permission; anything else

@@ -29,6 +29,11 @@ impl BatchRequest {
         BatchRequest { method: "POST", url: url.into(), body: Some(body) }
     }
 
+    /// A POST whose action takes no body (createImportSession).
+    pub fn post_empty(url: impl Into<String>) -> Self {
+        BatchRequest { method: "POST", url: url.into(), body: None }
+    }
+
     fn to_json(&self, id: usize) -> Value {
         match &self.body {
             Some(body) => {

@@ -5,6 +5,7 @@ mod applications;
 pub(crate) mod batch;
 pub mod directory;
 mod failure;
+pub mod mailbox_api;
 mod service_principals;
 
 use serde_json::Value;
@@ -42,6 +43,13 @@ pub struct GraphResponse {
 }
 
 impl GraphResponse {
+    /// One answer of a `$batch`, as if it came on its own.
+    pub fn from_batch(answer: &BatchResponse) -> GraphResponse {
+        let request_id =
+            answer.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("request-id")).map(|(_, v)| v.clone());
+        GraphResponse { status: answer.status, body: answer.body.clone(), request: answer.request.clone(), request_id }
+    }
+
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status)
     }
@@ -81,29 +89,18 @@ impl<'a> GraphClient<'a> {
         cancel: &CancellationToken,
     ) -> Result<GraphResponse> {
         let url = format!("{}{path}", self.base);
-        // A POST creates or adds something: sending it again after a lost answer could make two.
-        let repeat = if method == reqwest::Method::POST { Repeat::OnlyThrottled } else { Repeat::Safe };
-        let response = self
-            .http
-            .send_with(
-                what,
-                repeat,
-                || {
-                    let request = self.http.client().request(method.clone(), &url).bearer_auth(self.bearer);
-                    match body {
-                        Some(body) => request.json(body),
-                        None => request,
-                    }
-                },
-                cancel,
-            )
-            .await?;
-        let status = response.status().as_u16();
-        let request_id = header(&response, "request-id");
-        let text = response.text().await.map_err(|e| unreadable(&url, e.to_string()))?;
-        let body =
-            if text.trim().is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::Null) };
-        Ok(GraphResponse { status, body, request: format!("{method} {url}"), request_id })
+        let response =
+            self.http.send_with(what, repeat_of(&method), || self.request(&method, &url, body), cancel).await?;
+        graph_response(method, &url, response).await
+    }
+
+    /// A request with the bearer token and, when given, a JSON body.
+    fn request(&self, method: &reqwest::Method, url: &str, body: Option<&Value>) -> reqwest::RequestBuilder {
+        let request = self.http.client().request(method.clone(), url).bearer_auth(self.bearer);
+        match body {
+            Some(body) => request.json(body),
+            None => request,
+        }
     }
 
     /// `GET {graph}/v1.0{path}` read as `T`: a refusal is an explained error, an answer of
@@ -182,6 +179,28 @@ impl<'a> GraphClient<'a> {
     }
 }
 
+/// A POST creates or adds something: sending it again after a lost answer could make two.
+fn repeat_of(method: &reqwest::Method) -> Repeat {
+    if method == reqwest::Method::POST {
+        Repeat::OnlyThrottled
+    } else {
+        Repeat::Safe
+    }
+}
+
+/// An answer whose status the caller judges, with its JSON body (`null` when empty).
+pub(crate) async fn graph_response(
+    method: reqwest::Method,
+    url: &str,
+    response: reqwest::Response,
+) -> Result<GraphResponse> {
+    let status = response.status().as_u16();
+    let request_id = header(&response, "request-id");
+    let text = response.text().await.map_err(|e| unreadable(url, e.to_string()))?;
+    let body = if text.trim().is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::Null) };
+    Ok(GraphResponse { status, body, request: format!("{method} {url}"), request_id })
+}
+
 /// A Graph answer read as JSON; a refusal becomes an explained error about `what`.
 pub(crate) fn read_answer(status: u16, text: &str, request_id: Option<String>, url: &str, what: &str) -> Result<Value> {
     let body: Value = serde_json::from_str(text).unwrap_or(Value::Null);
@@ -217,7 +236,7 @@ pub(crate) fn read_page(
 
 /// A next page link, if it stays where the bearer token belongs: the Graph base's scheme,
 /// host and port, under its `/v1.0` or `/beta`. The token goes nowhere else.
-fn next_link(base: &str, link: &str) -> std::result::Result<String, String> {
+pub(crate) fn next_link(base: &str, link: &str) -> std::result::Result<String, String> {
     let foreign =
         || format!("the next page link leads away from Microsoft Graph ({}), so Mailferry stopped", host_of(link));
     let (Ok(base), Ok(next)) = (reqwest::Url::parse(base), reqwest::Url::parse(link)) else {

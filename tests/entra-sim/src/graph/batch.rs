@@ -51,7 +51,19 @@ pub async fn batch(State(sim): State<SharedSim>, headers: HeaderMap, Json(body):
     for request in requests {
         responses.push(run_one(&sim, &graph, request, authorization.as_ref()).await);
     }
-    Json(serde_json::json!({ "responses": responses })).into_response()
+    let batched = requests
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {}",
+                r["method"].as_str().unwrap_or("GET").to_uppercase(),
+                r["url"].as_str().unwrap_or_default()
+            )
+        })
+        .collect();
+    let mut response = Json(serde_json::json!({ "responses": responses })).into_response();
+    response.extensions_mut().insert(crate::world::BatchedRequests(batched));
+    response
 }
 
 async fn run_one(
@@ -119,7 +131,12 @@ async fn run_one(
         Err(never) => match never {},
     };
     let status = response.status().as_u16();
+    let mut headers = serde_json::json!({ "Content-Type": "application/json" });
+    // A redirect (the mailbox API's archive redirects) keeps its Location, as Graph's batch does.
+    if let Some(location) = response.headers().get("location").and_then(|v| v.to_str().ok()) {
+        headers["Location"] = Value::String(location.to_owned());
+    }
     let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024).await.unwrap_or_default();
     let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    serde_json::json!({ "id": id, "status": status, "headers": { "Content-Type": "application/json" }, "body": body })
+    serde_json::json!({ "id": id, "status": status, "headers": headers, "body": body })
 }

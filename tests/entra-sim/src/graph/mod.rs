@@ -3,6 +3,7 @@
 
 mod applications;
 mod batch;
+pub(crate) mod mailboxes;
 mod odata;
 mod organization;
 pub(crate) mod policies;
@@ -26,6 +27,12 @@ pub fn routes() -> Router<SharedSim> {
         .route("/v1.0/users/{id}", get(users::get))
         .route("/v1.0/users/{id}/mailFolders/{folder}", get(users::mail_folder))
         .route("/v1.0/users/{id}/mailboxSettings", get(users::mailbox_settings))
+        .route("/v1.0/users/{id}/settings/exchange", get(mailboxes::exchange_settings))
+        .route("/v1.0/users/{id}/{kind}", get(mailboxes::user_items))
+        .route("/v1.0/admin/exchange/mailboxes/{mailbox}/folders", get(mailboxes::folders))
+        .route("/v1.0/admin/exchange/mailboxes/{mailbox}/folders/{folder}/items", get(mailboxes::items))
+        .route("/v1.0/admin/exchange/mailboxes/{mailbox}/exportItems", post(mailboxes::export_items))
+        .route("/v1.0/admin/exchange/mailboxes/{mailbox}/createImportSession", post(mailboxes::create_import_session))
         .route("/v1.0/applications", get(applications::list).post(applications::create))
         .route(
             "/v1.0/applications/{id}",

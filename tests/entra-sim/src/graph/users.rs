@@ -5,15 +5,16 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde_json::Value;
 
+use super::caller;
 use super::odata::{self, Query as ODataQuery};
-use super::{caller, Caller};
 use crate::errors::GraphError;
 use crate::world::User;
 use crate::SharedSim;
 
-const READ_USERS_ROLES: &[&str] =
+pub(super) const READ_USERS_ROLES: &[&str] =
     &["User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"];
-const READ_USERS_SCOPES: &[&str] = &["User.Read.All", "User.ReadBasic.All", "User.ReadWrite.All", "Directory.Read.All"];
+pub(super) const READ_USERS_SCOPES: &[&str] =
+    &["User.Read.All", "User.ReadBasic.All", "User.ReadWrite.All", "Directory.Read.All"];
 
 fn respond(result: Result<Value, GraphError>) -> Response {
     super::respond(result.map(|body| (StatusCode::OK, body)))
@@ -97,7 +98,7 @@ pub async fn get(
     })())
 }
 
-fn mailbox_user<'w>(caller: &Caller, tenant: &'w crate::world::Tenant, id: &str) -> Result<&'w User, GraphError> {
+pub(super) fn mailbox_user<'w>(tenant: &'w crate::world::Tenant, id: &str) -> Result<&'w User, GraphError> {
     let user = tenant.user(id).ok_or_else(|| {
         GraphError::new(StatusCode::NOT_FOUND, "ErrorInvalidUser", format!("The requested user '{id}' is invalid."))
     })?;
@@ -108,7 +109,6 @@ fn mailbox_user<'w>(caller: &Caller, tenant: &'w crate::world::Tenant, id: &str)
             "The mailbox is either inactive, soft-deleted, or is hosted on-premise.",
         ));
     }
-    let _ = caller;
     Ok(user)
 }
 
@@ -126,7 +126,7 @@ pub async fn mail_folder(
         let caller = caller(&sim, &headers)?;
         let world = sim.world();
         let tenant = caller.tenant_in(&world)?;
-        let user = mailbox_user(&caller, tenant, &id)?;
+        let user = mailbox_user(tenant, &id)?;
         caller
             .require(&["Mail.Read", "Mail.ReadWrite", "Mail.ReadBasic.All"], &["Mail.Read", "Mail.ReadWrite"])
             .map_err(|_| access_denied())?;
@@ -163,7 +163,7 @@ pub async fn mailbox_settings(
         let caller = caller(&sim, &headers)?;
         let world = sim.world();
         let tenant = caller.tenant_in(&world)?;
-        mailbox_user(&caller, tenant, &id)?;
+        mailbox_user(tenant, &id)?;
         caller
             .require(
                 &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],

@@ -138,6 +138,9 @@ pub fn seed(cert: &TestCert) -> Seed {
                         "Organization.Read.All".into(),
                         "Mail.Read".into(),
                         "MailboxSettings.Read".into(),
+                        "MailboxFolder.Read.All".into(),
+                        "MailboxItem.Read.All".into(),
+                        "MailboxItem.ImportExport.All".into(),
                     ],
                 },
                 ApplicationSeed {
