@@ -77,6 +77,10 @@ pub(crate) struct AddManual {
     /// The permission profile (default: full-fidelity in the Global cloud, else item-level).
     #[arg(long)]
     permissions: Option<PermissionsArg>,
+    /// Limit mailbox access to the members of this mail-enabled security group (its email
+    /// address or object ID): the mailbox permissions are then granted in Exchange Online.
+    #[arg(long, value_name = "GROUP")]
+    scope_group: Option<String>,
     /// Run the configuration checks once saved.
     #[arg(long)]
     check: bool,
@@ -142,6 +146,7 @@ pub(crate) async fn add_manual(
     let fields = DraftFields {
         name: args.name,
         permission_profile: PermissionsArg::or_default(args.permissions, &cloud),
+        scope_group: args.scope_group,
         cloud,
         tenant: args.tenant,
         client_id: args.client_id,

@@ -36,6 +36,11 @@ pub(crate) struct Register {
     /// The permission profile (default: full-fidelity in the Global cloud, else item-level).
     #[arg(long)]
     permissions: Option<crate::check::PermissionsArg>,
+    /// Limit mailbox access to the members of this mail-enabled security group (its email
+    /// address or object ID): only directory permissions are granted in Entra ID, and the
+    /// Exchange Online PowerShell that grants the rest on the group is printed.
+    #[arg(long, value_name = "GROUP")]
+    scope_group: Option<String>,
     /// The connection's name (default: the admin's domain).
     #[arg(long)]
     name: Option<String>,
@@ -205,6 +210,7 @@ pub(crate) async fn run(service: &ConnectionService, args: Register, out: &mut i
                 role: Role::from(args.role),
                 cloud: cloud.clone(),
                 permission_profile: Some(crate::check::PermissionsArg::or_default(args.permissions, &cloud)),
+                scope_group: args.scope_group,
                 connection_name: args.name,
                 application_mailbox: args.mailbox,
                 reuse_app_id: args.reuse,

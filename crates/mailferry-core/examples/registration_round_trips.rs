@@ -81,6 +81,7 @@ async fn register(consistency_secs: u64, poll: Duration) -> (usize, usize, Durat
         role: Role::Source,
         cloud: cloud.clone(),
         permission_profile: None,
+        scope_group: None,
         connection_name: None,
         application_mailbox: Some("migration@contoso.onmicrosoft.com".into()),
         reuse_app_id: None,

@@ -17,6 +17,7 @@ pub mod graph;
 pub mod http;
 pub mod identity;
 pub mod jobs;
+pub mod mailbox_scope;
 pub mod mailboxes;
 pub mod microsoft_errors;
 pub mod model;

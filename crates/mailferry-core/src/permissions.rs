@@ -164,16 +164,69 @@ pub fn permission_set(role: Role, profile: PermissionProfile) -> Vec<Permission>
         (PermissionProfile::FullFidelity, Role::Source) => &FULL_FIDELITY_SOURCE,
         (PermissionProfile::FullFidelity, Role::Target) => &FULL_FIDELITY_TARGET,
     };
-    SHARED
-        .iter()
-        .chain(specific.iter())
-        .map(|(name, id, reason)| Permission {
-            name: (*name).into(),
-            id: (*id).into(),
-            resource: "Microsoft Graph".into(),
-            reason: (*reason).into(),
-        })
-        .collect()
+    SHARED.iter().chain(specific.iter()).copied().map(permission).collect()
+}
+
+/// Read group memberships: a connection scoped to a group reads who is in it.
+const GROUP_MEMBERS: Row = (
+    "GroupMember.Read.All",
+    "98830695-27a2-44f7-8c18-0c3ebc9698f6",
+    "Read the members of the group the connection is scoped to.",
+);
+
+/// Whether a permission reaches into mailboxes, so that Exchange Online's RBAC for
+/// Applications can scope it to a group (its table of supported application roles).
+pub fn is_mailbox_permission(name: &str) -> bool {
+    !matches!(name, "User.Read.All" | "Organization.Read.All" | "GroupMember.Read.All")
+}
+
+/// The Exchange Online application role that grants `permission` on a scope, as Microsoft's
+/// table pairs them: `Application Mail.Read` for `Mail.Read`, `Application MailboxItem.Export`
+/// for `MailboxItem.Export.All`.
+pub fn exchange_role(permission: &str) -> String {
+    format!("Application {}", permission.trim_end_matches(".All"))
+}
+
+/// What a connection needs, and where each permission is granted: tenant-wide in Entra ID, or,
+/// for a connection scoped to a group, its mailbox permissions in Exchange Online only (a
+/// tenant-wide grant would add up with the scope and void it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Needs {
+    pub role: Role,
+    pub profile: PermissionProfile,
+    pub scoped: bool,
+}
+
+impl Needs {
+    pub fn of(connection: &crate::model::Connection) -> Needs {
+        Needs {
+            role: connection.role,
+            profile: connection.permission_profile,
+            scoped: connection.mailbox_scope.is_some(),
+        }
+    }
+
+    /// Granted tenant-wide in Entra ID (and so seen in the token's `roles`).
+    pub fn entra(self) -> Vec<Permission> {
+        let mut set = permission_set(self.role, self.profile);
+        if self.scoped {
+            set.retain(|p| !is_mailbox_permission(&p.name));
+            set.push(permission(GROUP_MEMBERS));
+        }
+        set
+    }
+
+    /// Granted on the group's scope in Exchange Online (none when not scoped).
+    pub fn exchange(self) -> Vec<Permission> {
+        if !self.scoped {
+            return Vec::new();
+        }
+        permission_set(self.role, self.profile).into_iter().filter(|p| is_mailbox_permission(&p.name)).collect()
+    }
+}
+
+fn permission((name, id, reason): Row) -> Permission {
+    Permission { name: name.into(), id: id.into(), resource: "Microsoft Graph".into(), reason: reason.into() }
 }
 
 /// Every permission Mailferry may ask for, in any role or profile.
@@ -188,6 +241,7 @@ pub fn every_permission() -> Vec<Permission> {
             }
         }
     }
+    all.push(permission(GROUP_MEMBERS));
     all
 }
 
@@ -253,7 +307,7 @@ mod tests {
             assert!(crate::validate::parse_guid(&p.id).is_some(), "{}", p.name);
             assert!(!p.reason.is_empty());
         }
-        assert_eq!(every_permission().len(), 15);
+        assert_eq!(every_permission().len(), 16);
     }
 
     #[test]
@@ -278,6 +332,27 @@ mod tests {
         assert!(!covers("Mail.Read", "Mail.ReadWrite"));
         assert!(!covers("MailboxItem.Export.All", "MailboxItem.ImportExport.All"));
         assert!(!covers("MailboxItem.Read.All", "MailboxItem.Export.All"));
+    }
+
+    #[test]
+    fn a_scoped_connection_grants_only_directory_reads_in_entra_and_its_mailbox_permissions_in_exchange() {
+        let names = |set: Vec<Permission>| set.into_iter().map(|p| p.name).collect::<Vec<_>>();
+        let scoped = Needs { role: Role::Source, profile: PermissionProfile::FullFidelity, scoped: true };
+        assert_eq!(names(scoped.entra()), ["User.Read.All", "Organization.Read.All", "GroupMember.Read.All"]);
+        assert_eq!(
+            names(scoped.exchange()),
+            ["MailboxFolder.Read.All", "MailboxItem.Read.All", "MailboxItem.Export.All"]
+        );
+        let roles: Vec<String> = scoped.exchange().iter().map(|p| exchange_role(&p.name)).collect();
+        assert_eq!(
+            roles,
+            ["Application MailboxFolder.Read", "Application MailboxItem.Read", "Application MailboxItem.Export"]
+        );
+        assert_eq!(exchange_role("Mail.Read"), "Application Mail.Read");
+        assert_eq!(exchange_role("MailboxItem.ImportExport.All"), "Application MailboxItem.ImportExport");
+        let tenant_wide = Needs { scoped: false, ..scoped };
+        assert_eq!(names(tenant_wide.entra()), names(permission_set(Role::Source, PermissionProfile::FullFidelity)));
+        assert!(tenant_wide.exchange().is_empty());
     }
 
     #[test]

@@ -18,10 +18,12 @@ pub enum Field {
     /// The client secret's Expires date, as Entra shows it beside the secret (optional).
     SecretExpires,
     Cloud,
+    /// The mail-enabled group a scoped connection is limited to (optional).
+    ScopeGroup,
 }
 
 impl Field {
-    pub const ALL: [Field; 8] = [
+    pub const ALL: [Field; 9] = [
         Field::Cloud,
         Field::Name,
         Field::ApplicationMailbox,
@@ -30,6 +32,7 @@ impl Field {
         Field::ClientSecret,
         Field::SecretExpires,
         Field::CertificateThumbprint,
+        Field::ScopeGroup,
     ];
 
     /// The label of the field in the Application details step.
@@ -39,6 +42,7 @@ impl Field {
             Field::ClientSecret => "Client secret (Value)",
             Field::SecretExpires => "Secret expires (optional)",
             Field::CertificateThumbprint => "Certificate thumbprint (SHA-1)",
+            Field::ScopeGroup => "Mail-enabled security group",
             other => other.label(),
         }
     }
@@ -62,6 +66,9 @@ impl Field {
             Field::SecretExpires => {
                 "The date in the Expires column beside the secret, so Mailferry can warn before it stops working. Left empty, Mailferry reads it from Microsoft Graph when the application may read itself."
             }
+            Field::ScopeGroup => {
+                "Its email address or object ID (Microsoft Entra admin center > Groups). Mailferry then reaches only its members' mailboxes, and the dedicated application mailbox must be one of them."
+            }
         }
     }
 
@@ -76,6 +83,7 @@ impl Field {
             Field::ClientSecret => "Client secret",
             Field::SecretExpires => "Secret expiry date",
             Field::Cloud => "Microsoft cloud",
+            Field::ScopeGroup => "Scope group",
         }
     }
 }
@@ -162,6 +170,20 @@ fn is_domain(s: &str) -> bool {
                 && label.chars().all(|c| c.is_alphanumeric() || c == '-')
         })
         && labels.last().is_some_and(|tld| tld.len() >= 2 && tld.chars().all(char::is_alphabetic))
+}
+
+const HINT_SCOPE_GROUP: &str = "Type the email address of the mail-enabled security group whose members Mailferry may reach (for example migration-wave1@contoso.com), or its Object ID from the Microsoft Entra admin center > Groups.";
+
+/// The group a scoped connection is limited to: an object id (lower-cased) or a mail address.
+pub fn scope_group(input: &str) -> Checked<String> {
+    let value = clean(input);
+    if let Some(id) = parse_guid(&value) {
+        return Ok(id);
+    }
+    let address = application_mailbox(&value).map_err(|_| {
+        issue(Field::ScopeGroup, "this is neither a group's email address nor its object ID.", HINT_SCOPE_GROUP)
+    })?;
+    Ok(address)
 }
 
 pub fn application_mailbox(input: &str) -> Checked<String> {

@@ -58,6 +58,7 @@ fn new_registration(reuse_app_id: Option<String>) -> AutomaticRegistration {
     AutomaticRegistration {
         connection_name: None,
         permission_profile: None,
+        scope_group: None,
         application_mailbox: Some(format!("migration@{}", CONTOSO.mail_domain)),
         resume: None,
         reuse_app_id,

@@ -56,6 +56,7 @@ fn connection(name: &str, credential: Credential) -> Connection {
         application_mailbox: "migration@contoso.com".into(),
         registration: RegistrationMode::Manual,
         permission_profile: mailferry_core::permissions::PermissionProfile::ItemLevel,
+        mailbox_scope: None,
         credential,
         created_at: at("2026-11-20T09:00:00Z"),
         updated_at: at("2026-11-21T10:30:00Z"),
@@ -131,6 +132,9 @@ fn report(connection_id: Uuid) -> CheckReport {
         missing_permissions: vec!["Calendars.Read".into(), "Contacts.Read".into()],
         credential_expires_at: None,
         application_object_id: Some("9c8b7a65-4321-4fed-8cba-0987654321fe".into()),
+        service_principal_id: None,
+        scope_group_name: None,
+        scope_script: None,
     }
 }
 

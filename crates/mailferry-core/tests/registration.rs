@@ -95,6 +95,7 @@ impl Fixture {
             role: Role::Source,
             cloud: self.cloud(),
             permission_profile: None,
+            scope_group: None,
             connection_name: Some("Contoso".into()),
             application_mailbox: Some("migration@contoso.onmicrosoft.com".into()),
             reuse_app_id: None,
@@ -667,6 +668,7 @@ async fn the_device_code_sign_in_registers_with_a_code_typed_on_another_device()
     let request = AutomaticRegistration {
         connection_name: None,
         permission_profile: None,
+        scope_group: None,
         application_mailbox: Some("migration@contoso.onmicrosoft.com".into()),
         resume: None,
         reuse_app_id: None,
@@ -960,6 +962,25 @@ async fn a_full_fidelity_registration_asks_for_the_mailbox_api_permissions_and_i
         // Its check exports an item (source) or opens an import session (target).
         f.assert_every_check_passes([connection]).await;
     }
+}
+
+#[tokio::test]
+async fn a_scoped_registration_grants_only_directory_permissions_in_entra() {
+    let f = fixture().await;
+    let admin = f.admin().await;
+    let registrar = f.registrar();
+    let mut request = f.request();
+    request.permission_profile = Some(mailferry_core::permissions::PermissionProfile::FullFidelity);
+    request.scope_group = Some(" Wave1@Contoso.onmicrosoft.com ".into());
+    let registration = registrar.begin(&admin, request).await.unwrap();
+    let connection = registrar.run(registration.id, &admin, &|_| {}, &CancellationToken::new()).await.unwrap();
+
+    assert_eq!(connection.mailbox_scope.as_ref().map(|s| s.group.as_str()), Some("Wave1@contoso.onmicrosoft.com"));
+    // The mailbox permissions are left to Exchange Online: granted in Entra they would void the scope.
+    assert_eq!(
+        f.granted(&connection.client_id).await,
+        ["GroupMember.Read.All", "Organization.Read.All", "User.Read.All"]
+    );
 }
 
 #[tokio::test]

@@ -37,6 +37,7 @@ pub fn connection(role: Role, name: &str) -> Connection {
         application_mailbox: "migration@contoso.com".into(),
         registration: mailferry_core::model::RegistrationMode::Manual,
         permission_profile: PermissionProfile::ItemLevel,
+        mailbox_scope: None,
         credential: mailferry_core::model::Credential::Certificate {
             sha1_thumbprint: "3B7E115A90C4D2E81F00AABBCCDDEEFF01234567".into(),
             sha256_thumbprint: None,
@@ -114,6 +115,7 @@ pub fn fields(name: &str) -> DraftFields {
         client_id: "1B2C3D4E-5F60-4A1B-8C9D-0E1F2A3B4C5D".into(),
         application_mailbox: "migration@contoso.com".into(),
         permission_profile: PermissionProfile::ItemLevel,
+        scope_group: None,
         credential: CredentialChoice::Secret { expires_on: None },
     }
 }
@@ -127,6 +129,7 @@ pub fn fields_in(cloud: Cloud, name: &str, tenant: &str, client_id: &str, mailbo
         client_id: client_id.into(),
         application_mailbox: mailbox.into(),
         permission_profile: PermissionProfile::ItemLevel,
+        scope_group: None,
         credential: CredentialChoice::Secret { expires_on: None },
     }
 }

@@ -45,6 +45,7 @@ pub async fn register_source(
         role: Role::Source,
         cloud: cloud.clone(),
         permission_profile: None,
+        scope_group: None,
         connection_name: Some("Contoso".into()),
         application_mailbox: Some("migration@contoso.onmicrosoft.com".into()),
         reuse_app_id: None,

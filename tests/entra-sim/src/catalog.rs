@@ -27,6 +27,7 @@ pub const GRAPH_APP_ROLES: &[(&str, &str)] = &[
     ("MailboxItem.Read.All", "7d9f353d-a7bd-4fbb-822a-26d5dd39a3ce"),
     ("MailboxItem.Export.All", "937550e9-33a3-494b-88ae-d9cd394b1fbb"),
     ("MailboxItem.ImportExport.All", "76577085-e73d-4f1d-b26a-85fb33892327"),
+    ("GroupMember.Read.All", "98830695-27a2-44f7-8c18-0c3ebc9698f6"),
     ("Application.Read.All", "9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30"),
     ("Application.ReadWrite.All", "1bfefb4e-e0b5-418b-a88f-73c46d2cc8e9"),
     ("AppRoleAssignment.ReadWrite.All", "06b708a9-e830-4db3-a914-8e69da51d44f"),

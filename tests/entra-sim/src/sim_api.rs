@@ -18,6 +18,8 @@ pub fn routes() -> Router<SharedSim> {
         .route("/_sim/tenants/{tenant}", patch(update_tenant))
         .route("/_sim/tenants/{tenant}/app-management-policies", put(app_management_policies))
         .route("/_sim/tenants/{tenant}/users/{user}/exchange", put(user_exchange))
+        .route("/_sim/tenants/{tenant}/groups/{group}", put(put_group))
+        .route("/_sim/tenants/{tenant}/exchange/role-assignments", put(role_assignments))
         .route("/_sim/applications", get(applications))
         .route("/_sim/service-principals", get(service_principals))
         .route("/_sim/grants", get(grants))
@@ -110,6 +112,78 @@ async fn user_exchange(
     }
     // The user's mailbox ids, for a test to aim a redirect at.
     Json(crate::graph::mailboxes::mailbox_ids(t, &id)).into_response()
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct GroupSeed {
+    display_name: String,
+    mail: Option<String>,
+    #[serde(default = "yes")]
+    mail_enabled: bool,
+    #[serde(default = "yes")]
+    security_enabled: bool,
+    /// User principal names or ids: the group's direct members.
+    #[serde(default)]
+    members: Vec<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A mail-enabled group (a mail-enabled security group by default) with its direct members.
+async fn put_group(
+    State(sim): State<SharedSim>,
+    Path((tenant, group)): Path<(String, String)>,
+    Json(seed): Json<GroupSeed>,
+) -> Response {
+    let mut world = sim.world();
+    let Some(t) = world.tenant_mut(&tenant) else { return StatusCode::NOT_FOUND.into_response() };
+    let mut members = Vec::new();
+    for member in &seed.members {
+        match t.user(member) {
+            Some(user) => members.push(user.id.clone()),
+            None => return (StatusCode::BAD_REQUEST, format!("no user {member}")).into_response(),
+        }
+    }
+    t.groups.retain(|g| !g.id.eq_ignore_ascii_case(&group));
+    t.groups.push(crate::graph::exchange_rbac::Group {
+        id: group.to_lowercase(),
+        display_name: seed.display_name,
+        mail: seed.mail,
+        mail_enabled: seed.mail_enabled,
+        security_enabled: seed.security_enabled,
+        members,
+    });
+    StatusCode::NO_CONTENT.into_response()
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Assignments {
+    assignments: Vec<crate::graph::exchange_rbac::AssignmentSeed>,
+    /// How long Exchange takes to apply them (Microsoft: 30 minutes to 2 hours).
+    #[serde(default)]
+    cache_secs: u64,
+}
+
+/// The tenant's RBAC for Applications assignments, replacing any earlier ones, as an
+/// Exchange administrator would make them with New-ManagementRoleAssignment.
+async fn role_assignments(
+    State(sim): State<SharedSim>,
+    Path(tenant): Path<String>,
+    Json(body): Json<Assignments>,
+) -> Response {
+    let mut world = sim.world();
+    let Some(t) = world.tenant_mut(&tenant) else { return StatusCode::NOT_FOUND.into_response() };
+    let unknown = body.assignments.iter().find(|a| crate::graph::exchange_rbac::permission_of(&a.role).is_none());
+    if let Some(a) = unknown {
+        return (StatusCode::BAD_REQUEST, format!("unknown application role {}", a.role)).into_response();
+    }
+    let cache = chrono::Duration::seconds(i64::try_from(body.cache_secs).unwrap_or(i64::MAX / 1000));
+    t.set_assignments(body.assignments, cache);
+    StatusCode::NO_CONTENT.into_response()
 }
 
 /// The tenant's app management policies (`default`, `assigned`), as set by its administrators.

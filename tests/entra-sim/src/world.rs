@@ -210,6 +210,10 @@ pub struct Tenant {
     pub app_policies: crate::graph::policies::AppPolicies,
     /// Exchange Online's state beyond users (auxiliary archives), set through `/_sim`.
     pub exchange: crate::graph::mailboxes::ExchangeState,
+    /// Mail-enabled groups (set through `/_sim`), and Exchange's RBAC for Applications
+    /// assignments scoped to them.
+    pub groups: Vec<crate::graph::exchange_rbac::Group>,
+    pub role_assignments: Vec<crate::graph::exchange_rbac::RoleAssignment>,
 }
 
 impl Tenant {
@@ -292,6 +296,8 @@ impl Tenant {
             consented_scopes: Vec::new(),
             app_policies: Default::default(),
             exchange: Default::default(),
+            groups: Vec::new(),
+            role_assignments: Vec::new(),
         };
         let long_ago = Utc::now() - Duration::days(30);
         for app in &seed.applications {

@@ -10,6 +10,10 @@ export type AutomaticRegistration = { connectionName: string | null, application
  */
 permissionProfile?: PermissionProfile, 
 /**
+ * Limit mailbox access to this group's members (object id or mail address).
+ */
+scopeGroup?: string, 
+/**
  * Resume this unfinished registration instead of starting a new one.
  */
 resume: string | null, 

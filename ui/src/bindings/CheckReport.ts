@@ -30,4 +30,16 @@ credentialExpiresAt: string | null,
  * The application's object id in Entra ID, where the application may read its own
  * registration (Application.Read.All).
  */
-applicationObjectId: string | null, };
+applicationObjectId: string | null, 
+/**
+ * The enterprise application's object id (the token's `oid`), once a token came.
+ */
+servicePrincipalId: string | null, 
+/**
+ * The group a scoped connection is limited to, as Microsoft Graph named it.
+ */
+scopeGroupName: string | null, 
+/**
+ * For a scoped connection, the Exchange Online PowerShell that makes its scope.
+ */
+scopeScript: string | null, };

@@ -2,6 +2,7 @@
 import type { Cloud } from "./Cloud";
 import type { Credential } from "./Credential";
 import type { LastCheck } from "./LastCheck";
+import type { MailboxScope } from "./MailboxScope";
 import type { PermissionProfile } from "./PermissionProfile";
 import type { RegistrationMode } from "./RegistrationMode";
 import type { Role } from "./Role";
@@ -22,7 +23,12 @@ clientId: string, applicationMailbox: string, registration: RegistrationMode,
 /**
  * Which Graph API the connection migrates with, hence the permissions it needs.
  */
-permissionProfile: PermissionProfile, credential: Credential, createdAt: string, updatedAt: string, lastCheck: LastCheck | null, 
+permissionProfile: PermissionProfile, 
+/**
+ * Limited to the members of one mail-enabled group through Exchange Online's RBAC for
+ * Applications; `None` when the mailbox permissions are granted tenant-wide.
+ */
+mailboxScope: MailboxScope | null, credential: Credential, createdAt: string, updatedAt: string, lastCheck: LastCheck | null, 
 /**
  * The tenant's app management policy blocked new client secrets when an administrator's
  * token last read it: Replace secret is not offered, Switch to a certificate is.

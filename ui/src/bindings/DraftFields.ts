@@ -11,4 +11,8 @@ export type DraftFields = {
 /**
  * Left empty, the tenant is used as the name.
  */
-name: string, cloud: Cloud, tenant: string, clientId: string, applicationMailbox: string, permissionProfile: PermissionProfile, credential: CredentialChoice, };
+name: string, cloud: Cloud, tenant: string, clientId: string, applicationMailbox: string, permissionProfile: PermissionProfile, 
+/**
+ * The group (its object id or mail address) to limit the connection's mailbox access to.
+ */
+scopeGroup?: string, credential: CredentialChoice, };

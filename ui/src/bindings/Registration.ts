@@ -7,7 +7,11 @@ import type { Role } from "./Role";
 /**
  * One automatic registration, as its journal knows it.
  */
-export type Registration = { id: string, role: Role, cloud: Cloud, permissionProfile: PermissionProfile, tenantId: string, 
+export type Registration = { id: string, role: Role, cloud: Cloud, permissionProfile: PermissionProfile, 
+/**
+ * The group the connection is scoped to (its mailbox permissions then go to Exchange).
+ */
+scopeGroup: string | null, tenantId: string, 
 /**
  * Who signed in to start it.
  */

@@ -24,6 +24,7 @@ export const CHECKS: { id: CheckId; title: string }[] = [
   { id: "organization", title: "Organization" },
   { id: "mailbox", title: "Application mailbox" },
   { id: "mailAccess", title: "Mail access" },
+  { id: "mailboxScope", title: "Mailbox scope" },
   { id: "credentialExpiry", title: "Credential expiry" },
 ];
 
@@ -55,6 +56,7 @@ export const FIELDS: Record<Field, { label: string; hint: string }> = {
   "clientSecret": { label: "Client secret (Value)", hint: "Paste the Value column of Certificates & secrets > Client secrets, not the Secret ID." },
   "secretExpires": { label: "Secret expires (optional)", hint: "The date in the Expires column beside the secret, so Mailferry can warn before it stops working. Left empty, Mailferry reads it from Microsoft Graph when the application may read itself." },
   "certificateThumbprint": { label: "Certificate thumbprint (SHA-1)", hint: "40 hexadecimal characters (spaces and colons are ignored), or use Import to add the certificate with its key." },
+  "scopeGroup": { label: "Mail-enabled security group", hint: "Its email address or object ID (Microsoft Entra admin center > Groups). Mailferry then reaches only its members' mailboxes, and the dedicated application mailbox must be one of them." },
 };
 
 /** The permission profiles, as the wizard offers them. */

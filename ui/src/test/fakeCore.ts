@@ -176,6 +176,7 @@ export function connectionFrom(role: Role, input: DraftInput, id = "0b4c9a52-8a5
     applicationMailbox: fields.applicationMailbox.trim(),
     registration: saved?.registration ?? "manual",
     permissionProfile: fields.permissionProfile,
+    mailboxScope: fields.scopeGroup ? { group: fields.scopeGroup, displayName: null } : null,
     credential:
       fields.credential.kind === "certificate"
         ? { kind: "certificate", sha1Thumbprint: fields.credential.thumbprint.replace(/[\s:]/g, "").toUpperCase(), sha256Thumbprint: null, subject: null, notAfter: null }

@@ -16,6 +16,7 @@ export function aConnection(overrides: Partial<Connection> = {}): Connection {
     applicationMailbox: "migration@contoso.com",
     registration: "manual",
     permissionProfile: "itemLevel",
+    mailboxScope: null,
     credential: { kind: "secret", hint: "bcd", expiresAt: null },
     createdAt: "2026-11-27T09:00:00.000Z",
     updatedAt: "2026-11-27T09:00:00.000Z",
@@ -32,6 +33,7 @@ const PASSED: CheckResult[] = [
   ["organization", "Organization", "Contoso, default domain contoso.com."],
   ["mailbox", "Application mailbox", "migration@contoso.com exists in the tenant."],
   ["mailAccess", "Mail access", "The application can read migration@contoso.com's inbox (3 items)."],
+  ["mailboxScope", "Mailbox scope", "Tenant-wide: the application's mailbox permissions reach every mailbox of the tenant (no Exchange Online scope)."],
   ["credentialExpiry", "Credential expiry", "The client secret is valid until 2027-11-27 (365 days)."],
 ].map(([id, title, summary]) => ({ id, title, status: "pass", summary, fix: null, microsoft: null }) as CheckResult);
 
@@ -53,5 +55,8 @@ export function aReport(connectionId: string, results: Partial<Record<CheckResul
     missingPermissions: [],
     credentialExpiresAt: null,
     applicationObjectId: null,
+    servicePrincipalId: null,
+    scopeGroupName: null,
+    scopeScript: null,
   };
 }

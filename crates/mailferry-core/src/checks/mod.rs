@@ -3,6 +3,7 @@
 mod mail_access;
 mod permissions;
 mod run;
+mod scope;
 mod service;
 
 pub use crate::model::checks::{CheckEvent, CheckId, CheckReport, CheckResult, CheckRun, CheckStatus};

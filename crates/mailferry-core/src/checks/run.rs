@@ -1,4 +1,4 @@
-//! The seven configuration checks, run in the fewest sequential round trips: tenant metadata
+//! The eight configuration checks, run in the fewest sequential round trips: tenant metadata
 //! (cached after the first run), the token, then one `$batch` for the organization, the
 //! mailbox and check 6's probes (`mail_access`: a full fidelity connection adds one batch for
 //! its folders and items, or import session, and a source one export). Every outcome, good or
@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use super::mail_access;
 use super::permissions::compare_roles;
+use super::scope;
 use crate::graph::directory::{self, Organization, User};
 use crate::graph::{first_item, password_credentials_request, Application, BatchResponse, GraphClient};
 use crate::identity::{AppCredential, AppTokenRequest, IdentityClient, ResolvedTenant};
@@ -102,6 +103,9 @@ pub async fn run_checks(
             missing_permissions: Vec::new(),
             credential_expires_at: None,
             application_object_id: None,
+            service_principal_id: None,
+            scope_group_name: None,
+            scope_script: None,
         },
     };
     let local_expiry = local_expiry(connection);
@@ -177,9 +181,10 @@ pub async fn run_checks(
 
     // 3. The token's roles hold the connection's whole permission set.
     run.start(CheckId::Permissions);
-    let comparison = compare_roles(connection.role, connection.permission_profile, &token.claims.roles);
+    let comparison = compare_roles(crate::permissions::Needs::of(connection), &token.claims.roles);
     run.report.granted_permissions = token.claims.roles.clone();
     run.report.missing_permissions = comparison.missing.clone();
+    run.report.service_principal_id = token.claims.oid.clone();
     run.finish(comparison.result);
 
     // 4-6 (and the secret's expiry where readable) in one batch.
@@ -190,15 +195,18 @@ pub async fn run_checks(
     let mailbox = connection.application_mailbox.trim();
     let probes = mail_access::first_round(connection, mailbox);
     let probe_count = probes.len();
+    let scope_requests = scope::first_round(connection);
+    let scope_count = scope_requests.len();
     let mut requests = vec![directory::organization_request(), directory::user_request(mailbox)];
     requests.extend(probes);
+    requests.extend(scope_requests);
     // The application's own registration (object id, secret end dates), in the same round
     // trip; readable only with Application.Read.All, and refused harmlessly without it.
     requests.push(password_credentials_request(&connection.client_id));
     let answers = match graph.batch(requests, cancel).await {
         Err(Error::Cancelled) => return Err(Error::Cancelled),
         Err(error) => {
-            for id in [CheckId::Organization, CheckId::Mailbox, CheckId::MailAccess] {
+            for id in [CheckId::Organization, CheckId::Mailbox, CheckId::MailAccess, CheckId::MailboxScope] {
                 run.finish(failed(id, &error));
             }
             run.start(CheckId::CredentialExpiry);
@@ -211,6 +219,7 @@ pub async fn run_checks(
         return Err(Error::Internal("a batch answer is missing".into()));
     };
     let (probe_answers, rest) = rest.split_at(probe_count.min(rest.len()));
+    let (scope_answers, rest) = rest.split_at(scope_count.min(rest.len()));
 
     let org_result = organization_result(organization, &mut run.report);
     run.finish(org_result);
@@ -222,9 +231,25 @@ pub async fn run_checks(
         Found::No => CheckResult::skipped(CheckId::MailAccess, CheckId::Mailbox),
         Found::Directly => mail_access::mail_access(&graph, connection, mailbox, probe_answers, cancel).await?,
     };
+    let access = access_result.clone();
     run.finish(access_result);
 
-    // 7. Expiry: the certificate's NotAfter, or the secret's end date where readable.
+    // 7. The scope to a group, for a scoped connection.
+    run.start(CheckId::MailboxScope);
+    let scope_result = match &found {
+        Found::No => CheckResult::skipped(CheckId::MailboxScope, CheckId::Mailbox),
+        _ => {
+            let outcome =
+                scope::scope_result(&graph, connection, scope_answers, &access, &comparison.voiding, cancel).await?;
+            run.report.scope_group_name = outcome.group_name;
+            outcome.result
+        }
+    };
+    run.report.scope_script =
+        token.claims.oid.as_deref().and_then(|oid| crate::mailbox_scope::powershell(connection, oid));
+    run.finish(scope_result);
+
+    // 8. Expiry: the certificate's NotAfter, or the secret's end date where readable.
     run.start(CheckId::CredentialExpiry);
     let mut expiry = local_expiry;
     if let Some(app) = rest.first().filter(|a| a.is_success()).and_then(|a| first_item::<Application>(&a.body)) {

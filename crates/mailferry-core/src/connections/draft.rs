@@ -81,6 +81,16 @@ pub(super) async fn check(
     let client_id = keep(validate::client_id(&fields.client_id));
     let tenant = keep(validate::tenant(&fields.tenant));
     issues.extend(validate::cloud(&fields.cloud).err());
+    let scope_group = match fields.scope_group.as_deref().map(str::trim).filter(|g| !g.is_empty()) {
+        Some(group) => match validate::scope_group(group) {
+            Ok(group) => Some(group),
+            Err(issue) => {
+                issues.push(issue);
+                None
+            }
+        },
+        None => None,
+    };
     if let Err(message) = fields.permission_profile.check_cloud(&fields.cloud) {
         issues.push(FieldIssue {
             field: Field::Cloud,
@@ -176,6 +186,14 @@ pub(super) async fn check(
         application_mailbox: mailbox,
         registration: saved.map_or(RegistrationMode::Manual, |s| s.registration),
         permission_profile: fields.permission_profile,
+        // The group's name is kept while the group is the same one.
+        mailbox_scope: scope_group.map(|group| crate::model::MailboxScope {
+            display_name: saved
+                .and_then(|s| s.mailbox_scope.as_ref())
+                .filter(|s| s.group == group)
+                .and_then(|s| s.display_name.clone()),
+            group,
+        }),
         credential,
         created_at: saved.map_or(now, |s| s.created_at),
         updated_at: now,

@@ -498,6 +498,9 @@ fn learn(mut c: Connection, report: &CheckReport) -> Connection {
     if let (Credential::Secret { expires_at, .. }, Some(end)) = (&mut c.credential, report.credential_expires_at) {
         *expires_at = Some(end);
     }
+    if let (Some(scope), Some(name)) = (&mut c.mailbox_scope, &report.scope_group_name) {
+        scope.display_name = Some(name.clone());
+    }
     c.last_check = Some(LastCheck { at: report.finished_at, outcome: report.outcome });
     c
 }
@@ -508,6 +511,11 @@ fn keep_learnt(mut c: Connection, previous: &Connection) -> Connection {
     c.tenant_name.clone_from(&previous.tenant_name);
     c.default_domain.clone_from(&previous.default_domain);
     c.last_check.clone_from(&previous.last_check);
+    if let (Some(scope), Some(known)) = (&mut c.mailbox_scope, &previous.mailbox_scope) {
+        if scope.group == known.group {
+            scope.display_name.clone_from(&known.display_name);
+        }
+    }
     // An Expires date typed since stands; without one, the date the check read stays.
     if let (Credential::Secret { expires_at, .. }, Credential::Secret { expires_at: known, .. }) =
         (&mut c.credential, &previous.credential)

@@ -71,8 +71,7 @@ pub fn summarize(
     certificate: Option<&crate::certs::CertificateInfo>,
 ) -> ConnectionSummary {
     let granted = report.map(|r| r.granted_permissions.clone());
-    let missing =
-        granted.as_ref().map(|roles| compare_roles(connection.role, connection.permission_profile, roles).missing);
+    let missing = granted.as_ref().map(|roles| compare_roles(crate::permissions::Needs::of(connection), roles).missing);
     let permissions = permission_set(connection.role, connection.permission_profile)
         .into_iter()
         .map(|p| PermissionSummary {

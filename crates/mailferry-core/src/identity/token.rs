@@ -65,6 +65,10 @@ pub struct AppTokenClaims {
     #[serde(default)]
     pub roles: Vec<String>,
     pub appid: Option<String>,
+    /// For an app-only token, the object id of the application's service principal (the
+    /// enterprise application): "Access token claims reference", `oid`.
+    #[serde(default)]
+    pub oid: Option<String>,
 }
 
 pub struct AppToken {

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use crate::microsoft_errors::MicrosoftDetail;
 use crate::model::{CheckOutcome, Connection};
 
-/// The seven checks, in the order they run and are shown.
+/// The eight checks, in the order they run and are shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
@@ -20,17 +20,19 @@ pub enum CheckId {
     Organization,
     Mailbox,
     MailAccess,
+    MailboxScope,
     CredentialExpiry,
 }
 
 impl CheckId {
-    pub const ALL: [CheckId; 7] = [
+    pub const ALL: [CheckId; 8] = [
         CheckId::Tenant,
         CheckId::Token,
         CheckId::Permissions,
         CheckId::Organization,
         CheckId::Mailbox,
         CheckId::MailAccess,
+        CheckId::MailboxScope,
         CheckId::CredentialExpiry,
     ];
 
@@ -42,6 +44,7 @@ impl CheckId {
             CheckId::Organization => "Organization",
             CheckId::Mailbox => "Application mailbox",
             CheckId::MailAccess => "Mail access",
+            CheckId::MailboxScope => "Mailbox scope",
             CheckId::CredentialExpiry => "Credential expiry",
         }
     }
@@ -129,6 +132,15 @@ pub struct CheckReport {
     /// The application's object id in Entra ID, where the application may read its own
     /// registration (Application.Read.All).
     pub application_object_id: Option<String>,
+    /// The enterprise application's object id (the token's `oid`), once a token came.
+    #[serde(default)]
+    pub service_principal_id: Option<String>,
+    /// The group a scoped connection is limited to, as Microsoft Graph named it.
+    #[serde(default)]
+    pub scope_group_name: Option<String>,
+    /// For a scoped connection, the Exchange Online PowerShell that makes its scope.
+    #[serde(default)]
+    pub scope_script: Option<String>,
 }
 
 impl CheckReport {

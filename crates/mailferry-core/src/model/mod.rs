@@ -188,6 +188,10 @@ pub struct Connection {
     /// Which Graph API the connection migrates with, hence the permissions it needs.
     #[serde(default)]
     pub permission_profile: PermissionProfile,
+    /// Limited to the members of one mail-enabled group through Exchange Online's RBAC for
+    /// Applications; `None` when the mailbox permissions are granted tenant-wide.
+    #[serde(default)]
+    pub mailbox_scope: Option<MailboxScope>,
     pub credential: Credential,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -196,6 +200,18 @@ pub struct Connection {
     /// token last read it: Replace secret is not offered, Switch to a certificate is.
     #[serde(default)]
     pub secrets_blocked: bool,
+}
+
+/// The mail-enabled group a connection's mailbox access is limited to (Exchange Online's RBAC
+/// for Applications, a management scope on `MemberOfGroup`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct MailboxScope {
+    /// As the admin gave it: the group's object id or its mail address.
+    pub group: String,
+    /// Learnt from Microsoft Graph by the last check.
+    pub display_name: Option<String>,
 }
 
 /// What the wizard's Application details step holds, without the secret: a pasted secret goes
@@ -211,6 +227,10 @@ pub struct DraftFields {
     pub client_id: String,
     pub application_mailbox: String,
     pub permission_profile: PermissionProfile,
+    /// The group (its object id or mail address) to limit the connection's mailbox access to.
+    #[serde(default)]
+    #[ts(optional)]
+    pub scope_group: Option<String>,
     pub credential: CredentialChoice,
 }
 

@@ -96,6 +96,8 @@ pub struct Registration {
     pub role: Role,
     pub cloud: Cloud,
     pub permission_profile: PermissionProfile,
+    /// The group the connection is scoped to (its mailbox permissions then go to Exchange).
+    pub scope_group: Option<String>,
     pub tenant_id: String,
     /// Who signed in to start it.
     pub admin: String,
@@ -116,6 +118,17 @@ pub struct Registration {
     pub last_error: Option<String>,
     pub started_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+impl Registration {
+    /// The permissions it grants, and where.
+    pub fn needs(&self) -> crate::permissions::Needs {
+        crate::permissions::Needs {
+            role: self.role,
+            profile: self.permission_profile,
+            scoped: self.scope_group.is_some(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

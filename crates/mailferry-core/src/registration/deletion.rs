@@ -7,7 +7,6 @@ use crate::http::CancellationToken;
 use crate::identity::signin::AdminToken;
 use crate::model::registration::ApplicationDeletion;
 use crate::model::{Connection, RegistrationMode};
-use crate::permissions::permission_set;
 use crate::{Error, Result};
 
 impl Registrar<'_> {
@@ -28,10 +27,7 @@ impl Registrar<'_> {
             display_name: application_name(connection.role).to_owned(),
             app_id: connection.client_id.clone(),
             tenant_id: connection.tenant_id.clone(),
-            permissions: permission_set(connection.role, connection.permission_profile)
-                .into_iter()
-                .map(|p| p.name)
-                .collect(),
+            permissions: crate::permissions::Needs::of(connection).entra().into_iter().map(|p| p.name).collect(),
             other_connections: others,
         })
     }

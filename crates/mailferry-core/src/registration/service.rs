@@ -59,6 +59,10 @@ pub struct AutomaticRegistration {
     #[serde(default)]
     #[ts(optional)]
     pub permission_profile: Option<crate::permissions::PermissionProfile>,
+    /// Limit mailbox access to this group's members (object id or mail address).
+    #[serde(default)]
+    #[ts(optional)]
+    pub scope_group: Option<String>,
     /// Resume this unfinished registration instead of starting a new one.
     pub resume: Option<Uuid>,
     /// Upload the new certificate to this earlier Mailferry application instead of
@@ -239,6 +243,7 @@ impl RegistrationService {
                         role,
                         cloud,
                         permission_profile: request.permission_profile,
+                        scope_group: request.scope_group.clone(),
                         connection_name: request.connection_name.clone(),
                         application_mailbox: request.application_mailbox.clone(),
                         reuse_app_id: request.reuse_app_id.clone(),

@@ -15,8 +15,8 @@ use crate::http::CancellationToken;
 use crate::identity::{AppCredential, AppTokenRequest};
 use crate::microsoft_errors::MicrosoftFailure;
 use crate::model::registration::{RegistrationStep, StepState};
-use crate::model::{Connection, Credential, RegistrationMode, Role};
-use crate::permissions::{permission_set, PermissionProfile, MICROSOFT_GRAPH_APP_ID};
+use crate::model::{Connection, Credential, RegistrationMode};
+use crate::permissions::{Needs, MICROSOFT_GRAPH_APP_ID};
 use crate::registration::Registration;
 use crate::{Error, Result};
 
@@ -81,15 +81,14 @@ impl Registrar<'_> {
         report: &impl Fn(RegistrationStep, StepState, String),
         cancel: &CancellationToken,
     ) -> Result<(String, String)> {
-        let mut role_ids: Vec<String> =
-            permission_set(r.role, r.permission_profile).into_iter().map(|p| p.id).collect();
+        let mut role_ids: Vec<String> = r.needs().entra().into_iter().map(|p| p.id).collect();
         let mut resolved = false;
         loop {
             let error = match self.create_application(graph, r, certificate, &role_ids, tag, cancel).await {
                 Err(error) if lifetime_refused(&error) => error,
                 Err(error) if !resolved && bad_request(&error) => {
                     resolved = true;
-                    let (_, by_value) = self.graph_roles(graph, r.role, r.permission_profile, cancel).await?;
+                    let (_, by_value) = self.graph_roles(graph, r.needs(), cancel).await?;
                     if by_value.iter().zip(&role_ids).all(|(graph, known)| graph.eq_ignore_ascii_case(known)) {
                         return Err(error);
                     }
@@ -143,8 +142,7 @@ impl Registrar<'_> {
     pub(super) async fn graph_roles(
         &self,
         graph: &GraphClient<'_>,
-        role: Role,
-        profile: PermissionProfile,
+        needs: Needs,
         cancel: &CancellationToken,
     ) -> Result<(String, Vec<String>)> {
         let what = "read Microsoft Graph's permissions";
@@ -156,7 +154,7 @@ impl Registrar<'_> {
                 detail: "Microsoft Graph's service principal is missing from the tenant".into(),
             })?;
         let mut role_ids = Vec::new();
-        for permission in permission_set(role, profile) {
+        for permission in needs.entra() {
             let found = app_roles.iter().find(|role| role.value.as_deref() == Some(permission.name.as_str()));
             match found {
                 Some(found) => {
@@ -245,15 +243,14 @@ impl Registrar<'_> {
     ) -> Result<()> {
         let keyed = std::sync::Arc::new(self.connections.certificates().load(&certificate.sha1_thumbprint).await?);
         let credential = AppCredential::Certificate(keyed);
-        let needed = permission_set(r.role, r.permission_profile).len();
+        let needed = r.needs().entra().len();
         self.poll(cancel, |attempt| {
             let credential = &credential;
             async move {
                 let request = AppTokenRequest { cloud: &r.cloud, tenant, client_id: app_id, credential, fresh: true };
                 match self.identity.tokens.app_only(&self.identity.http, &request, cancel).await {
                     Ok(token) => {
-                        let missing =
-                            crate::checks::compare_roles(r.role, r.permission_profile, &token.claims.roles).missing;
+                        let missing = crate::checks::compare_roles(r.needs(), &token.claims.roles).missing;
                         if missing.is_empty() {
                             return Ok(Some(()));
                         }
@@ -307,6 +304,7 @@ impl Registrar<'_> {
             application_mailbox: r.application_mailbox.clone(),
             registration: RegistrationMode::Automatic,
             permission_profile: r.permission_profile,
+            mailbox_scope: r.scope_group.clone().map(|group| crate::model::MailboxScope { group, display_name: None }),
             credential: Credential::Certificate {
                 sha1_thumbprint: certificate.sha1_thumbprint.clone(),
                 sha256_thumbprint: Some(certificate.sha256_thumbprint.clone()),

@@ -19,7 +19,7 @@ use crate::identity::signin::AdminToken;
 use crate::identity::IdentityClient;
 use crate::model::registration::{Registration, RegistrationEvent, RegistrationStatus, RegistrationStep, StepState};
 use crate::model::{Connection, Credential, Role};
-use crate::permissions::{permission_set, PermissionProfile};
+use crate::permissions::PermissionProfile;
 use crate::{Error, Result};
 
 #[derive(Debug, Clone)]
@@ -43,6 +43,9 @@ pub struct RegistrationRequest {
     pub cloud: Cloud,
     /// Defaults to the cloud's (full fidelity in the Global cloud).
     pub permission_profile: Option<PermissionProfile>,
+    /// Limit mailbox access to this group's members (its object id or mail address): the
+    /// mailbox permissions are then not granted in Entra ID but in Exchange Online.
+    pub scope_group: Option<String>,
     /// Defaults to the signed-in admin's domain.
     pub connection_name: Option<String>,
     /// Defaults to the signed-in admin.
@@ -117,11 +120,16 @@ impl<'a> Registrar<'a> {
         permission_profile.check_cloud(&request.cloud).map_err(|message| {
             Error::invalid(crate::validate::Field::Cloud, message, "Choose Item level under Permissions.")
         })?;
+        let scope_group = match request.scope_group.as_deref().map(str::trim).filter(|g| !g.is_empty()) {
+            Some(group) => Some(crate::validate::scope_group(group).map_err(Error::Invalid)?),
+            None => None,
+        };
         let now = crate::model::now();
         let registration = Registration {
             id: Uuid::new_v4(),
             role: request.role,
             permission_profile,
+            scope_group,
             cloud: request.cloud,
             tenant_id: admin.claims.tid.clone(),
             admin: user.clone(),
@@ -360,7 +368,7 @@ impl<'a> Registrar<'a> {
                     self.create_service_principal(&run.graph, &app_id, report, cancel),
                     async {
                         match needs_roles {
-                            true => self.graph_roles(&run.graph, r.role, r.permission_profile, cancel).await.map(Some),
+                            true => self.graph_roles(&run.graph, r.needs(), cancel).await.map(Some),
                             false => Ok(None),
                         }
                     },
@@ -375,16 +383,13 @@ impl<'a> Registrar<'a> {
             RegistrationStep::Permissions => {
                 let roles = match run.roles.take() {
                     Some(roles) => roles,
-                    None => self.graph_roles(&run.graph, r.role, r.permission_profile, cancel).await?,
+                    None => self.graph_roles(&run.graph, r.needs(), cancel).await?,
                 };
                 let sp =
                     r.service_principal_id.clone().ok_or_else(|| Error::Internal("no service principal".into()))?;
                 self.grant(&run.graph, r, &sp, run.app_id()?, roles, report, cancel).await?;
                 r.roles_granted = true;
-                Ok(StepDone {
-                    journal: String::new(),
-                    shown: format!("{} permissions", permission_set(r.role, r.permission_profile).len()),
-                })
+                Ok(StepDone { journal: String::new(), shown: format!("{} permissions", r.needs().entra().len()) })
             }
             // Wait until app-only tokens carry every role: then the connection works.
             RegistrationStep::Consent => {

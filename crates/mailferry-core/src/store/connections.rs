@@ -8,14 +8,14 @@ use sqlx::{Row, SqliteConnection, SqlitePool};
 use uuid::Uuid;
 
 use crate::cloud::Cloud;
-use crate::model::{CheckOutcome, Connection, Credential, LastCheck, RegistrationMode, Role};
+use crate::model::{CheckOutcome, Connection, Credential, LastCheck, MailboxScope, RegistrationMode, Role};
 use crate::permissions::PermissionProfile;
 use crate::{Error, Result};
 
 const COLUMNS: &str = "id, role, name, cloud, cloud_login_url, cloud_graph_url, tenant_id, tenant_name, \
     default_domain, client_id, application_mailbox, registration, credential_kind, secret_hint, \
     secret_expires_at, cert_sha1, cert_sha256, cert_subject, cert_not_after, created_at, updated_at, \
-    last_check_at, last_check_outcome, permission_profile";
+    last_check_at, last_check_outcome, permission_profile, scope_group, scope_group_name";
 
 /// What a connection is read with besides its own columns: whether new client secrets were
 /// blocked when last learnt (`credential_policies`), for its application or else its tenant.
@@ -154,6 +154,8 @@ fn bind_columns<'q>(
         .bind(c.last_check.as_ref().map(|check| timestamp(&check.at)))
         .bind(c.last_check.as_ref().map(|check| check.outcome.as_str()))
         .bind(c.permission_profile.slug())
+        .bind(c.mailbox_scope.as_ref().map(|s| s.group.as_str()))
+        .bind(c.mailbox_scope.as_ref().and_then(|s| s.display_name.as_deref()))
 }
 
 fn placeholders() -> String {
@@ -259,6 +261,9 @@ fn decode(row: &SqliteRow) -> Result<Connection> {
         application_mailbox: text("application_mailbox")?,
         registration,
         permission_profile,
+        mailbox_scope: optional("scope_group")?
+            .map(|group| Ok::<_, Error>(MailboxScope { group, display_name: optional("scope_group_name")? }))
+            .transpose()?,
         credential,
         created_at: parse_time(&text("created_at")?)?,
         updated_at: parse_time(&text("updated_at")?)?,

@@ -28,8 +28,8 @@ impl<'a> RegistrationRepo<'a> {
         sqlx::query(
             "INSERT INTO registrations (id, role, cloud, cloud_login_url, cloud_graph_url, tenant_id, admin, connection_name, \
              application_mailbox, status, certificate_sha1, application_object_id, application_app_id, service_principal_id, \
-             roles_granted, connection_id, last_error, started_at, updated_at, reuse_app_id, trusted_key_ids, permission_profile) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22) \
+             roles_granted, connection_id, last_error, started_at, updated_at, reuse_app_id, trusted_key_ids, permission_profile, scope_group) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23) \
              ON CONFLICT (id) DO UPDATE SET status = ?10, certificate_sha1 = ?11, application_object_id = ?12, \
              application_app_id = ?13, service_principal_id = ?14, roles_granted = ?15, connection_id = ?16, \
              last_error = ?17, updated_at = ?19, trusted_key_ids = ?21",
@@ -56,6 +56,7 @@ impl<'a> RegistrationRepo<'a> {
         .bind(&r.reuse_app_id)
         .bind(serde_json::to_string(&r.trusted_key_ids).unwrap_or_else(|_| "[]".into()))
         .bind(r.permission_profile.slug())
+        .bind(&r.scope_group)
         .execute(self.pool)
         .await?;
         Ok(())
@@ -123,6 +124,7 @@ fn decode(row: &SqliteRow) -> Result<Registration> {
             .ok_or_else(|| corrupt("cloud"))?,
         permission_profile: PermissionProfile::parse(&text("permission_profile")?)
             .ok_or_else(|| corrupt("permission_profile"))?,
+        scope_group: optional("scope_group")?,
         tenant_id: text("tenant_id")?,
         admin: text("admin")?,
         connection_name: text("connection_name")?,

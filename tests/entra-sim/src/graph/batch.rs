@@ -81,6 +81,9 @@ async fn run_one(
         .iter()
         .find_map(|host| url.strip_prefix(host))
         .unwrap_or(url);
+    // Microsoft's batching examples put OData queries in the URL as typed (`eq 'high'`): the
+    // spaces are encoded before the request is routed.
+    let url = url.replace(' ', "%20");
     let path = format!("/v1.0/{}", url.trim_start_matches('/').trim_start_matches("v1.0/"));
     let path_only = path.split('?').next().unwrap_or_default().to_owned();
 

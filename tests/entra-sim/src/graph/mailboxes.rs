@@ -117,10 +117,16 @@ fn with_mailbox<T>(
     then: impl FnOnce(&Tenant, &User, bool) -> Result<T, GraphError>,
 ) -> Result<T, GraphError> {
     let caller = caller(sim, headers)?;
-    require_app_role(&caller, roles, scopes)?;
     let world = sim.world();
     let tenant = caller.tenant_in(&world)?;
-    let (user, auxiliary) = mailbox_owner(tenant, mailbox_id).ok_or_else(|| mailbox_not_found(mailbox_id))?;
+    let owner = mailbox_owner(tenant, mailbox_id);
+    // Authorised before the mailbox is looked up: an application without the permission is
+    // refused whatever the id.
+    match owner {
+        Some((user, _)) => super::users::require_mailbox(&caller, tenant, user, roles, scopes)?,
+        None => require_app_role(&caller, roles, scopes)?,
+    }
+    let (user, auxiliary) = owner.ok_or_else(|| mailbox_not_found(mailbox_id))?;
     then(tenant, user, auxiliary)
 }
 
@@ -336,7 +342,7 @@ pub async fn user_items(
         let world = sim.world();
         let tenant = caller.tenant_in(&world)?;
         let user = super::users::mailbox_user(tenant, &id)?;
-        require_app_role(&caller, roles, scopes)?;
+        super::users::require_mailbox(&caller, tenant, user, roles, scopes)?;
         let items = vec![json!({ "id": item_id(user, &kind, 0) })];
         selected_page(&sim, &format!("/v1.0/users/{id}/{kind}"), &format!("users('{id}')/{kind}"), items, &query)
     })())

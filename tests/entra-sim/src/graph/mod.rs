@@ -3,6 +3,8 @@
 
 mod applications;
 mod batch;
+pub(crate) mod exchange_rbac;
+mod groups;
 pub(crate) mod mailboxes;
 mod odata;
 mod organization;
@@ -33,6 +35,9 @@ pub fn routes() -> Router<SharedSim> {
         .route("/v1.0/admin/exchange/mailboxes/{mailbox}/folders/{folder}/items", get(mailboxes::items))
         .route("/v1.0/admin/exchange/mailboxes/{mailbox}/exportItems", post(mailboxes::export_items))
         .route("/v1.0/admin/exchange/mailboxes/{mailbox}/createImportSession", post(mailboxes::create_import_session))
+        .route("/v1.0/groups", get(groups::list))
+        .route("/v1.0/groups/{id}", get(groups::get))
+        .route("/v1.0/groups/{id}/members", get(groups::members))
         .route("/v1.0/applications", get(applications::list).post(applications::create))
         .route(
             "/v1.0/applications/{id}",

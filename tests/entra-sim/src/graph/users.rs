@@ -116,6 +116,28 @@ fn access_denied() -> GraphError {
     GraphError::new(StatusCode::FORBIDDEN, "ErrorAccessDenied", "Access is denied. Check credentials and try again.")
 }
 
+/// An app-only caller needs one of `roles` on this mailbox, from Entra or from an Exchange
+/// scope that holds it; a delegated caller one of `scopes`. Exchange refuses with
+/// `ErrorAccessDenied`.
+pub(super) fn require_mailbox(
+    caller: &super::Caller,
+    tenant: &crate::world::Tenant,
+    user: &User,
+    roles: &[&str],
+    scopes: &[&str],
+) -> Result<(), GraphError> {
+    let allowed = if caller.app_only() {
+        super::exchange_rbac::allows(caller, tenant, user, roles)
+    } else {
+        caller.require(roles, scopes).is_ok()
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(access_denied())
+    }
+}
+
 pub async fn mail_folder(
     State(sim): State<SharedSim>,
     headers: HeaderMap,
@@ -127,9 +149,13 @@ pub async fn mail_folder(
         let world = sim.world();
         let tenant = caller.tenant_in(&world)?;
         let user = mailbox_user(tenant, &id)?;
-        caller
-            .require(&["Mail.Read", "Mail.ReadWrite", "Mail.ReadBasic.All"], &["Mail.Read", "Mail.ReadWrite"])
-            .map_err(|_| access_denied())?;
+        require_mailbox(
+            &caller,
+            tenant,
+            user,
+            &["Mail.Read", "Mail.ReadWrite", "Mail.ReadBasic.All"],
+            &["Mail.Read", "Mail.ReadWrite"],
+        )?;
         if !folder.eq_ignore_ascii_case("inbox") {
             return Err(GraphError::new(
                 StatusCode::NOT_FOUND,
@@ -163,13 +189,9 @@ pub async fn mailbox_settings(
         let caller = caller(&sim, &headers)?;
         let world = sim.world();
         let tenant = caller.tenant_in(&world)?;
-        mailbox_user(tenant, &id)?;
-        caller
-            .require(
-                &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
-                &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
-            )
-            .map_err(|_| access_denied())?;
+        let user = mailbox_user(tenant, &id)?;
+        let both = &["MailboxSettings.Read", "MailboxSettings.ReadWrite"];
+        require_mailbox(&caller, tenant, user, both, both)?;
         let body = serde_json::json!({
             "archiveFolder": "AAMkAAA=",
             "timeZone": "UTC",

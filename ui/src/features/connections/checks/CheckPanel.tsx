@@ -138,6 +138,9 @@ export function CheckPanel({ sessionId, connection, initialReport = null, autoSt
         ))}
       </ul>
       {error && <ErrorBar error={error} title="The checks could not run" />}
+      {report?.scopeScript && (
+        <ScopeScript script={report.scopeScript} open={report.results.some((r) => r.id === "mailboxScope" && r.status === "fail")} />
+      )}
       {report && hasMicrosoftDetails(report) && <SupportDetails text={supportDetails(report, connection.name)} />}
     </div>
   );
@@ -194,6 +197,15 @@ function CheckItem({ row }: { row: CheckRow }) {
 
 /** Microsoft's codes and ids in one block, to paste into a support request. */
 function SupportDetails({ text }: { text: string }) {
+  return <CopyableText title="Details for Microsoft support" copyLabel="Copy details" text={text} />;
+}
+
+/** The Exchange Online PowerShell that makes a scoped connection's scope, open when the scope check failed. */
+function ScopeScript({ script, open }: { script: string; open: boolean }) {
+  return <CopyableText title="Exchange Online PowerShell for the mailbox scope" copyLabel="Copy PowerShell" text={script} open={open} />;
+}
+
+function CopyableText({ title, copyLabel, text, open = false }: { title: string; copyLabel: string; text: string; open?: boolean }) {
   const styles = useStyles();
   const area = useRef<HTMLTextAreaElement>(null);
   const [copied, setCopied] = useState<string | null>(null);
@@ -208,17 +220,17 @@ function SupportDetails({ text }: { text: string }) {
     }
   };
   return (
-    <Accordion collapsible>
+    <Accordion collapsible defaultOpenItems={open ? ["details"] : []}>
       <AccordionItem value="details">
-        <AccordionHeader>Details for Microsoft support</AccordionHeader>
+        <AccordionHeader>{title}</AccordionHeader>
         <AccordionPanel>
           <div className={styles.toolbar}>
             <Button size="small" icon={<CopyRegular />} onClick={() => void copy()}>
-              Copy details
+              {copyLabel}
             </Button>
             {copied && <Caption1 role="status">{copied}</Caption1>}
           </div>
-          <Textarea ref={area} readOnly value={text} className={styles.details} aria-label="Details for Microsoft support" resize="vertical" />
+          <Textarea ref={area} readOnly value={text} className={styles.details} aria-label={title} resize="vertical" />
         </AccordionPanel>
       </AccordionItem>
     </Accordion>

@@ -8,10 +8,10 @@ const ID = "6f1c1f64-3f7e-4f1e-9c39-0d8f7c1b2a10";
 describe("a run of the configuration checks", () => {
   it("shows each check waiting, running, then done as the core reports it", () => {
     let state = checkRunReducer(initialCheckRun(), { type: "start" });
-    expect(state.rows.map((row) => row.state)).toEqual(Array(7).fill("waiting"));
+    expect(state.rows.map((row) => row.state)).toEqual(Array(8).fill("waiting"));
     state = checkRunReducer(state, { type: "event", event: { kind: "started", id: "tenant" } });
     expect(state.rows[0].state).toBe("running");
-    expect(announcement(state)).toBe("Checking Tenant… (0 of 7 done)");
+    expect(announcement(state)).toBe("Checking Tenant… (0 of 8 done)");
     const tenant = aReport(ID).results[0];
     state = checkRunReducer(state, { type: "event", event: { kind: "finished", result: tenant } });
     expect(state.rows[0]).toMatchObject({ state: "done", result: { status: "pass" } });

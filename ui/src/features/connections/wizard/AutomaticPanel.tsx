@@ -36,6 +36,7 @@ import { APPLICATION_NAMES } from "../../../bindings/words";
 import { isDemoCloud, useDemo } from "../../demo/demoContext";
 import { CloudChooser } from "./CloudChooser";
 import { PermissionProfileChooser } from "./PermissionProfileChooser";
+import { ScopeChooser } from "./ScopeChooser";
 import { ReuseCredentials, foreignCredentials } from "./ReuseCredentials";
 import { chosenCloud, type WizardAction, type WizardState } from "./wizardState";
 
@@ -125,6 +126,7 @@ export function AutomaticPanel({ state, permissions, dispatch, onRunningChange, 
         connectionName: state.values.name.trim() || null,
         applicationMailbox: mailbox.trim() || null,
         permissionProfile: state.permissionProfile,
+        scopeGroup: state.scoped ? state.values.scopeGroup.trim() || undefined : undefined,
         resume,
         reuseAppId,
         trustedKeyIds,
@@ -265,6 +267,7 @@ export function AutomaticPanel({ state, permissions, dispatch, onRunningChange, 
           ))}
           <CloudChooser state={state} dispatch={dispatch} />
           <PermissionProfileChooser state={state} dispatch={dispatch} />
+          <ScopeChooser state={state} dispatch={dispatch} />
           <Field
             label="Tenant"
             required

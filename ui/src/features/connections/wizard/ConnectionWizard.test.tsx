@@ -216,6 +216,7 @@ describe("the connection wizard", () => {
         role: "source",
         cloud: { kind: "global" },
         permissionProfile: "fullFidelity",
+        scopeGroup: null,
         tenantId: "6babcaad-604b-40ac-a9d7-9fd97c0b779f",
         admin: "appadmin@contoso.onmicrosoft.com",
         connectionName: "contoso.onmicrosoft.com",
@@ -312,6 +313,7 @@ describe("the connection wizard", () => {
       "Organization: Passed",
       "Application mailbox: Passed",
       "Mail access: Passed",
+      "Mailbox scope: Passed",
       "Credential expiry: Passed",
     ]);
     expect(screen.getByText("Contoso")).toBeInTheDocument();

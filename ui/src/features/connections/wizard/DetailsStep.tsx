@@ -7,6 +7,7 @@ import { CertificatePanel } from "./CertificatePanel";
 import { SecretField } from "./SecretField";
 import { CloudChooser } from "./CloudChooser";
 import { PermissionProfileChooser } from "./PermissionProfileChooser";
+import { ScopeChooser } from "./ScopeChooser";
 import { keepsStoredSecret, visibleIssue, type TextField, type WizardAction, type WizardState } from "./wizardState";
 
 const useStyles = makeStyles({
@@ -69,6 +70,7 @@ export function DetailsStep({ state, dispatch, fieldRefs, onSecretLeft, onSecret
       <Body1>Enter the details of the application you registered in Microsoft Entra ID. Each value is checked as you type.</Body1>
       <CloudChooser state={state} dispatch={dispatch} />
       <PermissionProfileChooser state={state} dispatch={dispatch} />
+      <ScopeChooser state={state} dispatch={dispatch} />
       {field("name", (p) => <Input {...p} placeholder="For example: Contoso" />)}
       {field("applicationMailbox", (p) => <Input {...p} type="email" placeholder="migration@contoso.com" autoComplete="off" />)}
       {field("clientId", (p) => <Input {...p} className={styles.mono} placeholder="00000000-0000-0000-0000-000000000000" spellCheck={false} />)}

@@ -57,6 +57,20 @@ describe("the connection wizard's state", () => {
     expect(run(edit, { type: "cloud", cloud: { kind: "global" } }).permissionProfile).toBe("itemLevel");
   });
 
+  it("sends the scope group only while the connection is limited to a group, and judges it only then", () => {
+    const typed = run(initialWizardState("source"), { type: "change", field: "scopeGroup", value: "wave1@contoso.com" });
+    expect(toFields(typed).scopeGroup).toBeUndefined();
+    const scoped = run(typed, { type: "scoped", scoped: true });
+    expect(toFields(scoped).scopeGroup).toBe("wave1@contoso.com");
+    const issue: FieldIssue = { field: "scopeGroup", message: "Scope group: this is neither", hint: "Groups" };
+    const judged = run(scoped, { type: "issues", issues: [issue] }, { type: "revealAll" });
+    expect(visibleIssue(judged, "scopeGroup")).toEqual(issue);
+    expect(visibleIssue(run(judged, { type: "scoped", scoped: false }), "scopeGroup")).toBeUndefined();
+    // An edited scoped connection opens limited to its group.
+    const edit = initialWizardState("source", aConnection({ mailboxScope: { group: "wave1@contoso.com", displayName: "Wave 1" } }));
+    expect(edit).toMatchObject({ scoped: true, values: { scopeGroup: "wave1@contoso.com" } });
+  });
+
   it("opens an edit on the details step and never goes back to a registration choice", () => {
     const edit = initialWizardState("source", saved);
     expect(edit.step).toBe("details");

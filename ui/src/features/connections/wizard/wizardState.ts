@@ -33,6 +33,8 @@ export interface WizardState {
   permissionProfile: PermissionProfile;
   /** The admin chose the profile: a change of cloud no longer resets it to that cloud's default. */
   profileChosen: boolean;
+  /** Limit mailbox access to the members of one mail-enabled group (Exchange Online RBAC). */
+  scoped: boolean;
   /** A custom cloud's URLs, kept while another cloud is chosen so switching back loses nothing. */
   customCloud: { loginUrl: string; graphUrl: string };
   /** The draft in the core's edit session that this wizard edits; null until the core answers. */
@@ -64,6 +66,7 @@ export type WizardAction =
   | { type: "cloudKind"; kind: CloudKind }
   | { type: "customCloud"; loginUrl?: string; graphUrl?: string }
   | { type: "permissionProfile"; profile: PermissionProfile }
+  | { type: "scoped"; scoped: boolean }
   | { type: "draft"; draftId: string }
   | { type: "validated"; state: DraftState }
   | { type: "secretSent" }
@@ -91,11 +94,13 @@ export function initialWizardState(role: Role, editing: Connection | null = null
       // The saved Expires date while it is still ahead (a past one would only be refused).
       secretExpires: credential?.kind === "secret" && credential.expiresAt && new Date(credential.expiresAt) > new Date() ? credential.expiresAt.slice(0, 10) : "",
       certificateThumbprint: credential?.kind === "certificate" ? credential.sha1Thumbprint : "",
+      scopeGroup: editing?.mailboxScope?.group ?? "",
     },
     credentialKind: credential?.kind ?? "secret",
     cloudKind: cloud.kind,
     permissionProfile: editing?.permissionProfile ?? defaultProfile(cloud.kind),
     profileChosen: editing !== null,
+    scoped: Boolean(editing?.mailboxScope),
     customCloud: cloud.kind === "custom" ? { loginUrl: cloud.loginUrl, graphUrl: cloud.graphUrl } : { loginUrl: "", graphUrl: "" },
     draftId: null,
     staged: null,
@@ -127,6 +132,8 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
       return { ...profileFor(state, action.kind), cloudKind: action.kind };
     case "permissionProfile":
       return { ...state, permissionProfile: action.profile, profileChosen: true };
+    case "scoped":
+      return { ...state, scoped: action.scoped };
     case "draft":
       return { ...state, draftId: action.draftId };
     case "validated":
@@ -182,7 +189,8 @@ export function keepsStoredSecret(state: WizardState): boolean {
 export function activeFields(state: WizardState): Field[] {
   const credentialFields: Field[] = state.credentialKind === "secret" ? ["clientSecret", "secretExpires"] : ["certificateThumbprint"];
   const cloud: Field[] = state.cloudKind === "custom" ? ["cloud"] : [];
-  return [...cloud, "name", "applicationMailbox", "clientId", "tenant", ...credentialFields];
+  const scope: Field[] = state.scoped ? ["scopeGroup"] : [];
+  return [...cloud, "name", "applicationMailbox", "clientId", "tenant", ...credentialFields, ...scope];
 }
 
 /** The problem to show under a field: only once the admin has left the field or tried to finish. */
@@ -236,6 +244,7 @@ export function toFields(state: WizardState): DraftFields {
     clientId: values.clientId,
     applicationMailbox: values.applicationMailbox,
     permissionProfile: state.permissionProfile,
+    ...(state.scoped ? { scopeGroup: values.scopeGroup } : {}),
     credential:
       state.credentialKind === "secret"
         ? values.secretExpires
