@@ -43,6 +43,8 @@ APP_ROLES = [
     "MailboxFolder.Read.All",
     "MailboxItem.Read.All",
     "MailboxItem.ImportExport.All",
+    # The members of a scoped connection's group.
+    "GroupMember.Read.All",
 ]
 
 

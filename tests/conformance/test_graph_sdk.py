@@ -240,6 +240,23 @@ def test_a_folder_redirected_to_an_auxiliary_archive_is_followed_by_the_sdk(sim,
         sim.api("DELETE", "faults")
 
 
+def test_a_scope_group_and_its_user_members_as_the_sdk_reads_them(sim, app_only):
+    """What a scoped connection reads: its group (by id and by mail) and its direct members."""
+    group_id = "6f0e1d2c-3b4a-4596-8877-665544332211"
+    sim.api("PUT", f"tenants/{TENANT_ID}/groups/{group_id}", {
+        "displayName": "Wave 1", "mail": f"wave1@{DOMAIN}", "members": [f"migration@{DOMAIN}", f"nomailbox@{DOMAIN}"],
+    })
+    group = run(app_only.groups.by_group_id(group_id).get())
+    assert group.display_name == "Wave 1" and group.mail_enabled is True and group.security_enabled is True
+    from msgraph.generated.groups.groups_request_builder import GroupsRequestBuilder
+    query = GroupsRequestBuilder.GroupsRequestBuilderGetQueryParameters(filter=f"mail eq 'wave1@{DOMAIN}'", select=["id"])
+    found = run(app_only.groups.get(RequestConfiguration(query_parameters=query))).value
+    assert [g.id for g in found] == [group_id]
+    members = run(app_only.groups.by_group_id(group_id).members.graph_user.get()).value
+    assert sorted(m.user_principal_name for m in members) == [f"migration@{DOMAIN}", f"nomailbox@{DOMAIN}"]
+    assert all(isinstance(m, User) for m in members)
+
+
 def test_a_missing_user_is_an_odata_error_with_microsofts_ids(app_only):
     error = odata_error(app_only.users.by_user_id(f"nobody@{DOMAIN}").get())
     assert error.response_status_code == 404

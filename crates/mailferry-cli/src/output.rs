@@ -59,6 +59,16 @@ pub fn details(out: &mut impl Write, c: &Connection) -> io::Result<()> {
         ("Application mailbox", c.application_mailbox.clone()),
         ("Registration", c.registration.as_str().to_owned()),
         ("Permissions", format!("{} ({})", c.permission_profile.display_name(), c.permission_profile.slug())),
+        (
+            "Mailbox scope",
+            match &c.mailbox_scope {
+                Some(scope) => match &scope.display_name {
+                    Some(name) => format!("members of {name} ({})", scope.group),
+                    None => format!("members of {}", scope.group),
+                },
+                None => "tenant-wide".into(),
+            },
+        ),
         ("Credential", credential_summary(&c.credential)),
         ("Status", status(c).to_owned()),
         ("Created", c.created_at.to_rfc3339()),
@@ -123,6 +133,12 @@ pub fn report(out: &mut impl Write, c: &Connection, report: &mailferry_core::che
     }
     if let (Some(name), Some(domain)) = (&report.tenant_name, &report.default_domain) {
         writeln!(out, "Tenant: {name} ({domain})")?;
+    }
+    if let Some(script) = &report.scope_script {
+        writeln!(out, "Exchange Online PowerShell for the mailbox scope:")?;
+        for line in script.lines() {
+            writeln!(out, "    {line}")?;
+        }
     }
     writeln!(out, "Result: {}", report.outcome.as_str())
 }

@@ -64,6 +64,35 @@ fn show_says_the_connections_permission_profile_as_text_and_json() {
     assert_eq!(json["permissionProfile"], "fullFidelity");
     let text = stdout(&mailferry(dir.path(), &["connections", "show", "Fabrikam"]));
     assert!(text.contains("Permissions:             Item level (item-level)"), "{text}");
+    assert!(text.contains("Mailbox scope:           tenant-wide"), "{text}");
+}
+
+#[test]
+fn a_scoped_connection_shows_its_group_and_a_bad_group_is_refused_before_anything_is_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let scoped = Connection {
+        mailbox_scope: Some(mailferry_core::model::MailboxScope {
+            group: "wave1@contoso.com".into(),
+            display_name: Some("Wave 1".into()),
+        }),
+        ..connection(Role::Source, "Contoso")
+    };
+    seed(dir.path(), &[scoped]);
+    let text = stdout(&mailferry(dir.path(), &["connections", "show", "Contoso"]));
+    assert!(text.contains("Mailbox scope:           members of Wave 1 (wave1@contoso.com)"), "{text}");
+    let json: serde_json::Value =
+        serde_json::from_slice(&mailferry(dir.path(), &["connections", "show", "Contoso", "--json"]).stdout).unwrap();
+    assert_eq!(json["mailboxScope"]["group"], "wave1@contoso.com");
+
+    let other = tempfile::tempdir().unwrap();
+    let out = add_manual_in_cloud(other.path(), &["--scope-group", "not a group"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        stderr(&out).contains("Scope group: this is neither a group's email address nor its object ID"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(stdout(&mailferry(other.path(), &["connections", "list"])), "No connections.\n");
 }
 
 #[test]

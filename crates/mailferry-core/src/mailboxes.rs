@@ -100,15 +100,42 @@ pub async fn discover(
     let token = identity.tokens.app_only(&identity.http, &request, cancel).await?;
     let graph = GraphClient::new(&identity.http, connection.cloud.graph_url(), token.bearer());
     let mut totals = DiscoveryTotals::default();
-    let path = directory::users_page_path(PAGE_SIZE);
+    // A connection scoped to a group reaches only the group's direct members: only they are
+    // listed (Exchange counts direct members only in a MemberOfGroup scope).
+    let (path, what) = match &connection.mailbox_scope {
+        None => (directory::users_page_path(PAGE_SIZE), "list the tenant's users"),
+        Some(scope) => {
+            let group = group_id(&graph, &scope.group, cancel).await?;
+            (directory::group_members_page_path(&group, PAGE_SIZE), "list the members of the connection's group")
+        }
+    };
     graph
-        .pages(&path, "list the tenant's users", cancel, |users| {
+        .pages(&path, what, cancel, |users| {
             let page = classify(users, &mut totals);
             on_page(page)
         })
         .await?;
     tracing::info!(users = totals.users_read, mailboxes = totals.mailboxes, "mailboxes discovered");
     Ok(totals)
+}
+
+/// The object id of a group given by id or by mail address.
+async fn group_id(graph: &GraphClient<'_>, group: &str, cancel: &CancellationToken) -> Result<String> {
+    if let Some(id) = crate::validate::parse_guid(group) {
+        return Ok(id);
+    }
+    let path = format!(
+        "/groups?$filter=mail%20eq%20'{}'&$select=id",
+        percent_encoding::utf8_percent_encode(&crate::graph::odata_string(group), percent_encoding::NON_ALPHANUMERIC)
+    );
+    let found = graph.get(&path, "find the connection's group", cancel).await?;
+    crate::graph::first_item::<directory::User>(&found).map(|g| g.id).ok_or_else(|| {
+        crate::Error::invalid(
+            crate::validate::Field::ScopeGroup,
+            format!("Scope group: no group with the address {group} exists in the tenant."),
+            "Edit the connection and give the group's email address or object ID (Microsoft Entra admin center > Groups).",
+        )
+    })
 }
 
 /// Discovery as the app runs it: one at a time, cancellable from another command.

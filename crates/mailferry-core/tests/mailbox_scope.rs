@@ -307,3 +307,31 @@ async fn a_connection_that_is_not_scoped_says_its_permissions_are_tenant_wide() 
     assert!(summary.starts_with("Tenant-wide"), "{summary}");
     assert!(report.scope_script.is_none());
 }
+
+#[tokio::test]
+async fn discovery_of_a_scoped_connection_lists_only_the_groups_members() {
+    let f = fixture().await;
+    let cloud = Cloud::Custom { login_url: f.sim.base_url.clone(), graph_url: f.sim.base_url.clone() };
+    for group in [GROUP, GROUP_MAIL] {
+        let mut fields = fields_in(cloud.clone(), &format!("Tailspin {group}"), TENANT, SCOPED_APP, MAILBOX);
+        fields.scope_group = Some(group.into());
+        let connection = f.core.add(Role::Source, fields, Some(SECRET)).await;
+        let identity = IdentityClient::new(mailferry_testsupport::fast_http(Duration::from_secs(5))).unwrap();
+        let mut found = Vec::new();
+        let cancel = mailferry_core::http::CancellationToken::new();
+        mailferry_core::mailboxes::discover(
+            &identity,
+            &f.core.connections,
+            &connection,
+            |page| {
+                found.extend(page.mailboxes.into_iter().map(|m| m.user_principal_name));
+                Ok(())
+            },
+            &cancel,
+        )
+        .await
+        .unwrap();
+        found.sort();
+        assert_eq!(found, ["alice@tailspin.onmicrosoft.com", "bob@tailspin.onmicrosoft.com", MAILBOX,], "{group}");
+    }
+}

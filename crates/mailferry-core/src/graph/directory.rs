@@ -103,6 +103,15 @@ pub fn users_page_path(page_size: usize) -> String {
     format!("/users?$select=id,displayName,userPrincipalName,mail,provisionedPlans&$top={page_size}")
 }
 
+/// The users among a group's direct members (the `microsoft.graph.user` cast), as
+/// [`users_page_path`] reads them.
+pub fn group_members_page_path(group_id: &str, page_size: usize) -> String {
+    format!(
+        "/groups/{}/members/microsoft.graph.user?$select=id,displayName,userPrincipalName,mail,provisionedPlans&$top={page_size}",
+        path_segment(group_id)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

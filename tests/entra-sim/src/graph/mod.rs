@@ -38,6 +38,9 @@ pub fn routes() -> Router<SharedSim> {
         .route("/v1.0/groups", get(groups::list))
         .route("/v1.0/groups/{id}", get(groups::get))
         .route("/v1.0/groups/{id}/members", get(groups::members))
+        // The cast as Microsoft's pages write it, and as the Graph SDK sends it (`graph.user`).
+        .route("/v1.0/groups/{id}/members/microsoft.graph.user", get(groups::members))
+        .route("/v1.0/groups/{id}/members/graph.user", get(groups::members))
         .route("/v1.0/applications", get(applications::list).post(applications::create))
         .route(
             "/v1.0/applications/{id}",

@@ -73,6 +73,27 @@ describe("the migration job wizard", () => {
     await waitFor(() => expect(screen.queryByRole("dialog", { hidden: true })).not.toBeInTheDocument());
   });
 
+  it("says why a scoped source connection lists only its group's members", async () => {
+    const source = aConnection({ name: "Contoso", mailboxScope: { group: "wave1@contoso.com", displayName: "Wave 1" } });
+    const core = installFakeCore([source]);
+    core.tenantMailboxes = mailboxes.slice(0, 3);
+    render(
+      <FluentProvider theme={webLightTheme}>
+        <Dashboard />
+      </FluentProvider>,
+    );
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", { hidden: true, name: "Create a new migration job" }));
+    await findDialog("New migration job");
+    await user.type(screen.getByRole("textbox", { hidden: true, name: /Job name/ }), "Wave 1");
+    await user.click(screen.getByRole("button", { hidden: true, name: "Next" }));
+    await user.click(screen.getByRole("combobox", { hidden: true, name: /Source server/ }));
+    await user.click(await screen.findByRole("option", { hidden: true, name: /Contoso/ }));
+    expect(
+      await screen.findByText("3 mailboxes in Contoso. Only the members of Wave 1 are listed: the connection is limited to that group."),
+    ).toBeInTheDocument();
+  });
+
   it("renames and deletes a job from the How to start card", async () => {
     const core = installFakeCore([aConnection()]);
     core.jobs = [

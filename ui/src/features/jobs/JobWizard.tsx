@@ -300,7 +300,7 @@ function SourceStep({ connections, source, onSource, discovery, selected, onSele
                     totals.withoutExchange > 0
                       ? ` ${totals.withoutExchange} users have a mail address but no Exchange Online mailbox, and cannot be migrated.`
                       : ""
-                  }`
+                  }${scopeNote(source)}`
                 : ""}
           </Text>
           {discovery.error && <ErrorBar error={discovery.error} title="The mailboxes could not be read" />}
@@ -376,4 +376,11 @@ function ServerDropdown({ role, label, connections, value, onChange }: DropdownP
       </Dropdown>
     </Field>
   );
+}
+
+/** Why a scoped connection lists fewer mailboxes than the tenant has. */
+function scopeNote(source: Connection): string {
+  const scope = source.mailboxScope;
+  if (!scope) return "";
+  return ` Only the members of ${scope.displayName ?? scope.group} are listed: the connection is limited to that group.`;
 }
