@@ -86,10 +86,10 @@ describe("a manual source connection", () => {
 
     await app.press("Configure");
     await app.text("All checks passed: the connection works.");
-    for (const check of ["Tenant", "Sign-in as the application", "Permissions", "Organization", "Application mailbox", "Mail access", "Credential expiry"]) {
+    for (const check of ["Tenant", "Sign-in as the application", "Permissions", "Organization", "Application mailbox", "Mail access", "Mailbox scope", "Credential expiry"]) {
       await app.findVisible(By.xpath(`//li[@aria-label='${check}: Passed']`));
     }
-    await app.containing("The application can read migration@contoso.com's inbox");
+    await app.containing("The application can read migration@contoso.com: its inbox");
     await app.screenshot("wizard-configuration-passed");
     await app.press("Finish");
 

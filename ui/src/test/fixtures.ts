@@ -32,7 +32,7 @@ const PASSED: CheckResult[] = [
   ["permissions", "Permissions", "All 6 permissions are granted."],
   ["organization", "Organization", "Contoso, default domain contoso.com."],
   ["mailbox", "Application mailbox", "migration@contoso.com exists in the tenant."],
-  ["mailAccess", "Mail access", "The application can read migration@contoso.com's inbox (3 items)."],
+  ["mailAccess", "Mail access", "The application can read migration@contoso.com: its inbox (3 items), its messages, calendar and contacts."],
   ["mailboxScope", "Mailbox scope", "Tenant-wide: the application's mailbox permissions reach every mailbox of the tenant (no Exchange Online scope)."],
   ["credentialExpiry", "Credential expiry", "The client secret is valid until 2027-11-27 (365 days)."],
 ].map(([id, title, summary]) => ({ id, title, status: "pass", summary, fix: null, microsoft: null }) as CheckResult);
