@@ -11,6 +11,7 @@ mod proxy;
 mod register;
 mod renew;
 mod switch;
+mod upgrade;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -157,6 +158,9 @@ enum ConnectionsCommand {
     /// (an administrator signs in); the client secret leaves the application unless
     /// --keep-secret.
     SwitchToCertificate(switch::SwitchToCertificate),
+    /// Move a connection to another permission profile (full-fidelity or item-level): prints
+    /// what is granted and revoked; with --yes an administrator signs in and it is done.
+    UpgradePermissions(upgrade::UpgradePermissions),
     /// Delete a connection and its secret from the keychain.
     Delete {
         connection: String,
@@ -282,6 +286,9 @@ async fn run(cli: Cli, demo_port: Option<u16>) -> Result<u8, Error> {
         Command::Connections(ConnectionsCommand::Renew(args)) => return renew::run(&service, args, &mut out).await,
         Command::Connections(ConnectionsCommand::SwitchToCertificate(args)) => {
             return switch::run(&service, args, &mut out).await
+        }
+        Command::Connections(ConnectionsCommand::UpgradePermissions(args)) => {
+            return upgrade::run(&service, args, &mut out).await
         }
         Command::Connections(ConnectionsCommand::Expiring { within, json }) => {
             return expiring::run(&service, within, json, &mut out).await;

@@ -96,6 +96,26 @@ fn a_scoped_connection_shows_its_group_and_a_bad_group_is_refused_before_anythin
 }
 
 #[test]
+fn upgrade_permissions_without_yes_previews_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    seed(dir.path(), &[connection(Role::Source, "Contoso")]);
+    let out = mailferry(dir.path(), &["connections", "upgrade-permissions", "Contoso", "--to", "full-fidelity"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("\"Contoso\" from Item level to Full fidelity:"), "{text}");
+    assert!(text.contains("grant:  MailboxFolder.Read.All, MailboxItem.Read.All, MailboxItem.Export.All"), "{text}");
+    assert!(text.contains("revoke: Mail.Read, MailboxSettings.Read, Calendars.Read, Contacts.Read"), "{text}");
+    assert!(text.contains("Nothing was changed: run again with --yes"), "{text}");
+    let json: serde_json::Value =
+        serde_json::from_slice(&mailferry(dir.path(), &["connections", "show", "Contoso", "--json"]).stdout).unwrap();
+    assert_eq!(json["permissionProfile"], "itemLevel");
+
+    let same = mailferry(dir.path(), &["connections", "upgrade-permissions", "Contoso", "--to", "item-level"]);
+    assert_eq!(same.status.code(), Some(3));
+    assert!(stderr(&same).contains("already has the Item level permissions"), "{}", stderr(&same));
+}
+
+#[test]
 fn full_fidelity_outside_the_global_cloud_is_refused_before_anything_is_saved() {
     let dir = tempfile::tempdir().unwrap();
     let out = add_manual_in_cloud(dir.path(), &["--cloud", "gcc-high", "--permissions", "full-fidelity"]);

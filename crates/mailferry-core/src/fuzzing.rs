@@ -227,6 +227,7 @@ fn sample_export(value: &dyn Fn(usize) -> String) -> ExportDocument {
             application_object_id: optional(9),
             application_mailbox: value(10),
             registration: RegistrationMode::Manual,
+            permission_profile: crate::permissions::PermissionProfile::ItemLevel,
             credential: CredentialSummary {
                 kind: CredentialKind::Certificate,
                 certificate_sha1_thumbprint: optional(11),

@@ -22,6 +22,7 @@ pub mod mailboxes;
 pub mod microsoft_errors;
 pub mod model;
 pub mod paths;
+pub mod permission_upgrade;
 pub mod permissions;
 pub mod proxy;
 pub mod registration;

@@ -29,6 +29,10 @@ impl BatchRequest {
         BatchRequest { method: "POST", url: url.into(), body: Some(body) }
     }
 
+    pub fn delete(url: impl Into<String>) -> Self {
+        BatchRequest { method: "DELETE", url: url.into(), body: None }
+    }
+
     /// A POST whose action takes no body (createImportSession).
     pub fn post_empty(url: impl Into<String>) -> Self {
         BatchRequest { method: "POST", url: url.into(), body: None }

@@ -14,7 +14,7 @@ mod users;
 
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::Json;
 use axum::Router;
 
@@ -58,6 +58,8 @@ pub fn routes() -> Router<SharedSim> {
             "/v1.0/servicePrincipals/{id}/appRoleAssignedTo",
             get(service_principals::assignments).post(service_principals::assign),
         )
+        .route("/v1.0/servicePrincipals/{id}/appRoleAssignedTo/{assignment}", delete(service_principals::revoke))
+        .route("/v1.0/servicePrincipals/{id}/appRoleAssignments", get(service_principals::granted_to))
         .route("/v1.0/$batch", post(batch::batch))
 }
 

@@ -150,6 +150,57 @@ pub async fn assignments(
     })())
 }
 
+/// `GET /servicePrincipals/{id}/appRoleAssignments`: the app roles granted to this principal.
+pub async fn granted_to(
+    State(sim): State<SharedSim>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(query): Query<ODataQuery>,
+) -> Response {
+    respond((|| {
+        let caller = caller(&sim, &headers)?;
+        caller.require(READ_ROLES, READ_SCOPES)?;
+        let world = sim.world();
+        let tenant = caller.tenant_in(&world)?;
+        let id = id.to_lowercase();
+        if !tenant.service_principals.iter().any(|s| s.id == id) {
+            return Err(GraphError::not_found(&id));
+        }
+        let list: Vec<Value> = tenant
+            .assignments
+            .iter()
+            .filter(|a| a.principal_id == id)
+            .map(|a| serde_json::to_value(a).unwrap_or(Value::Null))
+            .collect();
+        let path = format!("/v1.0/servicePrincipals/{id}/appRoleAssignments");
+        Ok((StatusCode::OK, odata::page(&sim.base_url, &path, "appRoleAssignments", list, &query, 100)?))
+    })())
+}
+
+/// `DELETE /servicePrincipals/{resource}/appRoleAssignedTo/{assignment}`: revokes one grant,
+/// with the same rights as granting it.
+pub async fn revoke(
+    State(sim): State<SharedSim>,
+    headers: HeaderMap,
+    Path((id, assignment)): Path<(String, String)>,
+) -> Response {
+    respond((|| {
+        let caller = caller(&sim, &headers)?;
+        let mut world = sim.world();
+        let tenant = caller.tenant_in_mut(&mut world)?;
+        let id = id.to_lowercase();
+        let resource =
+            tenant.service_principals.iter().find(|s| s.id == id).cloned().ok_or_else(|| GraphError::not_found(&id))?;
+        require_grant(&caller, &resource.app_id)?;
+        let before = tenant.assignments.len();
+        tenant.assignments.retain(|a| !(a.id == assignment.to_lowercase() && a.resource_id == id));
+        if tenant.assignments.len() == before {
+            return Err(GraphError::not_found(&assignment));
+        }
+        Ok((StatusCode::NO_CONTENT, Value::Null))
+    })())
+}
+
 /// Granting Microsoft's own APIs' app roles needs Global Administrator or Privileged Role
 /// Administrator when a user does it.
 fn require_grant(caller: &Caller, resource_app_id: &str) -> Result<(), GraphError> {
