@@ -30,6 +30,8 @@ const COMMANDS: &[&str] = &[
     "renew_certificate",
     "replace_client_secret",
     "switch_to_certificate",
+    "upgrade_permissions_preview",
+    "upgrade_permissions",
     "sign_in_client",
     "discover_mailboxes",
     "cancel_discovery",

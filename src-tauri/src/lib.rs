@@ -67,6 +67,8 @@ pub fn run() {
             commands::renewal::renew_certificate,
             commands::renewal::replace_client_secret,
             commands::renewal::switch_to_certificate,
+            commands::renewal::upgrade_permissions_preview,
+            commands::renewal::upgrade_permissions,
             commands::registration::sign_in_client,
             commands::jobs::discover_mailboxes,
             commands::jobs::cancel_discovery,

@@ -186,7 +186,7 @@ fn add_manual_with_check_saves_the_connection_verifies_it_and_exits_0() {
     let (stdout, stderr) = (stdout(&out), stderr(&out));
     assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
     assert!(
-        stdout.contains("[pass] Mail access: The application can read migration@contoso.onmicrosoft.com's inbox"),
+        stdout.contains("[pass] Mail access: The application can read migration@contoso.onmicrosoft.com: its inbox"),
         "{stdout}"
     );
     assert!(stdout.contains("Tenant: Contoso (contoso.com)") && stdout.ends_with("Result: passed\n"), "{stdout}");

@@ -374,6 +374,33 @@ impl RegistrationService {
         outcome
     }
 
+    /// Signs an admin in and moves the connection to another permission profile
+    /// (permission_upgrade.rs): the new permissions granted, those no longer needed revoked.
+    pub async fn upgrade_permissions(
+        &self,
+        connections: &ConnectionService,
+        connection_id: uuid::Uuid,
+        to: crate::permissions::PermissionProfile,
+        browser: &dyn Browser,
+        on_progress: OnProgress<'_>,
+    ) -> Result<Connection> {
+        let connection = connections.get(connection_id).await?;
+        // Refused before anyone signs in when there is nothing to do or the cloud lacks it.
+        crate::permission_upgrade::preview(&connection, to)?;
+        let admin = self.sign_in_for(connections, &connection, browser, on_progress).await?;
+        let cancel = self.start()?;
+        let upgrader = crate::permission_upgrade::PermissionUpgrader {
+            identity: &self.identity,
+            connections,
+            config: self.config.clone(),
+        };
+        let note = |text: String| on_progress(RegistrationProgress::Note { text });
+        let outcome = upgrader.upgrade(&admin, connection_id, to, &note, &cancel).await;
+        self.finish();
+        self.sign_out();
+        outcome
+    }
+
     /// Deletes what an unfinished registration created, with the signed-in admin.
     pub async fn roll_back(
         &self,
