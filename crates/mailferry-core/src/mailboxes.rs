@@ -124,10 +124,7 @@ async fn group_id(graph: &GraphClient<'_>, group: &str, cancel: &CancellationTok
     if let Some(id) = crate::validate::parse_guid(group) {
         return Ok(id);
     }
-    let path = format!(
-        "/groups?$filter=mail%20eq%20'{}'&$select=id",
-        percent_encoding::utf8_percent_encode(&crate::graph::odata_string(group), percent_encoding::NON_ALPHANUMERIC)
-    );
+    let path = directory::groups_by_mail_path(group, "id");
     let found = graph.get(&path, "find the connection's group", cancel).await?;
     crate::graph::first_item::<directory::User>(&found).map(|g| g.id).ok_or_else(|| {
         crate::Error::invalid(

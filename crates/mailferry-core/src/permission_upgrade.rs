@@ -124,15 +124,7 @@ impl PermissionUpgrader<'_> {
                 graph.read_collection(&path, "read the application's permissions", cancel).await?;
             found.into_iter().next().ok_or_else(|| missing_application(&connection))
         };
-        let graph_roles = async {
-            graph
-                .resource_app_roles(MICROSOFT_GRAPH_APP_ID, "read Microsoft Graph's permissions", cancel)
-                .await?
-                .ok_or_else(|| Error::UnexpectedResponse {
-                    what: "GET /servicePrincipals (Microsoft Graph)".into(),
-                    detail: "Microsoft Graph's service principal is missing from the tenant".into(),
-                })
-        };
+        let graph_roles = graph.microsoft_graph_roles(cancel);
         let grants = async {
             let what = "read the enterprise application's grants";
             let sp = graph.service_principal_id(&connection.client_id, what, cancel).await?.ok_or_else(|| {
@@ -148,23 +140,8 @@ impl PermissionUpgrader<'_> {
         let (application, (graph_sp, roles), (sp, grants)) = tokio::try_join!(application, graph_roles, grants)?;
 
         // Graph's own ids, found by value: the built-in ids are only a cross-check.
-        let id_of = |permission: &Permission| -> Result<String> {
-            let found = roles.iter().find(|r| r.value.as_deref() == Some(permission.name.as_str()));
-            match found {
-                Some(role) => {
-                    if !role.id.eq_ignore_ascii_case(&permission.id) {
-                        tracing::warn!(permission = %permission.name, id = %role.id, "Microsoft Graph reports another role id than expected");
-                    }
-                    Ok(role.id.clone())
-                }
-                None => Err(Error::UnexpectedResponse {
-                    what: "Microsoft Graph's permissions".into(),
-                    detail: format!("{} is not offered in this tenant", permission.name),
-                }),
-            }
-        };
-        let wanted: Vec<String> = target.entra().iter().map(id_of).collect::<Result<_>>()?;
-        let removed: Vec<String> = plan.remove.iter().map(id_of).collect::<Result<_>>()?;
+        let wanted = crate::graph::role_ids_by_value(&target.entra(), &roles)?;
+        let removed = crate::graph::role_ids_by_value(&plan.remove, &roles)?;
 
         on_progress("Writing the application's permissions".into());
         let required = required_access(&application.required_resource_access, &wanted);

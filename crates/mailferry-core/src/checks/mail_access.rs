@@ -66,11 +66,7 @@ pub(super) async fn mail_access_by_id(
 }
 
 fn failed(error: &Error) -> CheckResult {
-    let detail = match error {
-        Error::Microsoft(failure) => Some(failure.detail.clone()),
-        _ => None,
-    };
-    CheckResult::fail(CheckId::MailAccess, error.to_string(), error.hint().unwrap_or_default()).with_microsoft(detail)
+    super::run::failed(CheckId::MailAccess, error)
 }
 
 fn item_level(role: Role, mailbox: &str, answers: &[BatchResponse]) -> CheckResult {
@@ -154,8 +150,7 @@ async fn followed(
             Probe::Refused(GraphResponse::from_batch(answer))
         });
     }
-    let location = answer.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("location")).map(|(_, v)| v.as_str());
-    let Some(location) = location else {
+    let Some(location) = answer.header("location") else {
         let error = Error::UnexpectedResponse { what: what.into(), detail: "a redirect without a Location".into() };
         return Ok(Probe::Failed(failed(&error)));
     };

@@ -21,9 +21,9 @@ pub fn compare_roles(needs: Needs, roles: &[String]) -> RoleComparison {
     let missing: Vec<String> = required.iter().filter(|p| !satisfied(&p.name, roles)).map(|p| p.name.clone()).collect();
     // Any tenant-wide grant that reaches a scoped permission voids the scope: the permission
     // itself or a higher privileged one.
-    let voiding: Vec<String> =
-        roles.iter().filter(|role| needs.exchange().iter().any(|p| covers(role, &p.name))).cloned().collect();
     let scoped = needs.exchange();
+    let voiding: Vec<String> =
+        roles.iter().filter(|role| scoped.iter().any(|p| covers(role, &p.name))).cloned().collect();
     let result = if !voiding.is_empty() {
         CheckResult::fail(
             CheckId::Permissions,

@@ -71,7 +71,7 @@ impl Run<'_> {
 }
 
 /// A failed step as a check result: the error's sentence, its fix, Microsoft's details.
-fn failed(id: CheckId, error: &Error) -> CheckResult {
+pub(super) fn failed(id: CheckId, error: &Error) -> CheckResult {
     let detail = match error {
         Error::Microsoft(failure) => Some(failure.detail.clone()),
         _ => None,

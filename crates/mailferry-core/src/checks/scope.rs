@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::graph::directory::{self, User};
 use crate::graph::mailbox_api::{self, ExchangeSettings};
-use crate::graph::{first_item, odata_string, path_segment, BatchRequest, BatchResponse, GraphClient};
+use crate::graph::{first_item, path_segment, BatchRequest, BatchResponse, GraphClient};
 use crate::http::CancellationToken;
 use crate::model::checks::{CheckId, CheckResult, CheckStatus};
 use crate::model::Connection;
@@ -55,14 +55,7 @@ pub(super) fn first_round(connection: &Connection) -> Vec<BatchRequest> {
             users,
         ]
     } else {
-        vec![
-            // Spaces encoded: a batch's URL is a URL.
-            BatchRequest::get(format!(
-                "/groups?$filter=mail%20eq%20'{}'&$select=id,displayName,mail,mailEnabled",
-                percent_encoding::utf8_percent_encode(&odata_string(group), percent_encoding::NON_ALPHANUMERIC)
-            )),
-            users,
-        ]
+        vec![BatchRequest::get(directory::groups_by_mail_path(group, "id,displayName,mail,mailEnabled")), users]
     }
 }
 

@@ -67,6 +67,11 @@ impl BatchResponse {
         (200..300).contains(&self.status)
     }
 
+    /// A header of the answer (names compare without regard to case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
     /// Graph's error of a failed answer: its code (`ErrorAccessDenied`, ...) and the specific
     /// codes in `details`.
     pub fn error(&self) -> GraphErrorBody {
@@ -74,13 +79,12 @@ impl BatchResponse {
     }
 
     pub fn detail(&self) -> MicrosoftDetail {
-        let request_id =
-            self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("request-id")).map(|(_, v)| v.clone());
+        let request_id = self.header("request-id").map(str::to_owned);
         graph_detail(self.status, &self.body, request_id, &self.request)
     }
 
     pub(crate) fn retry_after(&self) -> Option<Duration> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("retry-after")).and_then(|(_, v)| parse_retry_after(v))
+        self.header("retry-after").and_then(parse_retry_after)
     }
 
     pub(crate) fn is_busy(&self) -> bool {

@@ -103,6 +103,14 @@ pub fn users_page_path(page_size: usize) -> String {
     format!("/users?$select=id,displayName,userPrincipalName,mail,provisionedPlans&$top={page_size}")
 }
 
+/// The groups whose `mail` is `address`, with the properties `select` names. The value is
+/// encoded, spaces too: the path also travels as a `$batch` request's URL.
+pub fn groups_by_mail_path(address: &str, select: &str) -> String {
+    let literal = odata_string(address);
+    let value = percent_encoding::utf8_percent_encode(&literal, percent_encoding::NON_ALPHANUMERIC);
+    format!("/groups?$filter=mail%20eq%20'{value}'&$select={select}")
+}
+
 /// The users among a group's direct members (the `microsoft.graph.user` cast), as
 /// [`users_page_path`] reads them.
 pub fn group_members_page_path(group_id: &str, page_size: usize) -> String {

@@ -13,7 +13,7 @@ use serde_json::Value;
 pub use applications::{password_credentials_request, Application, KeyCredential, PasswordCredential};
 pub use batch::{BatchRequest, BatchResponse};
 pub use failure::{graph_failure, GraphErrorBody};
-pub use service_principals::{grant_request, AppRole};
+pub use service_principals::{grant_request, role_ids_by_value, AppRole};
 
 use crate::http::{CancellationToken, Http, Repeat};
 use crate::{Error, Result};
@@ -45,8 +45,7 @@ pub struct GraphResponse {
 impl GraphResponse {
     /// One answer of a `$batch`, as if it came on its own.
     pub fn from_batch(answer: &BatchResponse) -> GraphResponse {
-        let request_id =
-            answer.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("request-id")).map(|(_, v)| v.clone());
+        let request_id = answer.header("request-id").map(str::to_owned);
         GraphResponse { status: answer.status, body: answer.body.clone(), request: answer.request.clone(), request_id }
     }
 

@@ -71,6 +71,45 @@ impl GraphClient<'_> {
     }
 }
 
+impl GraphClient<'_> {
+    /// Microsoft Graph's own service principal id and the app roles it offers.
+    pub async fn microsoft_graph_roles(&self, cancel: &CancellationToken) -> Result<(String, Vec<AppRole>)> {
+        self.resource_app_roles(
+            crate::permissions::MICROSOFT_GRAPH_APP_ID,
+            "read Microsoft Graph's permissions",
+            cancel,
+        )
+        .await?
+        .ok_or_else(|| crate::Error::UnexpectedResponse {
+            what: "GET /servicePrincipals (Microsoft Graph)".into(),
+            detail: "Microsoft Graph's service principal is missing from the tenant".into(),
+        })
+    }
+}
+
+/// The ids of `permissions` among the roles a resource offers, found by value: the ids
+/// Mailferry knows are only a cross-check, a difference logged, never fatal.
+pub fn role_ids_by_value(permissions: &[crate::permissions::Permission], app_roles: &[AppRole]) -> Result<Vec<String>> {
+    permissions
+        .iter()
+        .map(|permission| {
+            let found = app_roles.iter().find(|role| role.value.as_deref() == Some(permission.name.as_str()));
+            match found {
+                Some(found) => {
+                    if !found.id.eq_ignore_ascii_case(&permission.id) {
+                        tracing::warn!(permission = %permission.name, id = %found.id, "Microsoft Graph reports another role id than expected");
+                    }
+                    Ok(found.id.clone())
+                }
+                None => Err(crate::Error::UnexpectedResponse {
+                    what: "Microsoft Graph's permissions".into(),
+                    detail: format!("{} is not offered in this tenant", permission.name),
+                }),
+            }
+        })
+        .collect()
+}
+
 /// One grant of an application permission, for a `$batch`: the app role `app_role_id` of the
 /// resource `resource_id`, to the service principal `principal_id`.
 pub fn grant_request(resource_id: &str, principal_id: &str, app_role_id: &str) -> BatchRequest {

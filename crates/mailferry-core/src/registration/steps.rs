@@ -145,33 +145,8 @@ impl Registrar<'_> {
         needs: Needs,
         cancel: &CancellationToken,
     ) -> Result<(String, Vec<String>)> {
-        let what = "read Microsoft Graph's permissions";
-        let (resource_id, app_roles) = graph
-            .resource_app_roles(MICROSOFT_GRAPH_APP_ID, what, cancel)
-            .await?
-            .ok_or_else(|| Error::UnexpectedResponse {
-                what: "GET /servicePrincipals (Microsoft Graph)".into(),
-                detail: "Microsoft Graph's service principal is missing from the tenant".into(),
-            })?;
-        let mut role_ids = Vec::new();
-        for permission in needs.entra() {
-            let found = app_roles.iter().find(|role| role.value.as_deref() == Some(permission.name.as_str()));
-            match found {
-                Some(found) => {
-                    if !found.id.eq_ignore_ascii_case(&permission.id) {
-                        tracing::warn!(permission = %permission.name, id = %found.id, "Microsoft Graph reports another role id than expected");
-                    }
-                    role_ids.push(found.id.clone());
-                }
-                None => {
-                    return Err(Error::UnexpectedResponse {
-                        what: "Microsoft Graph's permissions".into(),
-                        detail: format!("{} is not offered in this tenant", permission.name),
-                    })
-                }
-            }
-        }
-
+        let (resource_id, app_roles) = graph.microsoft_graph_roles(cancel).await?;
+        let role_ids = crate::graph::role_ids_by_value(&needs.entra(), &app_roles)?;
         Ok((resource_id, role_ids))
     }
 

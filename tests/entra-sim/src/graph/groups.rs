@@ -48,22 +48,34 @@ pub async fn list(State(sim): State<SharedSim>, headers: HeaderMap, Query(query)
     })())
 }
 
+/// A group of the caller's tenant, once the caller may read groups and their members.
+fn with_group(
+    sim: &SharedSim,
+    headers: &HeaderMap,
+    id: &str,
+    then: impl FnOnce(&crate::world::Tenant, &super::exchange_rbac::Group) -> Result<Value, GraphError>,
+) -> Response {
+    respond((|| {
+        let caller = caller(sim, headers)?;
+        caller.require(READ_MEMBERS_ROLES, READ_MEMBERS_SCOPES)?;
+        let world = sim.world();
+        let tenant = caller.tenant_in(&world)?;
+        let group = tenant.group(id).ok_or_else(|| GraphError::not_found(id))?;
+        then(tenant, group)
+    })())
+}
+
 pub async fn get(
     State(sim): State<SharedSim>,
     headers: HeaderMap,
     Path(id): Path<String>,
     Query(query): Query<ODataQuery>,
 ) -> Response {
-    respond((|| {
-        let caller = caller(&sim, &headers)?;
-        caller.require(READ_MEMBERS_ROLES, READ_MEMBERS_SCOPES)?;
-        let world = sim.world();
-        let tenant = caller.tenant_in(&world)?;
-        let group = tenant.group(&id).ok_or_else(|| GraphError::not_found(&id))?;
+    with_group(&sim, &headers, &id, |_, group| {
         let mut body = group_json(group);
         body["@odata.context"] = Value::String(format!("{}/v1.0/$metadata#groups/$entity", sim.base_url));
         Ok(odata::select(body, &query))
-    })())
+    })
 }
 
 /// Direct members only, each as `#microsoft.graph.user`.
@@ -73,12 +85,7 @@ pub async fn members(
     Path(id): Path<String>,
     Query(query): Query<ODataQuery>,
 ) -> Response {
-    respond((|| {
-        let caller = caller(&sim, &headers)?;
-        caller.require(READ_MEMBERS_ROLES, READ_MEMBERS_SCOPES)?;
-        let world = sim.world();
-        let tenant = caller.tenant_in(&world)?;
-        let group = tenant.group(&id).ok_or_else(|| GraphError::not_found(&id))?;
+    with_group(&sim, &headers, &id, |tenant, group| {
         let members: Vec<Value> = group
             .members
             .iter()
@@ -90,5 +97,5 @@ pub async fn members(
             })
             .collect();
         odata::page(&sim.base_url, &format!("/v1.0/groups/{id}/members"), "directoryObjects", members, &query, 100)
-    })())
+    })
 }

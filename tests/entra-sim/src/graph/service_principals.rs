@@ -115,14 +115,18 @@ pub fn no_backing_application(app_id: &str) -> GraphError {
     .with_detail("NoBackingApplicationObject", Some("appId"))
 }
 
-pub async fn assignments(
-    State(sim): State<SharedSim>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    Query(query): Query<ODataQuery>,
-) -> Response {
+/// Which side of an assignment a listing is for.
+#[derive(Clone, Copy)]
+enum Side {
+    /// `appRoleAssignedTo`: the grants of this resource's roles.
+    Resource,
+    /// `appRoleAssignments`: the grants this principal holds.
+    Principal,
+}
+
+fn list_assignments(sim: &SharedSim, headers: &HeaderMap, id: &str, query: &ODataQuery, side: Side) -> Response {
     respond((|| {
-        let caller = caller(&sim, &headers)?;
+        let caller = caller(sim, headers)?;
         caller.require(READ_ROLES, READ_SCOPES)?;
         let world = sim.world();
         let tenant = caller.tenant_in(&world)?;
@@ -130,24 +134,29 @@ pub async fn assignments(
         if !tenant.service_principals.iter().any(|s| s.id == id) {
             return Err(GraphError::not_found(&id));
         }
-        let list: Vec<Value> = tenant
-            .assignments
-            .iter()
-            .filter(|a| a.resource_id == id)
-            .map(|a| serde_json::to_value(a).unwrap_or(Value::Null))
-            .collect();
-        Ok((
-            StatusCode::OK,
-            odata::page(
-                &sim.base_url,
-                &format!("/v1.0/servicePrincipals/{id}/appRoleAssignedTo"),
-                "appRoleAssignments",
-                list,
-                &query,
-                100,
-            )?,
-        ))
+        let segment = match side {
+            Side::Resource => "appRoleAssignedTo",
+            Side::Principal => "appRoleAssignments",
+        };
+        let on_side = |a: &&AppRoleAssignment| match side {
+            Side::Resource => a.resource_id == id,
+            Side::Principal => a.principal_id == id,
+        };
+        let list: Vec<Value> =
+            tenant.assignments.iter().filter(on_side).map(|a| serde_json::to_value(a).unwrap_or(Value::Null)).collect();
+        let path = format!("/v1.0/servicePrincipals/{id}/{segment}");
+        Ok((StatusCode::OK, odata::page(&sim.base_url, &path, "appRoleAssignments", list, query, 100)?))
     })())
+}
+
+/// `GET /servicePrincipals/{id}/appRoleAssignedTo`: who holds this resource's app roles.
+pub async fn assignments(
+    State(sim): State<SharedSim>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(query): Query<ODataQuery>,
+) -> Response {
+    list_assignments(&sim, &headers, &id, &query, Side::Resource)
 }
 
 /// `GET /servicePrincipals/{id}/appRoleAssignments`: the app roles granted to this principal.
@@ -157,24 +166,7 @@ pub async fn granted_to(
     Path(id): Path<String>,
     Query(query): Query<ODataQuery>,
 ) -> Response {
-    respond((|| {
-        let caller = caller(&sim, &headers)?;
-        caller.require(READ_ROLES, READ_SCOPES)?;
-        let world = sim.world();
-        let tenant = caller.tenant_in(&world)?;
-        let id = id.to_lowercase();
-        if !tenant.service_principals.iter().any(|s| s.id == id) {
-            return Err(GraphError::not_found(&id));
-        }
-        let list: Vec<Value> = tenant
-            .assignments
-            .iter()
-            .filter(|a| a.principal_id == id)
-            .map(|a| serde_json::to_value(a).unwrap_or(Value::Null))
-            .collect();
-        let path = format!("/v1.0/servicePrincipals/{id}/appRoleAssignments");
-        Ok((StatusCode::OK, odata::page(&sim.base_url, &path, "appRoleAssignments", list, &query, 100)?))
-    })())
+    list_assignments(&sim, &headers, &id, &query, Side::Principal)
 }
 
 /// `DELETE /servicePrincipals/{resource}/appRoleAssignedTo/{assignment}`: revokes one grant,
