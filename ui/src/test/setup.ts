@@ -9,4 +9,6 @@ import { clearMocks } from "@tauri-apps/api/mocks";
 afterEach(() => {
   cleanup();
   clearMocks();
+  // The test's Griffel rules (TestFluent gives each test its own renderer).
+  document.head.querySelectorAll("style[data-make-styles-bucket]").forEach((style) => style.remove());
 });

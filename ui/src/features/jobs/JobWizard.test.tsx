@@ -1,4 +1,4 @@
-import { FluentProvider, webLightTheme } from "@fluentui/react-components";
+import { TestFluent } from "../../test/TestFluent";
 import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
@@ -22,9 +22,9 @@ describe("the migration job wizard", () => {
     const core = installFakeCore([target]);
     core.tenantMailboxes = mailboxes;
     render(
-      <FluentProvider theme={webLightTheme}>
+      <TestFluent>
         <Dashboard />
-      </FluentProvider>,
+      </TestFluent>,
     );
     const user = userEvent.setup();
     await user.click(await screen.findByRole("button", { hidden: true, name: "Create a new migration job" }));
@@ -78,9 +78,9 @@ describe("the migration job wizard", () => {
     const core = installFakeCore([source]);
     core.tenantMailboxes = mailboxes.slice(0, 3);
     render(
-      <FluentProvider theme={webLightTheme}>
+      <TestFluent>
         <Dashboard />
-      </FluentProvider>,
+      </TestFluent>,
     );
     const user = userEvent.setup();
     await user.click(await screen.findByRole("button", { hidden: true, name: "Create a new migration job" }));
@@ -110,9 +110,9 @@ describe("the migration job wizard", () => {
       },
     ];
     render(
-      <FluentProvider theme={webLightTheme}>
+      <TestFluent>
         <Dashboard />
-      </FluentProvider>,
+      </TestFluent>,
     );
     const user = userEvent.setup();
     await user.click(await screen.findByRole("button", { hidden: true, name: "Rename Wave 1" }));

@@ -1,4 +1,4 @@
-import { FluentProvider, webLightTheme } from "@fluentui/react-components";
+import { TestFluent } from "../../test/TestFluent";
 import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
@@ -10,9 +10,9 @@ import { proxyChange } from "./proxyForm";
 
 async function openProxyWindow() {
   render(
-    <FluentProvider theme={webLightTheme}>
+    <TestFluent>
       <Dashboard />
-    </FluentProvider>,
+    </TestFluent>,
   );
   const user = userEvent.setup();
   await user.click(await screen.findByRole("button", { hidden: true, name: "Settings for source connections" }));

@@ -1,4 +1,5 @@
-import { Dialog, DialogSurface, FluentProvider, webLightTheme } from "@fluentui/react-components";
+import { Dialog, DialogSurface } from "@fluentui/react-components";
+import { TestFluent } from "../../../test/TestFluent";
 import { cleanup, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
@@ -15,13 +16,13 @@ async function renderWizard(editing: Connection | null = null) {
   const onCancel = vi.fn();
   const { sessionId } = await api.openEditSession("source");
   render(
-    <FluentProvider theme={webLightTheme}>
+    <TestFluent>
       <Dialog open>
         <DialogSurface>
           <ConnectionWizard sessionId={sessionId} role="source" editing={editing} onFinish={onFinish} onCancel={onCancel} />
         </DialogSurface>
       </Dialog>
-    </FluentProvider>,
+    </TestFluent>,
   );
   return { onFinish, onCancel, user: userEvent.setup() };
 }
