@@ -33,6 +33,7 @@ import type { Renewal } from "../bindings/Renewal";
 import type { RenewalEvent } from "../bindings/RenewalEvent";
 import type { SecretReplacement } from "../bindings/SecretReplacement";
 import type { CertificateSwitch } from "../bindings/CertificateSwitch";
+import type { UpgradePreview } from "../bindings/UpgradePreview";
 import type { Role } from "../bindings/Role";
 import type { SessionView } from "../bindings/SessionView";
 import { toCommandError } from "./errors";
@@ -119,6 +120,14 @@ export const api = {
     const channel = new Channel<RegistrationProgress>();
     channel.onmessage = onProgress;
     return call<CertificateSwitch>("switch_to_certificate", { connectionId, keepSecret, onProgress: channel });
+  },
+  /** What moving the connection to another permission profile grants, revokes and keeps. */
+  upgradePermissionsPreview: (connectionId: string, to: PermissionProfile) => call<UpgradePreview>("upgrade_permissions_preview", { connectionId, to }),
+  /** An administrator signs in, then the connection's application gets the profile's permissions. */
+  upgradePermissions: (connectionId: string, to: PermissionProfile, onProgress: (progress: RegistrationProgress) => void) => {
+    const channel = new Channel<RegistrationProgress>();
+    channel.onmessage = onProgress;
+    return call<Connection>("upgrade_permissions", { connectionId, to, onProgress: channel });
   },
   signInClient: () => call<SignInClient>("sign_in_client"),
   /** The application admins sign in with; null goes back to the default. */

@@ -25,6 +25,8 @@ import type { DraftState } from "../bindings/DraftState";
 import type { FieldIssue } from "../bindings/FieldIssue";
 import type { IpcError } from "../bindings/IpcError";
 import type { Permission } from "../bindings/Permission";
+import type { PermissionProfile } from "../bindings/PermissionProfile";
+import type { UpgradePreview } from "../bindings/UpgradePreview";
 import type { Role } from "../bindings/Role";
 import type { SessionView } from "../bindings/SessionView";
 import { aReport } from "./fixtures";
@@ -131,6 +133,10 @@ export interface FakeCore {
   tenantBlocksSecrets?: boolean;
   /** Each switch_to_certificate call. */
   certificateSwitches: { connectionId: string; keepSecret: boolean }[];
+  /** Each upgrade_permissions call (the preview changes nothing, so it is not recorded here). */
+  permissionUpgrades: { connectionId: string; to: PermissionProfile }[];
+  /** The administrator's sign-in for an upgrade fails with this, once. */
+  failNextUpgrade?: IpcError;
   signInClient: { clientId: string; isDefault: boolean };
   /** Whether the dashboard shows the demo cloud; whether the build has it; where it went. */
   demo: boolean;
@@ -273,6 +279,7 @@ export function installFakeCore(saved: Connection[] = []): FakeCore {
     renewals: [],
     secretReplacements: [],
     certificateSwitches: [],
+    permissionUpgrades: [],
     signInClient: { clientId: "14d82eec-204b-4c2f-b7e8-296a70dab67e", isDefault: true },
     proxy: { url: null, username: null, password: null },
     demo: false,
@@ -585,6 +592,41 @@ export function installFakeCore(saved: Connection[] = []): FakeCore {
         const sha1 = "C0FFEE0000000000000000000000000000000001";
         core.saved[index] = { ...connection, credential: { kind: "certificate", sha1Thumbprint: sha1, sha256Thumbprint: null, subject: "CN=Mailferry Migration Source", notAfter: expiresAt } };
         return { connectionId, sha1Thumbprint: sha1, expiresAt, policyNote: null, secretRemoved: !keepSecret, warning: null };
+      }
+      case "upgrade_permissions_preview": {
+        // As the core: the two profiles' sets compared by name.
+        const connection = core.saved.find((c) => c.id === String(args.connectionId));
+        if (!connection) return Promise.reject(ipcError({ code: "not_found", message: "Connection does not exist" }));
+        const to = args.to as PermissionProfile;
+        const [old, next] = to === "fullFidelity" ? [PERMISSIONS, FULL_FIDELITY_PERMISSIONS] : [FULL_FIDELITY_PERMISSIONS, PERMISSIONS];
+        const named = (set: Permission[], p: Permission) => set.some((q) => q.name === p.name);
+        return {
+          from: connection.permissionProfile,
+          to,
+          add: next.filter((p) => !named(old, p)),
+          remove: old.filter((p) => !named(next, p)),
+          keep: next.filter((p) => named(old, p)),
+        } satisfies UpgradePreview;
+      }
+      case "upgrade_permissions": {
+        // As the core: the admin signs in; the connection is saved with its new profile, unverified.
+        const connectionId = String(args.connectionId);
+        const to = args.to as PermissionProfile;
+        core.permissionUpgrades.push({ connectionId, to });
+        const channel = args.onProgress as Channel<RegistrationProgress>;
+        channel.onmessage({ kind: "signingIn" });
+        if (core.failNextUpgrade) {
+          const failure = core.failNextUpgrade;
+          core.failNextUpgrade = undefined;
+          return Promise.reject(failure);
+        }
+        channel.onmessage({ kind: "signedIn", user: "admin@contoso.onmicrosoft.com" });
+        channel.onmessage({ kind: "note", text: "Waiting for Microsoft to apply the permissions" });
+        const index = core.saved.findIndex((c) => c.id === connectionId);
+        const connection = core.saved[index];
+        if (!connection) return Promise.reject(ipcError({ code: "not_found", message: "Connection does not exist" }));
+        core.saved[index] = { ...connection, permissionProfile: to, lastCheck: null };
+        return core.saved[index];
       }
       case "renew_certificate": {
         // As the core: a manual connection's application Object ID is asked for; the new

@@ -8,8 +8,7 @@ import { useState } from "react";
 import { api, type CommandError } from "../../api";
 import { ErrorBar } from "../../components/ErrorBar";
 import type { Connection } from "../../bindings/Connection";
-import type { RegistrationProgress } from "../../bindings/RegistrationProgress";
-import { formatDate } from "./describe";
+import { adminProgress, formatDate } from "./describe";
 
 const useStyles = makeStyles({
   root: { display: "grid", gap: tokens.spacingVerticalXS, justifyItems: "start", minWidth: 0, overflowWrap: "anywhere" },
@@ -29,22 +28,6 @@ type State =
   | { kind: "failed"; error: CommandError }
   | { kind: "done"; until: string; note: string | null; warning: string | null };
 
-/** What the progress says is happening, in words. */
-function describeProgress(progress: RegistrationProgress): string | null {
-  switch (progress.kind) {
-    case "signingIn":
-      return "Sign in as an administrator in the browser that opened…";
-    case "deviceCode":
-      return null;
-    case "signedIn":
-      return `Signed in as ${progress.user}; adding a new secret…`;
-    case "note":
-      return `${progress.text}…`;
-    default:
-      return null;
-  }
-}
-
 export function ReplaceSecret({ connection, onReplaced, onFailed }: Props) {
   const styles = useStyles();
   const [state, setState] = useState<State>({ kind: "idle" });
@@ -53,7 +36,7 @@ export function ReplaceSecret({ connection, onReplaced, onFailed }: Props) {
     setState({ kind: "running", now: "Starting the sign-in…" });
     try {
       const done = await api.replaceClientSecret(connection.id, null, (progress) => {
-        const now = describeProgress(progress);
+        const now = adminProgress(progress, "adding a new secret");
         if (now) setState({ kind: "running", now });
       });
       setState({ kind: "done", until: done.expiresAt, note: done.policyNote, warning: done.warning });

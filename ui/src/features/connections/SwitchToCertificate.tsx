@@ -24,8 +24,7 @@ import { useState } from "react";
 import { api, type CommandError } from "../../api";
 import { ErrorBar } from "../../components/ErrorBar";
 import type { Connection } from "../../bindings/Connection";
-import type { RegistrationProgress } from "../../bindings/RegistrationProgress";
-import { formatDate } from "./describe";
+import { adminProgress, formatDate } from "./describe";
 
 const useStyles = makeStyles({
   root: { display: "grid", gap: tokens.spacingVerticalXS, justifyItems: "start", minWidth: 0, overflowWrap: "anywhere" },
@@ -47,20 +46,6 @@ type State =
   | { kind: "failed"; error: CommandError }
   | { kind: "done"; until: string; note: string | null; removed: boolean; warning: string | null };
 
-/** What the progress says is happening, in words. */
-function describeProgress(progress: RegistrationProgress): string | null {
-  switch (progress.kind) {
-    case "signingIn":
-      return "Sign in as an administrator in the browser that opened…";
-    case "signedIn":
-      return `Signed in as ${progress.user}; making the certificate…`;
-    case "note":
-      return `${progress.text}…`;
-    default:
-      return null;
-  }
-}
-
 function outcome(state: Extract<State, { kind: "done" }>): string {
   const until = `Switched to a certificate, valid until ${formatDate(state.until)}${state.note ? ` (${state.note})` : ""}.`;
   const secret = state.removed ? " The client secret was removed from the application." : state.warning ? "" : " The client secret stays on the application.";
@@ -76,7 +61,7 @@ export function SwitchToCertificate({ connection, onSwitched, secretsBlocked = f
     setState({ kind: "running", now: "Starting the sign-in…" });
     try {
       const done = await api.switchToCertificate(connection.id, !removeSecret, (progress) => {
-        const now = describeProgress(progress);
+        const now = adminProgress(progress, "making the certificate");
         if (now) setState({ kind: "running", now });
       });
       setState({ kind: "done", until: done.expiresAt, note: done.policyNote, removed: done.secretRemoved, warning: done.warning });

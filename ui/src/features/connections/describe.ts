@@ -1,8 +1,11 @@
 // How a connection is summarised on cards and lists.
 import type { Connection } from "../../bindings/Connection";
 import type { Credential } from "../../bindings/Credential";
+import type { RegistrationProgress } from "../../bindings/RegistrationProgress";
+import { profileOffered } from "./wizard/wizardState";
 
-import { EXPIRY_WARNING_DAYS } from "../../bindings/words";
+import type { PermissionProfile } from "../../bindings/PermissionProfile";
+import { EXPIRY_WARNING_DAYS, PERMISSION_PROFILES } from "../../bindings/words";
 export { EXPIRY_WARNING_DAYS };
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -93,4 +96,30 @@ export function checkedAgo(iso: string, now: Date = new Date()): string {
     if (Math.abs(seconds) >= size) return `checked ${format.format(Math.round(seconds / size), unit)}`;
   }
   return "checked just now";
+}
+
+/** What an administrator's sign-in and the work after it are doing, in words; `then` says
+ * what follows the sign-in ("adding a new secret"). Null for progress shown elsewhere. */
+export function adminProgress(progress: RegistrationProgress, then: string): string | null {
+  switch (progress.kind) {
+    case "signingIn":
+      return "Sign in as an administrator in the browser that opened…";
+    case "signedIn":
+      return `Signed in as ${progress.user}; ${then}…`;
+    case "note":
+      return `${progress.text}…`;
+    default:
+      return null;
+  }
+}
+
+/** Whether the card offers Upgrade permissions: an Item level connection in a cloud where
+ * Microsoft offers the mailbox import and export API that Full fidelity migrates with. */
+export function offersPermissionUpgrade(connection: Connection): boolean {
+  return connection.permissionProfile === "itemLevel" && profileOffered("fullFidelity", connection.cloud.kind);
+}
+
+/** "Full fidelity": a permission profile's name, as the core words it. */
+export function profileName(profile: PermissionProfile): string {
+  return PERMISSION_PROFILES.find((p) => p.profile === profile)?.label ?? profile;
 }

@@ -19,10 +19,21 @@ import { AddRegular, SettingsRegular, WarningRegular } from "@fluentui/react-ico
 
 import type { Connection } from "../../bindings/Connection";
 import type { Role } from "../../bindings/Role";
-import { checkedAgo, connectionHealth, credentialLabel, formatDate, offersCertificateRenewal, offersSecretReplacement, tenantLabel } from "../connections/describe";
+import {
+  checkedAgo,
+  connectionHealth,
+  credentialLabel,
+  formatDate,
+  offersCertificateRenewal,
+  offersPermissionUpgrade,
+  offersSecretReplacement,
+  profileName,
+  tenantLabel,
+} from "../connections/describe";
 import { RenewCertificate } from "../connections/RenewCertificate";
 import { ReplaceSecret } from "../connections/ReplaceSecret";
 import { SwitchToCertificate } from "../connections/SwitchToCertificate";
+import { UpgradePermissions } from "../connections/UpgradePermissions";
 import type { ManageRequest } from "../connections/manage/manageRequest";
 import { useDemo } from "../demo/demoContext";
 
@@ -129,6 +140,9 @@ function ConnectionItem({ connection, onManage, onChanged }: Pick<Props, "onMana
   // Kept after the switch, so its outcome stays in view on the card that now shows a certificate.
   const [switched, setSwitched] = useState(false);
   const switchable = connection.credential.kind === "secret" || switched;
+  // Kept after the upgrade, so its outcome stays in view on the card that now says Full fidelity.
+  const [upgraded, setUpgraded] = useState(false);
+  const upgradable = offersPermissionUpgrade(connection) || upgraded;
   const expiry = connection.credential.kind === "secret" ? connection.credential.expiresAt : connection.credential.notAfter;
   return (
     <li className={styles.item} aria-label={connection.name}>
@@ -145,6 +159,14 @@ function ConnectionItem({ connection, onManage, onChanged }: Pick<Props, "onMana
           {credentialLabel(connection.credential)}
           {expiry && `, expires ${formatDate(expiry)}`}
         </Badge>
+        <Badge appearance="tint" color="subtle">
+          {profileName(connection.permissionProfile)}
+        </Badge>
+        {connection.mailboxScope && (
+          <Badge appearance="tint" color="subtle">
+            Scoped to {connection.mailboxScope.displayName ?? connection.mailboxScope.group}
+          </Badge>
+        )}
         <Badge
           appearance="filled"
           color={health.kind === "ok" ? "success" : health.kind === "unverified" ? "warning" : "danger"}
@@ -185,6 +207,15 @@ function ConnectionItem({ connection, onManage, onChanged }: Pick<Props, "onMana
           secretsBlocked={blocked}
           onSwitched={() => {
             setSwitched(true);
+            onChanged();
+          }}
+        />
+      )}
+      {upgradable && (
+        <UpgradePermissions
+          connection={connection}
+          onUpgraded={() => {
+            setUpgraded(true);
             onChanged();
           }}
         />

@@ -1,4 +1,4 @@
-import { FluentProvider, webLightTheme } from "@fluentui/react-components";
+import { TestFluent } from "../../test/TestFluent";
 import { cleanup, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { findDialog } from "../../test/dialogs";
@@ -10,9 +10,9 @@ import { Dashboard } from "./Dashboard";
 
 function renderDashboard() {
   render(
-    <FluentProvider theme={webLightTheme}>
+    <TestFluent>
       <Dashboard />
-    </FluentProvider>,
+    </TestFluent>,
   );
   return userEvent.setup();
 }
@@ -475,5 +475,76 @@ describe("switching a client secret connection to a certificate from its card", 
     renderDashboard();
     const item = await screen.findByRole("listitem", { hidden: true, name: "Contoso" });
     expect(within(item).queryByRole("button", { hidden: true, name: "Switch to a certificate" })).not.toBeInTheDocument();
+  });
+});
+
+describe("upgrading an Item level connection's permissions from its card", () => {
+  it("previews what is granted, removed and kept, then the admin signs in and the card says Full fidelity, to be checked again", async () => {
+    const core = installFakeCore([aConnection({ lastCheck: { at: new Date().toISOString(), outcome: "passed" } })]);
+    const user = renderDashboard();
+    const item = await screen.findByRole("listitem", { hidden: true, name: "Contoso" });
+    expect(within(item).getByText("Item level")).toBeInTheDocument();
+    await user.click(within(item).getByRole("button", { hidden: true, name: "Upgrade permissions" }));
+    const dialog = await findDialog("Upgrade “Contoso” to Full fidelity");
+    const group = (name: RegExp) => within(within(dialog).getByRole("region", { hidden: true, name })).getAllByRole("listitem", { hidden: true });
+    expect(group(/^Granted/).map((li) => li.textContent)).toEqual(["MailboxItem.Export.All: Export every item in full fidelity, as Exchange keeps it."]);
+    expect(group(/^Removed/).map((li) => li.textContent)).toEqual(["Mail.Read: Read the mail to migrate."]);
+    expect(group(/^Kept/).map((li) => li.textContent)).toEqual(["User.Read.All: Find the tenant's users and their mailboxes."]);
+    // The preview changed nothing.
+    expect(core.permissionUpgrades).toEqual([]);
+
+    await user.click(within(dialog).getByRole("button", { hidden: true, name: "Sign in and upgrade" }));
+    expect(await within(item).findByText(/Upgraded to Full fidelity \(1 permission granted, 1 removed\).*Check the connection again/)).toBeInTheDocument();
+    expect(core.permissionUpgrades).toEqual([{ connectionId: core.saved[0].id, to: "fullFidelity" }]);
+    await waitFor(() => expect(within(item).getByText("Full fidelity")).toBeInTheDocument());
+    expect(within(item).getByText("Not verified")).toBeInTheDocument();
+    expect(within(item).queryByRole("button", { hidden: true, name: "Upgrade permissions" })).not.toBeInTheDocument();
+  });
+
+  it("Cancel in the preview changes nothing", async () => {
+    const core = installFakeCore([aConnection()]);
+    const user = renderDashboard();
+    const item = await screen.findByRole("listitem", { hidden: true, name: "Contoso" });
+    await user.click(within(item).getByRole("button", { hidden: true, name: "Upgrade permissions" }));
+    await user.click(within(await findDialog("Upgrade “Contoso” to Full fidelity")).getByRole("button", { hidden: true, name: "Cancel" }));
+    await waitFor(() => expect(screen.queryByRole("dialog", { hidden: true })).not.toBeInTheDocument());
+    expect(core.permissionUpgrades).toEqual([]);
+    expect(within(item).getByText("Item level")).toBeInTheDocument();
+  });
+
+  it("a failed sign-in says so and the connection keeps its Item level permissions", async () => {
+    const core = installFakeCore([aConnection()]);
+    core.failNextUpgrade = ipcError({ code: "aadsts", aadsts: 50105, message: "AADSTS50105: the signed-in user is not assigned to a role for the application." });
+    const user = renderDashboard();
+    const item = await screen.findByRole("listitem", { hidden: true, name: "Contoso" });
+    await user.click(within(item).getByRole("button", { hidden: true, name: "Upgrade permissions" }));
+    await user.click(within(await findDialog("Upgrade “Contoso” to Full fidelity")).getByRole("button", { hidden: true, name: "Sign in and upgrade" }));
+    expect(await within(item).findByText("The connection keeps its Item level permissions")).toBeInTheDocument();
+    expect(within(item).getByText(/AADSTS50105/)).toBeInTheDocument();
+    expect(within(item).getByText("Item level")).toBeInTheDocument();
+    // It can be tried again.
+    expect(within(item).getByRole("button", { hidden: true, name: "Upgrade permissions" })).toBeInTheDocument();
+  });
+
+  it("a scoped connection is told its mailbox roles are assigned in Exchange Online, and shows its scope", async () => {
+    installFakeCore([aConnection({ mailboxScope: { group: "migration@contoso.com", displayName: "Migration wave 1" } })]);
+    const user = renderDashboard();
+    const item = await screen.findByRole("listitem", { hidden: true, name: "Contoso" });
+    expect(within(item).getByText("Scoped to Migration wave 1")).toBeInTheDocument();
+    await user.click(within(item).getByRole("button", { hidden: true, name: "Upgrade permissions" }));
+    const dialog = await findDialog("Upgrade “Contoso” to Full fidelity");
+    expect(within(dialog).getByText(/assigned in Exchange Online on the scope of Migration wave 1.*Configure gives the Exchange Online PowerShell/)).toBeInTheDocument();
+  });
+
+  it("is not offered where Microsoft lacks the export API, nor on a Full fidelity connection", async () => {
+    installFakeCore([
+      aConnection({ id: "00000000-0000-4000-8000-0000000000a1", name: "Fabrikam GCC High", cloud: { kind: "gccHigh" } }),
+      aConnection({ id: "00000000-0000-4000-8000-0000000000a2", name: "Northwind", permissionProfile: "fullFidelity" }),
+    ]);
+    renderDashboard();
+    for (const name of ["Fabrikam GCC High", "Northwind"]) {
+      const item = await screen.findByRole("listitem", { hidden: true, name });
+      expect(within(item).queryByRole("button", { hidden: true, name: "Upgrade permissions" })).not.toBeInTheDocument();
+    }
   });
 });
