@@ -116,7 +116,7 @@ export function ConnectionsCard({ role, connections, onManage, onExport, onNetwo
           </Button>
         </div>
       ) : (
-        <ul className={styles.list} aria-label={TITLES[role]}>
+        <ul className={styles.list} role="list" aria-label={TITLES[role]}>
           {connections.map((connection) => (
             <ConnectionItem key={connection.id} connection={connection} onManage={onManage} onChanged={onChanged} />
           ))}

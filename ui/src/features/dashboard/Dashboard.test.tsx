@@ -1,30 +1,13 @@
-import { TestFluent } from "../../test/TestFluent";
-import { cleanup, render, screen, waitFor, within } from "@testing-library/react";
+import { cleanup, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { findDialog } from "../../test/dialogs";
 import { describe, expect, it } from "vitest";
 
 import { installFakeCore, ipcError } from "../../test/fakeCore";
 import { aConnection, aReport } from "../../test/fixtures";
-import { Dashboard } from "./Dashboard";
-
-function renderDashboard() {
-  render(
-    <TestFluent>
-      <Dashboard />
-    </TestFluent>,
-  );
-  return userEvent.setup();
-}
+import { openNewConnectionWizard, renderDashboard } from "../../test/renderDashboard";
 
 const saved = aConnection({ credential: { kind: "secret", hint: "xyz", expiresAt: null } });
-
-async function openNewConnectionWizard(user: ReturnType<typeof userEvent.setup>) {
-  await user.click(await screen.findByRole("button", { hidden: true, name: "Settings for source connections" }));
-  await user.click(await screen.findByRole("menuitem", { hidden: true, name: "New" }));
-  await user.click(await screen.findByRole("menuitem", { hidden: true, name: "Office 365 connection" }));
-  await findDialog("New Office 365 source connection");
-}
 
 /** New > Office 365 connection, valid details, Finish: the Manage connections window it lands in. */
 async function stageNewConnection(user: ReturnType<typeof userEvent.setup>) {

@@ -5,6 +5,8 @@ import { api, type CommandError } from "../../api";
 import type { Connection } from "../../bindings/Connection";
 import type { Role } from "../../bindings/Role";
 import { ErrorBar } from "../../components/ErrorBar";
+import { useEscapeFromPage } from "../../components/useEscapeFromPage";
+import { useReturnFocus } from "../../components/useReturnFocus";
 import { ManageConnectionsDialog } from "../connections/manage/ManageConnectionsDialog";
 import type { ManageRequest } from "../connections/manage/manageRequest";
 import { AppToaster, useExportWithToast } from "../export/ExportToast";
@@ -38,6 +40,11 @@ export function Dashboard() {
   const [switchError, setSwitchError] = useState<CommandError | null>(null);
   const [credentialsOpen, setCredentialsOpen] = useState(false);
   const exportWithToast = useExportWithToast();
+  // Each window gives focus back to what opened it.
+  useReturnFocus(manage !== null);
+  useReturnFocus(jobWizard !== undefined);
+  useReturnFocus(proxyOpen);
+  useEscapeFromPage();
 
   const load = useCallback(async () => {
     try {

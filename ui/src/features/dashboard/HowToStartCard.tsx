@@ -48,7 +48,7 @@ export function HowToStartCard({ jobs, connections, onCreate, onOpen, onDelete, 
         </Button>
       </div>
       {jobs.length > 0 && (
-        <ul className={styles.jobs} aria-label="Migration jobs">
+        <ul className={styles.jobs} role="list" aria-label="Migration jobs">
           {jobs.map((job) => (
             <li key={job.id} className={styles.job} aria-label={job.name}>
               <div className={styles.grow}>

@@ -18,7 +18,7 @@ import {
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 
 import { api, type CommandError } from "../../api";
 import type { Connection } from "../../bindings/Connection";
@@ -26,7 +26,9 @@ import type { DiscoveryTotals } from "../../bindings/DiscoveryTotals";
 import type { Job } from "../../bindings/Job";
 import type { Mailbox } from "../../bindings/Mailbox";
 import type { Role } from "../../bindings/Role";
+import { DiscardPrompt, isWindowEscape } from "../../components/DiscardPrompt";
 import { ErrorBar } from "../../components/ErrorBar";
+import { StepHeading } from "../../components/StepHeading";
 import { useFocusOnMount } from "../../components/useFocusOnMount";
 import { ConnectionWizard } from "../connections/wizard/ConnectionWizard";
 import { MailboxList } from "./MailboxList";
@@ -83,6 +85,9 @@ function JobWizardBody({ job, connections, onConnectionAdded, onClose }: Omit<Pr
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set(job?.mailboxes.map((m) => m.id) ?? []));
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<CommandError | null>(null);
+  const [askingToDiscard, setAskingToDiscard] = useState(false);
+  /** The side whose nested connection wizard just closed: its server list takes focus back. */
+  const [returnedFrom, setReturnedFrom] = useState<Role | null>(null);
   const known = useMemo(() => [...connections, ...added.filter((a) => !connections.some((c) => c.id === a.id))], [connections, added]);
   const discovery = useDiscovery(sourceId);
 
@@ -104,6 +109,7 @@ function JobWizardBody({ job, connections, onConnectionAdded, onClose }: Omit<Pr
         onCancel={() => {
           void api.discardEditSession(sessionId).catch(() => undefined);
           setAdding(null);
+          setReturnedFrom(role);
         }}
         onFinish={(connection, alreadySaved) => {
           void (async () => {
@@ -120,6 +126,7 @@ function JobWizardBody({ job, connections, onConnectionAdded, onClose }: Omit<Pr
               setError(failure as CommandError);
             }
             setAdding(null);
+            setReturnedFrom(role);
           })();
         }}
       />
@@ -132,6 +139,27 @@ function JobWizardBody({ job, connections, onConnectionAdded, onClose }: Omit<Pr
   const canNext =
     (step === "name" && name.trim() !== "") || (step === "source" && source !== null && selected.size > 0) || (step === "target" && target !== null);
   const index = STEPS.findIndex((s) => s.step === step);
+  // What Escape would lose: a name typed, a server or mailboxes chosen since the job opened.
+  const changed =
+    name !== (job?.name ?? "") ||
+    sourceId !== (job?.sourceConnectionId ?? null) ||
+    targetId !== (job?.targetConnectionId ?? null) ||
+    selected.size !== (job?.mailboxes.length ?? 0) ||
+    added.length > 0;
+  // Escape is the job wizard's (a nested connection wizard hears its own and leaves the job as
+  // it was): it closes the question if one is asked, asks before the draft is lost, or closes.
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (!isWindowEscape(event)) return;
+    event.preventDefault();
+    if (askingToDiscard) setAskingToDiscard(false);
+    else if (saving) return;
+    else if (changed) setAskingToDiscard(true);
+    else onClose();
+  };
+  const goTo = (next: Step) => {
+    setReturnedFrom(null);
+    setStep(next);
+  };
 
   const save = async () => {
     setSaving(true);
@@ -153,12 +181,12 @@ function JobWizardBody({ job, connections, onConnectionAdded, onClose }: Omit<Pr
   };
 
   return (
-    <DialogBody>
+    <DialogBody onKeyDown={onKeyDown}>
       <DialogTitle ref={titleRef} tabIndex={-1}>
         {job ? `Migration job “${job.name}”` : "New migration job"}
       </DialogTitle>
       <DialogContent className={styles.content}>
-        <ol aria-label="Job steps" className={styles.row} style={{ listStyle: "none", margin: 0, padding: 0 }}>
+        <ol aria-label="Job steps" role="list" className={styles.row} style={{ listStyle: "none", margin: 0, padding: 0 }}>
           {STEPS.map((s, i) => (
             <li key={s.step} aria-current={s.step === step ? "step" : undefined}>
               <Text weight={s.step === step ? "semibold" : "regular"}>
@@ -167,6 +195,8 @@ function JobWizardBody({ job, connections, onConnectionAdded, onClose }: Omit<Pr
             </li>
           ))}
         </ol>
+        {/* Not when coming back from a nested wizard: focus goes to the server list then. */}
+        {returnedFrom === null && <StepHeading key={step} index={index + 1} count={STEPS.length} title={STEPS[index].title} />}
         {step === "name" && (
           <Field label="Job name" required hint="A name you will recognise, such as the customer and the wave: Contoso to Fabrikam, wave 1.">
             <Input value={name} onChange={(_, data) => setName(data.value)} maxLength={100} />
@@ -177,6 +207,7 @@ function JobWizardBody({ job, connections, onConnectionAdded, onClose }: Omit<Pr
             connections={known.filter((c) => c.role === "source")}
             source={source}
             onSource={(id) => (id === ADD ? startAdding("source") : (setSourceId(id), setSelected(new Set())))}
+            focusServer={returnedFrom === "source"}
             discovery={discovery}
             selected={selected}
             onSelected={setSelected}
@@ -189,6 +220,7 @@ function JobWizardBody({ job, connections, onConnectionAdded, onClose }: Omit<Pr
             connections={known.filter((c) => c.role === "target")}
             value={target}
             onChange={(id) => (id === ADD ? startAdding("target") : setTargetId(id))}
+            autoFocus={returnedFrom === "target"}
           />
         )}
         {step === "summary" && (
@@ -201,16 +233,24 @@ function JobWizardBody({ job, connections, onConnectionAdded, onClose }: Omit<Pr
           </div>
         )}
         {error && <ErrorBar error={error} title="The job was not saved" />}
+        {askingToDiscard && (
+          <DiscardPrompt
+            question={job ? "Discard your changes to this job?" : "Discard this job?"}
+            detail={job ? "The job stays as it was saved." : "Its name and chosen mailboxes are lost; nothing was saved."}
+            onKeep={() => setAskingToDiscard(false)}
+            onDiscard={() => onClose()}
+          />
+        )}
       </DialogContent>
       <DialogActions>
         {saving && <Spinner size="tiny" label="Saving…" />}
         {index > 0 && (
-          <Button onClick={() => setStep(STEPS[index - 1].step)} disabled={saving}>
+          <Button onClick={() => goTo(STEPS[index - 1].step)} disabled={saving}>
             Back
           </Button>
         )}
         {step !== "summary" ? (
-          <Button appearance="primary" disabled={!canNext} onClick={() => setStep(STEPS[index + 1].step)}>
+          <Button appearance="primary" disabled={!canNext} onClick={() => goTo(STEPS[index + 1].step)}>
             Next
           </Button>
         ) : (
@@ -275,9 +315,11 @@ interface SourceProps {
   discovery: Discovery;
   selected: ReadonlySet<string>;
   onSelected: (selected: Set<string>) => void;
+  /** Back from a nested connection wizard: the server list takes focus. */
+  focusServer: boolean;
 }
 
-function SourceStep({ connections, source, onSource, discovery, selected, onSelected }: SourceProps) {
+function SourceStep({ connections, source, onSource, discovery, selected, onSelected, focusServer }: SourceProps) {
   const styles = useStyles();
   const [search, setSearch] = useState("");
   const [sort, setSort] = useState<SortKey>("name");
@@ -289,7 +331,7 @@ function SourceStep({ connections, source, onSource, discovery, selected, onSele
   const allShown = visible.length > 0 && visible.every((m) => selected.has(m.id));
   return (
     <div className={styles.content}>
-      <ServerDropdown role="source" label="Source server" connections={connections} value={source} onChange={onSource} />
+      <ServerDropdown role="source" label="Source server" connections={connections} value={source} onChange={onSource} autoFocus={focusServer} />
       {source && (
         <>
           <Text role="status" aria-live="polite">
@@ -352,13 +394,15 @@ interface DropdownProps {
   connections: Connection[];
   value: Connection | null;
   onChange: (id: string) => void;
+  autoFocus?: boolean;
 }
 
 /** The defined connections of one side, and "Add new … connection", which opens the wizard. */
-function ServerDropdown({ role, label, connections, value, onChange }: DropdownProps) {
+function ServerDropdown({ role, label, connections, value, onChange, autoFocus = false }: DropdownProps) {
   return (
     <Field label={label} required>
       <Dropdown
+        autoFocus={autoFocus}
         value={value?.name ?? ""}
         placeholder={connections.length > 0 ? `Choose a ${role} connection` : `No ${role} connection yet: add one`}
         selectedOptions={value ? [value.id] : []}

@@ -105,23 +105,35 @@ export function CheckPanel({ sessionId, connection, initialReport = null, autoSt
   }, [autoStart]);
 
   const running = state.phase === "running";
+  // A run that ends (done, failed or cancelled) hands focus to its outcome, if focus was in
+  // this panel (the Cancel check button) or fell to the page.
+  const summary = useRef<HTMLSpanElement>(null);
+  const wasRunning = useRef(false);
+  useEffect(() => {
+    if (running) {
+      wasRunning.current = true;
+      return;
+    }
+    if (!wasRunning.current) return;
+    wasRunning.current = false;
+    const active = document.activeElement;
+    const panel = summary.current?.parentElement;
+    if (!active || active === document.body || panel?.contains(active)) summary.current?.focus();
+  }, [running]);
   const report = state.report;
   const failed = report?.outcome === "failed";
   return (
     <div className={styles.root}>
       <div className={styles.toolbar}>
-        {running ? (
-          <>
-            <Button icon={<StopRegular />} onClick={() => void api.cancelCheck(connection.id).catch(() => undefined)}>
-              Cancel check
-            </Button>
-            <Spinner size="tiny" label="Checking…" />
-          </>
-        ) : (
-          <Button appearance={report && !failed ? "secondary" : "primary"} icon={<PlayRegular />} onClick={() => void run()}>
-            {report ? (failed ? "Retry" : "Run the checks again") : "Configure"}
-          </Button>
-        )}
+        {/* One button that changes its words, so focus stays on it when a run starts. */}
+        <Button
+          appearance={running || (report && !failed) ? "secondary" : "primary"}
+          icon={running ? <StopRegular /> : <PlayRegular />}
+          onClick={() => (running ? void api.cancelCheck(connection.id).catch(() => undefined) : void run())}
+        >
+          {running ? "Cancel check" : report ? (failed ? "Retry" : "Run the checks again") : "Configure"}
+        </Button>
+        {running && <Spinner size="tiny" label="Checking…" />}
         {report?.tenantName && (
           <Body1>
             Tenant <Text weight="semibold">{report.tenantName}</Text>
@@ -129,10 +141,12 @@ export function CheckPanel({ sessionId, connection, initialReport = null, autoSt
           </Body1>
         )}
       </div>
-      <Text role="status" aria-live="polite" weight="semibold">
+      {/* Live while the checks run; when they end, focus moves here and reads the outcome (a
+          live region as well would say it twice). */}
+      <Text ref={summary} tabIndex={-1} role={running ? "status" : undefined} aria-live={running ? "polite" : undefined} weight="semibold">
         {state.phase === "idle" ? "Press Configure to check the connection with Microsoft." : announcement(state)}
       </Text>
-      <ul className={styles.list} aria-label="Configuration checks">
+      <ul className={styles.list} role="list" aria-label="Configuration checks">
         {state.rows.map((row) => (
           <CheckItem key={row.id} row={row} />
         ))}

@@ -25,12 +25,13 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { AddRegular, ArrowDownloadRegular, ArrowUndoRegular, DeleteRegular, EditRegular, PlayRegular } from "@fluentui/react-icons";
-import { useEffect, useState } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 
 import { api, type CommandError } from "../../../api";
 import type { Connection } from "../../../bindings/Connection";
 import type { SessionRow } from "../../../bindings/SessionRow";
 import type { SessionView } from "../../../bindings/SessionView";
+import { DiscardPrompt } from "../../../components/DiscardPrompt";
 import { ErrorBar } from "../../../components/ErrorBar";
 import type { ManageRequest } from "./manageRequest";
 import { checkedAgo, connectionHealth, credentialLabel, daysLeftLabel, tenantLabel } from "../describe";
@@ -72,12 +73,20 @@ export function ManageConnectionsDialog({ request, onClose }: Props) {
   const [lastRequest, setLastRequest] = useState<ManageRequest | null>(null);
   const [session, setSession] = useState<SessionView | null>(null);
   const [openError, setOpenError] = useState<CommandError | null>(null);
+  /** The list was on screen in this opening: a wizard opened straight from a card (New, Edit)
+   * closes the whole window, since its user never saw the list. */
+  const [listShown, setListShown] = useState(false);
+  const [askingToDiscard, setAskingToDiscard] = useState(false);
   // Each opening starts in the view it asks for.
   if (request !== lastRequest) {
     setLastRequest(request);
     setView(request?.wizard ? { kind: "wizard", editing: request.wizard.editing } : null);
+    setListShown(!request?.wizard);
+    setAskingToDiscard(false);
     setSession(null);
     setOpenError(null);
+  } else if (request && view === null && !listShown) {
+    setListShown(true);
   }
   const role = request?.role;
   useEffect(() => {
@@ -101,16 +110,39 @@ export function ManageConnectionsDialog({ request, onClose }: Props) {
     onClose();
   };
 
+  // Escape closes the innermost view only (the wizard hears its own): the test goes back to
+  // the list; the list asks before staged changes are discarded; a second Escape keeps them.
+  const escape = () => {
+    if (view) setView(null);
+    else if (askingToDiscard) setAskingToDiscard(false);
+    else if (session?.hasChanges) setAskingToDiscard(true);
+    else void cancel();
+  };
+  const leaveWizard = () => (listShown ? setView(null) : void cancel());
+
   return (
-    <Dialog
-      open={request !== null}
-      modalType="modal"
-      // Escape leaves the wizard or the test first, then the window.
-      onOpenChange={(_, data) => !data.open && (view ? setView(null) : void cancel())}
-    >
+    <Dialog open={request !== null} modalType="modal" onOpenChange={(_, data) => !data.open && escape()}>
       <DialogSurface className={styles.surface} aria-describedby={undefined}>
         {request && session && (
-          <ConnectionsWindow session={session} setSession={setSession} view={view} setView={setView} onClose={onClose} onCancel={cancel} />
+          <ConnectionsWindow
+            session={session}
+            setSession={setSession}
+            view={view}
+            setView={setView}
+            onLeaveWizard={leaveWizard}
+            onClose={onClose}
+            onCancel={cancel}
+            discardPrompt={
+              askingToDiscard && (
+                <DiscardPrompt
+                  question="Discard the changes not saved?"
+                  detail="New, changed and deleted connections stay as they were saved."
+                  onKeep={() => setAskingToDiscard(false)}
+                  onDiscard={() => void cancel()}
+                />
+              )
+            }
+          />
         )}
         {request && !session && !openError && (
           // A few milliseconds while the core opens the session: no title yet, so the window's
@@ -142,11 +174,15 @@ interface WindowProps {
   setSession: (session: SessionView) => void;
   view: View | null;
   setView: (view: View | null) => void;
+  /** The wizard was cancelled: back to the list, or out of a window opened for the wizard. */
+  onLeaveWizard: () => void;
   onClose: (saved?: Connection[]) => void;
   onCancel: () => Promise<void>;
+  /** Asked when Escape would discard staged changes. */
+  discardPrompt: ReactNode;
 }
 
-function ConnectionsWindow({ session, setSession, view, setView, onClose, onCancel }: WindowProps) {
+function ConnectionsWindow({ session, setSession, view, setView, onLeaveWizard, onClose, onCancel, discardPrompt }: WindowProps) {
   const styles = useStyles();
   const { role, rows, sessionId } = session;
   const [saving, setSaving] = useState(false);
@@ -172,7 +208,7 @@ function ConnectionsWindow({ session, setSession, view, setView, onClose, onCanc
           setView(null);
           void refresh();
         }}
-        onCancel={() => setView(null)}
+        onCancel={onLeaveWizard}
       />
     );
   }
@@ -261,6 +297,7 @@ function ConnectionsWindow({ session, setSession, view, setView, onClose, onCanc
         )}
         {exportError && <ErrorBar error={exportError} title="Nothing was exported" />}
         {error && <ErrorBar error={error} title="Nothing was saved" />}
+        {discardPrompt}
       </DialogContent>
       <DialogActions>
         {saving && <Spinner size="tiny" label="Saving…" />}

@@ -393,7 +393,7 @@ function applicationName(role: Role): string {
 function StepList({ steps, user }: { steps: StepView[]; user: string | null }) {
   const styles = useStyles();
   return (
-    <ul className={styles.steps} aria-label="Registration progress">
+    <ul className={styles.steps} role="list" aria-label="Registration progress">
       <li className={styles.step} aria-label={user ? `Signed in as ${user}` : "Signing in"}>
         {user ? <CheckmarkCircle20Filled className={styles.pass} aria-hidden /> : <Spinner size="extra-tiny" aria-hidden />}
         <Text>{user ? `Signed in as ${user}` : "Signing in in the browser…"}</Text>

@@ -8,7 +8,7 @@ import {
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import { useEffect, useReducer, useRef, useState } from "react";
+import { useEffect, useReducer, useRef, useState, type KeyboardEvent } from "react";
 
 import { api, type CommandError } from "../../../api";
 import type { Connection } from "../../../bindings/Connection";
@@ -20,8 +20,10 @@ import { DetailsStep } from "./DetailsStep";
 import { RegistrationStep } from "./RegistrationStep";
 import { ShortCertificateNote } from "./ShortCertificateNote";
 import { WizardStepper } from "./WizardStepper";
+import { DiscardPrompt, isWindowEscape } from "../../../components/DiscardPrompt";
+import { StepHeading } from "../../../components/StepHeading";
 import { useFocusOnMount } from "../../../components/useFocusOnMount";
-import { firstInvalidField, initialWizardState, toFields, wizardReducer } from "./wizardState";
+import { WIZARD_STEPS, firstInvalidField, hasUnsavedWork, initialWizardState, toFields, wizardReducer } from "./wizardState";
 
 /** Finish needs a check run of these details in which nothing failed. */
 function canFinish(connection: Connection | null): boolean {
@@ -57,6 +59,7 @@ export function ConnectionWizard({ sessionId, role, editing, onFinish, onCancel 
   const [busy, setBusy] = useState(false);
   const [checking, setChecking] = useState(false);
   const [error, setError] = useState<CommandError | null>(null);
+  const [askingToDiscard, setAskingToDiscard] = useState(false);
   const staged = state.staged;
   const fieldRefs = useRef<Partial<Record<Field, HTMLInputElement | null>>>({});
 
@@ -167,15 +170,29 @@ export function ConnectionWizard({ sessionId, role, editing, onFinish, onCancel 
     if (checking && staged) void api.cancelCheck(staged.id).catch(() => undefined);
     onCancel();
   };
+  const cancelDisabled = busy || (checking && state.step === "registration");
+
+  // Escape is the wizard's alone (the window around it stays): it closes the question if one
+  // is asked, asks before typed or staged details are lost, and otherwise acts as Cancel.
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (!isWindowEscape(event)) return;
+    event.preventDefault();
+    if (askingToDiscard) setAskingToDiscard(false);
+    else if (cancelDisabled) return;
+    else if (hasUnsavedWork(state)) setAskingToDiscard(true);
+    else cancel();
+  };
+  const stepIndex = WIZARD_STEPS.findIndex((s) => s.step === state.step);
 
   const title = `${editing ? "Edit" : "New"} Office 365 ${role} connection`;
   return (
-    <DialogBody>
+    <DialogBody onKeyDown={onKeyDown}>
       <DialogTitle ref={titleRef} tabIndex={-1}>
         {title}
       </DialogTitle>
       <DialogContent className={styles.content}>
         <WizardStepper current={state.step} />
+        <StepHeading key={state.step} index={stepIndex + 1} count={WIZARD_STEPS.length} title={WIZARD_STEPS[stepIndex].title} />
         {state.step === "registration" && (
           <RegistrationStep
             state={state}
@@ -205,6 +222,14 @@ export function ConnectionWizard({ sessionId, role, editing, onFinish, onCancel 
           />
         )}
         {error && <ErrorBar error={error} title="The connection could not be prepared" />}
+        {askingToDiscard && (
+          <DiscardPrompt
+            question={editing ? "Discard your changes to this connection?" : "Discard the connection you were setting up?"}
+            detail="What you typed is lost; nothing was saved."
+            onKeep={() => setAskingToDiscard(false)}
+            onDiscard={cancel}
+          />
+        )}
       </DialogContent>
       <DialogActions>
         {busy && <Spinner size="tiny" label="Checking the details…" />}
@@ -228,10 +253,7 @@ export function ConnectionWizard({ sessionId, role, editing, onFinish, onCancel 
             Finish
           </Button>
         )}
-        <Button
-          onClick={cancel}
-          disabled={busy || (checking && state.step === "registration")}
-        >
+        <Button onClick={cancel} disabled={cancelDisabled}>
           Cancel
         </Button>
       </DialogActions>

@@ -19,7 +19,7 @@ const useStyles = makeStyles({
 export function WizardStepper({ current }: { current: WizardStep }) {
   const styles = useStyles();
   return (
-    <ol className={styles.list} aria-label="Wizard steps">
+    <ol className={styles.list} role="list" aria-label="Wizard steps">
       {WIZARD_STEPS.map(({ step, title }, index) => {
         const isCurrent = step === current;
         return (

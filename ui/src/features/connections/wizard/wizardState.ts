@@ -253,3 +253,9 @@ export function toFields(state: WizardState): DraftFields {
         : { kind: "certificate", thumbprint: values.certificateThumbprint },
   };
 }
+
+/** Whether closing the wizard would lose something the admin did: a field typed in, or details
+ * staged and not yet kept (an automatic registration saved its connection already). */
+export function hasUnsavedWork(state: WizardState): boolean {
+  return Object.values(state.edited).some(Boolean) || (state.staged !== null && !state.alreadySaved);
+}

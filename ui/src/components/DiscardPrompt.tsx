@@ -1,0 +1,40 @@
+import { Button, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle } from "@fluentui/react-components";
+import { useEffect, useRef, type KeyboardEvent } from "react";
+
+interface Props {
+  /** What would be lost, as a question: "Discard the connection you were setting up?" */
+  question: string;
+  detail?: string;
+  onDiscard: () => void;
+  onKeep: () => void;
+}
+
+/**
+ * Asked when Escape would close a window holding typed or staged work. Shown inside the window
+ * (one modal surface at a time), with focus on Keep, so a second Escape or Enter keeps the
+ * work; Escape while it shows closes only the question.
+ */
+export function DiscardPrompt({ question, detail, onDiscard, onKeep }: Props) {
+  const keep = useRef<HTMLButtonElement>(null);
+  useEffect(() => keep.current?.focus(), []);
+  return (
+    <MessageBar intent="warning" layout="multiline" role="alertdialog" aria-label={question} aria-modal={false}>
+      <MessageBarBody>
+        <MessageBarTitle>{question}</MessageBarTitle>
+        {detail}
+      </MessageBarBody>
+      <MessageBarActions>
+        <Button ref={keep} appearance="primary" onClick={onKeep}>
+          Keep editing
+        </Button>
+        <Button onClick={onDiscard}>Discard</Button>
+      </MessageBarActions>
+    </MessageBar>
+  );
+}
+
+/** Whether a keydown is an Escape that no control inside has already handled (an open
+ * dropdown's list, a menu) and so is meant for the window. */
+export function isWindowEscape(event: KeyboardEvent): boolean {
+  return event.key === "Escape" && !event.defaultPrevented;
+}
