@@ -150,5 +150,6 @@ pub(crate) fn marker(status: CheckStatus) -> &'static str {
         CheckStatus::Warn => "[warn]",
         CheckStatus::Fail => "[FAIL]",
         CheckStatus::Skipped => "[skip]",
+        CheckStatus::Unknown => "[????]",
     }
 }

@@ -431,9 +431,11 @@ pub fn expiry_result(credential: &Credential, expires: Option<DateTime<Utc>>, no
         Credential::Certificate { .. } => "certificate",
     };
     let Some(expires) = expires else {
-        return CheckResult::pass(
+        // Not a pass: nothing is known about when the connection stops working.
+        return CheckResult::unknown(
             CheckId::CredentialExpiry,
-            format!("The {what}'s end date cannot be read with the application's permissions; see Certificates & secrets in the app registration."),
+            format!("The {what}'s end date cannot be read with the application's permissions."),
+            format!("See its Expires date under Certificates & secrets in the app registration (Microsoft Entra admin center), then edit this connection and type it in Expires, so Mailferry warns before the {what} ends."),
         );
     };
     let date = expires.format("%Y-%m-%d");

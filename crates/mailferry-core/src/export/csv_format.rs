@@ -167,6 +167,7 @@ pub fn status_word(status: CheckStatus) -> &'static str {
         CheckStatus::Warn => "warning",
         CheckStatus::Fail => "failed",
         CheckStatus::Skipped => "not checked",
+        CheckStatus::Unknown => "not known",
     }
 }
 

@@ -112,7 +112,7 @@ fn view(c: &ConnectionSummary) -> ConnectionView {
                     CheckStatus::Pass => "pass",
                     CheckStatus::Warn => "warn",
                     CheckStatus::Fail => "fail",
-                    CheckStatus::Skipped => "muted",
+                    CheckStatus::Skipped | CheckStatus::Unknown => "muted",
                 },
                 summary: r.summary.clone(),
                 fix: r.fix.clone().unwrap_or_default(),

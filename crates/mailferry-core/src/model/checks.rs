@@ -59,6 +59,9 @@ pub enum CheckStatus {
     Fail,
     /// Not run because a check it depends on failed.
     Skipped,
+    /// Ran, but Microsoft's answers could not tell (an end date the application may not read):
+    /// neither a pass nor a problem, and said so with how to find out.
+    Unknown,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -91,6 +94,11 @@ impl CheckResult {
 
     pub fn fail(id: CheckId, summary: impl Into<String>, fix: impl Into<String>) -> Self {
         Self::new(id, CheckStatus::Fail, summary).with_fix(fix)
+    }
+
+    /// `summary` says what could not be learnt, `how_to_find_out` where the admin can see it.
+    pub fn unknown(id: CheckId, summary: impl Into<String>, how_to_find_out: impl Into<String>) -> Self {
+        Self::new(id, CheckStatus::Unknown, summary).with_fix(how_to_find_out)
     }
 
     pub fn skipped(id: CheckId, because: CheckId) -> Self {

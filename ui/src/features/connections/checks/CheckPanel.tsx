@@ -18,6 +18,7 @@ import {
   CopyRegular,
   DismissCircle20Filled,
   PlayRegular,
+  QuestionCircle20Regular,
   StopRegular,
   SubtractCircle20Regular,
   Warning20Filled,
@@ -160,7 +161,7 @@ export function CheckPanel({ sessionId, connection, initialReport = null, autoSt
   );
 }
 
-const STATUS_WORD = { pass: "Passed", warn: "Warning", fail: "Failed", skipped: "Not checked" } as const;
+const STATUS_WORD = { pass: "Passed", warn: "Warning", fail: "Failed", skipped: "Not checked", unknown: "Not known" } as const;
 
 function CheckItem({ row }: { row: CheckRow }) {
   const styles = useStyles();
@@ -176,6 +177,8 @@ function CheckItem({ row }: { row: CheckRow }) {
       <DismissCircle20Filled className={styles.fail} aria-hidden />
     ) : status === "skipped" ? (
       <SubtractCircle20Regular className={styles.muted} aria-hidden />
+    ) : status === "unknown" ? (
+      <QuestionCircle20Regular className={styles.muted} aria-hidden />
     ) : (
       <Circle20Regular className={styles.muted} aria-hidden />
     );
@@ -192,7 +195,7 @@ function CheckItem({ row }: { row: CheckRow }) {
         {row.state === "done" && row.result.fix && (
           <Caption1 className={styles.fix}>
             <Text weight="semibold" size={200}>
-              How to fix:{" "}
+              {row.result.status === "unknown" ? "How to find out: " : "How to fix: "}
             </Text>
             {row.result.fix}
           </Caption1>

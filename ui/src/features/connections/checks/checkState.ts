@@ -82,6 +82,9 @@ export function announcement(state: CheckRunState): string {
   const warned = state.report.results.filter((r) => r.status === "warn").length;
   if (failed > 0) return `${failed} check${failed === 1 ? "" : "s"} failed. Fix ${failed === 1 ? "it" : "them"}, then retry.`;
   if (warned > 0) return `The connection works, with ${warned} warning${warned === 1 ? "" : "s"}.`;
+  // Not "all passed": a check that could not find out is not a pass.
+  const unknown = state.report.results.filter((r) => r.status === "unknown").map((r) => r.title);
+  if (unknown.length > 0) return `The connection works. Not known: ${unknown.join(", ")}.`;
   return "All checks passed: the connection works.";
 }
 
