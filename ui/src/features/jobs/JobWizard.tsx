@@ -32,7 +32,7 @@ import { StepHeading } from "../../components/StepHeading";
 import { useFocusOnMount } from "../../components/useFocusOnMount";
 import { ConnectionWizard } from "../connections/wizard/ConnectionWizard";
 import { MailboxList } from "./MailboxList";
-import { clickRow, toggleAll, visibleMailboxes, type SortKey } from "./mailboxSelection";
+import { toggleAll, visibleMailboxes, type SortKey } from "./mailboxSelection";
 
 const useStyles = makeStyles({
   surface: { maxWidth: "960px", width: "92vw" },
@@ -65,7 +65,8 @@ export function JobWizard({ open, job, connections, onConnectionAdded, onClose }
   const styles = useStyles();
   return (
     <Dialog open={open} modalType="modal" onOpenChange={(_, data) => !data.open && onClose()}>
-      <DialogSurface className={styles.surface} aria-describedby={undefined}>
+      {/* The label names the window while it closes, when its title has gone already. */}
+      <DialogSurface className={styles.surface} aria-describedby={undefined} aria-label="Migration job">
         {open && <JobWizardBody job={job} connections={connections} onConnectionAdded={onConnectionAdded} onClose={onClose} />}
       </DialogSurface>
     </Dialog>
@@ -323,7 +324,6 @@ function SourceStep({ connections, source, onSource, discovery, selected, onSele
   const styles = useStyles();
   const [search, setSearch] = useState("");
   const [sort, setSort] = useState<SortKey>("name");
-  const anchor = useRef<number | null>(null);
   const { mailboxes, totals, running } = discovery;
   const count = mailboxes.length;
   // eslint-disable-next-line react-hooks/exhaustive-deps -- the list grows in place; its length is its version
@@ -334,16 +334,19 @@ function SourceStep({ connections, source, onSource, discovery, selected, onSele
       <ServerDropdown role="source" label="Source server" connections={connections} value={source} onChange={onSource} autoFocus={focusServer} />
       {source && (
         <>
+          {/* The count while pages arrive is shown, not announced (a hundred pages would be a
+              hundred announcements); the live region says the outcome once. */}
+          {running && (
+            <Text>
+              Reading the mailboxes of {source.name}… {totals?.usersRead ?? 0} users read, {totals?.mailboxes ?? 0} mailboxes.
+            </Text>
+          )}
           <Text role="status" aria-live="polite">
-            {running
-              ? `Reading the mailboxes of ${source.name}… ${totals?.usersRead ?? 0} users read, ${totals?.mailboxes ?? 0} mailboxes.`
-              : totals
-                ? `${totals.mailboxes} mailboxes in ${source.name}.${
-                    totals.withoutExchange > 0
-                      ? ` ${totals.withoutExchange} users have a mail address but no Exchange Online mailbox, and cannot be migrated.`
-                      : ""
-                  }${scopeNote(source)}`
-                : ""}
+            {!running && totals
+              ? `${totals.mailboxes} mailboxes in ${source.name}.${
+                  totals.withoutExchange > 0 ? ` ${totals.withoutExchange} users have a mail address but no Exchange Online mailbox, and cannot be migrated.` : ""
+                }${scopeNote(source)}`
+              : ""}
           </Text>
           {discovery.error && <ErrorBar error={discovery.error} title="The mailboxes could not be read" />}
           <div className={styles.row}>
@@ -372,16 +375,11 @@ function SourceStep({ connections, source, onSource, discovery, selected, onSele
               onChange={() => onSelected(toggleAll(selected, visible))}
               label={`Select all ${visible.length} shown`}
             />
-            <Caption1>{selected.size} selected · shift-click selects a range</Caption1>
+            <Caption1>
+              {selected.size} selected · Space selects the row, Shift+arrows or Shift+click a range, Ctrl+A every row shown
+            </Caption1>
           </div>
-          <MailboxList
-            mailboxes={visible}
-            selected={selected}
-            onClick={(index, shift) => {
-              onSelected(clickRow(selected, visible, index, anchor.current, shift));
-              anchor.current = index;
-            }}
-          />
+          <MailboxList mailboxes={visible} selected={selected} onSelected={onSelected} />
         </>
       )}
     </div>

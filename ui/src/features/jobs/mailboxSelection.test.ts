@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import type { Mailbox } from "../../bindings/Mailbox";
-import { clickRow, toggleAll, visibleMailboxes } from "./mailboxSelection";
+import { clickRow, extendTo, moveActive, selectAllShown, toggleAll, visibleMailboxes } from "./mailboxSelection";
 
 const mailbox = (n: number, name = `User ${n}`): Mailbox => ({
   id: `id-${n}`,
@@ -43,5 +43,29 @@ describe("the Source mailboxes list", () => {
     const visible = visibleMailboxes(many, "user9999", "address");
     expect(visible.map((m) => m.userPrincipalName)).toEqual(["user9999@contoso.com", ...Array.from({ length: 10 }, (_, i) => `user9999${i}@contoso.com`)]);
     expect(toggleAll(new Set(), visibleMailboxes(many, "", "name")).size).toBe(100_000);
+  });
+});
+
+describe("the Source mailboxes list by keyboard", () => {
+  const visible = visibleMailboxes(all, "", "name");
+
+  it("moves the active row with the arrows, Home/End and Page Up/Down, never past either end", () => {
+    expect(moveActive("ArrowDown", 0, 4, 8)).toBe(1);
+    expect(moveActive("ArrowUp", 0, 4, 8)).toBe(0);
+    expect(moveActive("ArrowDown", 3, 4, 8)).toBe(3);
+    expect(moveActive("End", 1, 4, 8)).toBe(3);
+    expect(moveActive("Home", 3, 4, 8)).toBe(0);
+    expect(moveActive("PageDown", 0, 100, 8)).toBe(8);
+    expect(moveActive("PageUp", 5, 100, 8)).toBe(0);
+    expect(moveActive("PageDown", 95, 100, 8)).toBe(99);
+    expect(moveActive("ArrowDown", 0, 0, 8)).toBe(0);
+  });
+
+  it("extends the selection from the anchor with Shift, in either direction, and Ctrl+A adds every row shown", () => {
+    const down = extendTo(new Set(["id-10"]), visible, 1, 3);
+    expect([...down].sort()).toEqual(["id-1", "id-10", "id-2", "id-3"]);
+    expect([...extendTo(new Set(), visible, 2, 0)].sort()).toEqual(["id-1", "id-10", "id-2"]);
+    const shown = visibleMailboxes(all, "ad", "name");
+    expect([...selectAllShown(new Set(["id-3"]), shown)].sort()).toEqual(["id-1", "id-10", "id-3"]);
   });
 });

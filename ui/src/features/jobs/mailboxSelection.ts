@@ -60,3 +60,39 @@ export function toggleAll(selected: ReadonlySet<string>, visible: Mailbox[]): Se
   }
   return next;
 }
+
+/** The keys that move the active row of the list. */
+export type MoveKey = "ArrowDown" | "ArrowUp" | "Home" | "End" | "PageDown" | "PageUp";
+
+export function isMoveKey(key: string): key is MoveKey {
+  return ["ArrowDown", "ArrowUp", "Home", "End", "PageDown", "PageUp"].includes(key);
+}
+
+/** Where the active row goes for a key, within `count` rows; `page` rows per Page Up/Down. */
+export function moveActive(key: MoveKey, active: number, count: number, page: number): number {
+  if (count === 0) return 0;
+  const to = {
+    ArrowDown: active + 1,
+    ArrowUp: active - 1,
+    Home: 0,
+    End: count - 1,
+    PageDown: active + page,
+    PageUp: active - page,
+  }[key];
+  return Math.min(count - 1, Math.max(0, to));
+}
+
+/** Shift with a move key: every row from the anchor to `to` selected, as in a file list. */
+export function extendTo(selected: ReadonlySet<string>, visible: Mailbox[], anchor: number, to: number): Set<string> {
+  const next = new Set(selected);
+  const [from, end] = anchor < to ? [anchor, to] : [to, anchor];
+  for (let i = Math.max(0, from); i <= Math.min(end, visible.length - 1); i += 1) next.add(visible[i].id);
+  return next;
+}
+
+/** Ctrl+A: every visible mailbox selected (those already selected elsewhere stay). */
+export function selectAllShown(selected: ReadonlySet<string>, visible: Mailbox[]): Set<string> {
+  const next = new Set(selected);
+  for (const m of visible) next.add(m.id);
+  return next;
+}
