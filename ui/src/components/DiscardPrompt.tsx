@@ -1,5 +1,5 @@
 import { Button, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle } from "@fluentui/react-components";
-import { useEffect, useRef, type KeyboardEvent } from "react";
+import { useEffect, useRef, useState, type KeyboardEvent } from "react";
 
 interface Props {
   /** What would be lost, as a question: "Discard the connection you were setting up?" */
@@ -16,7 +16,15 @@ interface Props {
  */
 export function DiscardPrompt({ question, detail, onDiscard, onKeep }: Props) {
   const keep = useRef<HTMLButtonElement>(null);
-  useEffect(() => keep.current?.focus(), []);
+  // Where focus was before the question: it goes back there when the work is kept.
+  const [before] = useState(() => document.activeElement);
+  useEffect(() => {
+    keep.current?.focus();
+    return () => {
+      const lost = !document.activeElement || document.activeElement === document.body;
+      if (lost && before instanceof HTMLElement && before.isConnected) before.focus();
+    };
+  }, [before]);
   return (
     <MessageBar intent="warning" layout="multiline" role="alertdialog" aria-label={question} aria-modal={false}>
       <MessageBarBody>

@@ -9,7 +9,9 @@ import { useEffect } from "react";
 export function useEscapeFromPage() {
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
-      if (event.key !== "Escape" || (document.activeElement && document.activeElement !== document.body)) return;
+      // Only an Escape that started on the page: one a window already handled may leave focus
+      // on the page too (its control went), and must not be handed on a second time.
+      if (event.key !== "Escape" || event.defaultPrevented || event.target !== document.body) return;
       const windows = document.querySelectorAll<HTMLElement>('[role="dialog"][aria-modal="true"], [role="alertdialog"][aria-modal="true"]');
       const top = windows[windows.length - 1];
       if (!top) return;

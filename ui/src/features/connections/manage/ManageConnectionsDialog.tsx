@@ -122,7 +122,8 @@ export function ManageConnectionsDialog({ request, onClose }: Props) {
 
   return (
     <Dialog open={request !== null} modalType="modal" onOpenChange={(_, data) => !data.open && escape()}>
-      <DialogSurface className={styles.surface} aria-describedby={undefined}>
+      {/* The label names the window while it opens or closes, without its title. */}
+      <DialogSurface className={styles.surface} aria-describedby={undefined} aria-label="Manage connections">
         {request && session && (
           <ConnectionsWindow
             session={session}

@@ -172,7 +172,8 @@ export function AutomaticPanel({ state, permissions, dispatch, onRunningChange, 
           {running && (
             <div className={styles.row}>
               <Button onClick={() => void api.cancelRegistration()}>Cancel sign-in and registration</Button>
-              <Spinner size="tiny" />
+              {/* The steps above say what is happening; the spinner only shows that it is. */}
+              <Spinner size="tiny" aria-label="Registering" />
             </div>
           )}
         </>

@@ -34,7 +34,16 @@ function canFinish(connection: Connection | null): boolean {
 export const VALIDATION_DELAY_MS = 150;
 
 const useStyles = makeStyles({
-  content: { display: "grid", gap: tokens.spacingVerticalL },
+  content: {
+    display: "grid",
+    gap: tokens.spacingVerticalL,
+    alignContent: "start",
+    // GTK's overlay scrollbar is drawn over the content: the inputs' right edge stays clear of it.
+    paddingRight: tokens.spacingHorizontalM,
+    // As tall as the Automatic panel, so switching to Manual (shorter) does not make the centred
+    // window jump.
+    minHeight: "min(520px, 60vh)",
+  },
 });
 
 /**
