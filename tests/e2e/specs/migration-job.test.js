@@ -6,11 +6,14 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 
-import { By, launchApp, until } from "../lib/app.js";
+import { By, EXPIRY_NOT_KNOWN, launchApp, until } from "../lib/app.js";
 
 const SECRET = "Zq48Q~e2e.SecretValue_0123456789abcdefXYZ";
 const dataDir = join(process.env.XDG_DATA_HOME ?? "", "com.mailferry.desktop");
 const cli = (...args) => spawnSync(process.env.MAILFERRY_CLI, ["--data-dir", dataDir, ...args], { encoding: "utf8" });
+
+/** The rows of the Source mailboxes list (the server lists have options of their own). */
+const MAILBOX_ROWS = By.xpath("//*[@role='listbox'][@aria-label='Source mailboxes']//*[@role='option']");
 
 /** Adds a manual connection through the connection wizard opened from the job wizard. */
 async function addConnection(app, role, name, clientId) {
@@ -24,7 +27,7 @@ async function addConnection(app, role, name, clientId) {
   await app.type(await app.field("Client secret (Value)"), SECRET);
   await app.press("Next");
   await app.press("Configure");
-  await app.text("All checks passed: the connection works.");
+  await app.text(EXPIRY_NOT_KNOWN);
   await app.press("Finish");
 }
 
@@ -52,10 +55,11 @@ describe("a migration job", () => {
     const finished = Date.now();
 
     await app.dialog("New migration job");
-    await app.driver.wait(until.elementLocated(By.xpath("//*[@role='listitem'][contains(@aria-label, '@contoso')]")), 30_000);
+    await app.driver.wait(until.elementLocated(By.xpath("//*[@role='option'][contains(., '@contoso')]")), 30_000);
     console.log(`first mailbox rows on screen ${Date.now() - finished} ms after Finish (connection saved, then the first page of 999 users)`);
     // 20,000 generated users and the tenant's own: every 10th generated user has no mailbox.
-    const status = await app.findVisible(By.xpath("//*[@role='status'][contains(., 'mailboxes in Contoso source')]"));
+    // The live region says the count once, when every page has arrived.
+    const status = await app.driver.wait(until.elementLocated(By.xpath("//*[@role='status'][contains(., 'mailboxes in Contoso source')]")), 60_000);
     await app.driver.wait(async () => /^18\d{3} mailboxes in Contoso source\./.test(await status.getText()), 60_000);
     assert.match(await status.getText(), /users have a mail address but no Exchange Online mailbox/);
     await app.screenshot("job-source-mailboxes");
@@ -90,7 +94,7 @@ describe("a migration job", () => {
         last = now;
         scroller.scrollTop += step;
         if (gaps.length < 120) requestAnimationFrame(tick);
-        else done({ gaps, rendered: scroller.querySelectorAll("[role='listitem']").length, atEnd: scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 2 });
+        else done({ gaps, rendered: scroller.querySelectorAll("[role='option']").length, atEnd: scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 2 });
       };
       requestAnimationFrame(tick);
     `);
@@ -103,18 +107,18 @@ describe("a migration job", () => {
     console.log(`scrolling 18,000 rows like a wheel: ${summary(wheel)}; in jumps to the end: ${summary(frames)}; ${frames.rendered} rows in the DOM`);
     assert.ok(frames.atEnd, "the list scrolled to its end");
     assert.ok(frames.rendered < 100, `only the rows in view are rendered (${frames.rendered})`);
-    await app.findVisible(By.xpath("//*[@role='listitem'][contains(@aria-label, 'user019999@')]"));
-    const rows = await app.driver.findElements(By.xpath("//*[@role='listitem']"));
-    assert.match(await rows.at(-1).getAttribute("aria-label"), /User 019999/);
+    await app.findVisible(By.xpath("//*[@role='option'][contains(., 'user019999@')]"));
+    const rows = await app.driver.findElements(MAILBOX_ROWS);
+    assert.match(await rows.at(-1).getAttribute("textContent"), /User 019999/);
     await app.screenshot("job-source-mailboxes-scrolled");
   });
 
   it("selects mailboxes by search and shift-click, adds a target and saves the job", async () => {
     await app.type(await app.field("Search"), "user00001");
-    await app.findVisible(By.xpath("//*[@role='listitem'][contains(@aria-label, 'user000011@')]"));
-    const checkboxes = await app.driver.findElements(By.xpath("//*[@role='listitem']//input[@type='checkbox']"));
-    await checkboxes[0].click();
-    await app.driver.actions().keyDown("\uE008").click(checkboxes[4]).keyUp("\uE008").perform();
+    await app.findVisible(By.xpath("//*[@role='option'][contains(., 'user000011@')]"));
+    const rows = await app.driver.findElements(MAILBOX_ROWS);
+    await rows[0].click();
+    await app.driver.actions().keyDown("\uE008").click(rows[4]).keyUp("\uE008").perform();
     await app.containing("5 selected");
     await app.screenshot("job-source-selected");
     await app.press("Next");
