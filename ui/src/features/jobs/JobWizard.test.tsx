@@ -8,6 +8,7 @@ import { findDialog } from "../../test/dialogs";
 import { installFakeCore } from "../../test/fakeCore";
 import { aConnection } from "../../test/fixtures";
 import { Dashboard } from "../dashboard/Dashboard";
+import { renderDashboard, startJobFrom } from "../../test/renderDashboard";
 
 const mailboxes: Mailbox[] = Array.from({ length: 3_000 }, (_, i) => ({
   id: `m-${i}`,
@@ -77,18 +78,8 @@ describe("the migration job wizard", () => {
     const source = aConnection({ name: "Contoso", mailboxScope: { group: "wave1@contoso.com", displayName: "Wave 1" } });
     const core = installFakeCore([source]);
     core.tenantMailboxes = mailboxes.slice(0, 3);
-    render(
-      <TestFluent>
-        <Dashboard />
-      </TestFluent>,
-    );
-    const user = userEvent.setup();
-    await user.click(await screen.findByRole("button", { hidden: true, name: "Create a new migration job" }));
-    await findDialog("New migration job");
-    await user.type(screen.getByRole("textbox", { hidden: true, name: /Job name/ }), "Wave 1");
-    await user.click(screen.getByRole("button", { hidden: true, name: "Next" }));
-    await user.click(screen.getByRole("combobox", { hidden: true, name: /Source server/ }));
-    await user.click(await screen.findByRole("option", { hidden: true, name: /Contoso/ }));
+    const user = renderDashboard();
+    await startJobFrom(user, /Contoso/);
     expect(
       await screen.findByText("3 mailboxes in Contoso. Only the members of Wave 1 are listed: the connection is limited to that group."),
     ).toBeInTheDocument();

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { findDialog } from "../../test/dialogs";
 import { installFakeCore } from "../../test/fakeCore";
 import { aConnection } from "../../test/fixtures";
-import { openNewConnectionWizard, renderDashboard } from "../../test/renderDashboard";
+import { openNewConnectionWizard, renderDashboard, startJobFrom } from "../../test/renderDashboard";
 
 const focused = () => document.activeElement;
 const noDialog = () => waitFor(() => expect(screen.queryByRole("dialog", { hidden: true })).not.toBeInTheDocument());
@@ -146,12 +146,7 @@ describe("the Source mailboxes list", () => {
       mail: null,
     }));
     const user = renderDashboard();
-    await user.click(await screen.findByRole("button", { hidden: true, name: "Create a new migration job" }));
-    await findDialog("New migration job");
-    await user.type(screen.getByRole("textbox", { hidden: true, name: /Job name/ }), "Wave 1");
-    await user.click(screen.getByRole("button", { hidden: true, name: "Next" }));
-    await user.click(screen.getByRole("combobox", { hidden: true, name: /Source server/ }));
-    await user.click(await screen.findByRole("option", { hidden: true, name: /Contoso/ }));
+    await startJobFrom(user, /Contoso/);
     await screen.findByText(/500 mailboxes in Contoso/);
 
     const list = screen.getByRole("listbox", { hidden: true, name: "Source mailboxes" });
