@@ -58,9 +58,22 @@ describe("a manual source connection", () => {
 
   it("explains each invalid value in the wizard", async () => {
     await app.newConnectionWizard();
+    // The window keeps its place when Automatic changes to Manual (it is centred: a shorter
+    // window would jump).
+    const surface = () => app.driver.executeScript("const r = document.querySelector('[role=dialog]').getBoundingClientRect(); return [r.top, r.height];");
+    await app.untilStill(await app.find(By.xpath("//*[@role='dialog']")));
+    const automatic = await surface();
     await app.radio("Manual registration");
+    await app.untilStill(await app.find(By.xpath("//*[@role='dialog']")));
+    assert.deepEqual(await surface(), automatic, "the wizard did not move or change its height");
     await app.screenshot("wizard-application-registration");
     await app.press("Next");
+    // The inputs' right edge stays clear of the content's overlay scrollbar.
+    const clearance = await app.driver.executeScript(`
+      const content = document.querySelector("[role=dialog] .fui-DialogContent").getBoundingClientRect();
+      return Math.min(...[...document.querySelectorAll("[role=dialog] input")].map((i) => content.right - i.getBoundingClientRect().right));
+    `);
+    assert.ok(clearance >= 8, `inputs end ${clearance} px before the scrollbar's edge`);
 
     await app.type(await app.field("Dedicated application mailbox"), "migration" + Key.TAB);
     await app.text("Application mailbox: this is not an email address: the @ and the domain are missing.");

@@ -7,6 +7,8 @@ interface Props {
   index: number;
   count: number;
   title: string;
+  /** False when focus belongs elsewhere as the step appears (back from a nested window). */
+  takeFocus?: boolean;
 }
 
 /**
@@ -16,8 +18,8 @@ interface Props {
  * the step as its key, so each step change mounts it again. On the window's first step the
  * window's title takes focus instead (its effect runs after this one).
  */
-export function StepHeading({ index, count, title }: Props) {
-  const ref = useFocusOnMount<HTMLHeadingElement>();
+export function StepHeading({ index, count, title, takeFocus = true }: Props) {
+  const ref = useFocusOnMount<HTMLHeadingElement>(takeFocus);
   return (
     <Text as="h3" ref={ref} tabIndex={-1} weight="semibold" size={400} style={{ margin: 0, outlineOffset: "2px" }}>
       Step {index} of {count}: {title}

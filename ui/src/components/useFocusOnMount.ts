@@ -1,10 +1,11 @@
 import { useEffect, useRef } from "react";
 
 /** Moves focus to the element when it appears, so a new view inside a dialog is announced. */
-export function useFocusOnMount<T extends HTMLElement>() {
+export function useFocusOnMount<T extends HTMLElement>(enabled = true) {
   const ref = useRef<T>(null);
+  const once = useRef(enabled);
   useEffect(() => {
-    ref.current?.focus();
+    if (once.current) ref.current?.focus();
   }, []);
   return ref;
 }

@@ -196,8 +196,8 @@ function JobWizardBody({ job, connections, onConnectionAdded, onClose }: Omit<Pr
             </li>
           ))}
         </ol>
-        {/* Not when coming back from a nested wizard: focus goes to the server list then. */}
-        {returnedFrom === null && <StepHeading key={step} index={index + 1} count={STEPS.length} title={STEPS[index].title} />}
+        {/* Back from a nested wizard, focus goes to the server list instead. */}
+        <StepHeading key={step} index={index + 1} count={STEPS.length} title={STEPS[index].title} takeFocus={returnedFrom === null} />
         {step === "name" && (
           <Field label="Job name" required hint="A name you will recognise, such as the customer and the wave: Contoso to Fabrikam, wave 1.">
             <Input value={name} onChange={(_, data) => setName(data.value)} maxLength={100} />

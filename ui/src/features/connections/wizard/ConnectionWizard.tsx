@@ -34,15 +34,15 @@ function canFinish(connection: Connection | null): boolean {
 export const VALIDATION_DELAY_MS = 150;
 
 const useStyles = makeStyles({
+  // One height for every step and choice (the window's 24px padding around it), as tall as
+  // the Automatic panel wants: a centred window that changed height would jump.
+  body: { height: "min(852px, calc(100vh - 48px))" },
   content: {
     display: "grid",
     gap: tokens.spacingVerticalL,
     alignContent: "start",
     // GTK's overlay scrollbar is drawn over the content: the inputs' right edge stays clear of it.
     paddingRight: tokens.spacingHorizontalM,
-    // As tall as the Automatic panel, so switching to Manual (shorter) does not make the centred
-    // window jump.
-    minHeight: "min(520px, 60vh)",
   },
 });
 
@@ -195,7 +195,7 @@ export function ConnectionWizard({ sessionId, role, editing, onFinish, onCancel 
 
   const title = `${editing ? "Edit" : "New"} Office 365 ${role} connection`;
   return (
-    <DialogBody onKeyDown={onKeyDown}>
+    <DialogBody className={styles.body} onKeyDown={onKeyDown}>
       <DialogTitle ref={titleRef} tabIndex={-1}>
         {title}
       </DialogTitle>
