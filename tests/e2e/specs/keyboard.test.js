@@ -147,6 +147,7 @@ describe("keyboard only", () => {
     await keys(Key.ESCAPE);
     await app.containing("Discard this job?");
     await focusIs(/^Keep editing$/, "Escape on a job with typed work");
+    await app.screenshot("keyboard-discard-question");
     await keys(Key.ESCAPE);
     await app.gone(By.xpath("//*[@role='alertdialog']"));
     await focusIs(/^Source mailboxes$/, "the work kept: focus back where it was");
