@@ -8,12 +8,26 @@ function xdotool(...args) {
 }
 
 /**
+ * Gives the window the keyboard. Right after it appears, X may refuse with BadMatch (the
+ * window is found but not viewable yet): ask again for a few seconds, as a person would click
+ * it once it is drawn.
+ */
+function focusWindow(window) {
+  for (let attempt = 0; ; attempt += 1) {
+    const focused = spawnSync("xdotool", ["windowfocus", "--sync", window], { encoding: "utf8", timeout: 20_000 });
+    if (focused.status === 0) return;
+    if (attempt >= 20) throw new Error(`xdotool could not focus window ${window}: ${focused.stderr}`);
+    execFileSync("sleep", ["0.25"]);
+  }
+}
+
+/**
  * Types `path` into the dialog titled `title` and confirms it. In an open dialog Ctrl+L opens
  * the location entry; in a save dialog the name entry takes a full path.
  */
 export function chooseInNativeDialog(title, path, { kind = "open" } = {}) {
   const window = xdotool("search", "--sync", "--onlyvisible", "--name", title).split("\n")[0];
-  xdotool("windowfocus", "--sync", window);
+  focusWindow(window);
   xdotool("key", "--clearmodifiers", kind === "open" ? "ctrl+l" : "ctrl+a");
   xdotool("type", "--delay", "20", path);
   if (process.env.MAILFERRY_E2E_ARTIFACTS) {
@@ -25,7 +39,7 @@ export function chooseInNativeDialog(title, path, { kind = "open" } = {}) {
     execFileSync("sleep", ["0.5"]);
     const open = spawnSync("xdotool", ["search", "--onlyvisible", "--name", title], { encoding: "utf8" });
     if (open.status !== 0 || open.stdout.trim() === "") return;
-    xdotool("windowfocus", "--sync", window);
+    focusWindow(window);
     xdotool("key", "Return");
   }
   throw new Error(`the "${title}" dialog did not accept the path`);
