@@ -41,8 +41,28 @@ export function DiscardPrompt({ question, detail, onDiscard, onKeep }: Props) {
   );
 }
 
-/** Whether a keydown is an Escape that no control inside has already handled (an open
- * dropdown's list, a menu) and so is meant for the window. */
-export function isWindowEscape(event: KeyboardEvent): boolean {
-  return event.key === "Escape" && !event.defaultPrevented;
+interface EscapeRules {
+  /** Escape does nothing while this holds (the window's Cancel is disabled too). */
+  busy: boolean;
+  /** Closing now would lose typed or staged work: Escape asks first. */
+  unsaved: boolean;
+  close: () => void;
+}
+
+/**
+ * A window's own Escape, for its body's onKeyDown (so the window around it never hears it):
+ * it closes the question if one is asked, asks before unsaved work is lost, and otherwise
+ * closes. An Escape a control inside already handled (an open list, a menu) is left alone.
+ */
+export function useEscapeToDiscard({ busy, unsaved, close }: EscapeRules) {
+  const [asking, setAsking] = useState(false);
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key !== "Escape" || event.defaultPrevented) return;
+    event.preventDefault();
+    if (asking) setAsking(false);
+    else if (busy) return;
+    else if (unsaved) setAsking(true);
+    else close();
+  };
+  return { asking, keep: () => setAsking(false), onKeyDown };
 }

@@ -18,7 +18,7 @@ import {
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 
 import { api, type CommandError } from "../../api";
 import type { Connection } from "../../bindings/Connection";
@@ -26,7 +26,7 @@ import type { DiscoveryTotals } from "../../bindings/DiscoveryTotals";
 import type { Job } from "../../bindings/Job";
 import type { Mailbox } from "../../bindings/Mailbox";
 import type { Role } from "../../bindings/Role";
-import { DiscardPrompt, isWindowEscape } from "../../components/DiscardPrompt";
+import { DiscardPrompt, useEscapeToDiscard } from "../../components/DiscardPrompt";
 import { ErrorBar } from "../../components/ErrorBar";
 import { StepHeading } from "../../components/StepHeading";
 import { useFocusOnMount } from "../../components/useFocusOnMount";
@@ -86,7 +86,6 @@ function JobWizardBody({ job, connections, onConnectionAdded, onClose }: Omit<Pr
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set(job?.mailboxes.map((m) => m.id) ?? []));
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<CommandError | null>(null);
-  const [askingToDiscard, setAskingToDiscard] = useState(false);
   /** The side whose nested connection wizard just closed: its server list takes focus back. */
   const [returnedFrom, setReturnedFrom] = useState<Role | null>(null);
   const known = useMemo(() => [...connections, ...added.filter((a) => !connections.some((c) => c.id === a.id))], [connections, added]);
@@ -99,6 +98,17 @@ function JobWizardBody({ job, connections, onConnectionAdded, onClose }: Omit<Pr
       (failure: CommandError) => setError(failure),
     );
   };
+
+  // What Escape would lose: a name typed, a server or mailboxes chosen since the job opened.
+  const changed =
+    name !== (job?.name ?? "") ||
+    sourceId !== (job?.sourceConnectionId ?? null) ||
+    targetId !== (job?.targetConnectionId ?? null) ||
+    selected.size !== (job?.mailboxes.length ?? 0) ||
+    added.length > 0;
+  // Escape is the job wizard's (a nested connection wizard hears its own and leaves the job as
+  // it was).
+  const escape = useEscapeToDiscard({ busy: saving, unsaved: changed, close: () => onClose() });
 
   if (adding) {
     const { role, sessionId } = adding;
@@ -140,23 +150,6 @@ function JobWizardBody({ job, connections, onConnectionAdded, onClose }: Omit<Pr
   const canNext =
     (step === "name" && name.trim() !== "") || (step === "source" && source !== null && selected.size > 0) || (step === "target" && target !== null);
   const index = STEPS.findIndex((s) => s.step === step);
-  // What Escape would lose: a name typed, a server or mailboxes chosen since the job opened.
-  const changed =
-    name !== (job?.name ?? "") ||
-    sourceId !== (job?.sourceConnectionId ?? null) ||
-    targetId !== (job?.targetConnectionId ?? null) ||
-    selected.size !== (job?.mailboxes.length ?? 0) ||
-    added.length > 0;
-  // Escape is the job wizard's (a nested connection wizard hears its own and leaves the job as
-  // it was): it closes the question if one is asked, asks before the draft is lost, or closes.
-  const onKeyDown = (event: KeyboardEvent) => {
-    if (!isWindowEscape(event)) return;
-    event.preventDefault();
-    if (askingToDiscard) setAskingToDiscard(false);
-    else if (saving) return;
-    else if (changed) setAskingToDiscard(true);
-    else onClose();
-  };
   const goTo = (next: Step) => {
     setReturnedFrom(null);
     setStep(next);
@@ -182,7 +175,7 @@ function JobWizardBody({ job, connections, onConnectionAdded, onClose }: Omit<Pr
   };
 
   return (
-    <DialogBody onKeyDown={onKeyDown}>
+    <DialogBody onKeyDown={escape.onKeyDown}>
       <DialogTitle ref={titleRef} tabIndex={-1}>
         {job ? `Migration job “${job.name}”` : "New migration job"}
       </DialogTitle>
@@ -234,11 +227,11 @@ function JobWizardBody({ job, connections, onConnectionAdded, onClose }: Omit<Pr
           </div>
         )}
         {error && <ErrorBar error={error} title="The job was not saved" />}
-        {askingToDiscard && (
+        {escape.asking && (
           <DiscardPrompt
             question={job ? "Discard your changes to this job?" : "Discard this job?"}
             detail={job ? "The job stays as it was saved." : "Its name and chosen mailboxes are lost; nothing was saved."}
-            onKeep={() => setAskingToDiscard(false)}
+            onKeep={escape.keep}
             onDiscard={() => onClose()}
           />
         )}

@@ -8,7 +8,7 @@ import {
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import { useEffect, useReducer, useRef, useState, type KeyboardEvent } from "react";
+import { useEffect, useReducer, useRef, useState } from "react";
 
 import { api, type CommandError } from "../../../api";
 import type { Connection } from "../../../bindings/Connection";
@@ -20,7 +20,7 @@ import { DetailsStep } from "./DetailsStep";
 import { RegistrationStep } from "./RegistrationStep";
 import { ShortCertificateNote } from "./ShortCertificateNote";
 import { WizardStepper } from "./WizardStepper";
-import { DiscardPrompt, isWindowEscape } from "../../../components/DiscardPrompt";
+import { DiscardPrompt, useEscapeToDiscard } from "../../../components/DiscardPrompt";
 import { StepHeading } from "../../../components/StepHeading";
 import { useFocusOnMount } from "../../../components/useFocusOnMount";
 import { WIZARD_STEPS, firstInvalidField, hasUnsavedWork, initialWizardState, toFields, wizardReducer } from "./wizardState";
@@ -68,7 +68,6 @@ export function ConnectionWizard({ sessionId, role, editing, onFinish, onCancel 
   const [busy, setBusy] = useState(false);
   const [checking, setChecking] = useState(false);
   const [error, setError] = useState<CommandError | null>(null);
-  const [askingToDiscard, setAskingToDiscard] = useState(false);
   const staged = state.staged;
   const fieldRefs = useRef<Partial<Record<Field, HTMLInputElement | null>>>({});
 
@@ -181,21 +180,13 @@ export function ConnectionWizard({ sessionId, role, editing, onFinish, onCancel 
   };
   const cancelDisabled = busy || (checking && state.step === "registration");
 
-  // Escape is the wizard's alone (the window around it stays): it closes the question if one
-  // is asked, asks before typed or staged details are lost, and otherwise acts as Cancel.
-  const onKeyDown = (event: KeyboardEvent) => {
-    if (!isWindowEscape(event)) return;
-    event.preventDefault();
-    if (askingToDiscard) setAskingToDiscard(false);
-    else if (cancelDisabled) return;
-    else if (hasUnsavedWork(state)) setAskingToDiscard(true);
-    else cancel();
-  };
+  // Escape is the wizard's alone (the window around it stays).
+  const escape = useEscapeToDiscard({ busy: cancelDisabled, unsaved: hasUnsavedWork(state), close: cancel });
   const stepIndex = WIZARD_STEPS.findIndex((s) => s.step === state.step);
 
   const title = `${editing ? "Edit" : "New"} Office 365 ${role} connection`;
   return (
-    <DialogBody className={styles.body} onKeyDown={onKeyDown}>
+    <DialogBody className={styles.body} onKeyDown={escape.onKeyDown}>
       <DialogTitle ref={titleRef} tabIndex={-1}>
         {title}
       </DialogTitle>
@@ -231,11 +222,11 @@ export function ConnectionWizard({ sessionId, role, editing, onFinish, onCancel 
           />
         )}
         {error && <ErrorBar error={error} title="The connection could not be prepared" />}
-        {askingToDiscard && (
+        {escape.asking && (
           <DiscardPrompt
             question={editing ? "Discard your changes to this connection?" : "Discard the connection you were setting up?"}
             detail="What you typed is lost; nothing was saved."
-            onKeep={() => setAskingToDiscard(false)}
+            onKeep={escape.keep}
             onDiscard={cancel}
           />
         )}
