@@ -1,5 +1,5 @@
 import { Spinner, Title2, makeStyles, tokens } from "@fluentui/react-components";
-import { useCallback, useEffect, useState } from "react";
+import { Suspense, useCallback, useEffect, useState } from "react";
 
 import { api, type CommandError } from "../../api";
 import type { Connection } from "../../bindings/Connection";
@@ -7,11 +7,8 @@ import type { Role } from "../../bindings/Role";
 import { ErrorBar } from "../../components/ErrorBar";
 import { useEscapeFromPage } from "../../components/useEscapeFromPage";
 import { useReturnFocus } from "../../components/useReturnFocus";
-import { ManageConnectionsDialog } from "../connections/manage/ManageConnectionsDialog";
 import type { ManageRequest } from "../connections/manage/manageRequest";
 import { AppToaster, useExportWithToast } from "../export/ExportToast";
-import { JobWizard } from "../jobs/JobWizard";
-import { NetworkProxyDialog } from "../settings/NetworkProxyDialog";
 import type { DemoStatus } from "../../bindings/DemoStatus";
 import type { Job } from "../../bindings/Job";
 import { DemoBanner } from "../demo/DemoBanner";
@@ -20,6 +17,7 @@ import { DemoContext } from "../demo/demoContext";
 import { TryDemoCard } from "../demo/TryDemoCard";
 import { ConnectionsCard } from "./ConnectionsCard";
 import { HowToStartCard } from "./HowToStartCard";
+import { JobWizard, ManageConnectionsDialog, NetworkProxyDialog, useOpenedOnce } from "./lazyWindows";
 
 const useStyles = makeStyles({
   page: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalL, padding: tokens.spacingHorizontalXXL },
@@ -45,6 +43,8 @@ export function Dashboard() {
   useReturnFocus(jobWizard !== undefined);
   useReturnFocus(proxyOpen);
   useEscapeFromPage();
+  const manageLoaded = useOpenedOnce(manage !== null);
+  const jobWizardLoaded = useOpenedOnce(jobWizard !== undefined);
 
   const load = useCallback(async () => {
     try {
@@ -136,27 +136,35 @@ export function Dashboard() {
             </div>
           </>
         )}
-        {/* A new window each time, so nothing of the last opening (focus, typed values) stays. */}
-        {proxyOpen && <NetworkProxyDialog open onClose={() => setProxyOpen(false)} />}
-        <ManageConnectionsDialog
-          request={manage}
-          onClose={(saved) => {
-            setManage(null);
-            // Without OK, an automatic registration may still have saved a connection.
-            if (saved) setConnections(saved);
-            else void load();
-          }}
-        />
-        <JobWizard
-          open={jobWizard !== undefined}
-          job={jobWizard ?? null}
-          connections={connections ?? []}
-          onConnectionAdded={(connection) => setConnections((list) => [...(list ?? []).filter((c) => c.id !== connection.id), connection])}
-          onClose={() => {
-            setJobWizard(undefined);
-            void load();
-          }}
-        />
+        {/* Nothing is shown while a window's code loads: it comes from the app's own files
+            in a few milliseconds. */}
+        <Suspense fallback={null}>
+          {/* A new window each time, so nothing of the last opening (focus, typed values) stays. */}
+          {proxyOpen && <NetworkProxyDialog open onClose={() => setProxyOpen(false)} />}
+          {manageLoaded && (
+            <ManageConnectionsDialog
+              request={manage}
+              onClose={(saved) => {
+                setManage(null);
+                // Without OK, an automatic registration may still have saved a connection.
+                if (saved) setConnections(saved);
+                else void load();
+              }}
+            />
+          )}
+          {jobWizardLoaded && (
+            <JobWizard
+              open={jobWizard !== undefined}
+              job={jobWizard ?? null}
+              connections={connections ?? []}
+              onConnectionAdded={(connection) => setConnections((list) => [...(list ?? []).filter((c) => c.id !== connection.id), connection])}
+              onClose={() => {
+                setJobWizard(undefined);
+                void load();
+              }}
+            />
+          )}
+        </Suspense>
         <AppToaster />
       </main>
     </DemoContext.Provider>

@@ -3,7 +3,6 @@ import { useCallback } from "react";
 
 import { api } from "../../api";
 import type { Role } from "../../bindings/Role";
-import { exportSummaries, exportedMessage } from "./exportSummaries";
 
 export const TOASTER_ID = "mailferry-toasts";
 
@@ -16,6 +15,8 @@ export function useExportWithToast() {
   const { dispatchToast } = useToastController(TOASTER_ID);
   return useCallback(
     async (ids: string[], role: Role) => {
+      // The save dialog and export code load with the first export.
+      const { exportSummaries, exportedMessage } = await import("./exportSummaries");
       const result = await exportSummaries(ids, role);
       if (result.kind === "done") {
         const { path } = result.outcome;
