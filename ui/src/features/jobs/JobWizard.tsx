@@ -24,7 +24,6 @@ import { api, type CommandError } from "../../api";
 import type { Connection } from "../../bindings/Connection";
 import type { DiscoveryTotals } from "../../bindings/DiscoveryTotals";
 import type { Job } from "../../bindings/Job";
-import type { Mailbox } from "../../bindings/Mailbox";
 import type { Role } from "../../bindings/Role";
 import { DiscardPrompt, useEscapeToDiscard } from "../../components/DiscardPrompt";
 import { ErrorBar } from "../../components/ErrorBar";
@@ -32,7 +31,8 @@ import { StepHeading } from "../../components/StepHeading";
 import { useFocusOnMount } from "../../components/useFocusOnMount";
 import { ConnectionWizard } from "../connections/wizard/ConnectionWizard";
 import { MailboxList } from "./MailboxList";
-import { toggleAll, visibleMailboxes, type SortKey } from "./mailboxSelection";
+import { MailboxIndex, type SortKey } from "./mailboxIndex";
+import { toggleAll } from "./mailboxSelection";
 
 const useStyles = makeStyles({
   surface: { maxWidth: "960px", width: "92vw" },
@@ -146,7 +146,7 @@ function JobWizardBody({ job, connections, onConnectionAdded, onClose }: Omit<Pr
 
   const source = known.find((c) => c.id === sourceId) ?? null;
   const target = known.find((c) => c.id === targetId) ?? null;
-  const chosen = discovery.mailboxes.filter((m) => selected.has(m.id));
+  const chosen = discovery.index.all.filter((m) => selected.has(m.id));
   const canNext =
     (step === "name" && name.trim() !== "") || (step === "source" && source !== null && selected.size > 0) || (step === "target" && target !== null);
   const index = STEPS.findIndex((s) => s.step === step);
@@ -261,7 +261,10 @@ function JobWizardBody({ job, connections, onConnectionAdded, onClose }: Omit<Pr
 }
 
 interface Discovery {
-  mailboxes: Mailbox[];
+  /** Every mailbox read so far, searchable and sorted. */
+  index: MailboxIndex;
+  /** Grows by one with each page: what a memo of the index depends on. */
+  version: number;
   totals: DiscoveryTotals | null;
   running: boolean;
   error: CommandError | null;
@@ -269,23 +272,23 @@ interface Discovery {
 
 /** The source tenant's mailboxes, read page by page; a new source starts over. */
 function useDiscovery(connectionId: string | null): Discovery {
-  const list = useRef<Mailbox[]>([]);
-  const [, setVersion] = useState(0);
+  const index = useRef(new MailboxIndex());
+  const [version, setVersion] = useState(0);
   const [totals, setTotals] = useState<DiscoveryTotals | null>(null);
   const [running, setRunning] = useState(false);
   const [error, setError] = useState<CommandError | null>(null);
   useEffect(() => {
     if (!connectionId) return;
     let current = true;
-    list.current = [];
+    index.current = new MailboxIndex();
     setTotals(null);
     setError(null);
     setRunning(true);
     api
       .discoverMailboxes(connectionId, (page) => {
         if (!current) return;
-        // Appended in place: 100,000 mailboxes arrive in about a hundred pages.
-        list.current.push(...page.mailboxes);
+        // 100,000 mailboxes arrive in about a hundred pages.
+        index.current.add(page.mailboxes);
         setTotals(page.totals);
         setVersion((v) => v + 1);
       })
@@ -299,7 +302,7 @@ function useDiscovery(connectionId: string | null): Discovery {
       void api.cancelDiscovery().catch(() => undefined);
     };
   }, [connectionId]);
-  return { mailboxes: list.current, totals, running, error };
+  return { index: index.current, version, totals, running, error };
 }
 
 interface SourceProps {
@@ -317,10 +320,9 @@ function SourceStep({ connections, source, onSource, discovery, selected, onSele
   const styles = useStyles();
   const [search, setSearch] = useState("");
   const [sort, setSort] = useState<SortKey>("name");
-  const { mailboxes, totals, running } = discovery;
-  const count = mailboxes.length;
-  // eslint-disable-next-line react-hooks/exhaustive-deps -- the list grows in place; its length is its version
-  const visible = useMemo(() => visibleMailboxes(mailboxes, search, sort), [count, search, sort, totals]);
+  const { index, version, totals, running } = discovery;
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- the index grows in place; version counts its pages
+  const visible = useMemo(() => index.visible(search, sort), [index, version, search, sort]);
   const allShown = visible.length > 0 && visible.every((m) => selected.has(m.id));
   return (
     <div className={styles.content}>

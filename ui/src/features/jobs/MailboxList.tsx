@@ -61,7 +61,7 @@ const useStyles = makeStyles({
 });
 
 interface Props {
-  mailboxes: Mailbox[];
+  mailboxes: readonly Mailbox[];
   selected: ReadonlySet<string>;
   onSelected: (selected: Set<string>) => void;
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 
 import type { Mailbox } from "../../bindings/Mailbox";
-import { clickRow, extendTo, moveActive, selectAllShown, toggleAll, visibleMailboxes } from "./mailboxSelection";
+import { visibleMailboxes } from "./mailboxIndex";
+import { clickRow, extendTo, moveActive, selectAllShown, toggleAll } from "./mailboxSelection";
 
 const mailbox = (n: number, name = `User ${n}`): Mailbox => ({
   id: `id-${n}`,

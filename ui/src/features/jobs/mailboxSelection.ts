@@ -1,25 +1,6 @@
-// The Source mailboxes list's logic, free of React: search, sort, and selection one by one,
-// by shift-range or all, over lists of 100,000 mailboxes.
+// The Source mailboxes list's selection, free of React: one by one, by shift-range or all,
+// over lists of 100,000 mailboxes (search and sort: mailboxIndex.ts).
 import type { Mailbox } from "../../bindings/Mailbox";
-
-export type SortKey = "name" | "address";
-
-/** The mailboxes that match the search (name or address, any case), sorted. */
-export function visibleMailboxes(all: Mailbox[], search: string, sort: SortKey): Mailbox[] {
-  const needle = search.trim().toLowerCase();
-  const matches = needle
-    ? all.filter(
-        (m) =>
-          m.displayName.toLowerCase().includes(needle) ||
-          m.userPrincipalName.toLowerCase().includes(needle) ||
-          (m.mail?.toLowerCase().includes(needle) ?? false),
-      )
-    : all.slice();
-  // Lower-cased first: some web views' collators order by code point, capitals before all.
-  const key = sort === "name" ? (m: Mailbox) => m.displayName.toLowerCase() : (m: Mailbox) => m.userPrincipalName.toLowerCase();
-  const collator = new Intl.Collator(undefined, { sensitivity: "base", numeric: true });
-  return matches.sort((a, b) => collator.compare(key(a), key(b)));
-}
 
 /**
  * A click on the row at `index` of `visible`: toggles it, or with shift sets every row from
@@ -27,7 +8,7 @@ export function visibleMailboxes(all: Mailbox[], search: string, sort: SortKey):
  */
 export function clickRow(
   selected: ReadonlySet<string>,
-  visible: Mailbox[],
+  visible: readonly Mailbox[],
   index: number,
   anchor: number | null,
   shift: boolean,
@@ -51,7 +32,7 @@ export function clickRow(
 }
 
 /** Selects every visible mailbox, or clears them when all are selected already. */
-export function toggleAll(selected: ReadonlySet<string>, visible: Mailbox[]): Set<string> {
+export function toggleAll(selected: ReadonlySet<string>, visible: readonly Mailbox[]): Set<string> {
   const next = new Set(selected);
   const allOn = visible.length > 0 && visible.every((m) => selected.has(m.id));
   for (const m of visible) {
@@ -83,7 +64,7 @@ export function moveActive(key: MoveKey, active: number, count: number, page: nu
 }
 
 /** Shift with a move key: every row from the anchor to `to` selected, as in a file list. */
-export function extendTo(selected: ReadonlySet<string>, visible: Mailbox[], anchor: number, to: number): Set<string> {
+export function extendTo(selected: ReadonlySet<string>, visible: readonly Mailbox[], anchor: number, to: number): Set<string> {
   const next = new Set(selected);
   const [from, end] = anchor < to ? [anchor, to] : [to, anchor];
   for (let i = Math.max(0, from); i <= Math.min(end, visible.length - 1); i += 1) next.add(visible[i].id);
@@ -91,7 +72,7 @@ export function extendTo(selected: ReadonlySet<string>, visible: Mailbox[], anch
 }
 
 /** Ctrl+A: every visible mailbox selected (those already selected elsewhere stay). */
-export function selectAllShown(selected: ReadonlySet<string>, visible: Mailbox[]): Set<string> {
+export function selectAllShown(selected: ReadonlySet<string>, visible: readonly Mailbox[]): Set<string> {
   const next = new Set(selected);
   for (const m of visible) next.add(m.id);
   return next;
