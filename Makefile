@@ -8,13 +8,14 @@ comma := ,
 export NO_PROXY := 127.0.0.1,localhost,::1$(if $(NO_PROXY),$(comma)$(NO_PROXY))
 export no_proxy := 127.0.0.1,localhost,::1$(if $(no_proxy),$(comma)$(no_proxy))
 
-.PHONY: help run demo deps test-deps build app lint bindings test-rust test-keychain test-ui conformance e2e test fuzz fuzz-quick clean
+.PHONY: help run demo deps test-deps build app package lint bindings test-rust test-keychain test-ui conformance e2e test-installer test fuzz fuzz-quick clean
 
 help:
 	@echo "make run    install what is missing, build, and start Mailferry"
 	@echo "make demo   the same, in the demo cloud (no Microsoft 365 tenant needed)"
 	@echo "make test   install what is missing (test tools too) and run every test suite"
 	@echo "make lint   rustfmt, clippy, tsc and eslint"
+	@echo "make package  the release installers for Linux (.deb and AppImage) in target/release/bundle"
 
 deps:
 	@scripts/deps.sh
@@ -25,6 +26,12 @@ test-deps:
 # The app with its UI embedded (a plain cargo build would load the dev server instead).
 app:
 	npx tauri build --debug --no-bundle
+
+# The release installers for this platform's Linux users, in target/release/bundle/{deb,appimage}.
+# The AppImage is assembled by linuxdeploy, which tauri fetches from GitHub on first use; the
+# Windows and macOS installers come from .github/workflows/desktop-bundles.yml.
+package: deps
+	npx tauri build --bundles deb,appimage
 
 run: deps app
 	$(APP)
@@ -63,6 +70,11 @@ e2e: app
 	cargo build -p mailferry-cli -p entra-sim
 	scripts/e2e.sh
 
+# The .deb installed with dpkg into a throwaway root, then started: it must show the dashboard.
+test-installer: app
+	cargo build -p mailferry-cli -p entra-sim
+	scripts/test-installer.sh
+
 test: test-deps
 	$(MAKE) bindings
 	$(MAKE) lint
@@ -72,6 +84,7 @@ test: test-deps
 	$(MAKE) test-ui
 	$(MAKE) conformance
 	$(MAKE) e2e
+	$(MAKE) test-installer
 
 # Every fuzz target from its committed corpus (fuzz/corpus): a short fixed budget in every
 # `make test`, a long one with AddressSanitizer in `make fuzz`. Both fail on a crash.

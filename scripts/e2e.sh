@@ -2,9 +2,10 @@
 # Runs the WebDriver tests against the built app: Xvfb, a private D-Bus session with an
 # unlocked gnome-keyring, tauri-driver with WebKitWebDriver, and a fresh HOME per run.
 # Build first (make e2e does): the app with `tauri build --debug --no-bundle`, and the CLI.
+# MAILFERRY_E2E_APP runs another build of the app instead (the installed one, for the package test).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
-app="$repo/target/debug/mailferry-app"
+app="${MAILFERRY_E2E_APP:-$repo/target/debug/mailferry-app}"
 cli="$repo/target/debug/mailferry"
 sim="$repo/target/debug/entra-sim"
 for file in "$app" "$cli" "$sim"; do
