@@ -1,21 +1,19 @@
 #!/usr/bin/env bash
-# Start-up and idle memory of Mailferry against a bare Tauri window, under Xvfb.
-#   scripts/bench-startup.sh [RUNS]       (release build; BENCH_PROFILE=debug for the debug one)
-# Prints, per program: time from spawn until the page has loaded, for Mailferry also until the
-# dashboard's data was served, and the proportional memory (PSS) of the app process and of its
-# WebKit processes after 5 s idle. Medians over RUNS (default 5) runs, each with a fresh HOME.
+# Start-up and idle memory of Mailferry against a bare Tauri window, side by side under Xvfb.
+#   scripts/bench-startup.sh [RUNS]     (both the release and the debug build;
+#                                        BENCH_PROFILES="release" or "debug" for one)
+# Prints, per program and build: time from spawn until the page has loaded, for Mailferry also
+# until the dashboard's data was served, and the proportional memory (PSS) of the app process
+# and of each of its WebKit processes after 10 s idle, with Mailferry's ratio to the bare
+# window. Medians over RUNS (default 5) runs, each with a fresh HOME.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-5}
-profile=${BENCH_PROFILE:-release}
+profiles=${BENCH_PROFILES:-release debug}
+idle_seconds=${BENCH_IDLE_SECONDS:-10}
 cd "$repo"
 
-profile_flag=$([ "$profile" = release ] && echo --release || true)
 npm --workspace ui run build >/dev/null
-# The same features `tauri build` uses, so the app embeds its UI and both share one Tauri build.
-cargo build $profile_flag -q -p mailferry --features tauri/custom-protocol,bench --bin mailferry-app --example bare_window
-app="$repo/target/$profile/mailferry-app"
-bare="$repo/target/$profile/examples/bare_window"
 
 display=90
 while [ -e "/tmp/.X11-unix/X$display" ] || [ -e "/tmp/.X$display-lock" ]; do display=$((display + 1)); done
@@ -46,7 +44,17 @@ descendants() {
 
 pss_kib() { awk '/^Pss:/ { print $2 }' "/proc/$1/smaps_rollup" 2>/dev/null || echo 0; }
 
-# Runs one program; prints "page_ms data_ms app_pss_kib webkit_pss_kib".
+# The PSS of the children named like NAME (WebKitWebProcess, WebKitNetworkProcess), summed.
+pss_of() {
+  local name=$1 total=0 child
+  shift
+  for child in "$@"; do
+    if [[ "$(cat "/proc/$child/comm" 2>/dev/null)" == "$name"* ]]; then total=$(( total + $(pss_kib "$child") )); fi
+  done
+  echo "$total"
+}
+
+# Runs one program; prints "page_ms data_ms app_kib web_kib network_kib".
 measure() {
   local kind=$1 run=$2 home="$work/$1-$2"
   mkdir -p "$home/data" "$home/config" "$home/cache" "$home/run"
@@ -66,28 +74,43 @@ measure() {
     pid=$!
     page=$(wait_for_line "$out" "page loaded" "$start")
   fi
-  sleep 5
-  local app_pss webkit_pss=0 child
-  app_pss=$(pss_kib "$pid")
-  for child in $(descendants "$pid"); do webkit_pss=$(( webkit_pss + $(pss_kib "$child") )); done
+  sleep "$idle_seconds"
+  local children
+  children=$(descendants "$pid")
+  # shellcheck disable=SC2086
+  echo "$page $data $(pss_kib "$pid") $(pss_of WebKitWebProces $children) $(pss_of WebKitNetworkP $children)"
   kill "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
-  echo "$page $data $app_pss $webkit_pss"
 }
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : int((a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
 
-for kind in bare mailferry; do
-  : >"$work/$kind.txt"
-  for run in $(seq 1 "$runs"); do measure "$kind" "$run" >>"$work/$kind.txt"; done
-done
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 
-column() { awk -v c="$2" '{ print $c }' "$work/$1.txt" | median; }
-bare_page=$(column bare 1); mf_page=$(column mailferry 1); mf_data=$(column mailferry 2)
-echo "Start-up, $profile build, median of $runs runs (Xvfb, software rendering):"
-printf '  bare Tauri window  page loaded        %6d ms\n' "$bare_page"
-printf '  Mailferry          page loaded        %6d ms  (%.2fx the bare window)\n' "$mf_page" "$(awk -v a="$mf_page" -v b="$bare_page" 'BEGIN { print a / b }')"
-printf '  Mailferry          dashboard data     %6d ms\n' "$mf_data"
-echo "Idle memory after 5 s (PSS):"
-printf '  bare Tauri window  app %6d KiB  web processes %7d KiB\n' "$(column bare 3)" "$(column bare 4)"
-printf '  Mailferry          app %6d KiB  web processes %7d KiB\n' "$(column mailferry 3)" "$(column mailferry 4)"
+for profile in $profiles; do
+  profile_flag=$([ "$profile" = release ] && echo --release || true)
+  # The same features `tauri build` uses, so the app embeds its UI and both share one Tauri build.
+  cargo build $profile_flag -q -p mailferry --features tauri/custom-protocol,bench --bin mailferry-app --example bare_window
+  app="$repo/target/$profile/mailferry-app"
+  bare="$repo/target/$profile/examples/bare_window"
+  for kind in bare mailferry; do
+    : >"$work/$kind.txt"
+    for run in $(seq 1 "$runs"); do measure "$kind" "$run" >>"$work/$kind.txt"; done
+  done
+
+  column() { awk -v c="$2" '{ print $c }' "$work/$1.txt" | median; }
+  total() { awk '{ print $3 + $4 + $5 }' "$work/$1.txt" | median; }
+  bare_page=$(column bare 1); mf_page=$(column mailferry 1); mf_data=$(column mailferry 2)
+  echo "Start-up, $profile build, median of $runs runs (Xvfb, software rendering):"
+  printf '  bare Tauri window  page loaded        %6d ms\n' "$bare_page"
+  printf '  Mailferry          page loaded        %6d ms  (%sx the bare window)\n' "$mf_page" "$(ratio "$mf_page" "$bare_page")"
+  printf '  Mailferry          dashboard data     %6d ms  (%sx the bare page load)\n' "$mf_data" "$(ratio "$mf_data" "$bare_page")"
+  echo "Idle memory after $idle_seconds s (PSS, MiB), $profile build:"
+  printf '  %-18s %8s %8s %8s %8s\n' "" app web network total
+  for kind in bare mailferry; do
+    label=$([ "$kind" = bare ] && echo "bare Tauri window" || echo "Mailferry")
+    printf '  %-18s %8s %8s %8s %8s\n' "$label" "$(mib "$(column "$kind" 3)")" "$(mib "$(column "$kind" 4)")" "$(mib "$(column "$kind" 5)")" "$(mib "$(total "$kind")")"
+  done
+  printf '  %-18s %8s %8s %8s %8s\n' "ratio" "$(ratio "$(column mailferry 3)" "$(column bare 3)")" "$(ratio "$(column mailferry 4)" "$(column bare 4)")" "$(ratio "$(column mailferry 5)" "$(column bare 5)")" "$(ratio "$(total mailferry)" "$(total bare)")"
+done

@@ -10,6 +10,8 @@ mod workspace;
 use tauri::Manager;
 
 pub fn run() {
+    // Kept until the app stops: Tauri's commands and tasks run on it.
+    let _runtime = async_runtime();
     let app = tauri::Builder::default()
         // First: a second launch focuses the running window instead of opening another
         // instance on the same database and keychain entries.
@@ -93,6 +95,27 @@ pub fn run() {
         Err(error) => {
             eprintln!("Mailferry could not start: {error}");
             std::process::exit(1);
+        }
+    }
+}
+
+/// Two async workers instead of one per core: Mailferry waits on Microsoft and SQLite, it does
+/// not compute, and each further worker is a thread with its own stack and queues.
+fn async_runtime() -> Option<tokio::runtime::Runtime> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("mailferry-async")
+        .enable_all()
+        .build();
+    match runtime {
+        Ok(runtime) => {
+            tauri::async_runtime::set(runtime.handle().clone());
+            Some(runtime)
+        }
+        // Tauri then starts its own default runtime.
+        Err(error) => {
+            eprintln!("Mailferry starts with the default async runtime: {error}");
+            None
         }
     }
 }
