@@ -4,12 +4,15 @@ mod commands;
 mod demo;
 mod expiry_watch;
 mod logging;
+mod rendering;
 mod state;
 mod workspace;
 
 use tauri::Manager;
 
 pub fn run() {
+    // First, while this is the only thread: the web processes read what it decides.
+    let compositing = rendering::choose();
     // Kept until the app stops: Tauri's commands and tasks run on it.
     let _runtime = async_runtime();
     let app = tauri::Builder::default()
@@ -35,6 +38,7 @@ pub fn run() {
         })
         .setup(move |app| {
             let log_guard = logging::init(app.path().app_log_dir().ok());
+            tracing::info!(?compositing, "web view compositing");
             app.manage(state::AppState::open(log_guard));
             expiry_watch::watch(app.handle().clone());
             Ok(())

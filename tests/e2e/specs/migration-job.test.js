@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 
 import { By, EXPIRY_NOT_KNOWN, launchApp, until } from "../lib/app.js";
+import { describeFrames, idleFrames, scrollFrames } from "../lib/listSpeed.js";
 
 const SECRET = "Zq48Q~e2e.SecretValue_0123456789abcdefXYZ";
 const dataDir = join(process.env.XDG_DATA_HOME ?? "", "com.mailferry.desktop");
@@ -66,45 +67,13 @@ describe("a migration job", () => {
   });
 
   it("scrolls 18,000 mailboxes without stalling", async () => {
-    // The baseline: frames of this web view when nothing moves (Xvfb, software rendering).
-    const idle = await app.driver.executeAsyncScript(`
-      const done = arguments[arguments.length - 1];
-      const gaps = [];
-      let last = performance.now();
-      const step = () => {
-        const now = performance.now();
-        gaps.push(now - last);
-        last = now;
-        if (gaps.length < 60) requestAnimationFrame(step); else done(gaps);
-      };
-      requestAnimationFrame(step);
-    `);
-    const idleSorted = idle.slice(1).sort((a, b) => a - b);
-    console.log(`idle frames of the web view: median ${idleSorted[Math.floor(idleSorted.length / 2)].toFixed(1)} ms`);
-    // Scrolled as a wheel does (about 3 rows a frame), then in jumps across the whole list.
-    const measure = (stepPx) => app.driver.executeAsyncScript(`
-      const done = arguments[arguments.length - 1];
-      const scroller = document.querySelector("[data-testid='mailbox-scroller']");
-      const step = ${stepPx} || scroller.scrollHeight / 120;
-      const gaps = [];
-      let last = performance.now();
-      const tick = () => {
-        const now = performance.now();
-        gaps.push(now - last);
-        last = now;
-        scroller.scrollTop += step;
-        if (gaps.length < 120) requestAnimationFrame(tick);
-        else done({ gaps, rendered: scroller.querySelectorAll("[role='option']").length, atEnd: scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 2 });
-      };
-      requestAnimationFrame(tick);
-    `);
-    const summary = (frames) => {
-      const gaps = frames.gaps.slice(1).sort((a, b) => a - b);
-      return `median frame ${gaps[Math.floor(gaps.length / 2)].toFixed(1)} ms, 95th percentile ${gaps[Math.floor(gaps.length * 0.95)].toFixed(1)} ms`;
-    };
-    const wheel = await measure(108);
-    const frames = await measure(0);
-    console.log(`scrolling 18,000 rows like a wheel: ${summary(wheel)}; in jumps to the end: ${summary(frames)}; ${frames.rendered} rows in the DOM`);
+    // Side by side with the idle web view (Xvfb, software rendering): a wheel's speed (about 3
+    // rows a frame), then jumps across the whole list.
+    const idle = await idleFrames(app);
+    const wheel = await scrollFrames(app, 108);
+    const frames = await scrollFrames(app, 0);
+    console.log(`idle web view: ${describeFrames(idle)}`);
+    console.log(`scrolling 18,000 rows like a wheel: ${describeFrames(wheel)}; in jumps to the end: ${describeFrames(frames)}; ${frames.rendered} rows in the DOM`);
     assert.ok(frames.atEnd, "the list scrolled to its end");
     assert.ok(frames.rendered < 100, `only the rows in view are rendered (${frames.rendered})`);
     await app.findVisible(By.xpath("//*[@role='option'][contains(., 'user019999@')]"));

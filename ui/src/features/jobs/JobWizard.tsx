@@ -374,7 +374,7 @@ function SourceStep({ connections, source, onSource, discovery, selected, onSele
               {selected.size} selected · Space selects the row, Shift+arrows or Shift+click a range, Ctrl+A every row shown
             </Caption1>
           </div>
-          <MailboxList mailboxes={visible} selected={selected} onSelected={onSelected} />
+          <MailboxList mailboxes={visible} query={`${sort}:${search.trim().toLowerCase()}`} selected={selected} onSelected={onSelected} />
         </>
       )}
     </div>

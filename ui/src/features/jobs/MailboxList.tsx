@@ -1,6 +1,6 @@
 import { makeStyles, mergeClasses, tokens } from "@fluentui/react-components";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useId, useRef, useState, type KeyboardEvent, type MouseEvent } from "react";
+import { useEffect, useId, useLayoutEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from "react";
 
 import type { Mailbox } from "../../bindings/Mailbox";
 import { clickRow, extendTo, isMoveKey, moveActive, selectAllShown } from "./mailboxSelection";
@@ -9,6 +9,11 @@ const ROW_HEIGHT = 36;
 const HEIGHT = 320;
 /** Rows per Page Up/Down: what the list shows at once. */
 const PAGE = Math.floor(HEIGHT / ROW_HEIGHT);
+/** Rows drawn beyond each edge: rows are drawn in the scroll event, before the frame. */
+const OVERSCAN = 4;
+/** Row elements reused as the list scrolls: more than are ever drawn at once (the rows in
+ * view, one cut by each edge, and the overscan), so no two rows drawn share one. */
+const SLOTS = Math.ceil(HEIGHT / ROW_HEIGHT) + 2 + 2 * OVERSCAN;
 
 const useStyles = makeStyles({
   scroller: {
@@ -20,11 +25,19 @@ const useStyles = makeStyles({
     outlineStyle: "none",
     ":focus-visible": { outline: `2px solid ${tokens.colorStrokeFocus2}`, outlineOffset: "1px" },
   },
+  // The tall content: its own containment, no layer of its own (a layer as tall as 100,000
+  // rows costs more to keep than the rows cost to paint).
+  content: { position: "relative", width: "100%", contain: "strict" },
+  // A row is laid out and painted on its own (strict containment: its size is fixed), so a
+  // scroll step repaints the rows that changed and nothing else.
   row: {
     position: "absolute",
+    top: 0,
     left: 0,
     right: 0,
     height: `${ROW_HEIGHT}px`,
+    boxSizing: "border-box",
+    contain: "strict",
     display: "grid",
     gridTemplateColumns: "32px 1fr 1fr",
     alignItems: "center",
@@ -62,6 +75,9 @@ const useStyles = makeStyles({
 
 interface Props {
   mailboxes: readonly Mailbox[];
+  /** What the list shows (the search and the sort): when it changes, the list starts over at
+   * its first row, as a new answer should, instead of where the last one was scrolled to. */
+  query: string;
   selected: ReadonlySet<string>;
   onSelected: (selected: Set<string>) => void;
 }
@@ -73,7 +89,7 @@ interface Props {
  * the rows in view are in the DOM, so 100,000 mailboxes scroll as smoothly as 100; the active
  * row is scrolled into view before it is named as active.
  */
-export function MailboxList({ mailboxes, selected, onSelected }: Props) {
+export function MailboxList({ mailboxes, query, selected, onSelected }: Props) {
   const styles = useStyles();
   const id = useId();
   const scroller = useRef<HTMLDivElement>(null);
@@ -84,13 +100,22 @@ export function MailboxList({ mailboxes, selected, onSelected }: Props) {
     count: mailboxes.length,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
+    overscan: OVERSCAN,
   });
   // A search or sort shortens the list: the active row stays inside it.
   const current = Math.min(active, Math.max(0, mailboxes.length - 1));
   useEffect(() => {
     if (current !== active) setActive(current);
   }, [current, active]);
+
+  // Before the frame is drawn: the scroll event this causes draws the first rows in time.
+  const lastQuery = useRef(query);
+  useLayoutEffect(() => {
+    if (lastQuery.current === query) return;
+    lastQuery.current = query;
+    setActive(0);
+    if (scroller.current) scroller.current.scrollTop = 0;
+  }, [query]);
 
   const goTo = (index: number) => {
     setActive(index);
@@ -117,7 +142,11 @@ export function MailboxList({ mailboxes, selected, onSelected }: Props) {
     }
   };
 
-  const onRowClick = (index: number, event: MouseEvent) => {
+  // One handler for every row: the row says its index.
+  const onClick = (event: MouseEvent<HTMLDivElement>) => {
+    const row = (event.target as HTMLElement).closest<HTMLElement>("[data-index]");
+    if (!row) return;
+    const index = Number(row.dataset.index);
     onSelected(clickRow(selected, mailboxes, index, anchor.current, event.shiftKey));
     anchor.current = index;
     setActive(index);
@@ -136,16 +165,22 @@ export function MailboxList({ mailboxes, selected, onSelected }: Props) {
       onKeyDown={onKeyDown}
       onFocus={() => setFocused(true)}
       onBlur={() => setFocused(false)}
+      onClick={onClick}
+      // Shift+click selects a range: the browser must not select text as well.
+      onMouseDown={(event) => event.shiftKey && event.preventDefault()}
       data-testid="mailbox-scroller"
     >
-      <div style={{ height: virtualizer.getTotalSize(), position: "relative", willChange: "transform" }}>
+      <div className={styles.content} style={{ height: virtualizer.getTotalSize() }}>
         {virtualizer.getVirtualItems().map((item) => {
           const mailbox = mailboxes[item.index];
           const on = selected.has(mailbox.id);
           const isActive = focused && item.index === current;
           return (
             <div
-              key={mailbox.id}
+              // Keyed by slot, not by mailbox: a scroll step gives the rows that left the view
+              // the mailboxes that came in, instead of removing and creating elements.
+              key={item.index % SLOTS}
+              data-index={item.index}
               id={`${id}-${item.index}`}
               role="option"
               aria-selected={on}
@@ -153,8 +188,6 @@ export function MailboxList({ mailboxes, selected, onSelected }: Props) {
               aria-setsize={mailboxes.length}
               className={isActive ? mergeClasses(styles.row, styles.active) : styles.row}
               style={{ transform: `translateY(${item.start}px)` }}
-              onMouseDown={(event) => event.shiftKey && event.preventDefault()}
-              onClick={(event) => onRowClick(item.index, event)}
             >
               <span className={on ? mergeClasses(styles.check, styles.checked) : styles.check} aria-hidden>
                 {on ? "✓" : ""}
