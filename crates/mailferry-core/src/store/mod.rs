@@ -55,13 +55,7 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
-        // A desktop app's reads come a few at a time (the dashboard's two lists at once): two
-        // connections, each with its own thread and page cache in sqlx, and none kept idle.
-        let pool = SqlitePoolOptions::new()
-            .max_connections(2)
-            .idle_timeout(Duration::from_secs(60))
-            .connect_with(options)
-            .await?;
+        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
         match MIGRATOR.run(&pool).await {
             Ok(()) => Ok(Store { pool }),
             // Its schema has a step this Mailferry does not know: reading it could lose data.
