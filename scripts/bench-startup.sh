@@ -5,7 +5,9 @@
 # Prints, per program and build: time from spawn until the page has loaded, for Mailferry also
 # until the dashboard's data was served, and the proportional memory (PSS) of the app process
 # and of each of its WebKit processes after 10 s idle, with Mailferry's ratio to the bare
-# window. Medians over RUNS (default 5) runs, each with a fresh HOME.
+# window as it starts by default and as it is when it paints without compositing, which is how
+# Mailferry draws on a computer without a GPU (src-tauri/src/rendering.rs; Xvfb here is one).
+# Medians over RUNS (default 5) runs, each with a fresh HOME.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-5}
@@ -69,7 +71,10 @@ measure() {
     page=$(wait_for_line "$log" "page loaded" "$start")
     data=$(wait_for_line "$log" "connections listed" "$start")
   else
-    HOME="$home" XDG_DATA_HOME="$home/data" XDG_CONFIG_HOME="$home/config" XDG_CACHE_HOME="$home/cache" \
+    # bare-painted: the bare window drawing as Mailferry does without a GPU (rendering.rs).
+    local painted=()
+    [ "$kind" = bare-painted ] && painted=(WEBKIT_DISABLE_COMPOSITING_MODE=1)
+    env "${painted[@]}" HOME="$home" XDG_DATA_HOME="$home/data" XDG_CONFIG_HOME="$home/config" XDG_CACHE_HOME="$home/cache" \
       XDG_RUNTIME_DIR="$home/run" "$bare" >"$out" 2>&1 &
     pid=$!
     page=$(wait_for_line "$out" "page loaded" "$start")
@@ -85,6 +90,8 @@ measure() {
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : int((a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
 
+# What Mailferry's last run logged it chose for the web view (rendering.rs).
+compositing() { grep -ho 'compositing=[A-Za-z]*' "$work"/mailferry-*/data/com.mailferry.desktop/logs/mailferry.log 2>/dev/null | tail -n1 | cut -d= -f2; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 
@@ -94,7 +101,7 @@ for profile in $profiles; do
   cargo build $profile_flag -q -p mailferry --features tauri/custom-protocol,bench --bin mailferry-app --example bare_window
   app="$repo/target/$profile/mailferry-app"
   bare="$repo/target/$profile/examples/bare_window"
-  for kind in bare mailferry; do
+  for kind in bare bare-painted mailferry; do
     : >"$work/$kind.txt"
     for run in $(seq 1 "$runs"); do measure "$kind" "$run" >>"$work/$kind.txt"; done
   done
@@ -107,10 +114,16 @@ for profile in $profiles; do
   printf '  Mailferry          page loaded        %6d ms  (%sx the bare window)\n' "$mf_page" "$(ratio "$mf_page" "$bare_page")"
   printf '  Mailferry          dashboard data     %6d ms  (%sx the bare page load)\n' "$mf_data" "$(ratio "$mf_data" "$bare_page")"
   echo "Idle memory after $idle_seconds s (PSS, MiB), $profile build:"
-  printf '  %-18s %8s %8s %8s %8s\n' "" app web network total
-  for kind in bare mailferry; do
-    label=$([ "$kind" = bare ] && echo "bare Tauri window" || echo "Mailferry")
-    printf '  %-18s %8s %8s %8s %8s\n' "$label" "$(mib "$(column "$kind" 3)")" "$(mib "$(column "$kind" 4)")" "$(mib "$(column "$kind" 5)")" "$(mib "$(total "$kind")")"
+  printf '  %-28s %8s %8s %8s %8s\n' "" app web network total
+  for kind in bare bare-painted mailferry; do
+    case $kind in
+      bare) label="bare Tauri window" ;;
+      bare-painted) label="bare window, painted" ;;
+      *) label="Mailferry ($(compositing))" ;;
+    esac
+    printf '  %-28s %8s %8s %8s %8s\n' "$label" "$(mib "$(column "$kind" 3)")" "$(mib "$(column "$kind" 4)")" "$(mib "$(column "$kind" 5)")" "$(mib "$(total "$kind")")"
   done
-  printf '  %-18s %8s %8s %8s %8s\n' "ratio" "$(ratio "$(column mailferry 3)" "$(column bare 3)")" "$(ratio "$(column mailferry 4)" "$(column bare 4)")" "$(ratio "$(column mailferry 5)" "$(column bare 5)")" "$(ratio "$(total mailferry)" "$(total bare)")"
+  for base in bare bare-painted; do
+    printf '  %-28s %8s %8s %8s %8s\n' "Mailferry / $base" "$(ratio "$(column mailferry 3)" "$(column $base 3)")" "$(ratio "$(column mailferry 4)" "$(column $base 4)")" "$(ratio "$(column mailferry 5)" "$(column $base 5)")" "$(ratio "$(total mailferry)" "$(total $base)")"
+  done
 done

@@ -271,9 +271,31 @@ export class App {
     return this.driver.executeScript("return window.__ipcCalls ?? [];");
   }
 
+  /**
+   * The web view's picture. WebKitWebDriver takes it after the next paint, and a web view that
+   * paints without compositing (Mailferry without a GPU, as under Xvfb: rendering.rs) paints
+   * only when something changes: a still page would leave the command waiting for ever. A
+   * pixel that changes for a few frames, out of sight, brings that paint.
+   */
+  async takeScreenshot() {
+    await this.driver.executeScript(`
+      const pixel = document.createElement("div");
+      pixel.setAttribute("aria-hidden", "true");
+      pixel.style.cssText = "position:fixed;left:0;top:0;width:1px;height:1px;pointer-events:none;opacity:0.01";
+      document.body.appendChild(pixel);
+      let frames = 0;
+      const step = () => {
+        pixel.style.background = frames % 2 ? "#000" : "#fff";
+        if (++frames < 30) requestAnimationFrame(step); else pixel.remove();
+      };
+      requestAnimationFrame(step);
+    `);
+    return this.driver.takeScreenshot();
+  }
+
   /** A screenshot kept in the repository (the README's), written where `file` says. */
   async screenshotTo(file) {
-    writeFileSync(file, await this.driver.takeScreenshot(), "base64");
+    writeFileSync(file, await this.takeScreenshot(), "base64");
     return file;
   }
 
@@ -283,7 +305,7 @@ export class App {
     mkdirSync(ARTIFACTS, { recursive: true });
     shots += 1;
     const file = join(ARTIFACTS, `${String(shots).padStart(2, "0")}-${name}.png`);
-    writeFileSync(file, await this.driver.takeScreenshot(), "base64");
+    writeFileSync(file, await this.takeScreenshot(), "base64");
     if (checkAccessibility) {
       const violations = await axeViolations(this.driver);
       axeChecked += 1;
