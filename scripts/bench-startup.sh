@@ -58,7 +58,7 @@ pss_of() {
 
 # Runs one program; prints "page_ms data_ms app_kib web_kib network_kib".
 measure() {
-  local kind=$1 run=$2 home="$work/$1-$2"
+  local kind=$1 run=$2 home="$work/$profile-$1-$2"
   mkdir -p "$home/data" "$home/config" "$home/cache" "$home/run"
   chmod 700 "$home/run"
   local log out="$home/stdout" start pid page data=0
@@ -91,7 +91,7 @@ measure() {
 median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : int((a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
 
 # What Mailferry's last run logged it chose for the web view (rendering.rs).
-compositing() { grep -ho 'compositing=[A-Za-z]*' "$work"/mailferry-*/data/com.mailferry.desktop/logs/mailferry.log 2>/dev/null | tail -n1 | cut -d= -f2; }
+compositing() { grep -ho 'compositing=[A-Za-z]*' "$work/$profile"-mailferry-*/data/com.mailferry.desktop/logs/mailferry.log 2>/dev/null | tail -n1 | cut -d= -f2; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 
