@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 
-import { By, EXPIRY_NOT_KNOWN, launchApp, until } from "../lib/app.js";
+import { By, launchApp, until } from "../lib/app.js";
 import { describeFrames, idleFrames, scrollFrames } from "../lib/listSpeed.js";
 
 const SECRET = "Zq48Q~e2e.SecretValue_0123456789abcdefXYZ";
@@ -17,20 +17,8 @@ const cli = (...args) => spawnSync(process.env.MAILFERRY_CLI, ["--data-dir", dat
 const MAILBOX_ROWS = By.xpath("//*[@role='listbox'][@aria-label='Source mailboxes']//*[@role='option']");
 
 /** Adds a manual connection through the connection wizard opened from the job wizard. */
-async function addConnection(app, role, name, clientId) {
-  await app.dialog(`New Office 365 ${role} connection`);
-  await app.radio("Manual registration");
-  await app.press("Next");
-  await app.type(await app.field("Connection name"), name);
-  await app.type(await app.field("Dedicated application mailbox"), "migration@contoso.com");
-  await app.type(await app.field("Application (client) ID"), clientId);
-  await app.type(await app.field("Directory (tenant) ID"), "contoso.onmicrosoft.com");
-  await app.type(await app.field("Client secret (Value)"), SECRET);
-  await app.press("Next");
-  await app.press("Configure");
-  await app.text(EXPIRY_NOT_KNOWN);
-  await app.press("Finish");
-}
+const addConnection = (app, role, name, clientId) =>
+  app.addManualConnection({ role, name, mailbox: "migration@contoso.com", clientId, tenant: "contoso.onmicrosoft.com", secret: SECRET });
 
 describe("a migration job", () => {
   let app;
